@@ -1,0 +1,103 @@
+namespace PulumiLibvirt.Libvirt;
+
+/// <summary>An open connection to a libvirt host (local or remote; libvirt's own URI handling).</summary>
+public sealed class Connection : IDisposable
+{
+    private readonly ConnectHandle _handle;
+
+    private Connection(ConnectHandle handle, string uri)
+    {
+        _handle = handle;
+        Uri = uri;
+    }
+
+    /// <summary>The URI libvirt actually connected to (after its own defaults were applied).</summary>
+    public string Uri { get; }
+
+    internal ConnectHandle Handle => _handle;
+
+    public static Connection Open(string uri)
+    {
+        LibvirtCall.Initialize();
+        var handle = LibvirtCall.Check(Native.virConnectOpen(uri));
+        return new Connection(handle, LibvirtCall.TakeString(Native.virConnectGetURI(handle)));
+    }
+
+    public StoragePool LookupPool(string name) =>
+        new(LibvirtCall.Check(Native.virStoragePoolLookupByName(_handle, name)));
+
+    public StoragePool? FindPool(string name) => NullIfNotFound(() => LookupPool(name));
+
+    public IReadOnlyList<StoragePool> ListActivePools()
+    {
+        var count = LibvirtCall.Check(
+            Native.virConnectListAllStoragePools(_handle, out var array, Native.VIR_CONNECT_LIST_STORAGE_POOLS_ACTIVE));
+        return LibvirtCall.TakeArray(count, array, p => new StoragePool(new StoragePoolHandle(p)));
+    }
+
+    /// <summary>Defines, builds and starts a directory pool (the folder is created by libvirt).</summary>
+    public StoragePool CreateDirectoryPool(string name, string path)
+    {
+        var pool = new StoragePool(LibvirtCall.Check(Native.virStoragePoolDefineXML(_handle, PoolDescription.DirectoryPoolXml(name, path), 0)));
+        try
+        {
+            pool.BuildAndStart();
+            return pool;
+        }
+        catch
+        {
+            pool.Undefine();
+            pool.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>
+    /// A volume by key or by path. A file put in a pool's folder outside libvirt is only known after the pool
+    /// is refreshed, so a miss refreshes the active pools and looks again.
+    /// </summary>
+    public StorageVolume? FindVolume(string keyOrPath)
+    {
+        var found = LookupVolumeOnce(keyOrPath);
+        if (found is not null) return found;
+        foreach (var pool in ListActivePools())
+        {
+            using (pool) pool.Refresh();
+        }
+        return LookupVolumeOnce(keyOrPath);
+    }
+
+    private StorageVolume? LookupVolumeOnce(string keyOrPath) =>
+        NullIfNotFound(() => new StorageVolume(LibvirtCall.Check(Native.virStorageVolLookupByKey(_handle, keyOrPath))))
+        ?? NullIfNotFound(() => new StorageVolume(LibvirtCall.Check(Native.virStorageVolLookupByPath(_handle, keyOrPath))));
+
+    /// <summary>Every volume of every active pool (with its description), for questions about the whole host.</summary>
+    public IReadOnlyList<VolumeDescription> DescribeAllVolumes()
+    {
+        var result = new List<VolumeDescription>();
+        foreach (var pool in ListActivePools())
+        {
+            using (pool)
+            {
+                foreach (var volume in pool.ListVolumes())
+                {
+                    using (volume)
+                    {
+                        // A volume deleted between the listing and the read is simply not there.
+                        var description = NullIfNotFound(volume.Describe);
+                        if (description is not null) result.Add(description);
+                    }
+                }
+            }
+        }
+        return result;
+    }
+
+    internal static T? NullIfNotFound<T>(Func<T> lookup) where T : class
+    {
+        try { return lookup(); }
+        catch (LibvirtException e) when (e.IsNotFound) { return null; }
+    }
+
+    public void Dispose() => _handle.Dispose();
+}

@@ -1,0 +1,32 @@
+using System.Runtime.InteropServices;
+
+namespace PulumiLibvirt.Libvirt;
+
+/// <summary>Owns one reference to a libvirt object and releases it exactly once.</summary>
+internal abstract class LibvirtHandle : SafeHandle
+{
+    protected LibvirtHandle() : base(IntPtr.Zero, ownsHandle: true) { }
+
+    protected LibvirtHandle(IntPtr existing) : base(IntPtr.Zero, ownsHandle: true) => SetHandle(existing);
+
+    public override bool IsInvalid => handle == IntPtr.Zero;
+}
+
+internal sealed class ConnectHandle : LibvirtHandle
+{
+    protected override bool ReleaseHandle() => Native.virConnectClose(handle) >= 0;
+}
+
+internal sealed class StoragePoolHandle : LibvirtHandle
+{
+    public StoragePoolHandle() { }
+    public StoragePoolHandle(IntPtr existing) : base(existing) { }
+    protected override bool ReleaseHandle() => Native.virStoragePoolFree(handle) == 0;
+}
+
+internal sealed class StorageVolumeHandle : LibvirtHandle
+{
+    public StorageVolumeHandle() { }
+    public StorageVolumeHandle(IntPtr existing) : base(existing) { }
+    protected override bool ReleaseHandle() => Native.virStorageVolFree(handle) == 0;
+}

@@ -1,0 +1,61 @@
+using System.Runtime.InteropServices;
+
+namespace PulumiLibvirt.Libvirt;
+
+/// <summary>
+/// Raw declarations of the libvirt C API (libvirt.so.0). Nothing here is used outside the libvirt layer:
+/// <see cref="Connection"/> and its small typed objects wrap every call, turning failures into
+/// <see cref="LibvirtException"/>.
+/// </summary>
+internal static class Native
+{
+    private const string Lib = "libvirt.so.0";
+    private const string LibC = "libc";
+
+    // ---- connections and errors ----
+    [DllImport(Lib)] public static extern ConnectHandle virConnectOpen([MarshalAs(UnmanagedType.LPUTF8Str)] string? name);
+    [DllImport(Lib)] public static extern int virConnectClose(IntPtr conn);
+    [DllImport(Lib)] public static extern IntPtr virConnectGetURI(ConnectHandle conn);
+    [DllImport(Lib)] public static extern int virConnectGetLibVersion(ConnectHandle conn, out ulong version);
+    [DllImport(Lib)] public static extern IntPtr virGetLastError();
+    [DllImport(Lib)] public static extern void virResetLastError();
+    [DllImport(Lib)] public static extern unsafe void virSetErrorFunc(IntPtr userData, delegate* unmanaged<IntPtr, IntPtr, void> handler);
+
+    // ---- storage pools ----
+    [DllImport(Lib)] public static extern int virConnectListAllStoragePools(ConnectHandle conn, out IntPtr pools, uint flags);
+    [DllImport(Lib)] public static extern StoragePoolHandle virStoragePoolLookupByName(ConnectHandle conn, [MarshalAs(UnmanagedType.LPUTF8Str)] string name);
+    [DllImport(Lib)] public static extern StoragePoolHandle virStoragePoolLookupByVolume(StorageVolumeHandle vol);
+    [DllImport(Lib)] public static extern StoragePoolHandle virStoragePoolDefineXML(ConnectHandle conn, [MarshalAs(UnmanagedType.LPUTF8Str)] string xml, uint flags);
+    [DllImport(Lib)] public static extern int virStoragePoolBuild(StoragePoolHandle pool, uint flags);
+    [DllImport(Lib)] public static extern int virStoragePoolCreate(StoragePoolHandle pool, uint flags);
+    [DllImport(Lib)] public static extern int virStoragePoolDestroy(StoragePoolHandle pool);
+    [DllImport(Lib)] public static extern int virStoragePoolDelete(StoragePoolHandle pool, uint flags);
+    [DllImport(Lib)] public static extern int virStoragePoolUndefine(StoragePoolHandle pool);
+    [DllImport(Lib)] public static extern int virStoragePoolRefresh(StoragePoolHandle pool, uint flags);
+    [DllImport(Lib)] public static extern int virStoragePoolIsActive(StoragePoolHandle pool);
+    [DllImport(Lib)] public static extern IntPtr virStoragePoolGetName(StoragePoolHandle pool);
+    [DllImport(Lib)] public static extern IntPtr virStoragePoolGetXMLDesc(StoragePoolHandle pool, uint flags);
+    [DllImport(Lib)] public static extern int virStoragePoolListAllVolumes(StoragePoolHandle pool, out IntPtr vols, uint flags);
+    [DllImport(Lib)] public static extern int virStoragePoolFree(IntPtr pool);
+
+    // ---- storage volumes ----
+    [DllImport(Lib)] public static extern StorageVolumeHandle virStorageVolLookupByKey(ConnectHandle conn, [MarshalAs(UnmanagedType.LPUTF8Str)] string key);
+    [DllImport(Lib)] public static extern StorageVolumeHandle virStorageVolLookupByPath(ConnectHandle conn, [MarshalAs(UnmanagedType.LPUTF8Str)] string path);
+    [DllImport(Lib)] public static extern StorageVolumeHandle virStorageVolLookupByName(StoragePoolHandle pool, [MarshalAs(UnmanagedType.LPUTF8Str)] string name);
+    [DllImport(Lib)] public static extern StorageVolumeHandle virStorageVolCreateXML(StoragePoolHandle pool, [MarshalAs(UnmanagedType.LPUTF8Str)] string xml, uint flags);
+    [DllImport(Lib)] public static extern StorageVolumeHandle virStorageVolCreateXMLFrom(StoragePoolHandle pool, [MarshalAs(UnmanagedType.LPUTF8Str)] string xml, StorageVolumeHandle source, uint flags);
+    [DllImport(Lib)] public static extern int virStorageVolDelete(StorageVolumeHandle vol, uint flags);
+    [DllImport(Lib)] public static extern int virStorageVolResize(StorageVolumeHandle vol, ulong capacity, uint flags);
+    [DllImport(Lib)] public static extern IntPtr virStorageVolGetXMLDesc(StorageVolumeHandle vol, uint flags);
+    [DllImport(Lib)] public static extern IntPtr virStorageVolGetKey(StorageVolumeHandle vol);
+    [DllImport(Lib)] public static extern IntPtr virStorageVolGetName(StorageVolumeHandle vol);
+    [DllImport(Lib)] public static extern IntPtr virStorageVolGetPath(StorageVolumeHandle vol);
+    [DllImport(Lib)] public static extern int virStorageVolFree(IntPtr vol);
+
+    [DllImport(LibC)] public static extern void free(IntPtr ptr);
+
+    // Flags (values from libvirt's headers).
+    public const uint VIR_STORAGE_VOL_CREATE_PREALLOC_METADATA = 1;
+    public const uint VIR_STORAGE_VOL_RESIZE_ALLOCATE = 1;
+    public const uint VIR_CONNECT_LIST_STORAGE_POOLS_ACTIVE = 2;
+}
