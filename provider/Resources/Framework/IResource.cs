@@ -1,0 +1,21 @@
+namespace PulumiLibvirt.Resources.Framework;
+
+/// <summary>A resource type as the protocol host sees it: Pulumi's lifecycle on property values.</summary>
+public interface IResource
+{
+    /// <summary>The Pulumi type token, such as <c>libvirt:index:Volume</c>.</summary>
+    string Token { get; }
+
+    /// <summary>What the resource is for, for the schema.</summary>
+    string? Description { get; }
+
+    TypeShape Inputs { get; }
+    TypeShape Outputs { get; }
+
+    Task<CheckResult> CheckAsync(CheckRequest request, ResourceContext context);
+    ResourceDiff Diff(DiffRequest request);
+    Task<CreateResult> CreateAsync(CreateRequest request, ResourceContext context);
+    Task<ReadResult> ReadAsync(ReadRequest request, ResourceContext context);
+    Task<ObjectValue> UpdateAsync(UpdateRequest request, ResourceContext context);
+    Task DeleteAsync(DeleteRequest request, ResourceContext context);
+}

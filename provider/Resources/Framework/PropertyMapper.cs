@@ -1,0 +1,164 @@
+using System.Collections.Immutable;
+using System.Globalization;
+
+namespace PulumiLibvirt.Resources.Framework;
+
+/// <summary>A typed value decoded from properties, with where it was unknown or secret and what was wrong in it.</summary>
+public sealed record Decoded<T>(T Value, PropertyMarks Marks, IReadOnlyList<CheckFailure> Failures);
+
+/// <summary>
+/// Converts between <see cref="ObjectValue"/> and typed Args/State records, using <see cref="TypeShape"/>.
+/// Decoding collects failures (wrong type, missing required value, unknown property) instead of throwing, so that
+/// Check can report all of them at once, each naming its property.
+/// </summary>
+public static class PropertyMapper
+{
+    /// <param name="strict">Report properties the type does not declare (a typo in a program); off for state.</param>
+    public static Decoded<T> Decode<T>(ObjectValue value, bool strict = false) where T : class
+    {
+        var decoder = new Decoder(strict);
+        var result = (T)decoder.DecodeObject(typeof(T), value, "")!;
+        return new Decoded<T>(result, new PropertyMarks(decoder.Unknown, decoder.Secret), decoder.Failures);
+    }
+
+    public static ObjectValue Encode(object value, PropertyMarks? marks = null) =>
+        (ObjectValue)EncodeValue(value, value.GetType(), "", marks ?? PropertyMarks.None);
+
+    private static PropertyValue EncodeValue(object? value, Type type, string path, PropertyMarks marks)
+    {
+        var encoded = marks.Unknown.Contains(path) ? PropertyValue.Unknown : EncodeKnown(value, type, path, marks);
+        return marks.Secret.Contains(path) ? new SecretValue(encoded) : encoded;
+    }
+
+    private static PropertyValue EncodeKnown(object? value, Type type, string path, PropertyMarks marks)
+    {
+        type = Nullable.GetUnderlyingType(type) ?? type;
+        switch (value)
+        {
+            case null: return PropertyValue.Null;
+            case string s: return new StringValue(s);
+            case bool b: return new BoolValue(b);
+            case Enum e: return new StringValue(TypeShape.CamelCase(e.ToString()));
+            case int or long or ulong or double: return new NumberValue(Convert.ToDouble(value, CultureInfo.InvariantCulture));
+        }
+        if (TypeShape.IsList(type, out var element))
+        {
+            var items = ((System.Collections.IEnumerable)value).Cast<object?>()
+                .Select((item, i) => EncodeValue(item, element, $"{path}[{i}]", marks));
+            return new ArrayValue(items.ToImmutableArray());
+        }
+        var properties = new Dictionary<string, PropertyValue>();
+        foreach (var property in TypeShape.Of(type).Properties)
+        {
+            var propertyPath = Join(path, property.Name);
+            var propertyValue = property.Info.GetValue(value);
+            if (propertyValue is null && !marks.Unknown.Contains(propertyPath)) continue;
+            var encoded = EncodeValue(propertyValue, property.Info.PropertyType, propertyPath, marks);
+            properties[property.Name] = property.Secret && !encoded.IsSecret ? new SecretValue(encoded) : encoded;
+        }
+        return new ObjectValue(properties);
+    }
+
+    internal static string Join(string path, string name) => path.Length == 0 ? name : $"{path}.{name}";
+
+    private sealed class Decoder(bool strict)
+    {
+        public readonly HashSet<string> Unknown = [];
+        public readonly HashSet<string> Secret = [];
+        public readonly List<CheckFailure> Failures = [];
+
+        public object? DecodeObject(Type type, ObjectValue value, string path)
+        {
+            var shape = TypeShape.Of(type);
+            var result = Activator.CreateInstance(type)!;
+            foreach (var property in shape.Properties)
+            {
+                var propertyPath = Join(path, property.Name);
+                var given = value[property.Name];
+                if (given is null or NullValue)
+                {
+                    if (property.IsRequired)
+                        Failures.Add(new CheckFailure(propertyPath, $"'{propertyPath}' is required."));
+                    continue;
+                }
+                var decoded = Decode(property.Info.PropertyType, given, propertyPath);
+                if (decoded is not null) property.Info.SetValue(result, decoded);
+            }
+            if (strict)
+            {
+                foreach (var key in value.Properties.Keys.Where(k => shape.Find(k) is null))
+                {
+                    var known = string.Join(", ", shape.Properties.Select(p => p.Name));
+                    Failures.Add(new CheckFailure(Join(path, key), $"'{Join(path, key)}' is not a property of this type; known properties: {known}."));
+                }
+            }
+            return result;
+        }
+
+        private object? Decode(Type type, PropertyValue value, string path)
+        {
+            if (value is SecretValue secret)
+            {
+                Secret.Add(path);
+                return Decode(type, secret.Inner, path);
+            }
+            if (value is UnknownValue)
+            {
+                Unknown.Add(path);
+                return null;
+            }
+            if (value is NullValue) return null;
+
+            var target = Nullable.GetUnderlyingType(type) ?? type;
+            switch (value)
+            {
+                case StringValue s when target == typeof(string): return s.Value;
+                case StringValue s when target.IsEnum: return DecodeEnum(target, s.Value, path);
+                case BoolValue b when target == typeof(bool): return b.Value;
+                case NumberValue n when target == typeof(double): return n.Value;
+                case NumberValue n when target == typeof(long) || target == typeof(int):
+                    return DecodeInteger(target, n.Value, path);
+                case ArrayValue a when TypeShape.IsList(target, out var element):
+                    var list = (System.Collections.IList)Activator.CreateInstance(typeof(List<>).MakeGenericType(element))!;
+                    for (var i = 0; i < a.Items.Length; i++) list.Add(Decode(element, a.Items[i], $"{path}[{i}]"));
+                    return list;
+                case ObjectValue o when TypeShape.IsObject(target):
+                    return DecodeObject(target, o, path);
+            }
+            Failures.Add(new CheckFailure(path, $"'{path}' must be {Describe(target)}, not {value}."));
+            return null;
+        }
+
+        private object? DecodeInteger(Type target, double number, string path)
+        {
+            var max = target == typeof(int) ? int.MaxValue : long.MaxValue;
+            var min = target == typeof(int) ? int.MinValue : long.MinValue;
+            if (number != Math.Floor(number) || number > max || number < min)
+            {
+                Failures.Add(new CheckFailure(path, $"'{path}' must be a whole number, not {number.ToString(CultureInfo.InvariantCulture)}."));
+                return null;
+            }
+            return target == typeof(int) ? (int)number : (long)number;
+        }
+
+        private object? DecodeEnum(Type target, string text, string path)
+        {
+            foreach (var name in Enum.GetNames(target))
+            {
+                if (TypeShape.CamelCase(name) == text) return Enum.Parse(target, name);
+            }
+            Failures.Add(new CheckFailure(path, $"'{path}' must be {Describe(target)}, not \"{text}\"."));
+            return null;
+        }
+
+        private static string Describe(Type type)
+        {
+            if (type.IsEnum) return "one of " + string.Join(", ", Enum.GetNames(type).Select(n => $"\"{TypeShape.CamelCase(n)}\""));
+            if (type == typeof(string)) return "a string";
+            if (type == typeof(bool)) return "true or false";
+            if (type == typeof(long) || type == typeof(int)) return "a whole number";
+            if (type == typeof(double)) return "a number";
+            return TypeShape.IsList(type, out _) ? "a list" : "an object";
+        }
+    }
+}

@@ -1,0 +1,199 @@
+using System.ComponentModel;
+using System.Reflection;
+using PulumiLibvirt.Libvirt;
+
+namespace PulumiLibvirt.Resources.Framework;
+
+/// <summary>What a resource's own Check answers: the inputs with defaults filled in, or what is wrong with them.</summary>
+public sealed record Checked<TArgs>(TArgs Inputs, IReadOnlyList<CheckFailure> Failures)
+{
+    public Checked(TArgs inputs) : this(inputs, []) { }
+}
+
+/// <summary>
+/// The generic adapter between Pulumi's property values and a resource written on typed records: <typeparamref name="TArgs"/>
+/// (inputs) and <typeparamref name="TState"/> (outputs). It maps properties, keeps secrets secret and unknowns
+/// unknown, computes the detailed diff from attributes, answers previews without touching libvirt, and turns libvirt
+/// errors into errors with a status the engine understands. A resource implements only the typed lifecycle.
+/// </summary>
+public abstract class Resource<TArgs, TState> : IResource where TArgs : class where TState : class
+{
+    public abstract string Token { get; }
+
+    public TypeShape Inputs => TypeShape.Of(typeof(TArgs));
+    public TypeShape Outputs => TypeShape.Of(typeof(TState));
+
+    /// <summary>Validates inputs and fills in what can be derived; unknown inputs (a preview) are skipped.</summary>
+    protected abstract Task<Checked<TArgs>> CheckAsync(TArgs news, PropertyMarks marks, ResourceContext context);
+
+    /// <summary>Whether changing <paramref name="property"/> from <paramref name="olds"/> to <paramref name="news"/> needs a new resource.</summary>
+    protected virtual bool RequiresReplacement(PropertyShape property, TArgs olds, TArgs news) => property.ReplaceOnChange;
+
+    /// <summary>Whether a replacement must delete the old resource first (say, the new one takes the same name).</summary>
+    protected virtual bool DeleteBeforeReplace(TArgs olds, TArgs news) => false;
+
+    protected abstract Task<(string Id, TState State)> CreateAsync(TArgs inputs, ResourceContext context);
+
+    /// <summary>The live state, or null when the resource is gone. <paramref name="inputs"/> is null on import: derive them.</summary>
+    protected abstract Task<(TArgs Inputs, TState State)?> ReadAsync(string id, TArgs? inputs, ResourceContext context);
+
+    protected abstract Task<TState> UpdateAsync(string id, TArgs olds, TArgs news, TState state, ResourceContext context);
+
+    protected abstract Task DeleteAsync(string id, TState state, ResourceContext context);
+
+    public async Task<CheckResult> CheckAsync(CheckRequest request, ResourceContext context)
+    {
+        var news = PropertyMapper.Decode<TArgs>(request.News, strict: true);
+        var olds = request.Olds is null ? null : PropertyMapper.Decode<TArgs>(request.Olds);
+        var failures = news.Failures.ToList();
+        var inputs = news.Value;
+        var nameFailure = ApplyAutoName(inputs, news.Marks, olds?.Value, request);
+        if (nameFailure is not null) failures.Add(nameFailure);
+        if (failures.Count == 0)
+        {
+            var own = await Guard(() => CheckAsync(inputs, news.Marks, context));
+            inputs = own.Inputs;
+            failures.AddRange(own.Failures);
+        }
+        return new CheckResult(PropertyMapper.Encode(inputs, news.Marks), failures);
+    }
+
+    public ResourceDiff Diff(DiffRequest request)
+    {
+        // Compare what was asked with what is asked: libvirt's echo of it (rounded sizes…) never makes a diff.
+        var oldInputs = request.OldInputs ?? request.OldOutputs;
+        var olds = PropertyMapper.Decode<TArgs>(oldInputs).Value;
+        var news = PropertyMapper.Decode<TArgs>(request.News).Value;
+        var inputNames = Inputs.Properties.Select(p => p.Name).ToHashSet();
+        var comparable = new ObjectValue(oldInputs.Properties.Where(p => inputNames.Contains(p.Key)));
+        var detailed = PropertyDiff.Compare(comparable, request.News,
+            name => Inputs.Find(name) is { } property && RequiresReplacementOrUnknown(property, olds, news, request.News),
+            request.IgnoreChanges);
+        var diff = new ResourceDiff(detailed, false);
+        return diff.Replaces.Count > 0 && DeleteBeforeReplace(olds, news) ? diff with { DeleteBeforeReplace = true } : diff;
+    }
+
+    private bool RequiresReplacementOrUnknown(PropertyShape property, TArgs olds, TArgs news, ObjectValue newValues) =>
+        newValues[property.Name] is { ContainsUnknowns: true } ? property.ReplaceOnChange : RequiresReplacement(property, olds, news);
+
+    public async Task<CreateResult> CreateAsync(CreateRequest request, ResourceContext context)
+    {
+        if (request.Preview) return new CreateResult("", PreviewCreate(request.Inputs));
+        var inputs = PropertyMapper.Decode<TArgs>(request.Inputs);
+        var (id, state) = await Guard(() => CreateAsync(inputs.Value, context));
+        return new CreateResult(id, PropertyMapper.Encode(state, inputs.Marks));
+    }
+
+    public async Task<ReadResult> ReadAsync(ReadRequest request, ResourceContext context)
+    {
+        var oldInputs = request.OldInputs is null ? null : PropertyMapper.Decode<TArgs>(request.OldInputs);
+        var oldOutputs = request.OldOutputs is null ? null : PropertyMapper.Decode<TState>(request.OldOutputs);
+        var read = await Guard(() => ReadAsync(request.Id, oldInputs?.Value, context));
+        if (read is not { } found) return ReadResult.Gone;
+        var marks = (oldInputs?.Marks ?? PropertyMarks.None).Union(oldOutputs?.Marks ?? PropertyMarks.None);
+        return new ReadResult(request.Id, PropertyMapper.Encode(found.State, marks), PropertyMapper.Encode(found.Inputs, marks));
+    }
+
+    public async Task<ObjectValue> UpdateAsync(UpdateRequest request, ResourceContext context)
+    {
+        var oldInputs = request.OldInputs ?? request.OldOutputs;
+        if (request.Preview) return PreviewUpdate(request.OldOutputs, oldInputs, request.News);
+        var olds = PropertyMapper.Decode<TArgs>(oldInputs);
+        var news = PropertyMapper.Decode<TArgs>(request.News);
+        var state = PropertyMapper.Decode<TState>(request.OldOutputs);
+        var updated = await Guard(() => UpdateAsync(request.Id, olds.Value, news.Value, state.Value, context));
+        return PropertyMapper.Encode(updated, news.Marks.Union(state.Marks));
+    }
+
+    public Task DeleteAsync(DeleteRequest request, ResourceContext context)
+    {
+        var state = PropertyMapper.Decode<TState>(request.OldOutputs);
+        return Guard(async () =>
+        {
+            await DeleteAsync(request.Id, state.Value, context);
+            return true;
+        });
+    }
+
+    /// <summary>
+    /// Outputs of a create preview: inputs echoed where the output is the input, unknown where libvirt decides
+    /// (<see cref="ComputedAttribute"/>) or the output has no input.
+    /// </summary>
+    private ObjectValue PreviewCreate(ObjectValue inputs)
+    {
+        var outputs = new Dictionary<string, PropertyValue>();
+        foreach (var output in Outputs.Properties)
+        {
+            if (Inputs.Find(output.Name) is not null && !output.Computed)
+            {
+                if (inputs[output.Name] is { } echoed) outputs[output.Name] = echoed;
+            }
+            else
+            {
+                outputs[output.Name] = PropertyValue.Unknown;
+            }
+        }
+        return new ObjectValue(outputs);
+    }
+
+    /// <summary>
+    /// Outputs of an update preview: the old outputs, with echoed inputs replaced by the new ones and computed
+    /// outputs whose input changes made unknown.
+    /// </summary>
+    private ObjectValue PreviewUpdate(ObjectValue oldOutputs, ObjectValue oldInputs, ObjectValue news)
+    {
+        var outputs = oldOutputs;
+        foreach (var output in Outputs.Properties.Where(o => Inputs.Find(o.Name) is not null))
+        {
+            var changed = !Equals(oldInputs[output.Name]?.WithoutSecrets(), news[output.Name]?.WithoutSecrets());
+            if (!output.Computed)
+                outputs = news[output.Name] is { } value ? outputs.With(output.Name, value) : new ObjectValue(outputs.Properties.Remove(output.Name));
+            else if (changed)
+                outputs = outputs.With(output.Name, PropertyValue.Unknown);
+        }
+        return outputs;
+    }
+
+    private CheckFailure? ApplyAutoName(TArgs inputs, PropertyMarks marks, TArgs? olds, CheckRequest request)
+    {
+        var property = Inputs.Properties.FirstOrDefault(p => p.AutoName);
+        if (property is null || property.Info.GetValue(inputs) is not null || !marks.IsKnown(property.Name)) return null;
+        var oldName = olds is null ? null : (string?)property.Info.GetValue(olds);
+        string? name = (oldName, request.Autonaming) switch
+        {
+            ({ } kept, _) => kept,
+            (_, { Mode: AutonamingMode.Disable }) => null,
+            (_, { ProposedName.Length: > 0 } proposal) => proposal.ProposedName,
+            _ => Autonamer.Name(request.Name, request.RandomSeed),
+        };
+        if (name is null)
+            return new CheckFailure(property.Name, $"'{property.Name}' is required: automatic naming is disabled for this stack.");
+        property.Info.SetValue(inputs, name);
+        return null;
+    }
+
+    /// <summary>Runs a resource operation, turning libvirt's errors into errors with a status and libvirt's message.</summary>
+    private static async Task<T> Guard<T>(Func<Task<T>> operation)
+    {
+        try
+        {
+            return await operation();
+        }
+        catch (LibvirtException e)
+        {
+            throw new ProviderException(KindOf(e), $"libvirt: {e.Message}", e);
+        }
+    }
+
+    private static ErrorKind KindOf(LibvirtException e) => e.Code switch
+    {
+        _ when e.IsNotFound => ErrorKind.NotFound,
+        LibvirtErrorCode.InvalidArg or LibvirtErrorCode.XmlError or LibvirtErrorCode.ConfigUnsupported => ErrorKind.InvalidArgument,
+        LibvirtErrorCode.OperationInvalid or LibvirtErrorCode.StorageVolumeExists => ErrorKind.FailedPrecondition,
+        LibvirtErrorCode.NoConnect or LibvirtErrorCode.AuthFailed => ErrorKind.Unavailable,
+        _ => ErrorKind.Internal,
+    };
+
+    /// <summary>The description of the resource type, for the schema.</summary>
+    public string? Description => GetType().GetCustomAttribute<DescriptionAttribute>()?.Description;
+}

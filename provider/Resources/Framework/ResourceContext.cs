@@ -1,0 +1,18 @@
+using PulumiLibvirt.Libvirt;
+
+namespace PulumiLibvirt.Resources.Framework;
+
+/// <summary>What a resource operation may use: the libvirt connection, the engine log for its URN, cancellation.</summary>
+public sealed class ResourceContext(Func<Connection> libvirt, IEngineLog log, string urn, CancellationToken cancellation)
+{
+    /// <summary>The provider's connection, opened on first use (a preview that needs none never opens it).</summary>
+    public Connection Libvirt => libvirt();
+
+    public string Urn { get; } = urn;
+
+    public CancellationToken Cancellation { get; } = cancellation;
+
+    public Task InfoAsync(string message) => log.LogAsync(LogSeverity.Info, message, Urn);
+
+    public Task WarnAsync(string message) => log.LogAsync(LogSeverity.Warning, message, Urn);
+}
