@@ -1,0 +1,41 @@
+# pulumi-resource-libvirt: a Pulumi resource provider for libvirt, in C#.
+#   make build    the plugin, as bin/pulumi-resource-libvirt
+#   make test     install what is missing, start libvirtd, build, run every test suite
+#   make install  put the plugin where the Pulumi CLI finds it
+#   make up       pulumi up on examples/volumes with a local backend
+#   make schema   regenerate schema.json from the provider's types
+
+VERSION := $(shell sed -n 's:.*<Version>\(.*\)</Version>.*:\1:p' Directory.Build.props)
+BIN := bin/pulumi-resource-libvirt
+PLUGIN_DIR := $(HOME)/.pulumi/plugins/resource-libvirt-v$(VERSION)
+SOURCES := $(shell find provider -name '*.cs' -o -name '*.proto' -o -name '*.csproj') schema.json Directory.Build.props
+EXAMPLE ?= examples/volumes
+
+.PHONY: build test deps install up schema clean
+
+build: $(BIN)
+
+$(BIN): $(SOURCES)
+	dotnet publish provider/Provider.csproj -c Release -r linux-x64 --self-contained false \
+		-p:PublishReadyToRun=true -o bin --nologo -v quiet
+	@touch $(BIN)
+
+deps:
+	@scripts/install-deps.sh
+
+test: deps build
+	@scripts/run-tests.sh
+
+install: build
+	mkdir -p $(PLUGIN_DIR)
+	cp -r bin/. $(PLUGIN_DIR)/
+	@echo "installed $(PLUGIN_DIR)"
+
+up: install
+	@scripts/up.sh $(EXAMPLE)
+
+schema:
+	UPDATE_SCHEMA=1 dotnet test tests/Provider.Tests --nologo -v quiet --filter "FullyQualifiedName~SchemaTests"
+
+clean:
+	rm -rf bin provider/bin provider/obj tests/Provider.Tests/bin tests/Provider.Tests/obj tests/interop/node_modules

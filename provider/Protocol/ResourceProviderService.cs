@@ -1,0 +1,207 @@
+using Google.Protobuf;
+using Google.Protobuf.WellKnownTypes;
+using PulumiLibvirt.Resources;
+using PulumiLibvirt.Resources.Framework;
+using Rpc = Pulumirpc;
+
+namespace PulumiLibvirt.Protocol;
+
+/// <summary>
+/// Pulumi's ResourceProvider service: translates each request into property values for the provider, and the
+/// provider's answers and errors back into Pulumi's messages and gRPC statuses. It knows nothing of libvirt.
+/// </summary>
+public sealed class ResourceProviderService(LibvirtProvider provider, EngineLogClient engineLog, string version, string schema)
+{
+    public const string ServiceName = "pulumirpc.ResourceProvider";
+
+    private volatile bool _engineAcceptsSecrets = true;
+
+    public GrpcMethods Register(GrpcMethods methods) => methods
+        .Add<Rpc.ProviderHandshakeRequest, Rpc.ProviderHandshakeResponse>(ServiceName, "Handshake", Handshake)
+        .Add<Empty, Rpc.PluginInfo>(ServiceName, "GetPluginInfo", (_, _) => Task.FromResult(new Rpc.PluginInfo { Version = version }))
+        .Add<Rpc.GetSchemaRequest, Rpc.GetSchemaResponse>(ServiceName, "GetSchema", (_, _) => Task.FromResult(new Rpc.GetSchemaResponse { Schema = schema }))
+        .Add<Rpc.CheckRequest, Rpc.CheckResponse>(ServiceName, "CheckConfig", CheckConfig)
+        .Add<Rpc.DiffRequest, Rpc.DiffResponse>(ServiceName, "DiffConfig", DiffConfig)
+        .Add<Rpc.ConfigureRequest, Rpc.ConfigureResponse>(ServiceName, "Configure", Configure)
+        .Add<Rpc.CheckRequest, Rpc.CheckResponse>(ServiceName, "Check", Check)
+        .Add<Rpc.DiffRequest, Rpc.DiffResponse>(ServiceName, "Diff", Diff)
+        .Add<Rpc.CreateRequest, Rpc.CreateResponse>(ServiceName, "Create", Create)
+        .Add<Rpc.ReadRequest, Rpc.ReadResponse>(ServiceName, "Read", Read)
+        .Add<Rpc.UpdateRequest, Rpc.UpdateResponse>(ServiceName, "Update", Update)
+        .Add<Rpc.DeleteRequest, Empty>(ServiceName, "Delete", Delete)
+        .Add<Empty, Empty>(ServiceName, "Cancel", Cancel)
+        .Add<Rpc.PluginAttach, Empty>(ServiceName, "Attach", Attach);
+
+    private Task<Rpc.ProviderHandshakeResponse> Handshake(Rpc.ProviderHandshakeRequest request, CancellationToken _)
+    {
+        if (request.EngineAddress.Length > 0) engineLog.Connect(request.EngineAddress);
+        return Task.FromResult(new Rpc.ProviderHandshakeResponse
+        {
+            AcceptSecrets = true, AcceptResources = true, AcceptOutputs = false, SupportsAutonamingConfiguration = true,
+        });
+    }
+
+    private Task<Empty> Attach(Rpc.PluginAttach request, CancellationToken _)
+    {
+        engineLog.Connect(request.Address);
+        return Task.FromResult(new Empty());
+    }
+
+    private Task<Rpc.CheckResponse> CheckConfig(Rpc.CheckRequest request, CancellationToken _)
+    {
+        var news = PropertyStruct.Decode(request.News);
+        return Task.FromResult(CheckResponse(new CheckResult(news, LibvirtProvider.CheckConfig(news))));
+    }
+
+    private Task<Rpc.DiffResponse> DiffConfig(Rpc.DiffRequest request, CancellationToken _) =>
+        Task.FromResult(DiffResponse(LibvirtProvider.DiffConfig(
+            PropertyStruct.DecodeOptional(request.OldInputs) ?? PropertyStruct.Decode(request.Olds), PropertyStruct.Decode(request.News))));
+
+    private Task<Rpc.ConfigureResponse> Configure(Rpc.ConfigureRequest request, CancellationToken _) => RunAsync(() =>
+    {
+        _engineAcceptsSecrets = request.AcceptSecrets;
+        provider.Configure(request.Args is not null ? PropertyStruct.Decode(request.Args) : FromVariables(request.Variables));
+        return Task.FromResult(new Rpc.ConfigureResponse
+        {
+            AcceptSecrets = true, SupportsPreview = true, AcceptResources = true, AcceptOutputs = false,
+            SupportsAutonamingConfiguration = true,
+        });
+    });
+
+    /// <summary>Old engines send configuration as strings keyed <c>libvirt:config:uri</c>.</summary>
+    private static ObjectValue FromVariables(IDictionary<string, string> variables) =>
+        new(variables.Select(v => KeyValuePair.Create(v.Key[(v.Key.LastIndexOf(':') + 1)..], (PropertyValue)new Resources.Framework.StringValue(v.Value))));
+
+    private Task<Rpc.CheckResponse> Check(Rpc.CheckRequest request, CancellationToken _) => RunAsync(async () =>
+    {
+        var (resource, context) = Resolve(request.Type, request.Urn);
+        var autonaming = request.Autonaming is { } a
+            ? new Autonaming(a.ProposedName, (AutonamingMode)(int)a.Mode)
+            : null;
+        var result = await resource.CheckAsync(new CheckRequest(request.Urn, NameOf(request.Name, request.Urn),
+            PropertyStruct.DecodeOptional(request.Olds), PropertyStruct.Decode(request.News), request.RandomSeed.ToByteArray(),
+            autonaming), context);
+        return CheckResponse(result);
+    });
+
+    private Task<Rpc.DiffResponse> Diff(Rpc.DiffRequest request, CancellationToken _) => RunAsync(() =>
+    {
+        var (resource, _) = Resolve(request.Type, request.Urn);
+        return Task.FromResult(DiffResponse(resource.Diff(new DiffRequest(request.Id, request.Urn,
+            PropertyStruct.Decode(request.Olds), PropertyStruct.DecodeOptional(request.OldInputs), PropertyStruct.Decode(request.News),
+            request.IgnoreChanges))));
+    });
+
+    private Task<Rpc.CreateResponse> Create(Rpc.CreateRequest request, CancellationToken _) => RunAsync(async () =>
+    {
+        var (resource, context) = Resolve(request.Type, request.Urn);
+        var created = await resource.CreateAsync(new CreateRequest(request.Urn, PropertyStruct.Decode(request.Properties), request.Preview), context);
+        return new Rpc.CreateResponse { Id = created.Id, Properties = Encode(created.Outputs) };
+    });
+
+    private Task<Rpc.ReadResponse> Read(Rpc.ReadRequest request, CancellationToken _) => RunAsync(async () =>
+    {
+        var (resource, context) = Resolve(request.Type, request.Urn);
+        var read = await resource.ReadAsync(new ReadRequest(request.Id, request.Urn,
+            PropertyStruct.DecodeOptional(request.Properties), PropertyStruct.DecodeOptional(request.Inputs)), context);
+        return new Rpc.ReadResponse { Id = read.Id, Properties = Encode(read.Outputs), Inputs = Encode(read.Inputs) };
+    });
+
+    private Task<Rpc.UpdateResponse> Update(Rpc.UpdateRequest request, CancellationToken _) => RunAsync(async () =>
+    {
+        var (resource, context) = Resolve(request.Type, request.Urn);
+        var outputs = await resource.UpdateAsync(new UpdateRequest(request.Id, request.Urn, PropertyStruct.Decode(request.Olds),
+            PropertyStruct.DecodeOptional(request.OldInputs), PropertyStruct.Decode(request.News), request.Preview,
+            request.IgnoreChanges), context);
+        return new Rpc.UpdateResponse { Properties = Encode(outputs) };
+    });
+
+    private Task<Empty> Delete(Rpc.DeleteRequest request, CancellationToken _) => RunAsync(async () =>
+    {
+        var (resource, context) = Resolve(request.Type, request.Urn);
+        await resource.DeleteAsync(new DeleteRequest(request.Id, request.Urn, PropertyStruct.Decode(request.Properties),
+            PropertyStruct.DecodeOptional(request.OldInputs)), context);
+        return new Empty();
+    });
+
+    private Task<Empty> Cancel(Empty request, CancellationToken _)
+    {
+        provider.Cancel();
+        return Task.FromResult(new Empty());
+    }
+
+    private (IResource Resource, ResourceContext Context) Resolve(string type, string urn)
+    {
+        var resource = provider.Resource(type.Length > 0 ? type : TypeOf(urn));
+        return (resource, provider.Context(urn));
+    }
+
+    // A URN is urn:pulumi:stack::project::parentType$type::name.
+    private static string TypeOf(string urn)
+    {
+        var parts = urn.Split("::");
+        return parts.Length >= 4 ? parts[2][(parts[2].LastIndexOf('$') + 1)..] : "";
+    }
+
+    private static string NameOf(string name, string urn) =>
+        name.Length > 0 ? name : urn[(urn.LastIndexOf("::", StringComparison.Ordinal) + 2)..];
+
+    private Struct Encode(ObjectValue properties) => PropertyStruct.Encode(properties, _engineAcceptsSecrets);
+
+    private Rpc.CheckResponse CheckResponse(CheckResult result)
+    {
+        var response = new Rpc.CheckResponse { Inputs = Encode(result.Inputs) };
+        response.Failures.Add(result.Failures.Select(f => new Rpc.CheckFailure { Property = f.Property, Reason = f.Reason }));
+        return response;
+    }
+
+    private static Rpc.DiffResponse DiffResponse(ResourceDiff diff)
+    {
+        var response = new Rpc.DiffResponse
+        {
+            Changes = diff.HasChanges ? Rpc.DiffResponse.Types.DiffChanges.DiffSome : Rpc.DiffResponse.Types.DiffChanges.DiffNone,
+            DeleteBeforeReplace = diff.DeleteBeforeReplace,
+            HasDetailedDiff = true,
+        };
+        response.Diffs.Add(diff.Changed);
+        response.Replaces.Add(diff.Replaces);
+        foreach (var (path, kind) in diff.Detailed)
+            response.DetailedDiff[path] = new Rpc.PropertyDiff { Kind = (Rpc.PropertyDiff.Types.Kind)(int)kind, InputDiff = true };
+        return response;
+    }
+
+    /// <summary>Turns the provider's errors into gRPC statuses, keeping the message the user acts on.</summary>
+    private async Task<T> RunAsync<T>(Func<Task<T>> operation)
+    {
+        try
+        {
+            return await operation();
+        }
+        catch (ResourceInitFailedException e)
+        {
+            var details = new Google.Rpc.Status { Code = (int)StatusCode.Unknown, Message = e.Message };
+            var initFailed = new Rpc.ErrorResourceInitFailed { Id = e.Id, Properties = Encode(e.Outputs) };
+            initFailed.Reasons.Add(e.Message);
+            details.Details.Add(Any.Pack(initFailed));
+            throw new RpcException(StatusCode.Unknown, e.Message, details);
+        }
+        catch (ProviderException e)
+        {
+            throw new RpcException(StatusOf(e.Kind), e.Message);
+        }
+        catch (OperationCanceledException)
+        {
+            throw new RpcException(StatusCode.Cancelled, "the operation was cancelled");
+        }
+    }
+
+    private static StatusCode StatusOf(ErrorKind kind) => kind switch
+    {
+        ErrorKind.InvalidArgument => StatusCode.InvalidArgument,
+        ErrorKind.NotFound => StatusCode.NotFound,
+        ErrorKind.FailedPrecondition => StatusCode.FailedPrecondition,
+        ErrorKind.Unavailable => StatusCode.Unavailable,
+        ErrorKind.Cancelled => StatusCode.Cancelled,
+        _ => StatusCode.Internal,
+    };
+}
