@@ -1,0 +1,55 @@
+using PulumiLibvirt.Resources;
+using PulumiLibvirt.Resources.Framework;
+using PulumiLibvirt.Tests.Support;
+
+namespace PulumiLibvirt.Tests;
+
+public class PropertyMapperTests
+{
+    [Fact]
+    public void Decoding_fills_defaults_and_records_where_values_were_unknown_or_secret()
+    {
+        var decoded = PropertyMapper.Decode<VolumeArgs>(Props.Object(
+            ("name", Props.Secret("disk")),
+            ("capacity", PropertyValue.Unknown),
+            ("backingStore", Props.Object(("volume", PropertyValue.Unknown)))));
+        Assert.Empty(decoded.Failures);
+        Assert.Equal("disk", decoded.Value.Name);
+        Assert.Equal("default", decoded.Value.Pool);
+        Assert.Equal(VolumeFormat.Qcow2, decoded.Value.Format);
+        Assert.False(decoded.Marks.IsKnown("capacity"));
+        Assert.False(decoded.Marks.IsKnown("backingStore"));
+        Assert.True(decoded.Marks.IsKnown("pool"));
+        Assert.True(decoded.Marks.IsSecret("name"));
+    }
+
+    [Fact]
+    public void Encoding_puts_unknown_and_secret_markers_back_where_they_were()
+    {
+        var original = Props.Object(
+            ("name", Props.Secret("disk")), ("pool", "p"), ("format", "raw"),
+            ("capacity", PropertyValue.Unknown),
+            ("backingStore", Props.Object(("volume", PropertyValue.Unknown))));
+        var decoded = PropertyMapper.Decode<VolumeArgs>(original);
+        Assert.Equal(original, PropertyMapper.Encode(decoded.Value, decoded.Marks));
+    }
+
+    [Fact]
+    public void Wrong_types_missing_required_values_and_typos_are_failures_naming_the_property()
+    {
+        var decoded = PropertyMapper.Decode<VolumeArgs>(Props.Object(
+            ("capacity", "big"), ("format", "vmdk"), ("backingStore", Props.Object(("format", "raw"))), ("pools", "x")), strict: true);
+        var byProperty = decoded.Failures.ToDictionary(f => f.Property, f => f.Reason);
+        Assert.Contains("whole number", byProperty["capacity"]);
+        Assert.Contains("\"qcow2\", \"raw\"", byProperty["format"]);
+        Assert.Contains("required", byProperty["backingStore.volume"]);
+        Assert.Contains("known properties", byProperty["pools"]);
+    }
+
+    [Fact]
+    public void Fractional_numbers_are_not_whole_numbers()
+    {
+        var decoded = PropertyMapper.Decode<VolumeArgs>(Props.Object(("capacity", 1.5)));
+        Assert.Equal("capacity", Assert.Single(decoded.Failures).Property);
+    }
+}

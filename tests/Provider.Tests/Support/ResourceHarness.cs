@@ -1,0 +1,53 @@
+using PulumiLibvirt.Resources;
+using PulumiLibvirt.Resources.Framework;
+
+namespace PulumiLibvirt.Tests.Support;
+
+/// <summary>Drives one resource type in process, on property values, as the protocol host does.</summary>
+public sealed class ResourceHarness : IDisposable
+{
+    private readonly LibvirtProvider _provider;
+
+    public ResourceHarness(string token, string uri = TestPool.Uri)
+    {
+        _provider = new LibvirtProvider(Log);
+        _provider.Configure(Props.Object(("uri", uri)));
+        Resource = _provider.Resource(token);
+        Token = token;
+    }
+
+    public RecordingLog Log { get; } = new();
+    public IResource Resource { get; }
+    public string Token { get; }
+
+    public string Urn(string name) => $"urn:pulumi:test::libvirt-tests::{Token}::{name}";
+
+    public Task<CheckResult> CheckAsync(ObjectValue news, ObjectValue? olds = null, string name = "res", byte[]? seed = null) =>
+        Resource.CheckAsync(new CheckRequest(Urn(name), name, olds, news, seed ?? System.Security.Cryptography.RandomNumberGenerator.GetBytes(16)), _provider.Context(Urn(name)));
+
+    /// <summary>Check then create, as `pulumi up` does; returns the checked inputs too.</summary>
+    public async Task<(string Id, ObjectValue Outputs, ObjectValue Inputs)> CreateAsync(ObjectValue news, string name = "res")
+    {
+        var check = await CheckAsync(news, name: name);
+        Assert.Empty(check.Failures);
+        var created = await Resource.CreateAsync(new CreateRequest(Urn(name), check.Inputs, Preview: false), _provider.Context(Urn(name)));
+        return (created.Id, created.Outputs, check.Inputs);
+    }
+
+    public Task<CreateResult> PreviewCreateAsync(ObjectValue inputs) =>
+        Resource.CreateAsync(new CreateRequest(Urn("res"), inputs, Preview: true), _provider.Context(Urn("res")));
+
+    public ResourceDiff Diff(string id, ObjectValue oldOutputs, ObjectValue oldInputs, ObjectValue news) =>
+        Resource.Diff(new DiffRequest(id, Urn("res"), oldOutputs, oldInputs, news, []));
+
+    public Task<ObjectValue> UpdateAsync(string id, ObjectValue oldOutputs, ObjectValue oldInputs, ObjectValue news, bool preview = false) =>
+        Resource.UpdateAsync(new UpdateRequest(id, Urn("res"), oldOutputs, oldInputs, news, preview, []), _provider.Context(Urn("res")));
+
+    public Task<ReadResult> ReadAsync(string id, ObjectValue? oldOutputs = null, ObjectValue? oldInputs = null) =>
+        Resource.ReadAsync(new ReadRequest(id, Urn("res"), oldOutputs, oldInputs), _provider.Context(Urn("res")));
+
+    public Task DeleteAsync(string id, ObjectValue oldOutputs) =>
+        Resource.DeleteAsync(new DeleteRequest(id, Urn("res"), oldOutputs, null), _provider.Context(Urn("res")));
+
+    public void Dispose() => _provider.Dispose();
+}
