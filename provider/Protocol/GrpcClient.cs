@@ -13,8 +13,6 @@ public sealed class GrpcClient(string address) : IDisposable
     private readonly HttpClient _http = new(new SocketsHttpHandler { EnableMultipleHttp2Connections = true })
     {
         BaseAddress = new Uri($"http://{address}"),
-        DefaultRequestVersion = HttpVersion.Version20,
-        DefaultVersionPolicy = HttpVersionPolicy.RequestVersionExact,
         Timeout = Timeout.InfiniteTimeSpan,
     };
 
@@ -23,7 +21,10 @@ public sealed class GrpcClient(string address) : IDisposable
     {
         using var content = new ByteArrayContent(GrpcWire.Frame(request));
         content.Headers.ContentType = new MediaTypeHeaderValue(GrpcWire.ContentType);
-        using var message = new HttpRequestMessage(HttpMethod.Post, $"/{service}/{method}") { Content = content };
+        using var message = new HttpRequestMessage(HttpMethod.Post, $"/{service}/{method}")
+        {
+            Content = content, Version = HttpVersion.Version20, VersionPolicy = HttpVersionPolicy.RequestVersionExact,
+        };
         message.Headers.TryAddWithoutValidation("te", "trailers");
         using var response = await _http.SendAsync(message, HttpCompletionOption.ResponseHeadersRead, cancellation);
         if (response.StatusCode != HttpStatusCode.OK)

@@ -1,0 +1,26 @@
+#!/usr/bin/env bash
+# Runs every test suite (xUnit, then the Node interop suite) and ends with one line that sums them:
+# "N passed, N failed[, N skipped]". Exits non-zero if any test failed or a suite ran no test.
+set -uo pipefail
+cd "$(dirname "$0")/.."
+results=$(mktemp -d)
+trap 'rm -rf "$results"' EXIT
+
+dotnet test tests/Provider.Tests --nologo --logger "trx;LogFileName=$results/dotnet.trx" --logger "console;verbosity=normal"
+dotnet_status=$?
+node --test --test-reporter=spec --test-reporter-destination=stdout \
+  --test-reporter=tap --test-reporter-destination="$results/node.tap" tests/interop/
+node_status=$?
+
+# The trx counters and node's TAP summary are the runners' own counts.
+trx_count() { sed -n "s/.*<Counters [^>]*\b$1=\"\([0-9]*\)\".*/\1/p" "$results/dotnet.trx" 2>/dev/null | head -1; }
+tap_count() { sed -n "s/^# $1 \([0-9]*\)$/\1/p" "$results/node.tap" 2>/dev/null | tail -1; }
+passed=$(( $(trx_count passed) + $(tap_count pass) ))
+failed=$(( $(trx_count failed) + $(tap_count fail) + $(tap_count cancelled) ))
+skipped=$(( $(trx_count notExecuted) + $(tap_count skipped) + $(tap_count todo) ))
+total=$(( passed + failed + skipped ))
+
+line="$passed passed, $failed failed"
+[ "$skipped" -gt 0 ] && line="$line, $skipped skipped"
+echo "$line"
+[ "$dotnet_status" -eq 0 ] && [ "$node_status" -eq 0 ] && [ "$failed" -eq 0 ] && [ "$total" -gt 0 ]

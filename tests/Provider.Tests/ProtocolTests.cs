@@ -1,0 +1,187 @@
+using System.Security.Cryptography;
+using Google.Protobuf;
+using Google.Protobuf.WellKnownTypes;
+using PulumiLibvirt.Protocol;
+using PulumiLibvirt.Resources.Framework;
+using PulumiLibvirt.Tests.Support;
+using Rpc = Pulumirpc;
+using Struct = Google.Protobuf.WellKnownTypes.Struct;
+
+namespace PulumiLibvirt.Tests;
+
+/// <summary>The built binary, driven over gRPC as the engine drives it, against the real libvirtd.</summary>
+public sealed class ProtocolTests(TestPool pool) : IClassFixture<TestPool>, IAsyncLifetime
+{
+    private const string VolumeType = "libvirt:index:Volume";
+    private const long MiB = 1 << 20;
+    private FakeEngine _engine = null!;
+    private ProviderProcess _provider = null!;
+
+    public async Task InitializeAsync()
+    {
+        _engine = await FakeEngine.StartAsync();
+        _provider = await ProviderProcess.StartAsync(_engine.Address);
+    }
+
+    public async Task DisposeAsync()
+    {
+        await _provider.DisposeAsync();
+        await _engine.DisposeAsync();
+    }
+
+    private static string Urn(string name) => $"urn:pulumi:dev::protocol-tests::{VolumeType}::{name}";
+
+    private static Struct Wire(ObjectValue value) => PropertyStruct.Encode(value);
+    private static ObjectValue Values(Struct value) => PropertyStruct.Decode(value);
+
+    private async Task ConfigureAsync()
+    {
+        await _provider.CallAsync<Rpc.ProviderHandshakeResponse>("Handshake", new Rpc.ProviderHandshakeRequest { EngineAddress = _engine.Address });
+        var configure = await _provider.CallAsync<Rpc.ConfigureResponse>("Configure", new Rpc.ConfigureRequest
+        {
+            Args = Wire(Props.Object(("uri", TestPool.Uri))), AcceptSecrets = true, AcceptResources = true, SendsOldInputs = true,
+        });
+        Assert.True(configure.AcceptSecrets);
+        Assert.True(configure.SupportsPreview);
+        Assert.True(configure.AcceptResources);
+    }
+
+    private Task<Rpc.CheckResponse> CheckAsync(string name, ObjectValue news, ObjectValue? olds = null) =>
+        _provider.CallAsync<Rpc.CheckResponse>("Check", new Rpc.CheckRequest
+        {
+            Urn = Urn(name), Name = name, Type = VolumeType, News = Wire(news), Olds = olds is null ? null : Wire(olds),
+            RandomSeed = ByteString.CopyFrom(RandomNumberGenerator.GetBytes(16)),
+        });
+
+    [Fact]
+    public async Task Plugin_info_schema_and_unimplemented_methods_answer_as_the_engine_expects()
+    {
+        var info = await _provider.CallAsync<Rpc.PluginInfo>("GetPluginInfo", new Empty());
+        Assert.Equal(typeof(Resources.LibvirtProvider).Assembly.GetName().Version!.ToString(3), info.Version);
+        var schema = await _provider.CallAsync<Rpc.GetSchemaResponse>("GetSchema", new Rpc.GetSchemaRequest());
+        Assert.Equal(await File.ReadAllTextAsync(Repository.File("schema.json")), schema.Schema);
+        var unimplemented = await Assert.ThrowsAsync<RpcException>(() => _provider.CallAsync<Empty>("Construct", new Empty()));
+        Assert.Equal(StatusCode.Unimplemented, unimplemented.Status);
+    }
+
+    [Fact]
+    public async Task A_volume_lives_through_preview_create_read_update_and_delete_with_its_secret_kept()
+    {
+        await ConfigureAsync();
+        var name = TestPool.UniqueName("proto");
+        var asked = Props.Object(("name", Props.Secret(name)), ("pool", pool.Name), ("capacity", 4 * MiB));
+
+        // Preview: unknown capacity from another resource is accepted and nothing is created.
+        var previewCheck = await CheckAsync("vol", asked.With("capacity", PropertyValue.Unknown));
+        Assert.Empty(previewCheck.Failures);
+        Assert.Equal(PropertyStruct.UnknownSentinel, previewCheck.Inputs.Fields["capacity"].StringValue);
+        var preview = await _provider.CallAsync<Rpc.CreateResponse>("Create", new Rpc.CreateRequest
+        {
+            Urn = Urn("vol"), Type = VolumeType, Properties = previewCheck.Inputs, Preview = true,
+        });
+        Assert.Equal(PropertyStruct.UnknownSentinel, preview.Properties.Fields["key"].StringValue);
+        Assert.Null(pool.Find(Path.Combine(pool.Path, name)));
+
+        // Up.
+        var check = await CheckAsync("vol", asked);
+        Assert.Empty(check.Failures);
+        var created = await _provider.CallAsync<Rpc.CreateResponse>("Create", new Rpc.CreateRequest
+        {
+            Urn = Urn("vol"), Type = VolumeType, Properties = check.Inputs,
+        });
+        Assert.Equal(Path.Combine(pool.Path, name), pool.Find(created.Id)!.Path);
+        Assert.True(Values(created.Properties)["name"]!.IsSecret);
+
+        // Refresh.
+        var read = await _provider.CallAsync<Rpc.ReadResponse>("Read", new Rpc.ReadRequest
+        {
+            Id = created.Id, Urn = Urn("vol"), Type = VolumeType, Properties = created.Properties, Inputs = check.Inputs,
+        });
+        Assert.Equal(created.Id, read.Id);
+        Assert.Equal(check.Inputs, read.Inputs);
+
+        // Same program again: no change.
+        var same = await _provider.CallAsync<Rpc.DiffResponse>("Diff", new Rpc.DiffRequest
+        {
+            Id = created.Id, Urn = Urn("vol"), Type = VolumeType, Olds = read.Properties, OldInputs = read.Inputs, News = check.Inputs,
+        });
+        Assert.Equal(Rpc.DiffResponse.Types.DiffChanges.DiffNone, same.Changes);
+
+        // A larger disk: an in-place update.
+        var grown = await CheckAsync("vol", asked.With("capacity", Props.Value(8 * MiB)), Values(check.Inputs));
+        var diff = await _provider.CallAsync<Rpc.DiffResponse>("Diff", new Rpc.DiffRequest
+        {
+            Id = created.Id, Urn = Urn("vol"), Type = VolumeType, Olds = read.Properties, OldInputs = read.Inputs, News = grown.Inputs,
+        });
+        Assert.Equal(Rpc.DiffResponse.Types.DiffChanges.DiffSome, diff.Changes);
+        Assert.True(diff.HasDetailedDiff);
+        Assert.Equal(Rpc.PropertyDiff.Types.Kind.Update, diff.DetailedDiff["capacity"].Kind);
+        Assert.Empty(diff.Replaces);
+        var updated = await _provider.CallAsync<Rpc.UpdateResponse>("Update", new Rpc.UpdateRequest
+        {
+            Id = created.Id, Urn = Urn("vol"), Type = VolumeType, Olds = read.Properties, OldInputs = read.Inputs, News = grown.Inputs,
+        });
+        Assert.Equal(8 * MiB, (long)updated.Properties.Fields["capacity"].NumberValue);
+        Assert.Equal(8 * MiB, (long)pool.Find(created.Id)!.Capacity);
+
+        // Destroy, then refresh sees it gone.
+        await _provider.CallAsync<Empty>("Delete", new Rpc.DeleteRequest
+        {
+            Id = created.Id, Urn = Urn("vol"), Type = VolumeType, Properties = updated.Properties, OldInputs = grown.Inputs,
+        });
+        Assert.Null(pool.Find(created.Id));
+        var gone = await _provider.CallAsync<Rpc.ReadResponse>("Read", new Rpc.ReadRequest
+        {
+            Id = created.Id, Urn = Urn("vol"), Type = VolumeType, Properties = updated.Properties, Inputs = grown.Inputs,
+        });
+        Assert.Equal("", gone.Id);
+        Assert.Equal("", _provider.LaterStdout);
+    }
+
+    [Fact]
+    public async Task Bad_inputs_are_check_failures_and_failed_operations_carry_a_fitting_status()
+    {
+        await ConfigureAsync();
+        var check = await CheckAsync("bad", Props.Object(("pool", TestPool.UniqueName("missing")), ("capacity", MiB)));
+        Assert.Contains(check.Failures, f => f.Property == "pool" && f.Reason.Contains("does not exist"));
+
+        var unknownType = await Assert.ThrowsAsync<RpcException>(() => _provider.CallAsync<Rpc.CheckResponse>("Check",
+            new Rpc.CheckRequest { Urn = "urn:pulumi:dev::p::libvirt:index:Nope::x", Type = "libvirt:index:Nope", News = new Struct() }));
+        Assert.Equal(StatusCode.InvalidArgument, unknownType.Status);
+        Assert.Contains("libvirt:index:Volume", unknownType.Message);
+
+        var baseVolume = pool.CreateVolume("base", MiB);
+        pool.CreateVolume("overlay", MiB, backingStore: new Libvirt.BackingStore(baseVolume.Path, "qcow2"));
+        var refused = await Assert.ThrowsAsync<RpcException>(() => _provider.CallAsync<Empty>("Delete", new Rpc.DeleteRequest
+        {
+            Id = baseVolume.Key, Urn = Urn("base"), Type = VolumeType, Properties = new Struct(),
+        }));
+        Assert.Equal(StatusCode.FailedPrecondition, refused.Status);
+        Assert.Contains("backing store", refused.Message);
+    }
+
+    [Fact]
+    public async Task The_engine_log_receives_the_providers_warnings_for_the_resource()
+    {
+        await ConfigureAsync();
+        var baseVolume = pool.CreateVolume("base", MiB);
+        await CheckAsync("big", Props.Object(("pool", pool.Name), ("capacity", 4 * MiB),
+            ("backingStore", Props.Object(("volume", baseVolume.Key)))));
+        var warning = Assert.Single(_engine.Logs, l => l.Urn == Urn("big"));
+        Assert.Equal(Rpc.LogSeverity.Warning, warning.Severity);
+        Assert.Contains("filesystem must be grown", warning.Message);
+    }
+
+    [Fact]
+    public async Task An_unreachable_libvirt_is_unavailable_with_the_uri_and_what_to_check()
+    {
+        await _provider.CallAsync<Rpc.ConfigureResponse>("Configure", new Rpc.ConfigureRequest
+        {
+            Variables = { ["libvirt:config:uri"] = "qemu+unix:///system?socket=/nonexistent/libvirt-sock" }, AcceptSecrets = true,
+        });
+        var error = await Assert.ThrowsAsync<RpcException>(() => CheckAsync("x", Props.Object(("capacity", MiB))));
+        Assert.Equal(StatusCode.Unavailable, error.Status);
+        Assert.Contains("/nonexistent/libvirt-sock", error.Message);
+        Assert.Contains("libvirt:uri", error.Message);
+    }
+}

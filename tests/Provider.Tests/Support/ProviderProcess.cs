@@ -1,0 +1,66 @@
+using System.Diagnostics;
+using System.Text;
+using Google.Protobuf;
+using PulumiLibvirt.Protocol;
+
+namespace PulumiLibvirt.Tests.Support;
+
+/// <summary>
+/// The built plugin (bin/pulumi-resource-libvirt), started as the Pulumi engine starts it: the engine's address as
+/// the positional argument among the engine's usual flags, the port read from the first line of stdout.
+/// </summary>
+public sealed class ProviderProcess : IAsyncDisposable
+{
+    private readonly Process _process;
+    private readonly StringBuilder _laterStdout = new();
+
+    private ProviderProcess(Process process, int port)
+    {
+        _process = process;
+        Port = port;
+        Client = new GrpcClient($"127.0.0.1:{port}");
+    }
+
+    public int Port { get; }
+    public GrpcClient Client { get; }
+
+    /// <summary>Whatever the plugin wrote to stdout after the port line (it must be nothing).</summary>
+    public string LaterStdout { get { lock (_laterStdout) return _laterStdout.ToString(); } }
+
+    public static async Task<ProviderProcess> StartAsync(string engineAddress)
+    {
+        var binary = Repository.File("bin", "pulumi-resource-libvirt");
+        if (!File.Exists(binary)) throw new InvalidOperationException($"{binary} is missing: run `make build` first (make test does).");
+        var start = new ProcessStartInfo(binary) { RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (var arg in new[] { "--logtostderr", "-v=9", "--tracing", "127.0.0.1:1", engineAddress }) start.ArgumentList.Add(arg);
+        var process = Process.Start(start)!;
+        var stderr = new StringBuilder();
+        process.ErrorDataReceived += (_, e) => { lock (stderr) stderr.AppendLine(e.Data); };
+        process.BeginErrorReadLine();
+        var firstLine = await process.StandardOutput.ReadLineAsync().WaitAsync(TimeSpan.FromSeconds(30));
+        if (!int.TryParse(firstLine, out var port))
+            throw new InvalidOperationException($"the plugin's first stdout line is '{firstLine}', not a port; stderr: {stderr}");
+        var provider = new ProviderProcess(process, port);
+        _ = provider.CollectStdoutAsync();
+        return provider;
+    }
+
+    private async Task CollectStdoutAsync()
+    {
+        while (await _process.StandardOutput.ReadLineAsync() is { } line)
+        {
+            lock (_laterStdout) _laterStdout.AppendLine(line);
+        }
+    }
+
+    public Task<T> CallAsync<T>(string method, IMessage request) where T : IMessage<T>, new() =>
+        Client.CallAsync<T>("pulumirpc.ResourceProvider", method, request);
+
+    public async ValueTask DisposeAsync()
+    {
+        Client.Dispose();
+        if (!_process.HasExited) _process.Kill(entireProcessTree: true);
+        await _process.WaitForExitAsync();
+        _process.Dispose();
+    }
+}
