@@ -1,0 +1,63 @@
+using System.Text.Json;
+using System.Text.RegularExpressions;
+using PulumiLibvirt.Tests.Support;
+using YamlDotNet.RepresentationModel;
+
+namespace PulumiLibvirt.Tests;
+
+/// <summary>
+/// No Pulumi CLI can run here, so the examples are checked against the schema the engine would use: every resource
+/// type exists, every property is an input of that type, every ${resource.output} names an output that exists.
+/// </summary>
+public partial class ExampleTests
+{
+    public static TheoryData<string> Examples() =>
+        new(Directory.GetFiles(Repository.File("examples"), "Pulumi.yaml", SearchOption.AllDirectories)
+            .Select(p => Path.GetRelativePath(Repository.Root, p)));
+
+    [Theory]
+    [MemberData(nameof(Examples))]
+    public void Example_uses_only_what_the_schema_declares(string example)
+    {
+        using var schemaDocument = JsonDocument.Parse(File.ReadAllText(Repository.File("schema.json")));
+        var schema = schemaDocument.RootElement;
+        var yaml = new YamlStream();
+        yaml.Load(new StringReader(File.ReadAllText(Repository.File(example))));
+        var program = (YamlMappingNode)yaml.Documents[0].RootNode;
+
+        var plugin = (YamlMappingNode)((YamlSequenceNode)((YamlMappingNode)program["plugins"])["providers"]).Children[0];
+        var pluginDir = Path.GetFullPath(Path.Combine(Path.GetDirectoryName(Repository.File(example))!, plugin["path"].ToString()));
+        Assert.Equal(Repository.File("bin"), pluginDir);
+
+        var config = program.Children.TryGetValue("config", out var c) ? ((YamlMappingNode)c).Children.Keys.Select(k => k.ToString()).ToHashSet() : [];
+        var resources = ((YamlMappingNode)program["resources"]).Children.ToDictionary(r => r.Key.ToString(), r => (YamlMappingNode)r.Value);
+        var types = resources.ToDictionary(r => r.Key, r => schema.GetProperty("resources").GetProperty(r.Value["type"].ToString()));
+
+        foreach (var (name, resource) in resources)
+        {
+            var inputs = types[name].GetProperty("inputProperties");
+            foreach (var (key, value) in ((YamlMappingNode)resource["properties"]).Children)
+                CheckProperty(schema, inputs, $"{name}.{key}", key.ToString(), value);
+        }
+        foreach (Match reference in Reference().Matches(File.ReadAllText(Repository.File(example))))
+        {
+            var target = reference.Groups["name"].Value;
+            if (config.Contains(target) && !reference.Groups["property"].Success) continue;
+            Assert.True(types.ContainsKey(target), $"{example}: ${{{reference.Value}}} names no resource or config value");
+            Assert.True(types[target].GetProperty("properties").TryGetProperty(reference.Groups["property"].Value, out _),
+                $"{example}: {reference.Value} names no output of {target}");
+        }
+    }
+
+    private static void CheckProperty(JsonElement schema, JsonElement properties, string where, string key, YamlNode value)
+    {
+        Assert.True(properties.TryGetProperty(key, out var property), $"{where} is not an input property");
+        if (value is not YamlMappingNode nested) return;
+        var token = property.GetProperty("$ref").GetString()!["#/types/".Length..];
+        var nestedProperties = schema.GetProperty("types").GetProperty(token).GetProperty("properties");
+        foreach (var (k, v) in nested.Children) CheckProperty(schema, nestedProperties, $"{where}.{k}", k.ToString(), v);
+    }
+
+    [GeneratedRegex(@"\$\{(?<name>[A-Za-z0-9_-]+)(\.(?<property>[A-Za-z0-9_]+))?[^}]*\}")]
+    private static partial Regex Reference();
+}
