@@ -184,4 +184,37 @@ public sealed class ProtocolTests(TestPool pool) : IClassFixture<TestPool>, IAsy
         Assert.Contains("/nonexistent/libvirt-sock", error.Message);
         Assert.Contains("libvirt:uri", error.Message);
     }
+
+    [Fact]
+    public async Task Provider_configuration_is_checked_and_a_new_uri_replaces_the_provider()
+    {
+        var bad = await _provider.CallAsync<Rpc.CheckResponse>("CheckConfig", new Rpc.CheckRequest
+        {
+            Urn = "urn:pulumi:dev::p::pulumi:providers:libvirt::default", News = Wire(Props.Object(("uri", 5))),
+        });
+        Assert.Equal("uri", Assert.Single(bad.Failures).Property);
+
+        var olds = Wire(Props.Object(("uri", "qemu:///system")));
+        var same = await _provider.CallAsync<Rpc.DiffResponse>("DiffConfig", new Rpc.DiffRequest { Olds = olds, OldInputs = olds, News = olds });
+        Assert.Equal(Rpc.DiffResponse.Types.DiffChanges.DiffNone, same.Changes);
+        var moved = await _provider.CallAsync<Rpc.DiffResponse>("DiffConfig", new Rpc.DiffRequest
+        {
+            Olds = olds, OldInputs = olds, News = Wire(Props.Object(("uri", "qemu+ssh://lab/system"))),
+        });
+        Assert.Equal(["uri"], moved.Replaces);
+        Assert.Equal(Rpc.PropertyDiff.Types.Kind.UpdateReplace, moved.DetailedDiff["uri"].Kind);
+    }
+
+    [Fact]
+    public async Task After_cancel_no_operation_starts_and_nothing_is_created()
+    {
+        await ConfigureAsync();
+        var check = await CheckAsync("late", Props.Object(("pool", pool.Name), ("capacity", MiB)));
+        await _provider.CallAsync<Empty>("Cancel", new Empty());
+        var error = await Assert.ThrowsAsync<RpcException>(() => _provider.CallAsync<Rpc.CreateResponse>("Create",
+            new Rpc.CreateRequest { Urn = Urn("late"), Type = VolumeType, Properties = check.Inputs }));
+        Assert.Equal(StatusCode.Cancelled, error.Status);
+        var name = Values(check.Inputs)["name"]!.ToString().Trim('"');
+        Assert.Null(pool.Find(Path.Combine(pool.Path, name)));
+    }
 }

@@ -51,7 +51,7 @@ public abstract class Resource<TArgs, TState> : IResource where TArgs : class wh
         if (nameFailure is not null) failures.Add(nameFailure);
         if (failures.Count == 0)
         {
-            var own = await Guard(() => CheckAsync(inputs, news.Marks, context));
+            var own = await Guard(context, () => CheckAsync(inputs, news.Marks, context));
             inputs = own.Inputs;
             failures.AddRange(own.Failures);
         }
@@ -80,7 +80,7 @@ public abstract class Resource<TArgs, TState> : IResource where TArgs : class wh
     {
         if (request.Preview) return new CreateResult("", PreviewCreate(request.Inputs));
         var inputs = PropertyMapper.Decode<TArgs>(request.Inputs);
-        var (id, state) = await Guard(() => CreateAsync(inputs.Value, context));
+        var (id, state) = await Guard(context, () => CreateAsync(inputs.Value, context));
         return new CreateResult(id, PropertyMapper.Encode(state, inputs.Marks));
     }
 
@@ -88,7 +88,7 @@ public abstract class Resource<TArgs, TState> : IResource where TArgs : class wh
     {
         var oldInputs = request.OldInputs is null ? null : PropertyMapper.Decode<TArgs>(request.OldInputs);
         var oldOutputs = request.OldOutputs is null ? null : PropertyMapper.Decode<TState>(request.OldOutputs);
-        var read = await Guard(() => ReadAsync(request.Id, oldInputs?.Value, context));
+        var read = await Guard(context, () => ReadAsync(request.Id, oldInputs?.Value, context));
         if (read is not { } found) return ReadResult.Gone;
         var marks = (oldInputs?.Marks ?? PropertyMarks.None).Union(oldOutputs?.Marks ?? PropertyMarks.None);
         return new ReadResult(request.Id, PropertyMapper.Encode(found.State, marks), PropertyMapper.Encode(found.Inputs, marks));
@@ -101,14 +101,14 @@ public abstract class Resource<TArgs, TState> : IResource where TArgs : class wh
         var olds = PropertyMapper.Decode<TArgs>(oldInputs);
         var news = PropertyMapper.Decode<TArgs>(request.News);
         var state = PropertyMapper.Decode<TState>(request.OldOutputs);
-        var updated = await Guard(() => UpdateAsync(request.Id, olds.Value, news.Value, state.Value, context));
+        var updated = await Guard(context, () => UpdateAsync(request.Id, olds.Value, news.Value, state.Value, context));
         return PropertyMapper.Encode(updated, news.Marks.Union(state.Marks));
     }
 
     public Task DeleteAsync(DeleteRequest request, ResourceContext context)
     {
         var state = PropertyMapper.Decode<TState>(request.OldOutputs);
-        return Guard(async () =>
+        return Guard(context, async () =>
         {
             await DeleteAsync(request.Id, state.Value, context);
             return true;
@@ -172,9 +172,13 @@ public abstract class Resource<TArgs, TState> : IResource where TArgs : class wh
         return null;
     }
 
-    /// <summary>Runs a resource operation, turning libvirt's errors into errors with a status and libvirt's message.</summary>
-    private static async Task<T> Guard<T>(Func<Task<T>> operation)
+    /// <summary>
+    /// Runs a resource operation, unless the engine has cancelled the deployment, turning libvirt's errors into errors
+    /// with a status and libvirt's message.
+    /// </summary>
+    private static async Task<T> Guard<T>(ResourceContext context, Func<Task<T>> operation)
     {
+        context.Cancellation.ThrowIfCancellationRequested();
         try
         {
             return await operation();
