@@ -14,8 +14,6 @@ public sealed class Connection : IDisposable
     /// <summary>The URI libvirt actually connected to (after its own defaults were applied).</summary>
     public string Uri { get; }
 
-    internal ConnectHandle Handle => _handle;
-
     public static Connection Open(string uri)
     {
         LibvirtCall.Initialize();
@@ -38,7 +36,7 @@ public sealed class Connection : IDisposable
     /// <summary>Defines, builds and starts a directory pool (the folder is created by libvirt).</summary>
     public StoragePool CreateDirectoryPool(string name, string path)
     {
-        var pool = new StoragePool(LibvirtCall.Check(Native.virStoragePoolDefineXML(_handle, PoolDescription.DirectoryPoolXml(name, path), 0)));
+        var pool = new StoragePool(LibvirtCall.Check(Native.virStoragePoolDefineXML(_handle, PoolXml.Directory(name, path), 0)));
         try
         {
             pool.BuildAndStart();

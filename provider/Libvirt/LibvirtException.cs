@@ -4,14 +4,9 @@ namespace PulumiLibvirt.Libvirt;
 public enum LibvirtErrorCode
 {
     Unknown = -1,
-    InternalError = 1,
-    NoSupport = 3,
     NoConnect = 5,
     InvalidArg = 8,
-    OperationFailed = 9,
     XmlError = 27,
-    OperationDenied = 29,
-    SystemError = 38,
     NoDomain = 42,
     NoNetwork = 43,
     AuthFailed = 45,
@@ -19,7 +14,6 @@ public enum LibvirtErrorCode
     NoStorageVolume = 50,
     OperationInvalid = 55,
     ConfigUnsupported = 67,
-    StoragePoolBuilt = 76,
     StorageVolumeExists = 90,
 }
 

@@ -16,7 +16,6 @@ internal static class Native
     [DllImport(Lib)] public static extern ConnectHandle virConnectOpen([MarshalAs(UnmanagedType.LPUTF8Str)] string? name);
     [DllImport(Lib)] public static extern int virConnectClose(IntPtr conn);
     [DllImport(Lib)] public static extern IntPtr virConnectGetURI(ConnectHandle conn);
-    [DllImport(Lib)] public static extern int virConnectGetLibVersion(ConnectHandle conn, out ulong version);
     [DllImport(Lib)] public static extern IntPtr virGetLastError();
     [DllImport(Lib)] public static extern void virResetLastError();
     [DllImport(Lib)] public static extern unsafe void virSetErrorFunc(IntPtr userData, delegate* unmanaged<IntPtr, IntPtr, void> handler);
@@ -34,7 +33,6 @@ internal static class Native
     [DllImport(Lib)] public static extern int virStoragePoolRefresh(StoragePoolHandle pool, uint flags);
     [DllImport(Lib)] public static extern int virStoragePoolIsActive(StoragePoolHandle pool);
     [DllImport(Lib)] public static extern IntPtr virStoragePoolGetName(StoragePoolHandle pool);
-    [DllImport(Lib)] public static extern IntPtr virStoragePoolGetXMLDesc(StoragePoolHandle pool, uint flags);
     [DllImport(Lib)] public static extern int virStoragePoolListAllVolumes(StoragePoolHandle pool, out IntPtr vols, uint flags);
     [DllImport(Lib)] public static extern int virStoragePoolFree(IntPtr pool);
 
@@ -55,7 +53,5 @@ internal static class Native
     [DllImport(LibC)] public static extern void free(IntPtr ptr);
 
     // Flags (values from libvirt's headers).
-    public const uint VIR_STORAGE_VOL_CREATE_PREALLOC_METADATA = 1;
-    public const uint VIR_STORAGE_VOL_RESIZE_ALLOCATE = 1;
     public const uint VIR_CONNECT_LIST_STORAGE_POOLS_ACTIVE = 2;
 }

@@ -11,8 +11,6 @@ public sealed class StoragePool : IDisposable
 
     public bool IsActive => LibvirtCall.Check(Native.virStoragePoolIsActive(_handle)) == 1;
 
-    public PoolDescription Describe() => PoolDescription.Parse(LibvirtCall.TakeString(Native.virStoragePoolGetXMLDesc(_handle, 0)));
-
     public void Refresh() => LibvirtCall.Check(Native.virStoragePoolRefresh(_handle, 0));
 
     public IReadOnlyList<StorageVolume> ListVolumes()

@@ -201,7 +201,6 @@ public sealed class ResourceProviderService(LibvirtProvider provider, EngineLogC
         ErrorKind.NotFound => StatusCode.NotFound,
         ErrorKind.FailedPrecondition => StatusCode.FailedPrecondition,
         ErrorKind.Unavailable => StatusCode.Unavailable,
-        ErrorKind.Cancelled => StatusCode.Cancelled,
         _ => StatusCode.Internal,
     };
 }

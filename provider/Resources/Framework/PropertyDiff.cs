@@ -6,8 +6,6 @@ public enum DiffKind { Add, AddReplace, Delete, DeleteReplace, Update, UpdateRep
 /// <summary>What changed between two sets of inputs, path by path, and whether that replaces the resource.</summary>
 public sealed record ResourceDiff(IReadOnlyDictionary<string, DiffKind> Detailed, bool DeleteBeforeReplace)
 {
-    public static readonly ResourceDiff None = new(new Dictionary<string, DiffKind>(), false);
-
     public bool HasChanges => Detailed.Count > 0;
 
     /// <summary>The top-level properties that changed.</summary>

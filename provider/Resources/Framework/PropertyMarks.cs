@@ -12,9 +12,6 @@ public sealed record PropertyMarks(IReadOnlySet<string> Unknown, IReadOnlySet<st
     /// <summary>True when nothing at, above or below <paramref name="path"/> is unknown.</summary>
     public bool IsKnown(string path) => !Unknown.Any(u => Related(u, path));
 
-    /// <summary>True when the value at <paramref name="path"/> or anything above it is secret.</summary>
-    public bool IsSecret(string path) => Secret.Any(s => s == path || Contains(s, path));
-
     public PropertyMarks Union(PropertyMarks other) =>
         new(Unknown.Union(other.Unknown).ToHashSet(), Secret.Union(other.Secret).ToHashSet());
 

@@ -1,7 +1,7 @@
 namespace PulumiLibvirt.Resources.Framework;
 
 /// <summary>What kind of failure a request met; the protocol host turns it into a gRPC status code.</summary>
-public enum ErrorKind { InvalidArgument, NotFound, FailedPrecondition, Unavailable, Cancelled, Internal }
+public enum ErrorKind { InvalidArgument, NotFound, FailedPrecondition, Unavailable, Internal }
 
 /// <summary>A failure the user can act on, with a message that says what to do.</summary>
 public class ProviderException(ErrorKind kind, string message, Exception? inner = null) : Exception(message, inner)

@@ -5,10 +5,7 @@ using PulumiLibvirt.Libvirt;
 namespace PulumiLibvirt.Resources.Framework;
 
 /// <summary>What a resource's own Check answers: the inputs with defaults filled in, or what is wrong with them.</summary>
-public sealed record Checked<TArgs>(TArgs Inputs, IReadOnlyList<CheckFailure> Failures)
-{
-    public Checked(TArgs inputs) : this(inputs, []) { }
-}
+public sealed record Checked<TArgs>(TArgs Inputs, IReadOnlyList<CheckFailure> Failures);
 
 /// <summary>
 /// The generic adapter between Pulumi's property values and a resource written on typed records: <typeparamref name="TArgs"/>
