@@ -13,8 +13,9 @@ node --test --test-reporter=spec --test-reporter-destination=stdout \
 node_status=$?
 
 # The trx counters and node's TAP summary are the runners' own counts.
-trx_count() { sed -n "s/.*<Counters [^>]*\b$1=\"\([0-9]*\)\".*/\1/p" "$results/dotnet.trx" 2>/dev/null | head -1; }
-tap_count() { sed -n "s/^# $1 \([0-9]*\)$/\1/p" "$results/node.tap" 2>/dev/null | tail -1; }
+# A suite that did not run at all (say, it did not build) counts nothing, and its exit status fails the run.
+trx_count() { local n; n=$(sed -n "s/.*<Counters [^>]*\b$1=\"\([0-9]*\)\".*/\1/p" "$results/dotnet.trx" 2>/dev/null | head -1); echo "${n:-0}"; }
+tap_count() { local n; n=$(sed -n "s/^# $1 \([0-9]*\)$/\1/p" "$results/node.tap" 2>/dev/null | tail -1); echo "${n:-0}"; }
 passed=$(( $(trx_count passed) + $(tap_count pass) ))
 failed=$(( $(trx_count failed) + $(tap_count fail) + $(tap_count cancelled) ))
 skipped=$(( $(trx_count notExecuted) + $(tap_count skipped) + $(tap_count todo) ))
