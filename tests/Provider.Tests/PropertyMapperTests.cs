@@ -52,4 +52,18 @@ public class PropertyMapperTests
         var decoded = PropertyMapper.Decode<VolumeArgs>(Props.Object(("capacity", 1.5)));
         Assert.Equal("capacity", Assert.Single(decoded.Failures).Property);
     }
+
+    private sealed record WithSecret
+    {
+        [Secret] public string? Key { get; init; }
+        public string? Plain { get; init; }
+    }
+
+    [Fact]
+    public void A_property_declared_secret_is_encoded_secret_even_when_given_plain()
+    {
+        var encoded = PropertyMapper.Encode(new WithSecret { Key = "k", Plain = "p" });
+        Assert.Equal(Props.Secret("k"), encoded["key"]);
+        Assert.Equal(Props.Value("p"), encoded["plain"]);
+    }
 }

@@ -234,6 +234,18 @@ public sealed class VolumeTests(TestPool pool) : IClassFixture<TestPool>, IDispo
     }
 
     [Fact]
+    public async Task Deleting_a_base_is_refused_while_an_overlay_in_another_pool_uses_it()
+    {
+        using var otherPool = new TestPool();
+        var (baseId, baseOutputs, _) = await _volumes.CreateAsync(Inputs(("capacity", 2 * MiB)), name: "base");
+        var overlay = otherPool.CreateVolume("overlay", 2 * MiB, backingStore: new BackingStore(Text(baseOutputs, "path"), "qcow2"));
+
+        var refused = await Assert.ThrowsAsync<ProviderException>(() => _volumes.DeleteAsync(baseId, baseOutputs));
+        Assert.Contains(overlay.Path, refused.Message);
+        Assert.NotNull(pool.Find(baseId));
+    }
+
+    [Fact]
     public async Task A_name_already_taken_in_the_pool_is_an_error_and_the_existing_volume_is_untouched()
     {
         var existing = pool.CreateVolume("taken", MiB);
