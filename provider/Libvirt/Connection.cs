@@ -14,6 +14,9 @@ public sealed class Connection : IDisposable
     /// <summary>The URI libvirt actually connected to (after its own defaults were applied).</summary>
     public string Uri { get; }
 
+    /// <summary>Whether libvirt runs on this machine (no host in the URI), so its files are this machine's files.</summary>
+    public bool IsLocal => string.IsNullOrEmpty(new System.Uri(Uri).Host);
+
     public static Connection Open(string uri)
     {
         LibvirtCall.Initialize();
@@ -90,6 +93,71 @@ public sealed class Connection : IDisposable
         }
         return result;
     }
+
+    /// <summary>A domain by UUID or by name.</summary>
+    public LibvirtDomain? FindDomain(string uuidOrName) =>
+        (Guid.TryParse(uuidOrName, out _)
+            ? NullIfNotFound(() => new LibvirtDomain(LibvirtCall.Check(Native.virDomainLookupByUUIDString(_handle, uuidOrName))))
+            : null)
+        ?? NullIfNotFound(() => new LibvirtDomain(LibvirtCall.Check(Native.virDomainLookupByName(_handle, uuidOrName))));
+
+    /// <summary>Every domain of the connection, defined or running.</summary>
+    public IReadOnlyList<LibvirtDomain> ListDomains()
+    {
+        var count = LibvirtCall.Check(Native.virConnectListAllDomains(_handle, out var array, 0));
+        return LibvirtCall.TakeArray(count, array, d => new LibvirtDomain(new DomainHandle(d)));
+    }
+
+    /// <summary>
+    /// Every domain's definitions: the persistent one and, for a running domain, the live one (a device may be in
+    /// only one of them). Domains that vanish while being read are left out.
+    /// </summary>
+    public IReadOnlyList<DomainDefinition> DescribeAllDomains()
+    {
+        var result = new List<DomainDefinition>();
+        foreach (var domain in ListDomains())
+        {
+            using (domain)
+            {
+                var persistent = NullIfNotFound(() => domain.Describe(persistent: true));
+                if (persistent is not null) result.Add(persistent);
+                var live = NullIfNotFound(() => domain.IsActive ? [domain.Describe(persistent: false)] : new List<DomainDefinition>());
+                if (live is not null) result.AddRange(live);
+            }
+        }
+        return result;
+    }
+
+    /// <summary>Defines (or redefines, for the same name and UUID) a persistent domain.</summary>
+    public LibvirtDomain DefineDomain(DomainDefinition definition) =>
+        new(LibvirtCall.Check(Native.virDomainDefineXMLFlags(_handle, definition.ToXml(), Native.VIR_DOMAIN_DEFINE_VALIDATE)));
+
+    /// <summary>Whether a libvirt network exists, and whether it runs.</summary>
+    public (bool Exists, bool Active) NetworkStatus(string name)
+    {
+        try
+        {
+            using var network = LibvirtCall.Check(Native.virNetworkLookupByName(_handle, name));
+            return (true, LibvirtCall.Check(Native.virNetworkIsActive(network)) == 1);
+        }
+        catch (LibvirtException e) when (e.IsNotFound)
+        {
+            return (false, false);
+        }
+    }
+
+    /// <summary>The host's memory in KiB.</summary>
+    public ulong HostMemoryKiB
+    {
+        get
+        {
+            LibvirtCall.Check(Native.virNodeGetInfo(_handle, out var info));
+            return info.Memory;
+        }
+    }
+
+    /// <summary>The most virtual CPUs the hypervisor allows one guest of <paramref name="type"/> (kvm, qemu).</summary>
+    public int MaxVcpus(string type) => LibvirtCall.Check(Native.virConnectGetMaxVcpus(_handle, type));
 
     internal static T? NullIfNotFound<T>(Func<T> lookup) where T : class
     {

@@ -30,3 +30,15 @@ internal sealed class StorageVolumeHandle : LibvirtHandle
     public StorageVolumeHandle(IntPtr existing) : base(existing) { }
     protected override bool ReleaseHandle() => Native.virStorageVolFree(handle) == 0;
 }
+
+internal sealed class DomainHandle : LibvirtHandle
+{
+    public DomainHandle() { }
+    public DomainHandle(IntPtr existing) : base(existing) { }
+    protected override bool ReleaseHandle() => Native.virDomainFree(handle) == 0;
+}
+
+internal sealed class NetworkHandle : LibvirtHandle
+{
+    protected override bool ReleaseHandle() => Native.virNetworkFree(handle) == 0;
+}

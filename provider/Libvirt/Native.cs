@@ -50,8 +50,60 @@ internal static class Native
     [DllImport(Lib)] public static extern IntPtr virStorageVolGetPath(StorageVolumeHandle vol);
     [DllImport(Lib)] public static extern int virStorageVolFree(IntPtr vol);
 
+    // ---- host ----
+    [DllImport(Lib)] public static extern int virNodeGetInfo(ConnectHandle conn, out NodeInfo info);
+    [DllImport(Lib)] public static extern int virConnectGetMaxVcpus(ConnectHandle conn, [MarshalAs(UnmanagedType.LPUTF8Str)] string type);
+
+    // ---- domains ----
+    [DllImport(Lib)] public static extern int virConnectListAllDomains(ConnectHandle conn, out IntPtr domains, uint flags);
+    [DllImport(Lib)] public static extern DomainHandle virDomainLookupByUUIDString(ConnectHandle conn, [MarshalAs(UnmanagedType.LPUTF8Str)] string uuid);
+    [DllImport(Lib)] public static extern DomainHandle virDomainLookupByName(ConnectHandle conn, [MarshalAs(UnmanagedType.LPUTF8Str)] string name);
+    [DllImport(Lib)] public static extern DomainHandle virDomainDefineXMLFlags(ConnectHandle conn, [MarshalAs(UnmanagedType.LPUTF8Str)] string xml, uint flags);
+    [DllImport(Lib)] public static extern int virDomainCreate(DomainHandle domain);
+    [DllImport(Lib)] public static extern int virDomainShutdown(DomainHandle domain);
+    [DllImport(Lib)] public static extern int virDomainDestroy(DomainHandle domain);
+    [DllImport(Lib)] public static extern int virDomainUndefineFlags(DomainHandle domain, uint flags);
+    [DllImport(Lib)] public static extern IntPtr virDomainGetXMLDesc(DomainHandle domain, uint flags);
+    [DllImport(Lib)] public static extern int virDomainGetState(DomainHandle domain, out int state, out int reason, uint flags);
+    [DllImport(Lib)] public static extern int virDomainGetAutostart(DomainHandle domain, out int autostart);
+    [DllImport(Lib)] public static extern int virDomainSetAutostart(DomainHandle domain, int autostart);
+    [DllImport(Lib)] public static extern int virDomainIsActive(DomainHandle domain);
+    [DllImport(Lib)] public static extern int virDomainSetMetadata(DomainHandle domain, int type, [MarshalAs(UnmanagedType.LPUTF8Str)] string? metadata, IntPtr key, IntPtr uri, uint flags);
+    [DllImport(Lib)] public static extern unsafe int virDomainGetUUIDString(DomainHandle domain, byte* buffer);
+    [DllImport(Lib)] public static extern IntPtr virDomainGetName(DomainHandle domain);
+    [DllImport(Lib)] public static extern int virDomainFree(IntPtr domain);
+
+    // ---- networks ----
+    [DllImport(Lib)] public static extern NetworkHandle virNetworkLookupByName(ConnectHandle conn, [MarshalAs(UnmanagedType.LPUTF8Str)] string name);
+    [DllImport(Lib)] public static extern int virNetworkIsActive(NetworkHandle network);
+    [DllImport(Lib)] public static extern int virNetworkFree(IntPtr network);
+
     [DllImport(LibC)] public static extern void free(IntPtr ptr);
+
+    /// <summary>virNodeInfo: memory in KiB.</summary>
+    [StructLayout(LayoutKind.Sequential)]
+    public unsafe struct NodeInfo
+    {
+        public fixed byte Model[32];
+        public ulong Memory;
+        public uint Cpus;
+        public uint Mhz;
+        public uint Nodes;
+        public uint Sockets;
+        public uint Cores;
+        public uint Threads;
+    }
 
     // Flags (values from libvirt's headers).
     public const uint VIR_CONNECT_LIST_STORAGE_POOLS_ACTIVE = 2;
+    public const int VIR_UUID_STRING_BUFLEN = 37;
+    public const uint VIR_DOMAIN_XML_INACTIVE = 2;
+    public const uint VIR_DOMAIN_DEFINE_VALIDATE = 1;
+    public const uint VIR_DOMAIN_UNDEFINE_MANAGED_SAVE = 1;
+    public const uint VIR_DOMAIN_UNDEFINE_SNAPSHOTS_METADATA = 2;
+    public const uint VIR_DOMAIN_UNDEFINE_NVRAM = 4;
+    public const uint VIR_DOMAIN_UNDEFINE_CHECKPOINTS_METADATA = 16;
+    public const int VIR_DOMAIN_METADATA_DESCRIPTION = 0;
+    public const uint VIR_DOMAIN_AFFECT_LIVE = 1;
+    public const uint VIR_DOMAIN_AFFECT_CONFIG = 2;
 }

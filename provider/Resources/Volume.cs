@@ -85,7 +85,7 @@ public sealed class Volume : Resource<VolumeArgs, VolumeState>
 {
     public override string Token => "libvirt:index:Volume";
 
-    protected override async Task<Checked<VolumeArgs>> CheckAsync(VolumeArgs news, PropertyMarks marks, ResourceContext context)
+    protected override async Task<Checked<VolumeArgs>> CheckAsync(VolumeArgs news, VolumeArgs? olds, PropertyMarks marks, ResourceContext context)
     {
         var failures = new List<CheckFailure>();
         if (marks.IsKnown("name") && NameProblem(news.Name!) is { } nameProblem)
@@ -161,10 +161,10 @@ public sealed class Volume : Resource<VolumeArgs, VolumeState>
         return Task.FromResult((state.Key, state));
     }
 
-    protected override Task<(VolumeArgs Inputs, VolumeState State)?> ReadAsync(string id, VolumeArgs? inputs, ResourceContext context)
+    protected override Task<(string Id, VolumeArgs Inputs, VolumeState State)?> ReadAsync(string id, VolumeArgs? inputs, ResourceContext context)
     {
         using var volume = context.Libvirt.FindVolume(id);
-        if (volume is null) return Task.FromResult<(VolumeArgs, VolumeState)?>(null);
+        if (volume is null) return Task.FromResult<(string, VolumeArgs, VolumeState)?>(null);
         using var pool = volume.GetPool();
         var described = volume.Describe();
         var state = StateOf(described, pool.Name, inputs?.BackingStore?.Volume ?? described.BackingStore?.Path);
@@ -177,7 +177,7 @@ public sealed class Volume : Resource<VolumeArgs, VolumeState>
             Format = ParseFormat(described.Format),
             BackingStore = described.BackingStore is { } b ? new VolumeBackingStoreArgs { Volume = b.Path } : null,
         };
-        return Task.FromResult<(VolumeArgs, VolumeState)?>((inputs, state));
+        return Task.FromResult<(string, VolumeArgs, VolumeState)?>((state.Key, inputs, state));
     }
 
     protected override async Task<VolumeState> UpdateAsync(string id, VolumeArgs olds, VolumeArgs news, VolumeState state, ResourceContext context)
@@ -205,6 +205,16 @@ public sealed class Volume : Resource<VolumeArgs, VolumeState>
         {
             throw new ProviderException(ErrorKind.FailedPrecondition,
                 $"Volume '{path}' is the backing store of {string.Join(", ", overlays.Select(o => $"'{o.Path}'"))}: deleting it would break them. Delete those volumes first.");
+        }
+        using var pool = volume.GetPool();
+        var (poolName, name) = (pool.Name, volume.Describe().Name);
+        var users = libvirt.DescribeAllDomains()
+            .Where(d => d.Disks.Any(disk => disk.Path == path || disk.PoolVolume == (poolName, name)))
+            .Select(d => d.Name).Distinct().ToList();
+        if (users.Count > 0)
+        {
+            throw new ProviderException(ErrorKind.FailedPrecondition,
+                $"Volume '{path}' is a disk of domain {string.Join(", ", users.Select(u => $"'{u}'"))}: deleting it would take the disk from under the machine. Delete or change the domain first.");
         }
         volume.Delete();
         return Task.CompletedTask;

@@ -138,7 +138,7 @@ public static class PropertyMapper
                 Failures.Add(new CheckFailure(path, $"'{path}' must be a whole number, not {number.ToString(CultureInfo.InvariantCulture)}."));
                 return null;
             }
-            return target == typeof(int) ? (int)number : (long)number;
+            return target == typeof(int) ? (object)(int)number : (long)number;
         }
 
         private object? DecodeEnum(Type target, string text, string path)

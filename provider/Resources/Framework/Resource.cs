@@ -20,8 +20,11 @@ public abstract class Resource<TArgs, TState> : IResource where TArgs : class wh
     public TypeShape Inputs => TypeShape.Of(typeof(TArgs));
     public TypeShape Outputs => TypeShape.Of(typeof(TState));
 
-    /// <summary>Validates inputs and fills in what can be derived; unknown inputs (a preview) are skipped.</summary>
-    protected abstract Task<Checked<TArgs>> CheckAsync(TArgs news, PropertyMarks marks, ResourceContext context);
+    /// <summary>
+    /// Validates inputs and fills in what can be derived; unknown inputs (a preview) are skipped. <paramref name="olds"/>
+    /// are the inputs of the existing resource, if any.
+    /// </summary>
+    protected abstract Task<Checked<TArgs>> CheckAsync(TArgs news, TArgs? olds, PropertyMarks marks, ResourceContext context);
 
     /// <summary>Whether changing <paramref name="property"/> from <paramref name="olds"/> to <paramref name="news"/> needs a new resource.</summary>
     protected virtual bool RequiresReplacement(PropertyShape property, TArgs olds, TArgs news) => property.ReplaceOnChange;
@@ -31,8 +34,11 @@ public abstract class Resource<TArgs, TState> : IResource where TArgs : class wh
 
     protected abstract Task<(string Id, TState State)> CreateAsync(TArgs inputs, ResourceContext context);
 
-    /// <summary>The live state, or null when the resource is gone. <paramref name="inputs"/> is null on import: derive them.</summary>
-    protected abstract Task<(TArgs Inputs, TState State)?> ReadAsync(string id, TArgs? inputs, ResourceContext context);
+    /// <summary>
+    /// The live state, or null when the resource is gone. <paramref name="inputs"/> is null on import: derive them.
+    /// The id returned is the resource's canonical id (an import may name the resource another way).
+    /// </summary>
+    protected abstract Task<(string Id, TArgs Inputs, TState State)?> ReadAsync(string id, TArgs? inputs, ResourceContext context);
 
     protected abstract Task<TState> UpdateAsync(string id, TArgs olds, TArgs news, TState state, ResourceContext context);
 
@@ -48,7 +54,7 @@ public abstract class Resource<TArgs, TState> : IResource where TArgs : class wh
         if (nameFailure is not null) failures.Add(nameFailure);
         if (failures.Count == 0)
         {
-            var own = await Guard(context, () => CheckAsync(inputs, news.Marks, context));
+            var own = await Guard(context, () => CheckAsync(inputs, olds?.Value, news.Marks, context));
             inputs = own.Inputs;
             failures.AddRange(own.Failures);
         }
@@ -88,7 +94,7 @@ public abstract class Resource<TArgs, TState> : IResource where TArgs : class wh
         var read = await Guard(context, () => ReadAsync(request.Id, oldInputs?.Value, context));
         if (read is not { } found) return ReadResult.Gone;
         var marks = (oldInputs?.Marks ?? PropertyMarks.None).Union(oldOutputs?.Marks ?? PropertyMarks.None);
-        return new ReadResult(request.Id, PropertyMapper.Encode(found.State, marks), PropertyMapper.Encode(found.Inputs, marks));
+        return new ReadResult(found.Id, PropertyMapper.Encode(found.State, marks), PropertyMapper.Encode(found.Inputs, marks));
     }
 
     public async Task<ObjectValue> UpdateAsync(UpdateRequest request, ResourceContext context)
@@ -110,6 +116,13 @@ public abstract class Resource<TArgs, TState> : IResource where TArgs : class wh
             await DeleteAsync(request.Id, state.Value, context);
             return true;
         });
+    }
+
+    /// <summary>The names of the top-level inputs whose values differ between <paramref name="olds"/> and <paramref name="news"/>.</summary>
+    protected IReadOnlySet<string> ChangedInputs(TArgs olds, TArgs news)
+    {
+        var (before, after) = (PropertyMapper.Encode(olds), PropertyMapper.Encode(news));
+        return Inputs.Properties.Select(p => p.Name).Where(name => !Equals(before[name], after[name])).ToHashSet();
     }
 
     /// <summary>

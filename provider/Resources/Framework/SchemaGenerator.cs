@@ -35,7 +35,7 @@ public static class SchemaGenerator
             resourceNodes[resource.Token] = new JsonObject
             {
                 ["description"] = resource.Description,
-                ["properties"] = Properties(resource.Outputs, prefix, types),
+                ["properties"] = Properties(resource.Outputs, prefix, types, echoing: resource.Inputs),
                 ["required"] = Names(resource.Outputs.Properties.Where(p => !p.IsNullable)),
                 ["inputProperties"] = Properties(resource.Inputs, prefix, types),
                 ["requiredInputs"] = Names(resource.Inputs.Properties.Where(p => p.IsRequired)),
@@ -53,28 +53,32 @@ public static class SchemaGenerator
     private static JsonArray Names(IEnumerable<PropertyShape> properties) =>
         new(properties.Select(p => (JsonNode?)JsonValue.Create(p.Name)).ToArray());
 
-    private static JsonObject Properties(TypeShape shape, string prefix, IDictionary<string, JsonNode> types)
+    /// <param name="echoing">For a resource's outputs: its inputs, whose descriptions serve the outputs that echo them.
+    /// Outputs have no defaults.</param>
+    private static JsonObject Properties(TypeShape shape, string prefix, IDictionary<string, JsonNode> types, TypeShape? echoing = null)
     {
         var properties = new JsonObject();
         foreach (var property in shape.Properties.OrderBy(p => p.Info.MetadataToken))
         {
             var node = TypeReference(property.ValueType, prefix, types);
-            var description = property.Description ?? "";
+            var description = property.Description ?? echoing?.Find(property.Name)?.Description ?? "";
             if (property.ReplaceOnChange) description += " Changing it replaces the resource.";
             node["description"] = description.Trim();
-            if (property.Default is { } value) node["default"] = DefaultValue(value);
+            if (echoing is null && property.Default is { } value && DefaultValue(value) is { } schemaDefault) node["default"] = schemaDefault;
             if (property.Secret) node["secret"] = true;
             properties[property.Name] = node;
         }
         return properties;
     }
 
-    private static JsonNode DefaultValue(object value) => value switch
+    /// <summary>A default the schema can state: Pulumi's schema has defaults for primitives only (an empty list is implied).</summary>
+    private static JsonNode? DefaultValue(object value) => value switch
     {
         Enum e => TypeShape.CamelCase(e.ToString()),
         bool b => b,
         string s => s,
-        _ => JsonValue.Create(Convert.ToDouble(value))!,
+        int or long or double => JsonValue.Create(Convert.ToDouble(value)),
+        _ => null,
     };
 
     private static JsonObject TypeReference(Type type, string prefix, IDictionary<string, JsonNode> types)

@@ -30,9 +30,13 @@ public sealed class ResourceHarness : IDisposable
     {
         var check = await CheckAsync(news, name: name);
         Assert.Empty(check.Failures);
-        var created = await Resource.CreateAsync(new CreateRequest(Urn(name), check.Inputs, Preview: false), _provider.Context(Urn(name)));
+        var created = await CreateCheckedAsync(check.Inputs, name);
         return (created.Id, created.Outputs, check.Inputs);
     }
+
+    /// <summary>Create on inputs that Check already answered.</summary>
+    public Task<CreateResult> CreateCheckedAsync(ObjectValue inputs, string name = "res") =>
+        Resource.CreateAsync(new CreateRequest(Urn(name), inputs, Preview: false), _provider.Context(Urn(name)));
 
     public Task<CreateResult> PreviewCreateAsync(ObjectValue inputs) =>
         Resource.CreateAsync(new CreateRequest(Urn("res"), inputs, Preview: true), _provider.Context(Urn("res")));

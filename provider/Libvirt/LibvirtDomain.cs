@@ -1,0 +1,77 @@
+using System.Text;
+
+namespace PulumiLibvirt.Libvirt;
+
+/// <summary>What a domain is doing (libvirt's virDomainState, named as libvirt names them).</summary>
+public enum DomainRunState { NoState, Running, Blocked, Paused, Shutdown, Shutoff, Crashed, PmSuspended }
+
+/// <summary>A libvirt domain (a virtual machine).</summary>
+public sealed class LibvirtDomain : IDisposable
+{
+    private readonly DomainHandle _handle;
+
+    internal LibvirtDomain(DomainHandle handle) => _handle = handle;
+
+    public unsafe string Uuid
+    {
+        get
+        {
+            var buffer = stackalloc byte[Native.VIR_UUID_STRING_BUFLEN];
+            LibvirtCall.Check(Native.virDomainGetUUIDString(_handle, buffer));
+            return Encoding.ASCII.GetString(buffer, Native.VIR_UUID_STRING_BUFLEN - 1);
+        }
+    }
+
+    public string Name => LibvirtCall.BorrowString(Native.virDomainGetName(_handle));
+
+    public DomainRunState State
+    {
+        get
+        {
+            LibvirtCall.Check(Native.virDomainGetState(_handle, out var state, out _, 0));
+            return (DomainRunState)state;
+        }
+    }
+
+    /// <summary>Whether a qemu process runs for it (running, paused, being shut down…).</summary>
+    public bool IsActive => LibvirtCall.Check(Native.virDomainIsActive(_handle)) == 1;
+
+    public bool Autostart
+    {
+        get
+        {
+            LibvirtCall.Check(Native.virDomainGetAutostart(_handle, out var autostart));
+            return autostart != 0;
+        }
+        set => LibvirtCall.Check(Native.virDomainSetAutostart(_handle, value ? 1 : 0));
+    }
+
+    /// <summary>The domain's XML: the persistent definition (used at next boot), or what runs now.</summary>
+    public string Xml(bool persistent = true) =>
+        LibvirtCall.TakeString(Native.virDomainGetXMLDesc(_handle, persistent ? Native.VIR_DOMAIN_XML_INACTIVE : 0));
+
+    public DomainDefinition Describe(bool persistent = true) => DomainDefinition.Parse(Xml(persistent));
+
+    public void Start() => LibvirtCall.Check(Native.virDomainCreate(_handle));
+
+    /// <summary>Asks the guest to shut down (ACPI); it may take its time or ignore it.</summary>
+    public void Shutdown() => LibvirtCall.Check(Native.virDomainShutdown(_handle));
+
+    /// <summary>Stops the qemu process at once, like pulling the power cord.</summary>
+    public void Destroy() => LibvirtCall.Check(Native.virDomainDestroy(_handle));
+
+    /// <summary>Forgets the definition with everything libvirt keeps for it: NVRAM, managed save image, snapshot and checkpoint metadata.</summary>
+    public void Undefine() => LibvirtCall.Check(Native.virDomainUndefineFlags(_handle,
+        Native.VIR_DOMAIN_UNDEFINE_MANAGED_SAVE | Native.VIR_DOMAIN_UNDEFINE_SNAPSHOTS_METADATA
+        | Native.VIR_DOMAIN_UNDEFINE_NVRAM | Native.VIR_DOMAIN_UNDEFINE_CHECKPOINTS_METADATA));
+
+    /// <summary>Sets the description in the persistent definition, and in the running domain when it runs.</summary>
+    public void SetDescription(string? description)
+    {
+        var flags = Native.VIR_DOMAIN_AFFECT_CONFIG | (IsActive ? Native.VIR_DOMAIN_AFFECT_LIVE : 0);
+        LibvirtCall.Check(Native.virDomainSetMetadata(_handle, Native.VIR_DOMAIN_METADATA_DESCRIPTION,
+            string.IsNullOrEmpty(description) ? null : description, IntPtr.Zero, IntPtr.Zero, flags));
+    }
+
+    public void Dispose() => _handle.Dispose();
+}

@@ -1,0 +1,167 @@
+using PulumiLibvirt.Libvirt;
+using PulumiLibvirt.Resources.Framework;
+
+namespace PulumiLibvirt.Resources;
+
+/// <summary>
+/// Validates a domain's inputs against the libvirt host, collecting every failure with the property it names.
+/// Values still unknown (a preview) are skipped; libvirt is only asked about known ones.
+/// </summary>
+internal sealed class DomainCheck(Connection libvirt, PropertyMarks marks)
+{
+    public List<CheckFailure> Failures { get; } = [];
+
+    public void Fail(string property, string reason) => Failures.Add(new CheckFailure(property, reason));
+
+    public void Name(string? name)
+    {
+        if (!marks.IsKnown("name") || name is null) return;
+        if (string.IsNullOrWhiteSpace(name) || name.Contains('/'))
+            Fail("name", $"'name' \"{name}\" must be non-empty and contain no '/'; leave it out to get one from the resource name.");
+    }
+
+    public void Size(DomainType type, int memory, int vcpus)
+    {
+        if (marks.IsKnown("memory"))
+        {
+            var hostMiB = libvirt.HostMemoryKiB / 1024;
+            if (memory < 1 || (ulong)memory > hostMiB)
+                Fail("memory", $"'memory' is {memory} MiB; it must be between 1 and the host's {hostMiB} MiB.");
+        }
+        if (marks.IsKnown("vcpus") && marks.IsKnown("type"))
+        {
+            var max = libvirt.MaxVcpus(Domain.Lower(type));
+            if (vcpus < 1 || vcpus > max)
+                Fail("vcpus", $"'vcpus' is {vcpus}; it must be between 1 and {max}, the most this host's {Domain.Lower(type)} allows.");
+        }
+    }
+
+    /// <summary>Checks each disk and gives those without a target the next free name for their bus.</summary>
+    public List<DomainDiskArgs> Disks(IReadOnlyList<DomainDiskArgs> disks)
+    {
+        var taken = new Dictionary<string, int>();
+        for (var i = 0; i < disks.Count; i++)
+        {
+            var (disk, path) = (disks[i], $"disks[{i}]");
+            if (!marks.IsKnown(path)) continue;
+            if ((disk.Volume is null) == (disk.File is null))
+                Fail(path, $"'{path}' needs exactly one of 'volume' (a volume's key or path) or 'file' (a path on the host).");
+            else if (disk.Volume is not null)
+                VolumeExists($"{path}.volume", disk.Volume);
+            else
+                FileExists($"{path}.file", disk.File!);
+            if (disk.Device == DiskDevice.Cdrom && disk.Bus == DiskBus.Virtio)
+                Fail($"{path}.bus", $"'{path}' is a CD-ROM, which cannot be on the virtio bus; set 'bus' to sata, scsi or ide.");
+            if (disk.Target is { } target)
+            {
+                if (!target.StartsWith(TargetPrefix(disk.Bus), StringComparison.Ordinal) || target.Length < 3 || !target[2..].All(char.IsAsciiLetterLower))
+                    Fail($"{path}.target", $"'{path}.target' \"{target}\" does not name a disk on the {Domain.Lower(disk.Bus)} bus; use {TargetPrefix(disk.Bus)}a, {TargetPrefix(disk.Bus)}b… or leave it out.");
+                else if (!taken.TryAdd(target, i))
+                    Fail($"{path}.target", $"'{path}.target' {target} is already the target of disks[{taken[target]}]; two disks cannot share a target.");
+            }
+        }
+        return disks.Select((disk, i) => disk.Target is not null || !marks.IsKnown($"disks[{i}]") ? disk : disk with { Target = NextFree(disk.Bus, taken, i) }).ToList();
+    }
+
+    public void NetworkInterfaces(IReadOnlyList<DomainNetworkInterfaceArgs> interfaces, bool running, string? ownName)
+    {
+        HashSet<string>? inUse = null;
+        var given = new Dictionary<string, int>();
+        for (var i = 0; i < interfaces.Count; i++)
+        {
+            var (nic, path) = (interfaces[i], $"networkInterfaces[{i}]");
+            if (!marks.IsKnown(path)) continue;
+            if ((nic.Network is null) == (nic.Bridge is null))
+                Fail(path, $"'{path}' needs exactly one of 'network' (a libvirt network) or 'bridge' (a bridge on the host).");
+            else if (nic.Network is { } network)
+                NetworkUsable($"{path}.network", network, running);
+            if (nic.Mac is null) continue;
+            if (MacAddresses.Problem(nic.Mac) is { } problem)
+            {
+                Fail($"{path}.mac", $"'{path}.mac': {problem}");
+                continue;
+            }
+            var mac = MacAddresses.Normalize(nic.Mac);
+            if (!given.TryAdd(mac, i))
+                Fail($"{path}.mac", $"'{path}.mac' {mac} is also given to networkInterfaces[{given[mac]}]; each interface needs its own.");
+            else if ((inUse ??= MacAddresses.InUse(libvirt, ownName)).Contains(mac))
+                Fail($"{path}.mac", $"'{path}.mac' {mac} is already used by another domain on {libvirt.Uri}; two machines with one MAC disturb each other's traffic. Leave 'mac' out to get a free one.");
+        }
+    }
+
+    public void Boot(DomainArgs args)
+    {
+        if (args.Kernel is null)
+        {
+            if (args.Initrd is not null) Fail("initrd", "'initrd' is only used with 'kernel' (direct kernel boot); give 'kernel' too.");
+            if (args.Cmdline is not null) Fail("cmdline", "'cmdline' is only used with 'kernel' (direct kernel boot); give 'kernel' too.");
+            return;
+        }
+        if (marks.IsKnown("kernel")) FileExists("kernel", args.Kernel);
+        if (args.Initrd is not null && marks.IsKnown("initrd")) FileExists("initrd", args.Initrd);
+    }
+
+    public void Console(DomainConsoleArgs? console)
+    {
+        if (console is null || !marks.IsKnown("console")) return;
+        if (console.Type == ConsoleType.File && console.Path is null)
+            Fail("console.path", "A console of type file needs 'console.path', the log file on the libvirt host.");
+        else if (console.Type == ConsoleType.File && !console.Path!.StartsWith('/'))
+            Fail("console.path", $"'console.path' \"{console.Path}\" must be an absolute path on the libvirt host.");
+        else if (console.Type == ConsoleType.Pty && console.Path is not null)
+            Fail("console.path", "'console.path' is only used with type file; remove it or set 'console.type' to file.");
+    }
+
+    private void VolumeExists(string property, string keyOrPath)
+    {
+        using var volume = libvirt.FindVolume(keyOrPath);
+        if (volume is null)
+            Fail(property, $"No volume with key or path '{keyOrPath}' exists on {libvirt.Uri}. Create it first, or declare it as a Volume and pass its key.");
+    }
+
+    /// <summary>
+    /// A file the domain needs must exist. libvirt can only see files in storage pools; on a local connection the
+    /// provider can look itself.
+    /// </summary>
+    private void FileExists(string property, string path)
+    {
+        if (!path.StartsWith('/'))
+        {
+            Fail(property, $"'{property}' \"{path}\" must be an absolute path on the libvirt host.");
+            return;
+        }
+        using var volume = libvirt.FindVolume(path);
+        if (volume is not null || (libvirt.IsLocal && File.Exists(path))) return;
+        Fail(property, libvirt.IsLocal
+            ? $"'{property}': the file '{path}' does not exist."
+            : $"'{property}': '{path}' is in no storage pool of {libvirt.Uri}, so it cannot be checked remotely; put it in a pool's folder (e.g. /var/lib/libvirt/images).");
+    }
+
+    private void NetworkUsable(string property, string network, bool running)
+    {
+        var (exists, active) = libvirt.NetworkStatus(network);
+        if (!exists)
+            Fail(property, $"'{property}': no libvirt network named '{network}' exists on {libvirt.Uri} (see `virsh net-list --all`).");
+        else if (!active && running)
+            Fail(property, $"'{property}': the network '{network}' is not active, so the domain cannot start. Start it with `virsh net-start {network}` (and `virsh net-autostart {network}`).");
+    }
+
+    private static string TargetPrefix(DiskBus bus) => bus switch
+    {
+        DiskBus.Virtio => "vd",
+        DiskBus.Ide => "hd",
+        _ => "sd",
+    };
+
+    /// <summary>The first free target name for the bus (vda…vdz, vdaa…), recording it as taken.</summary>
+    private static string NextFree(DiskBus bus, Dictionary<string, int> taken, int disk)
+    {
+        for (var n = 0; ; n++)
+        {
+            var name = TargetPrefix(bus) + Letters(n);
+            if (taken.TryAdd(name, disk)) return name;
+        }
+    }
+
+    private static string Letters(int n) => n < 26 ? ((char)('a' + n)).ToString() : Letters(n / 26 - 1) + (char)('a' + n % 26);
+}

@@ -1,0 +1,56 @@
+using PulumiLibvirt.Libvirt;
+using PulumiLibvirt.Resources.Framework;
+
+namespace PulumiLibvirt.Resources;
+
+/// <summary>Starting and stopping domains the way a user expects: gracefully first, by force only after a bounded wait.</summary>
+public static class DomainPower
+{
+    private static readonly TimeSpan PollInterval = TimeSpan.FromMilliseconds(200);
+
+    /// <summary>
+    /// Asks the guest to shut down and waits up to <paramref name="timeoutSeconds"/>; a guest still running then
+    /// (no ACPI support, hung, busy) is stopped by force, with a warning.
+    /// </summary>
+    public static async Task StopAsync(LibvirtDomain domain, int timeoutSeconds, ResourceContext context)
+    {
+        if (!domain.IsActive) return;
+        var name = domain.Name;
+        await context.InfoAsync($"Shutting down domain '{name}' (waiting up to {timeoutSeconds} s).");
+        try
+        {
+            domain.Shutdown();
+        }
+        catch (LibvirtException e) when (e.Code == LibvirtErrorCode.OperationInvalid)
+        {
+            // It stopped between the check and the request.
+        }
+        var deadline = DateTime.UtcNow.AddSeconds(timeoutSeconds);
+        while (domain.IsActive && DateTime.UtcNow < deadline)
+            await Task.Delay(PollInterval);
+        if (!domain.IsActive) return;
+        await context.WarnAsync($"Domain '{name}' did not shut down within {timeoutSeconds} s ('shutdownTimeout'); stopping it by force.");
+        try
+        {
+            domain.Destroy();
+        }
+        catch (LibvirtException e) when (e.Code == LibvirtErrorCode.OperationInvalid)
+        {
+            // It finished shutting down just now.
+        }
+    }
+
+    /// <summary>Brings the domain to the wanted power state.</summary>
+    public static async Task ApplyAsync(LibvirtDomain domain, bool running, int shutdownTimeout, ResourceContext context)
+    {
+        if (running && !domain.IsActive) domain.Start();
+        else if (!running) await StopAsync(domain, shutdownTimeout, context);
+    }
+
+    /// <summary>Stops the domain as <see cref="StopAsync"/> does, then forgets it with its NVRAM, managed save and snapshot metadata.</summary>
+    public static async Task DeleteAsync(LibvirtDomain domain, int shutdownTimeout, ResourceContext context)
+    {
+        await StopAsync(domain, shutdownTimeout, context);
+        domain.Undefine();
+    }
+}

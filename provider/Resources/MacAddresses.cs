@@ -1,0 +1,49 @@
+using System.Security.Cryptography;
+using System.Text.RegularExpressions;
+using PulumiLibvirt.Libvirt;
+
+namespace PulumiLibvirt.Resources;
+
+/// <summary>
+/// MAC addresses for virtual machines: random ones in QEMU's prefix 52:54:00 that no domain of the connection uses.
+/// </summary>
+public static partial class MacAddresses
+{
+    /// <summary>
+    /// Held from choosing new MACs until the domain that gets them is defined, so that resources created in parallel
+    /// by this provider never pick the same address.
+    /// </summary>
+    public static readonly SemaphoreSlim DefineLock = new(1, 1);
+
+    [GeneratedRegex("^[0-9a-f]{2}(:[0-9a-f]{2}){5}$", RegexOptions.IgnoreCase)]
+    private static partial Regex Format();
+
+    /// <summary>What is wrong with <paramref name="mac"/> as a guest's address, or null.</summary>
+    public static string? Problem(string mac)
+    {
+        if (!Format().IsMatch(mac)) return $"\"{mac}\" is not a MAC address; write six hexadecimal pairs separated by colons, e.g. 52:54:00:12:34:56.";
+        // The lowest bit of the first octet marks a multicast (group) address, which no NIC may have.
+        return (Convert.ToByte(mac[..2], 16) & 1) == 1 ? $"\"{mac}\" is a multicast address; a network interface needs a unicast one (first octet even, e.g. 52:54:00:…)." : null;
+    }
+
+    public static string Normalize(string mac) => mac.ToLowerInvariant();
+
+    /// <summary>The MACs of every domain of the connection, except those of the domain named <paramref name="exceptDomain"/>.</summary>
+    public static HashSet<string> InUse(Connection libvirt, string? exceptDomain = null) =>
+        libvirt.DescribeAllDomains()
+            .Where(d => d.Name != exceptDomain)
+            .SelectMany(d => d.Interfaces)
+            .Where(i => i.Mac is not null)
+            .Select(i => Normalize(i.Mac!))
+            .ToHashSet();
+
+    /// <summary>A new random address not in <paramref name="used"/>, which it is added to.</summary>
+    public static string NewUnique(ISet<string> used)
+    {
+        while (true)
+        {
+            var mac = $"52:54:00:{RandomNumberGenerator.GetHexString(2, lowercase: true)}:{RandomNumberGenerator.GetHexString(2, lowercase: true)}:{RandomNumberGenerator.GetHexString(2, lowercase: true)}";
+            if (used.Add(mac)) return mac;
+        }
+    }
+}
