@@ -52,10 +52,29 @@ public partial class ExampleTests
     private static void CheckProperty(JsonElement schema, JsonElement properties, string where, string key, YamlNode value)
     {
         Assert.True(properties.TryGetProperty(key, out var property), $"{where} is not an input property");
-        if (value is not YamlMappingNode nested) return;
-        var token = property.GetProperty("$ref").GetString()!["#/types/".Length..];
-        var nestedProperties = schema.GetProperty("types").GetProperty(token).GetProperty("properties");
-        foreach (var (k, v) in nested.Children) CheckProperty(schema, nestedProperties, $"{where}.{k}", k.ToString(), v);
+        CheckValue(schema, property, where, value);
+    }
+
+    /// <summary>Lists item by item, objects property by property, enum values against the enum.</summary>
+    private static void CheckValue(JsonElement schema, JsonElement type, string where, YamlNode value)
+    {
+        var referenced = type.TryGetProperty("$ref", out var reference)
+            ? schema.GetProperty("types").GetProperty(reference.GetString()!["#/types/".Length..])
+            : (JsonElement?)null;
+        switch (value)
+        {
+            case YamlSequenceNode items:
+                Assert.True(type.TryGetProperty("items", out var itemType), $"{where} is not a list");
+                for (var i = 0; i < items.Children.Count; i++) CheckValue(schema, itemType, $"{where}[{i}]", items.Children[i]);
+                break;
+            case YamlMappingNode nested:
+                Assert.True(referenced is not null, $"{where} is not an object");
+                foreach (var (k, v) in nested.Children) CheckProperty(schema, referenced.Value.GetProperty("properties"), $"{where}.{k}", k.ToString(), v);
+                break;
+            case YamlScalarNode { Value: { } text } when !text.Contains("${") && referenced?.TryGetProperty("enum", out var values) == true:
+                Assert.True(values.EnumerateArray().Any(v => v.GetProperty("value").GetString() == text), $"{where}: \"{text}\" is not one of its values");
+                break;
+        }
     }
 
     [GeneratedRegex(@"\$\{(?<name>[A-Za-z0-9_-]+)(\.(?<property>[A-Za-z0-9_]+))?[^}]*\}")]

@@ -1,0 +1,85 @@
+using System.Security.Cryptography;
+using Google.Protobuf;
+using Google.Protobuf.WellKnownTypes;
+using PulumiLibvirt.Protocol;
+using PulumiLibvirt.Resources.Framework;
+using Rpc = Pulumirpc;
+using Struct = Google.Protobuf.WellKnownTypes.Struct;
+
+namespace PulumiLibvirt.Tests.Support;
+
+/// <summary>
+/// The built provider binary with a fake engine, driven for one resource type the way the engine drives it:
+/// each step is one gRPC call with the messages the engine sends, and answers what the engine would keep.
+/// </summary>
+public sealed class EngineSession : IAsyncDisposable
+{
+    private EngineSession(FakeEngine engine, ProviderProcess provider, string type)
+    {
+        (Engine, Provider, Type) = (engine, provider, type);
+    }
+
+    public FakeEngine Engine { get; }
+    public ProviderProcess Provider { get; }
+    public string Type { get; }
+
+    /// <summary>Starts the binary, shakes hands and configures it for <see cref="TestPool.Uri"/>.</summary>
+    public static async Task<EngineSession> StartAsync(string type)
+    {
+        var engine = await FakeEngine.StartAsync();
+        var provider = await ProviderProcess.StartAsync(engine.Address);
+        await provider.CallAsync<Rpc.ProviderHandshakeResponse>("Handshake", new Rpc.ProviderHandshakeRequest { EngineAddress = engine.Address });
+        await provider.CallAsync<Rpc.ConfigureResponse>("Configure", new Rpc.ConfigureRequest
+        {
+            Args = PropertyStruct.Encode(Props.Object(("uri", TestPool.Uri))), AcceptSecrets = true, AcceptResources = true, SendsOldInputs = true,
+        });
+        return new EngineSession(engine, provider, type);
+    }
+
+    public string Urn(string name) => $"urn:pulumi:dev::protocol-tests::{Type}::{name}";
+
+    public static ObjectValue Values(Struct value) => PropertyStruct.Decode(value);
+
+    public Task<Rpc.CheckResponse> CheckAsync(string name, ObjectValue news, Struct? olds = null) =>
+        Provider.CallAsync<Rpc.CheckResponse>("Check", new Rpc.CheckRequest
+        {
+            Urn = Urn(name), Name = name, Type = Type, News = PropertyStruct.Encode(news), Olds = olds,
+            RandomSeed = ByteString.CopyFrom(RandomNumberGenerator.GetBytes(16)),
+        });
+
+    public Task<Rpc.CreateResponse> CreateAsync(string name, Struct inputs, bool preview = false) =>
+        Provider.CallAsync<Rpc.CreateResponse>("Create", new Rpc.CreateRequest
+        {
+            Urn = Urn(name), Type = Type, Properties = inputs, Preview = preview,
+        });
+
+    public Task<Rpc.DiffResponse> DiffAsync(string name, string id, Struct oldOutputs, Struct oldInputs, Struct news) =>
+        Provider.CallAsync<Rpc.DiffResponse>("Diff", new Rpc.DiffRequest
+        {
+            Id = id, Urn = Urn(name), Type = Type, Olds = oldOutputs, OldInputs = oldInputs, News = news,
+        });
+
+    public Task<Rpc.UpdateResponse> UpdateAsync(string name, string id, Struct oldOutputs, Struct oldInputs, Struct news, bool preview = false) =>
+        Provider.CallAsync<Rpc.UpdateResponse>("Update", new Rpc.UpdateRequest
+        {
+            Id = id, Urn = Urn(name), Type = Type, Olds = oldOutputs, OldInputs = oldInputs, News = news, Preview = preview,
+        });
+
+    public Task<Rpc.ReadResponse> ReadAsync(string name, string id, Struct? outputs = null, Struct? inputs = null) =>
+        Provider.CallAsync<Rpc.ReadResponse>("Read", new Rpc.ReadRequest
+        {
+            Id = id, Urn = Urn(name), Type = Type, Properties = outputs, Inputs = inputs,
+        });
+
+    public Task DeleteAsync(string name, string id, Struct outputs, Struct inputs) =>
+        Provider.CallAsync<Empty>("Delete", new Rpc.DeleteRequest
+        {
+            Id = id, Urn = Urn(name), Type = Type, Properties = outputs, OldInputs = inputs,
+        });
+
+    public async ValueTask DisposeAsync()
+    {
+        await Provider.DisposeAsync();
+        await Engine.DisposeAsync();
+    }
+}
