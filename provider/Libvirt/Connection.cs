@@ -63,7 +63,12 @@ public sealed class Connection : IDisposable
         if (found is not null) return found;
         foreach (var pool in ListActivePools())
         {
-            using (pool) pool.Refresh();
+            using (pool)
+            {
+                // A pool busy with a copy (another resource's full clone) refuses to refresh; its files are looked up as they are.
+                try { pool.Refresh(); }
+                catch (LibvirtException) { }
+            }
         }
         return LookupVolumeOnce(keyOrPath);
     }
@@ -129,8 +134,11 @@ public sealed class Connection : IDisposable
     }
 
     /// <summary>Defines (or redefines, for the same name and UUID) a persistent domain.</summary>
-    public LibvirtDomain DefineDomain(DomainDefinition definition) =>
-        new(LibvirtCall.Check(Native.virDomainDefineXMLFlags(_handle, definition.ToXml(), Native.VIR_DOMAIN_DEFINE_VALIDATE)));
+    public LibvirtDomain DefineDomain(DomainDefinition definition) => DefineDomain(definition.ToXml());
+
+    /// <summary>Defines a persistent domain from its XML, validated against libvirt's schema.</summary>
+    public LibvirtDomain DefineDomain(string xml) =>
+        new(LibvirtCall.Check(Native.virDomainDefineXMLFlags(_handle, xml, Native.VIR_DOMAIN_DEFINE_VALIDATE)));
 
     /// <summary>Whether a libvirt network exists, and whether it runs.</summary>
     public (bool Exists, bool Active) NetworkStatus(string name)

@@ -25,6 +25,13 @@ public sealed class StoragePool : IDisposable
     public StorageVolume CreateVolume(VolumeDefinition definition) =>
         new(LibvirtCall.Check(Native.virStorageVolCreateXML(_handle, definition.ToXml(), 0)));
 
+    /// <summary>
+    /// A new volume holding a copy of <paramref name="source"/> (which may be in another pool): libvirt copies on
+    /// the host, skipping holes, so it works on remote hosts and keeps sparse images sparse.
+    /// </summary>
+    public StorageVolume CopyVolume(VolumeDefinition definition, StorageVolume source) =>
+        new(LibvirtCall.Check(Native.virStorageVolCreateXMLFrom(_handle, definition.ToXml(), source.Handle, 0)));
+
     internal void BuildAndStart()
     {
         LibvirtCall.Check(Native.virStoragePoolBuild(_handle, 0));

@@ -7,6 +7,8 @@ public sealed class StorageVolume : IDisposable
 
     internal StorageVolume(StorageVolumeHandle handle) => _handle = handle;
 
+    internal StorageVolumeHandle Handle => _handle;
+
     public string Key => LibvirtCall.BorrowString(Native.virStorageVolGetKey(_handle));
 
     public string Path => LibvirtCall.TakeString(Native.virStorageVolGetPath(_handle));

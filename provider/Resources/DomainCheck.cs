@@ -65,8 +65,7 @@ internal sealed class DomainCheck(Connection libvirt, PropertyMarks marks)
 
     public void NetworkInterfaces(IReadOnlyList<DomainNetworkInterfaceArgs> interfaces, bool running, string? ownName)
     {
-        HashSet<string>? inUse = null;
-        var given = new Dictionary<string, int>();
+        var macs = new List<(string, string)>();
         for (var i = 0; i < interfaces.Count; i++)
         {
             var (nic, path) = (interfaces[i], $"networkInterfaces[{i}]");
@@ -75,17 +74,31 @@ internal sealed class DomainCheck(Connection libvirt, PropertyMarks marks)
                 Fail(path, $"'{path}' needs exactly one of 'network' (a libvirt network) or 'bridge' (a bridge on the host).");
             else if (nic.Network is { } network)
                 NetworkUsable($"{path}.network", network, running);
-            if (nic.Mac is null) continue;
-            if (MacAddresses.Problem(nic.Mac) is { } problem)
+            if (nic.Mac is not null) macs.Add(($"{path}.mac", nic.Mac));
+        }
+        Macs(macs, ownName);
+    }
+
+    /// <summary>
+    /// Each MAC must be well-formed, unicast, given once, and used by no domain but the one named
+    /// <paramref name="ownName"/> (the resource's own domain, on an update).
+    /// </summary>
+    public void Macs(IReadOnlyList<(string Property, string Mac)> macs, string? ownName)
+    {
+        HashSet<string>? inUse = null;
+        var given = new Dictionary<string, string>();
+        foreach (var (property, value) in macs)
+        {
+            if (MacAddresses.Problem(value) is { } problem)
             {
-                Fail($"{path}.mac", $"'{path}.mac': {problem}");
+                Fail(property, $"'{property}': {problem}");
                 continue;
             }
-            var mac = MacAddresses.Normalize(nic.Mac);
-            if (!given.TryAdd(mac, i))
-                Fail($"{path}.mac", $"'{path}.mac' {mac} is also given to networkInterfaces[{given[mac]}]; each interface needs its own.");
+            var mac = MacAddresses.Normalize(value);
+            if (!given.TryAdd(mac, property))
+                Fail(property, $"'{property}' {mac} is also given to {given[mac]}; each interface needs its own.");
             else if ((inUse ??= MacAddresses.InUse(libvirt, ownName)).Contains(mac))
-                Fail($"{path}.mac", $"'{path}.mac' {mac} is already used by another domain on {libvirt.Uri}; two machines with one MAC disturb each other's traffic. Leave 'mac' out to get a free one.");
+                Fail(property, $"'{property}' {mac} is already used by another domain on {libvirt.Uri}; two machines with one MAC disturb each other's traffic. Leave it out to get a free one.");
         }
     }
 

@@ -11,7 +11,7 @@ public sealed class LibvirtProvider(IEngineLog log) : IDisposable
 {
     public const string PackageName = "libvirt";
 
-    public static readonly IReadOnlyList<IResource> ResourceTypes = [new Volume(), new Domain()];
+    public static readonly IReadOnlyList<IResource> ResourceTypes = [new Volume(), new Domain(), new Clone()];
 
     /// <summary>The package schema, derived from the resource types (schema.json is a checked-in copy).</summary>
     public static string GenerateSchema() => SchemaGenerator.Generate(PackageName,

@@ -199,23 +199,7 @@ public sealed class Volume : Resource<VolumeArgs, VolumeState>
         var libvirt = context.Libvirt;
         using var volume = libvirt.FindVolume(id);
         if (volume is null) return Task.CompletedTask;
-        var path = volume.Path;
-        var overlays = libvirt.DescribeAllVolumes().Where(v => v.BackingStore is { } b && SamePath(v.Path, b.Path, path)).ToList();
-        if (overlays.Count > 0)
-        {
-            throw new ProviderException(ErrorKind.FailedPrecondition,
-                $"Volume '{path}' is the backing store of {string.Join(", ", overlays.Select(o => $"'{o.Path}'"))}: deleting it would break them. Delete those volumes first.");
-        }
-        using var pool = volume.GetPool();
-        var (poolName, name) = (pool.Name, volume.Describe().Name);
-        var users = libvirt.DescribeAllDomains()
-            .Where(d => d.Disks.Any(disk => disk.Path == path || disk.PoolVolume == (poolName, name)))
-            .Select(d => d.Name).Distinct().ToList();
-        if (users.Count > 0)
-        {
-            throw new ProviderException(ErrorKind.FailedPrecondition,
-                $"Volume '{path}' is a disk of domain {string.Join(", ", users.Select(u => $"'{u}'"))}: deleting it would take the disk from under the machine. Delete or change the domain first.");
-        }
+        if (VolumeUsage.Problem(libvirt, volume) is { } problem) throw new ProviderException(ErrorKind.FailedPrecondition, problem);
         volume.Delete();
         return Task.CompletedTask;
     }
@@ -234,10 +218,6 @@ public sealed class Volume : Resource<VolumeArgs, VolumeState>
             : null,
     };
 
-    /// <summary>Whether an overlay at <paramref name="overlayPath"/> naming <paramref name="backingPath"/> uses <paramref name="path"/>.</summary>
-    private static bool SamePath(string overlayPath, string backingPath, string path) =>
-        System.IO.Path.GetFullPath(backingPath, System.IO.Path.GetDirectoryName(overlayPath) ?? "/") == path;
-
     private static string? NameProblem(string name)
     {
         if (string.IsNullOrWhiteSpace(name)) return "'name' is empty: give the volume a name, or leave it out to get one from the resource name.";
@@ -246,7 +226,7 @@ public sealed class Volume : Resource<VolumeArgs, VolumeState>
         return null;
     }
 
-    private static string? PoolProblem(string name, Connection libvirt)
+    internal static string? PoolProblem(string name, Connection libvirt)
     {
         using var pool = libvirt.FindPool(name);
         if (pool is null) return $"Storage pool '{name}' does not exist on {libvirt.Uri}. Create it (virsh pool-define-as {name} dir --target /var/lib/libvirt/images; virsh pool-build {name}; virsh pool-start {name}) or name an existing pool.";

@@ -1,0 +1,155 @@
+using System.Globalization;
+using System.Xml.Linq;
+
+namespace PulumiLibvirt.Libvirt;
+
+/// <summary>A clone's own copy or overlay of a source disk: its file and image format.</summary>
+public sealed record ClonedDisk(string Path, string Format);
+
+/// <summary>What makes a clone a machine of its own; everything else is the source's.</summary>
+public sealed record CloneChanges
+{
+    public required string Name { get; init; }
+    public required string Uuid { get; init; }
+    public required string SourceUuid { get; init; }
+
+    /// <summary>Null keeps the source's description.</summary>
+    public string? Description { get; init; }
+
+    /// <summary>One per interface, in order.</summary>
+    public required IReadOnlyList<string> Macs { get; init; }
+
+    /// <summary>By target: the clone's own file for a copied or linked disk, null for a disk left out. Disks not listed are shared.</summary>
+    public required IReadOnlyDictionary<string, ClonedDisk?> Disks { get; init; }
+
+    /// <summary>The clone's own NVRAM file, when the source has one.</summary>
+    public string? NvramPath { get; init; }
+
+    public ulong? MemoryKiB { get; init; }
+    public int? Vcpus { get; init; }
+}
+
+/// <summary>
+/// Turns a source domain's persistent XML into its clone's, the way virt-clone does and one step further: new name,
+/// UUID (and SMBIOS system UUID), MACs, disks, NVRAM, graphics on automatic ports, and file-backed character
+/// devices (serial, console logs) renamed after the clone so the two machines never write one log.
+/// </summary>
+public static class CloneXml
+{
+    /// <summary>Where the provider notes which domain a clone was made from (found again on import).</summary>
+    public static readonly XNamespace MetadataNamespace = "urn:pulumi-resource-libvirt:clone";
+
+    public static string Make(string sourceXml, CloneChanges changes)
+    {
+        var domain = XElement.Parse(sourceXml);
+        var sourceName = domain.Element("name")!.Value;
+        domain.Element("name")!.Value = changes.Name;
+        SetChild(domain, "uuid", changes.Uuid);
+        foreach (var entry in domain.Elements("sysinfo").Elements("system").Elements("entry").Where(e => e.Attribute("name")?.Value == "uuid"))
+            entry.Value = changes.Uuid;
+        if (changes.Description is not null) SetChild(domain, "description", changes.Description);
+        SetMetadata(domain, changes.SourceUuid);
+        Resize(domain, changes.MemoryKiB, changes.Vcpus);
+        if (changes.NvramPath is not null && domain.Element("os")?.Element("nvram") is { } nvram) nvram.Value = changes.NvramPath;
+
+        var devices = domain.Element("devices");
+        if (devices is null) return domain.ToString(SaveOptions.DisableFormatting);
+        foreach (var disk in devices.Elements("disk").ToList())
+        {
+            var target = disk.Element("target")?.Attribute("dev")?.Value ?? "";
+            if (!changes.Disks.TryGetValue(target, out var cloned)) continue;
+            if (cloned is null)
+            {
+                disk.Remove();
+                continue;
+            }
+            disk.SetAttributeValue("type", "file");
+            disk.Element("source")?.Remove();
+            disk.Element("backingStore")?.Remove();
+            var driver = disk.Element("driver");
+            if (driver is null) disk.AddFirst(driver = new XElement("driver", new XAttribute("name", "qemu")));
+            driver.SetAttributeValue("type", cloned.Format);
+            driver.AddAfterSelf(new XElement("source", new XAttribute("file", cloned.Path)));
+        }
+        foreach (var (nic, mac) in devices.Elements("interface").Zip(changes.Macs))
+        {
+            var element = nic.Element("mac");
+            if (element is null) nic.AddFirst(element = new XElement("mac"));
+            element.SetAttributeValue("address", mac);
+        }
+        foreach (var graphics in devices.Elements("graphics").Where(g => g.Attribute("autoport")?.Value != "yes" && g.Attribute("port") is { Value: not "-1" }))
+        {
+            // A fixed port would be taken by whichever machine starts first; the other would fail to start.
+            graphics.Attribute("port")?.Remove();
+            graphics.Attribute("tlsPort")?.Remove();
+            graphics.SetAttributeValue("autoport", "yes");
+        }
+        foreach (var device in devices.Elements().Where(IsCharacterDevice))
+        {
+            if (device.Attribute("type")?.Value == "file" && device.Element("source")?.Attribute("path") is { } path)
+                path.Value = RenamedFile(path.Value, sourceName, changes.Name);
+            if (device.Element("log")?.Attribute("file") is { } log)
+                log.Value = RenamedFile(log.Value, sourceName, changes.Name);
+        }
+        return domain.ToString(SaveOptions.DisableFormatting);
+    }
+
+    /// <summary>A domain's XML with another memory size or number of vCPUs (null keeps it).</summary>
+    public static string Resized(string xml, ulong? memoryKiB, int? vcpus)
+    {
+        var domain = XElement.Parse(xml);
+        Resize(domain, memoryKiB, vcpus);
+        return domain.ToString(SaveOptions.DisableFormatting);
+    }
+
+    private static void Resize(XElement domain, ulong? memoryKiB, int? vcpus)
+    {
+        if (memoryKiB is { } memory)
+        {
+            foreach (var element in new[] { domain.Element("memory"), domain.Element("currentMemory") }.OfType<XElement>())
+            {
+                element.Value = memory.ToString(CultureInfo.InvariantCulture);
+                element.SetAttributeValue("unit", "KiB");
+            }
+        }
+        if (vcpus is { } count && domain.Element("vcpu") is { } vcpu)
+        {
+            vcpu.Value = count.ToString(CultureInfo.InvariantCulture);
+            // A smaller number of vCPUs online at boot than the new total would be stale.
+            vcpu.Attribute("current")?.Remove();
+        }
+    }
+
+    /// <summary>The domain a clone was made from, as the provider noted it; null for a domain made another way.</summary>
+    public static string? SourceUuidOf(string cloneXml) =>
+        XElement.Parse(cloneXml).Element("metadata")?.Element(MetadataNamespace + "clone")?.Attribute("sourceUuid")?.Value;
+
+    /// <summary>
+    /// The clone's name for a file of the source: the source's name in the file name becomes the clone's, or the
+    /// clone's name is put in front. It stays in the same folder, where libvirt and the guest's tools expect it.
+    /// </summary>
+    public static string RenamedFile(string path, string sourceName, string cloneName)
+    {
+        var folder = Path.GetDirectoryName(path) ?? "/";
+        var file = Path.GetFileName(path);
+        var renamed = file.Contains(sourceName, StringComparison.Ordinal) ? file.Replace(sourceName, cloneName, StringComparison.Ordinal) : $"{cloneName}-{file}";
+        return Path.Combine(folder, renamed);
+    }
+
+    private static bool IsCharacterDevice(XElement device) => device.Name.LocalName is "serial" or "console" or "parallel" or "channel";
+
+    private static void SetChild(XElement parent, string name, string value)
+    {
+        var element = parent.Element(name);
+        if (element is null) parent.Element("name")!.AddAfterSelf(element = new XElement(name));
+        element.Value = value;
+    }
+
+    private static void SetMetadata(XElement domain, string sourceUuid)
+    {
+        var metadata = domain.Element("metadata");
+        if (metadata is null) domain.Element("uuid")!.AddAfterSelf(metadata = new XElement("metadata"));
+        metadata.Element(MetadataNamespace + "clone")?.Remove();
+        metadata.Add(new XElement(MetadataNamespace + "clone", new XAttribute("sourceUuid", sourceUuid)));
+    }
+}

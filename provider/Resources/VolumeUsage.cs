@@ -1,0 +1,37 @@
+using PulumiLibvirt.Libvirt;
+
+namespace PulumiLibvirt.Resources;
+
+/// <summary>Who still needs a volume: overlays built on it, and domains that have it as a disk.</summary>
+public static class VolumeUsage
+{
+    /// <summary>
+    /// Why deleting <paramref name="volume"/> would lose data still in use, naming what uses it; null when nothing
+    /// does. The domain named <paramref name="deletingDomain"/> is being deleted with it and does not count.
+    /// </summary>
+    public static string? Problem(Connection libvirt, StorageVolume volume, string? deletingDomain = null)
+    {
+        var path = volume.Path;
+        using var pool = volume.GetPool();
+        var (poolName, name) = (pool.Name, volume.Describe().Name);
+        var domains = libvirt.DescribeAllDomains().Where(d => d.Name != deletingDomain).ToList();
+        string DomainsUsing(string diskPath, (string, string)? poolVolume = null) => string.Join(", ", domains
+            .Where(d => d.Disks.Any(disk => disk.Path == diskPath || (poolVolume is not null && disk.PoolVolume == poolVolume)))
+            .Select(d => $"'{d.Name}'").Distinct());
+
+        var overlays = libvirt.DescribeAllVolumes().Where(v => v.BackingStore is { } b && SamePath(v.Path, b.Path, path)).ToList();
+        if (overlays.Count > 0)
+        {
+            var described = overlays.Select(o => DomainsUsing(o.Path) is { Length: > 0 } users ? $"'{o.Path}' (a disk of {users})" : $"'{o.Path}'");
+            return $"Volume '{path}' is the backing store of {string.Join(", ", described)}: deleting it would break them. Delete those first.";
+        }
+        var users = DomainsUsing(path, (poolName, name));
+        return users.Length > 0
+            ? $"Volume '{path}' is a disk of domain {users}: deleting it would take the disk from under the machine. Delete or change the domain first."
+            : null;
+    }
+
+    /// <summary>Whether an overlay at <paramref name="overlayPath"/> naming <paramref name="backingPath"/> uses <paramref name="path"/>.</summary>
+    private static bool SamePath(string overlayPath, string backingPath, string path) =>
+        Path.GetFullPath(backingPath, Path.GetDirectoryName(overlayPath) ?? "/") == path;
+}
