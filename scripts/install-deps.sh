@@ -12,6 +12,13 @@ command -v dnsmasq >/dev/null || [ -x /usr/sbin/dnsmasq ] || need_apt+=(dnsmasq-
 # UEFI firmware, for domains with firmware: efi.
 [ -e /usr/share/qemu/firmware/60-edk2-x86_64.json ] || need_apt+=(ovmf)
 command -v node >/dev/null || need_apt+=(nodejs npm)
+# Guest identity (virt-sysprep) and the tests' bootable guest: a Debian kernel, a busybox initramfs, an ext4 root.
+command -v virt-sysprep >/dev/null || need_apt+=(libguestfs-tools)
+ls /boot/vmlinuz-* >/dev/null 2>&1 || need_apt+=(linux-image-amd64)
+dpkg -s busybox-static >/dev/null 2>&1 || need_apt+=(busybox-static)
+for tool in cpio:cpio modprobe:kmod mkfs.ext4:e2fsprogs ssh-keygen:openssh-client; do
+  command -v "${tool%%:*}" >/dev/null || need_apt+=("${tool##*:}")
+done
 if [ ${#need_apt[@]} -gt 0 ]; then
   echo "installing ${need_apt[*]}"
   apt-get update -qq

@@ -1,4 +1,5 @@
 using System.ComponentModel;
+using PulumiLibvirt.Guestfs;
 using PulumiLibvirt.Libvirt;
 using PulumiLibvirt.Resources.Framework;
 
@@ -80,6 +81,10 @@ public sealed record CloneArgs
 
     [Description("Seconds to wait for a graceful shutdown before stopping the clone by force (on delete or running: false).")]
     public int ShutdownTimeout { get; init; } = 30;
+
+    [ReplaceOnChange]
+    [Description("Make the guest a distinct machine before its first boot (hostname, machine-id, SSH host keys, DHCP leases, persistent net rules), with virt-sysprep on the clone's own disks. Needs libguestfs on the libvirt host, which must be the provider's machine; takes tens of seconds per clone.")]
+    public CloneIdentityArgs? Identity { get; init; }
 }
 
 public sealed record CloneState
@@ -123,6 +128,10 @@ public sealed record CloneState
     [Computed]
     [Description("What the clone is doing, as libvirt says: running, shutoff, paused…")]
     public string State { get; init; } = "";
+
+    [Computed]
+    [Description("The identity applied: the guest's hostname, the operations, and the public SSH host keys put in place.")]
+    public CloneIdentity? Identity { get; init; }
 }
 
 [Description("A virtual machine cloned from a shut-off template domain: a full copy of its disks, or overlays on them (a linked clone), with a name, UUID, MACs, disks, NVRAM and logs of its own.")]
@@ -139,6 +148,8 @@ public sealed class Clone : Resource<CloneArgs, CloneState>
             check.Fail("pool", poolProblem);
         if (news.ShutdownTimeout < 0)
             check.Fail("shutdownTimeout", "'shutdownTimeout' is a number of seconds, 0 or more.");
+        if (news.Identity is { } identity && marks.IsKnown("identity"))
+            await GuestIdentity.CheckAsync(identity, news.Name, context.Config.EffectiveUri, check, context.Cancellation);
         if (!marks.IsKnown("source")) return new Checked<CloneArgs>(news, check.Failures);
 
         using var source = libvirt.FindDomain(news.Source);
@@ -160,6 +171,8 @@ public sealed class Clone : Resource<CloneArgs, CloneState>
                 check.Fail(path, $"'{path}': the source '{template.Name}' has no disk {disk.Target}; its disks are {string.Join(", ", template.Disks.Select(d => d.Target))}.");
             else if (!targets.TryAdd(disk.Target, i))
                 check.Fail(path, $"'{path}': disks[{targets[disk.Target]}] already names {disk.Target}.");
+            else if (disk.Mode == CloneDiskMode.Share && !IsSharedByDefault(sourceDisk) && news.Identity is not null)
+                check.Fail($"disks[{i}].mode", $"Disk {disk.Target} is shared with the source, and 'identity' would change it for both machines. Clone it (full or linked), skip it, or leave 'identity' out.");
             else if (disk.Mode == CloneDiskMode.Share && !IsSharedByDefault(sourceDisk))
                 await context.WarnAsync($"Disk {disk.Target} of '{template.Name}' is writable and shared with the clone: never run both machines at once, or the disk is corrupted.");
         }
@@ -209,6 +222,8 @@ public sealed class Clone : Resource<CloneArgs, CloneState>
                 disks[disk.Target] = cloned;
             }
             var nvram = CopyNvram(libvirt, sourceXml, name, made);
+            var identity = inputs.Identity is null ? null : await GuestIdentity.ApplyAsync(inputs.Identity, name,
+                disks.Values.OfType<ClonedDisk>().Select(d => new SysprepDisk(d.Path, d.Format)).ToList(), context);
 
             await MacAddresses.DefineLock.WaitAsync(context.Cancellation);
             try
@@ -234,7 +249,7 @@ public sealed class Clone : Resource<CloneArgs, CloneState>
             }
             domain.Autostart = inputs.Autostart;
             if (inputs.Running) domain.Start();
-            var state = StateOf(inputs, domain, source.Uuid, libvirt);
+            var state = StateOf(inputs, domain, source.Uuid, identity, libvirt);
             return (state.Uuid, state);
         }
         catch
@@ -248,7 +263,7 @@ public sealed class Clone : Resource<CloneArgs, CloneState>
         }
     }
 
-    protected override Task<(string Id, CloneArgs Inputs, CloneState State)?> ReadAsync(string id, CloneArgs? inputs, ResourceContext context)
+    protected override Task<(string Id, CloneArgs Inputs, CloneState State)?> ReadAsync(string id, CloneArgs? inputs, CloneState? oldState, ResourceContext context)
     {
         var libvirt = context.Libvirt;
         var (cloneId, sourceHint) = id.Split('/', 2) is [var c, var s] ? (c, s) : (id, null);
@@ -273,7 +288,7 @@ public sealed class Clone : Resource<CloneArgs, CloneState>
             using var source = libvirt.FindDomain(read.Source);
             sourceUuid = source?.Uuid ?? "";
         }
-        var state = StateOf(read, domain, sourceUuid, libvirt);
+        var state = StateOf(read, domain, sourceUuid, oldState?.Identity, libvirt);
         return Task.FromResult<(string, CloneArgs, CloneState)?>((state.Uuid, read, state));
     }
 
@@ -301,7 +316,7 @@ public sealed class Clone : Resource<CloneArgs, CloneState>
         if (changed.Contains("description")) domain.SetDescription(news.Description);
         if (changed.Contains("autostart")) domain.Autostart = news.Autostart;
         await DomainPower.ApplyAsync(domain, news.Running, news.ShutdownTimeout, context);
-        return StateOf(news, domain, state.SourceUuid, libvirt);
+        return StateOf(news, domain, state.SourceUuid, state.Identity, libvirt);
     }
 
     protected override async Task DeleteAsync(string id, CloneState state, ResourceContext context)
@@ -399,7 +414,7 @@ public sealed class Clone : Resource<CloneArgs, CloneState>
         }
     }
 
-    private static CloneState StateOf(CloneArgs inputs, LibvirtDomain domain, string sourceUuid, Connection libvirt)
+    private static CloneState StateOf(CloneArgs inputs, LibvirtDomain domain, string sourceUuid, CloneIdentity? identity, Connection libvirt)
     {
         var definition = domain.Describe();
         return new CloneState
@@ -420,6 +435,7 @@ public sealed class Clone : Resource<CloneArgs, CloneState>
             ShutdownTimeout = inputs.ShutdownTimeout,
             Volumes = definition.Disks.Where(d => d.Path is not null).Select(d => VolumeOf(d, ModeOf(d, inputs), libvirt)).ToList(),
             State = TypeShape.CamelCase(domain.State.ToString()),
+            Identity = identity,
         };
     }
 

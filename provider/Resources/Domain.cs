@@ -228,7 +228,7 @@ public sealed class Domain : Resource<DomainArgs, DomainState>
         }
     }
 
-    protected override Task<(string Id, DomainArgs Inputs, DomainState State)?> ReadAsync(string id, DomainArgs? inputs, ResourceContext context)
+    protected override Task<(string Id, DomainArgs Inputs, DomainState State)?> ReadAsync(string id, DomainArgs? inputs, DomainState? oldState, ResourceContext context)
     {
         using var domain = context.Libvirt.FindDomain(id);
         if (domain is null) return Task.FromResult<(string, DomainArgs, DomainState)?>(null);

@@ -49,7 +49,7 @@ public sealed class LibvirtProvider(IEngineLog log) : IDisposable
         ?? throw new ProviderException(ErrorKind.InvalidArgument,
             $"Unknown resource type '{token}'; this provider offers {string.Join(", ", ResourceTypes.Select(r => r.Token))}.");
 
-    public ResourceContext Context(string urn) => new(Connection, Log, urn, _cancellation.Token);
+    public ResourceContext Context(string urn) => new(Connection, _config, Log, urn, _cancellation.Token);
 
     /// <summary>Asks running operations to stop (the engine's Cancel).</summary>
     public void Cancel() => _cancellation.Cancel();

@@ -10,6 +10,9 @@ public sealed record ProviderConfig
     [Description("libvirt connection URI, such as qemu:///system, qemu:///session, qemu+ssh://user@host/system or test:///default. Default: the LIBVIRT_DEFAULT_URI environment variable, else qemu:///system.")]
     public string? Uri { get; init; }
 
+    [Description("LIBGUESTFS_BACKEND_SETTINGS for virt-sysprep when a Clone has an identity, e.g. force_tcg where KVM does not work. Default: the LIBGUESTFS_BACKEND_SETTINGS environment variable, else what works on this machine (force_tcg when KVM is missing or its guests do not run).")]
+    public string? GuestfsBackendSettings { get; init; }
+
     /// <summary>The URI to connect to, with the documented defaults applied.</summary>
     public string EffectiveUri =>
         Uri is { Length: > 0 } uri ? uri

@@ -161,7 +161,7 @@ public sealed class Volume : Resource<VolumeArgs, VolumeState>
         return Task.FromResult((state.Key, state));
     }
 
-    protected override Task<(string Id, VolumeArgs Inputs, VolumeState State)?> ReadAsync(string id, VolumeArgs? inputs, ResourceContext context)
+    protected override Task<(string Id, VolumeArgs Inputs, VolumeState State)?> ReadAsync(string id, VolumeArgs? inputs, VolumeState? oldState, ResourceContext context)
     {
         using var volume = context.Libvirt.FindVolume(id);
         if (volume is null) return Task.FromResult<(string, VolumeArgs, VolumeState)?>(null);

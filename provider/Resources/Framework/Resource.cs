@@ -35,10 +35,10 @@ public abstract class Resource<TArgs, TState> : IResource where TArgs : class wh
     protected abstract Task<(string Id, TState State)> CreateAsync(TArgs inputs, ResourceContext context);
 
     /// <summary>
-    /// The live state, or null when the resource is gone. <paramref name="inputs"/> is null on import: derive them.
-    /// The id returned is the resource's canonical id (an import may name the resource another way).
+    /// The live state, or null when the resource is gone. <paramref name="inputs"/> and <paramref name="state"/> are
+    /// null on import: derive them. The id returned is the resource's canonical id (an import may name it another way).
     /// </summary>
-    protected abstract Task<(string Id, TArgs Inputs, TState State)?> ReadAsync(string id, TArgs? inputs, ResourceContext context);
+    protected abstract Task<(string Id, TArgs Inputs, TState State)?> ReadAsync(string id, TArgs? inputs, TState? state, ResourceContext context);
 
     protected abstract Task<TState> UpdateAsync(string id, TArgs olds, TArgs news, TState state, ResourceContext context);
 
@@ -91,7 +91,7 @@ public abstract class Resource<TArgs, TState> : IResource where TArgs : class wh
     {
         var oldInputs = request.OldInputs is null ? null : PropertyMapper.Decode<TArgs>(request.OldInputs);
         var oldOutputs = request.OldOutputs is null ? null : PropertyMapper.Decode<TState>(request.OldOutputs);
-        var read = await Guard(context, () => ReadAsync(request.Id, oldInputs?.Value, context));
+        var read = await Guard(context, () => ReadAsync(request.Id, oldInputs?.Value, oldOutputs?.Value, context));
         if (read is not { } found) return ReadResult.Gone;
         var marks = (oldInputs?.Marks ?? PropertyMarks.None).Union(oldOutputs?.Marks ?? PropertyMarks.None);
         return new ReadResult(found.Id, PropertyMapper.Encode(found.State, marks), PropertyMapper.Encode(found.Inputs, marks));

@@ -1,10 +1,13 @@
 using PulumiLibvirt.Libvirt;
+using PulumiLibvirt.Resources;
 
 namespace PulumiLibvirt.Resources.Framework;
 
-/// <summary>What a resource operation may use: the libvirt connection, the engine log for its URN, cancellation.</summary>
-public sealed class ResourceContext(Func<Connection> libvirt, IEngineLog log, string urn, CancellationToken cancellation)
+/// <summary>What a resource operation may use: the libvirt connection, the provider's configuration, the engine log for its URN, cancellation.</summary>
+public sealed class ResourceContext(Func<Connection> libvirt, ProviderConfig config, IEngineLog log, string urn, CancellationToken cancellation)
 {
+    public ProviderConfig Config { get; } = config;
+
     /// <summary>The provider's connection, opened on first use (a preview that needs none never opens it).</summary>
     public Connection Libvirt => libvirt();
 

@@ -24,10 +24,11 @@ public sealed class EngineSession : IAsyncDisposable
     public string Type { get; }
 
     /// <summary>Starts the binary, shakes hands and configures it for <see cref="TestPool.Uri"/>.</summary>
-    public static async Task<EngineSession> StartAsync(string type)
+    /// <param name="path">The binary's PATH, when it must not find some tools.</param>
+    public static async Task<EngineSession> StartAsync(string type, string? path = null)
     {
         var engine = await FakeEngine.StartAsync();
-        var provider = await ProviderProcess.StartAsync(engine.Address);
+        var provider = await ProviderProcess.StartAsync(engine.Address, path);
         await provider.CallAsync<Rpc.ProviderHandshakeResponse>("Handshake", new Rpc.ProviderHandshakeRequest { EngineAddress = engine.Address });
         await provider.CallAsync<Rpc.ConfigureResponse>("Configure", new Rpc.ConfigureRequest
         {

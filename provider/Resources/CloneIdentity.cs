@@ -1,0 +1,128 @@
+using System.ComponentModel;
+using System.Text.RegularExpressions;
+using PulumiLibvirt.Guestfs;
+using PulumiLibvirt.Resources.Framework;
+
+namespace PulumiLibvirt.Resources;
+
+[Description("What makes a clone a distinct machine inside its disk, applied offline with virt-sysprep before its first boot.")]
+public sealed record CloneIdentityArgs
+{
+    [Description("The guest's hostname. Default: the clone's name.")]
+    public string? Hostname { get; init; }
+
+    [Description("Reset /etc/machine-id, so the guest gets a new one.")]
+    public bool ResetMachineId { get; init; } = true;
+
+    [Description("Remove the template's SSH host keys and put new ones (ecdsa, ed25519, rsa) in place; their public keys are outputs.")]
+    public bool ResetSshHostKeys { get; init; } = true;
+
+    [Description("Further virt-sysprep operations (virt-sysprep --list-operations). Default: dhcp-client-state, udev-persistent-net, net-hwaddr.")]
+    public IReadOnlyList<string>? Operations { get; init; }
+}
+
+[Description("The identity applied to a clone.")]
+public sealed record CloneIdentity
+{
+    [Description("The guest's hostname.")]
+    public string Hostname { get; init; } = "";
+
+    public bool ResetMachineId { get; init; }
+    public bool ResetSshHostKeys { get; init; }
+
+    [Description("The virt-sysprep operations applied.")]
+    public IReadOnlyList<string> Operations { get; init; } = [];
+
+    [Description("The public SSH host keys put in place (known_hosts format without the host name), for pinning before the first boot.")]
+    public IReadOnlyList<string> SshHostKeys { get; init; } = [];
+}
+
+/// <summary>
+/// Makes a clone a distinct machine: virt-sysprep on the clone's own disks resets what the template's disk carries
+/// (machine-id, SSH host keys, DHCP leases, persistent net rules), sets the hostname and puts new host keys in place.
+/// </summary>
+internal static partial class GuestIdentity
+{
+    public static readonly IReadOnlyList<string> DefaultOperations = ["dhcp-client-state", "udev-persistent-net", "net-hwaddr"];
+
+    [GeneratedRegex("^(?=.{1,253}$)[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?(\\.[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*$")]
+    private static partial Regex Hostname();
+
+    /// <summary>
+    /// Why an identity cannot be applied through this connection, or null: virt-sysprep works on the disk files,
+    /// which the provider only reaches when libvirt runs on its own machine.
+    /// </summary>
+    public static string? Unavailable(string uri, string? virtSysprep)
+    {
+        if (!string.IsNullOrEmpty(new Uri(uri).Host))
+            return $"'identity' runs virt-sysprep on the clone's disk files, which the provider can only reach when libvirt runs on its own machine; {uri} is remote. Run the provider on the libvirt host (uri qemu:///system there), or leave 'identity' out.";
+        return virtSysprep is null
+            ? "'identity' needs libguestfs's virt-sysprep on the libvirt host: install it (apt-get install libguestfs-tools, or dnf install guestfs-tools), or leave 'identity' out."
+            : null;
+    }
+
+    /// <summary>Checks an identity: where it can run, its hostname, its operation names.</summary>
+    public static async Task CheckAsync(CloneIdentityArgs identity, string? cloneName, string uri, DomainCheck check, CancellationToken cancellation)
+    {
+        if (Unavailable(uri, VirtSysprep.Path) is { } problem)
+        {
+            check.Fail("identity", problem);
+            return;
+        }
+        var hostname = identity.Hostname ?? cloneName;
+        if (hostname is not null && !Hostname().IsMatch(hostname))
+        {
+            check.Fail(identity.Hostname is null ? "name" : "identity.hostname", identity.Hostname is null
+                ? $"The clone's name \"{hostname}\" is not a valid hostname for 'identity'; give 'identity.hostname' (letters, digits, '-' and '.')."
+                : $"'identity.hostname' \"{hostname}\" is not a valid hostname: use letters, digits, '-' and '.', at most 63 characters a label.");
+        }
+        if (identity.Operations is { } operations)
+        {
+            var known = await VirtSysprep.OperationsAsync(cancellation);
+            for (var i = 0; i < operations.Count; i++)
+            {
+                if (!known.Contains(operations[i]))
+                    check.Fail($"identity.operations[{i}]", $"'{operations[i]}' is not a virt-sysprep operation; see `virt-sysprep --list-operations`.");
+            }
+        }
+    }
+
+    /// <summary>Applies the identity to the clone's own disks, logging virt-sysprep's progress, and answers what was applied.</summary>
+    public static async Task<CloneIdentity> ApplyAsync(CloneIdentityArgs identity, string cloneName, IReadOnlyList<SysprepDisk> disks, ResourceContext context)
+    {
+        if (Unavailable(context.Config.EffectiveUri, VirtSysprep.Path) is { } problem)
+            throw new ProviderException(ErrorKind.FailedPrecondition, problem);
+        if (disks.Count == 0)
+            throw new ProviderException(ErrorKind.FailedPrecondition, $"Clone '{cloneName}' has no disk of its own to apply 'identity' to (all are shared or skipped).");
+        var hostname = identity.Hostname ?? cloneName;
+        var operations = (identity.Operations ?? DefaultOperations).ToList();
+        if (identity.ResetMachineId) operations.Add("machine-id");
+        if (identity.ResetSshHostKeys) operations.Add("ssh-hostkeys");
+        var settings = context.Config.GuestfsBackendSettings ?? await GuestfsBackend.DefaultAsync();
+
+        var folder = Directory.CreateTempSubdirectory("pulumi-libvirt-keys-");
+        try
+        {
+            var keys = identity.ResetSshHostKeys ? await SshHostKeys.GenerateAsync(folder.FullName, $"root@{hostname}", context.Cancellation) : [];
+            await context.InfoAsync($"Clone '{cloneName}': virt-sysprep ({string.Join(", ", operations)}, hostname {hostname}) on {string.Join(", ", disks.Select(d => d.Path))}; this takes tens of seconds{(settings.Contains(GuestfsBackend.ForceTcg) ? " under software emulation" : "")}.");
+            await VirtSysprep.RunAsync(disks, new SysprepPlan(operations, hostname, keys), settings,
+                line => line.Length == 0 ? Task.CompletedTask : context.InfoAsync($"Clone '{cloneName}': {line.Trim()}"), context.Cancellation);
+            return new CloneIdentity
+            {
+                Hostname = hostname,
+                ResetMachineId = identity.ResetMachineId,
+                ResetSshHostKeys = identity.ResetSshHostKeys,
+                Operations = operations,
+                SshHostKeys = keys.Select(k => k.PublicKey).ToList(),
+            };
+        }
+        catch (HostToolException e)
+        {
+            throw new ProviderException(ErrorKind.FailedPrecondition, $"Clone '{cloneName}': applying 'identity' failed: {e.Message}", e);
+        }
+        finally
+        {
+            folder.Delete(recursive: true);
+        }
+    }
+}
