@@ -4,6 +4,7 @@
 #   make install  put the plugin where the Pulumi CLI finds it
 #   make up       pulumi up on examples/volumes with a local backend
 #   make schema   regenerate schema.json from the provider's types
+#   make bench    benchmarks on the real libvirtd (BENCH_ARGS for BenchmarkDotNet, e.g. --job short)
 
 VERSION := $(shell sed -n 's:.*<Version>\(.*\)</Version>.*:\1:p' Directory.Build.props)
 BIN := bin/pulumi-resource-libvirt
@@ -11,7 +12,7 @@ PLUGIN_DIR := $(HOME)/.pulumi/plugins/resource-libvirt-v$(VERSION)
 SOURCES := $(shell find provider -name '*.cs' -o -name '*.proto' -o -name '*.csproj') schema.json Directory.Build.props
 EXAMPLE ?= examples/volumes
 
-.PHONY: build test deps install up schema clean
+.PHONY: build test deps install up schema bench clean
 
 build: $(BIN)
 
@@ -37,5 +38,8 @@ up: install
 schema:
 	UPDATE_SCHEMA=1 dotnet test tests/Provider.Tests --nologo -v quiet --filter "FullyQualifiedName~SchemaTests"
 
+bench: deps
+	dotnet run -c Release --project bench -- --filter '*' $(BENCH_ARGS)
+
 clean:
-	rm -rf bin provider/bin provider/obj tests/Provider.Tests/bin tests/Provider.Tests/obj tests/interop/node_modules
+	rm -rf bin provider/bin provider/obj tests/Provider.Tests/bin tests/Provider.Tests/obj bench/bin bench/obj tests/interop/node_modules BenchmarkDotNet.Artifacts
