@@ -159,7 +159,7 @@ public sealed class Clone : Resource<CloneArgs, CloneState>
             return new Checked<CloneArgs>(news, check.Failures);
         }
         var template = source.Describe();
-        check.Size(Enum.Parse<DomainType>(template.Type, ignoreCase: true), news.Memory ?? (int)(template.MemoryKiB / 1024), news.Vcpus ?? template.Vcpus);
+        check.Size(template.Type, news.Memory ?? (int)(template.MemoryKiB / 1024), news.Vcpus ?? template.Vcpus);
 
         var targets = new Dictionary<string, int>();
         for (var i = 0; i < news.Disks.Count; i++)

@@ -175,7 +175,7 @@ public sealed class Domain : Resource<DomainArgs, DomainState>
     {
         var check = new DomainCheck(context.Libvirt, marks);
         check.Name(news.Name);
-        check.Size(news.Type, news.Memory, news.Vcpus);
+        check.Size(Lower(news.Type), news.Memory, news.Vcpus);
         var disks = check.Disks(news.Disks);
         check.NetworkInterfaces(news.NetworkInterfaces, news.Running, olds?.Name);
         check.Boot(news);

@@ -20,7 +20,8 @@ internal sealed class DomainCheck(Connection libvirt, PropertyMarks marks)
             Fail("name", $"'name' \"{name}\" must be non-empty and contain no '/'; leave it out to get one from the resource name.");
     }
 
-    public void Size(DomainType type, int memory, int vcpus)
+    /// <param name="type">The hypervisor type (kvm, qemu…), whose vCPU limit applies.</param>
+    public void Size(string type, int memory, int vcpus)
     {
         if (marks.IsKnown("memory"))
         {
@@ -30,9 +31,9 @@ internal sealed class DomainCheck(Connection libvirt, PropertyMarks marks)
         }
         if (marks.IsKnown("vcpus") && marks.IsKnown("type"))
         {
-            var max = libvirt.MaxVcpus(Domain.Lower(type));
+            var max = libvirt.MaxVcpus(type);
             if (vcpus < 1 || vcpus > max)
-                Fail("vcpus", $"'vcpus' is {vcpus}; it must be between 1 and {max}, the most this host's {Domain.Lower(type)} allows.");
+                Fail("vcpus", $"'vcpus' is {vcpus}; it must be between 1 and {max}, the most this host's {type} allows.");
         }
     }
 
