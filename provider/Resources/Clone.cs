@@ -249,7 +249,7 @@ public sealed class Clone : Resource<CloneArgs, CloneState>
             }
             domain.Autostart = inputs.Autostart;
             if (inputs.Running) domain.Start();
-            var state = StateOf(inputs, domain, source.Uuid, identity, libvirt);
+            var state = StateOf(inputs, domain, domain.Describe(), source.Uuid, identity, libvirt);
             return (state.Uuid, state);
         }
         catch
@@ -288,7 +288,7 @@ public sealed class Clone : Resource<CloneArgs, CloneState>
             using var source = libvirt.FindDomain(read.Source);
             sourceUuid = source?.Uuid ?? "";
         }
-        var state = StateOf(read, domain, sourceUuid, oldState?.Identity, libvirt);
+        var state = StateOf(read, domain, definition, sourceUuid, oldState?.Identity, libvirt);
         return Task.FromResult<(string, CloneArgs, CloneState)?>((state.Uuid, read, state));
     }
 
@@ -316,7 +316,7 @@ public sealed class Clone : Resource<CloneArgs, CloneState>
         if (changed.Contains("description")) domain.SetDescription(news.Description);
         if (changed.Contains("autostart")) domain.Autostart = news.Autostart;
         await DomainPower.ApplyAsync(domain, news.Running, news.ShutdownTimeout, context);
-        return StateOf(news, domain, state.SourceUuid, state.Identity, libvirt);
+        return StateOf(news, domain, domain.Describe(), state.SourceUuid, state.Identity, libvirt);
     }
 
     protected override async Task DeleteAsync(string id, CloneState state, ResourceContext context)
@@ -414,9 +414,9 @@ public sealed class Clone : Resource<CloneArgs, CloneState>
         }
     }
 
-    private static CloneState StateOf(CloneArgs inputs, LibvirtDomain domain, string sourceUuid, CloneIdentity? identity, Connection libvirt)
+    /// <param name="definition">The clone's persistent definition, as just read.</param>
+    private static CloneState StateOf(CloneArgs inputs, LibvirtDomain domain, DomainDefinition definition, string sourceUuid, CloneIdentity? identity, Connection libvirt)
     {
-        var definition = domain.Describe();
         return new CloneState
         {
             Uuid = domain.Uuid,
@@ -459,11 +459,11 @@ public sealed class Clone : Resource<CloneArgs, CloneState>
     /// </summary>
     private static CloneArgs Imported(DomainDefinition clone, string? sourceId, Connection libvirt)
     {
-        using var source = (sourceId is null ? null : libvirt.FindDomain(sourceId)) ?? InferSource(clone, libvirt)
+        var backingPaths = clone.Disks.Select(d => BackingPathOf(d, libvirt)).OfType<string>().ToHashSet();
+        using var source = (sourceId is null ? null : libvirt.FindDomain(sourceId)) ?? InferSource(clone.Name, backingPaths, libvirt)
             ?? throw new ProviderException(ErrorKind.InvalidArgument,
                 $"Cannot tell which domain '{clone.Name}' was cloned from. Import it with the id '{clone.Name}/SOURCE', naming the template domain.");
         var template = source.Describe();
-        var backingPaths = clone.Disks.Select(d => BackingPathOf(d, libvirt)).OfType<string>().ToHashSet();
         var overrides = new List<CloneDiskArgs>();
         foreach (var sourceDisk in template.Disks)
         {
@@ -485,11 +485,10 @@ public sealed class Clone : Resource<CloneArgs, CloneState>
         };
     }
 
-    /// <summary>The domain whose disks the clone's disks are overlays on, if any.</summary>
-    private static LibvirtDomain? InferSource(DomainDefinition clone, Connection libvirt)
+    /// <summary>The domain whose disks the clone's disks are overlays on (their <paramref name="backingPaths"/>), if any.</summary>
+    private static LibvirtDomain? InferSource(string cloneName, IReadOnlySet<string> backingPaths, Connection libvirt)
     {
-        var backingPaths = clone.Disks.Select(d => BackingPathOf(d, libvirt)).OfType<string>().ToHashSet();
-        var source = libvirt.DescribeAllDomains().FirstOrDefault(d => d.Name != clone.Name && d.Disks.Any(disk => disk.Path is not null && backingPaths.Contains(disk.Path)));
+        var source = libvirt.DescribeAllDomains().FirstOrDefault(d => d.Name != cloneName && d.Disks.Any(disk => disk.Path is not null && backingPaths.Contains(disk.Path)));
         return source is null ? null : libvirt.FindDomain(source.Name);
     }
 

@@ -223,7 +223,7 @@ public sealed class Domain : Resource<DomainArgs, DomainState>
                 domain.Undefine();
                 throw;
             }
-            var state = StateOf(inputs, domain);
+            var state = StateOf(inputs, domain, domain.Describe());
             return (state.Uuid, state);
         }
     }
@@ -242,7 +242,7 @@ public sealed class Domain : Resource<DomainArgs, DomainState>
             Running = domain.IsActive,
             Autostart = domain.Autostart,
         };
-        var state = StateOf(read, domain);
+        var state = StateOf(read, domain, definition);
         return Task.FromResult<(string, DomainArgs, DomainState)?>((state.Uuid, read, state));
     }
 
@@ -272,7 +272,7 @@ public sealed class Domain : Resource<DomainArgs, DomainState>
         if (changed.Contains("description")) domain.SetDescription(news.Description);
         if (changed.Contains("autostart")) domain.Autostart = news.Autostart;
         await DomainPower.ApplyAsync(domain, news.Running, news.ShutdownTimeout, context);
-        return StateOf(news, domain);
+        return StateOf(news, domain, domain.Describe());
     }
 
     protected override async Task DeleteAsync(string id, DomainState state, ResourceContext context)
@@ -348,9 +348,9 @@ public sealed class Domain : Resource<DomainArgs, DomainState>
         };
     }
 
-    private static DomainState StateOf(DomainArgs inputs, LibvirtDomain domain)
+    /// <param name="definition">The domain's persistent definition, as just read.</param>
+    private static DomainState StateOf(DomainArgs inputs, LibvirtDomain domain, DomainDefinition definition)
     {
-        var definition = domain.Describe();
         return new DomainState
         {
             Uuid = domain.Uuid,
