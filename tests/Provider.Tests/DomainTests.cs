@@ -50,7 +50,8 @@ public sealed class DomainTests(TestPool pool, TestNetwork network) : IClassFixt
         var disk = pool.CreateVolume("disk", 16 * MiB);
         var name = _names.Name("dom");
         var (id, outputs, _) = await _domains.CreateAsync(Inputs(name, ("memory", 96), ("vcpus", 2), ("description", "lab machine"),
-            ("disks", Props.Array(Disk(disk.Key))), ("networkInterfaces", Props.Array(Nic())), ("autostart", true)));
+            ("disks", Props.Array(Disk(disk.Key))), ("networkInterfaces", Props.Array(Nic())), ("autostart", true),
+            ("graphics", Props.Object(("type", "vnc")))));
 
         using var domain = Live(id);
         Assert.Equal(domain.Uuid, id);
@@ -73,6 +74,10 @@ public sealed class DomainTests(TestPool pool, TestNetwork network) : IClassFixt
         Assert.Matches("^52:54:00(:[0-9a-f]{2}){3}$", mac);
         Assert.Equal(mac, xml.Element("devices")!.Element("interface")!.Element("mac")!.Attribute("address")!.Value);
         Assert.Equal("pty", xml.Element("devices")!.Element("serial")!.Attribute("type")!.Value);
+        var graphics = xml.Element("devices")!.Element("graphics")!;
+        Assert.Equal("vnc", graphics.Attribute("type")!.Value);
+        Assert.Equal("yes", graphics.Attribute("autoport")!.Value);
+        Assert.Equal("127.0.0.1", graphics.Element("listen")!.Attribute("address")!.Value);
     }
 
     [Fact]
