@@ -1,4 +1,3 @@
-using System.Reflection;
 using PulumiLibvirt.Protocol;
 using PulumiLibvirt.Resources;
 
@@ -9,8 +8,7 @@ using var engineLog = new EngineLogClient();
 if (engineAddress is not null) engineLog.Connect(engineAddress);
 
 using var provider = new LibvirtProvider(engineLog);
-var version = typeof(LibvirtProvider).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()!.InformationalVersion.Split('+')[0];
-var service = new ResourceProviderService(provider, engineLog, version, EmbeddedSchema());
+var service = new ResourceProviderService(provider, engineLog, LibvirtProvider.Version, EmbeddedSchema());
 await using var server = await GrpcServer.StartAsync(service.Register(new GrpcMethods()), Console.Error.WriteLine);
 
 Console.Out.WriteLine(server.Port);

@@ -13,6 +13,9 @@ public sealed record CloneChanges
     public required string Uuid { get; init; }
     public required string SourceUuid { get; init; }
 
+    /// <summary>Who manages the clone (see <see cref="DomainOwner"/>); a source's owner is never inherited.</summary>
+    public required string Owner { get; init; }
+
     /// <summary>Null keeps the source's description.</summary>
     public string? Description { get; init; }
 
@@ -49,6 +52,7 @@ public static class CloneXml
             entry.Value = changes.Uuid;
         if (changes.Description is not null) SetChild(domain, "description", changes.Description);
         SetMetadata(domain, changes.SourceUuid);
+        DomainOwner.Set(domain, changes.Owner);
         Resize(domain, changes.MemoryKiB, changes.Vcpus);
         if (changes.NvramPath is not null && domain.Element("os")?.Element("nvram") is { } nvram) nvram.Value = changes.NvramPath;
 
@@ -147,8 +151,7 @@ public static class CloneXml
 
     private static void SetMetadata(XElement domain, string sourceUuid)
     {
-        var metadata = domain.Element("metadata");
-        if (metadata is null) domain.Element("uuid")!.AddAfterSelf(metadata = new XElement("metadata"));
+        var metadata = DomainOwner.Metadata(domain);
         metadata.Element(MetadataNamespace + "clone")?.Remove();
         metadata.Add(new XElement(MetadataNamespace + "clone", new XAttribute("sourceUuid", sourceUuid)));
     }

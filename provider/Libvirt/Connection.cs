@@ -1,3 +1,5 @@
+using System.Xml.Linq;
+
 namespace PulumiLibvirt.Libvirt;
 
 /// <summary>An open connection to a libvirt host (local or remote; libvirt's own URI handling).</summary>
@@ -163,6 +165,16 @@ public sealed class Connection : IDisposable
             return info.Memory;
         }
     }
+
+    /// <summary>
+    /// The hypervisor types (kvm, qemu…) this host can run full-virtualisation guests of, as libvirt's capabilities
+    /// list them: kvm only where /dev/kvm works.
+    /// </summary>
+    public IReadOnlySet<string> GuestDomainTypes =>
+        XElement.Parse(LibvirtCall.TakeString(Native.virConnectGetCapabilities(_handle)))
+            .Elements("guest").Where(g => g.Element("os_type")?.Value == "hvm")
+            .Elements("arch").Elements("domain").Select(d => d.Attribute("type")?.Value).OfType<string>()
+            .ToHashSet();
 
     /// <summary>The most virtual CPUs the hypervisor allows one guest of <paramref name="type"/> (kvm, qemu).</summary>
     public int MaxVcpus(string type) => LibvirtCall.Check(Native.virConnectGetMaxVcpus(_handle, type));

@@ -44,6 +44,9 @@ public sealed record DomainDefinition
     public string? Uuid { get; init; }
     public string? Description { get; init; }
 
+    /// <summary>Who manages the domain (see <see cref="DomainOwner"/>); null for a domain nobody claimed.</summary>
+    public string? Owner { get; init; }
+
     /// <summary>The hypervisor type: kvm, or qemu for software emulation.</summary>
     public string Type { get; init; } = "kvm";
 
@@ -78,6 +81,7 @@ public sealed record DomainDefinition
         var domain = new XElement("domain", new XAttribute("type", Type), new XElement("name", Name));
         if (Uuid is not null) domain.Add(new XElement("uuid", Uuid));
         if (!string.IsNullOrEmpty(Description)) domain.Add(new XElement("description", Description));
+        if (Owner is not null) domain.Add(new XElement("metadata", DomainOwner.ElementFor(Owner)));
         domain.Add(
             new XElement("memory", new XAttribute("unit", "KiB"), MemoryKiB.ToString(CultureInfo.InvariantCulture)),
             new XElement("vcpu", Vcpus.ToString(CultureInfo.InvariantCulture)),
@@ -135,6 +139,7 @@ public sealed record DomainDefinition
             Name = domain.Element("name")?.Value ?? "",
             Uuid = domain.Element("uuid")?.Value,
             Description = domain.Element("description")?.Value,
+            Owner = DomainOwner.Of(domain),
             Type = domain.Attribute("type")?.Value ?? "kvm",
             MemoryKiB = Kibibytes(domain.Element("memory")),
             Vcpus = int.Parse(domain.Element("vcpu")?.Value ?? "1", CultureInfo.InvariantCulture),

@@ -66,11 +66,17 @@ public sealed class LibvirtDomain : IDisposable
         | Native.VIR_DOMAIN_UNDEFINE_NVRAM | Native.VIR_DOMAIN_UNDEFINE_CHECKPOINTS_METADATA));
 
     /// <summary>Sets the description in the persistent definition, and in the running domain when it runs.</summary>
-    public void SetDescription(string? description)
+    public void SetDescription(string? description) =>
+        SetMetadata(Native.VIR_DOMAIN_METADATA_DESCRIPTION, string.IsNullOrEmpty(description) ? null : description, null, null);
+
+    /// <summary>Notes who manages the domain (<see cref="DomainOwner"/>), in the persistent definition and the running domain.</summary>
+    public void SetOwner(string owner) =>
+        SetMetadata(Native.VIR_DOMAIN_METADATA_ELEMENT, DomainOwner.ElementFor(owner).ToString(), "owner", DomainOwner.Namespace.NamespaceName);
+
+    private void SetMetadata(int type, string? metadata, string? key, string? uri)
     {
         var flags = Native.VIR_DOMAIN_AFFECT_CONFIG | (IsActive ? Native.VIR_DOMAIN_AFFECT_LIVE : 0);
-        LibvirtCall.Check(Native.virDomainSetMetadata(_handle, Native.VIR_DOMAIN_METADATA_DESCRIPTION,
-            string.IsNullOrEmpty(description) ? null : description, IntPtr.Zero, IntPtr.Zero, flags));
+        LibvirtCall.Check(Native.virDomainSetMetadata(_handle, type, metadata, key, uri, flags));
     }
 
     public void Dispose() => _handle.Dispose();

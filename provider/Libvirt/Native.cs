@@ -52,6 +52,7 @@ internal static class Native
 
     // ---- host ----
     [DllImport(Lib)] public static extern int virNodeGetInfo(ConnectHandle conn, out NodeInfo info);
+    [DllImport(Lib)] public static extern IntPtr virConnectGetCapabilities(ConnectHandle conn);
     [DllImport(Lib)] public static extern int virConnectGetMaxVcpus(ConnectHandle conn, [MarshalAs(UnmanagedType.LPUTF8Str)] string type);
 
     // ---- domains ----
@@ -68,7 +69,8 @@ internal static class Native
     [DllImport(Lib)] public static extern int virDomainGetAutostart(DomainHandle domain, out int autostart);
     [DllImport(Lib)] public static extern int virDomainSetAutostart(DomainHandle domain, int autostart);
     [DllImport(Lib)] public static extern int virDomainIsActive(DomainHandle domain);
-    [DllImport(Lib)] public static extern int virDomainSetMetadata(DomainHandle domain, int type, [MarshalAs(UnmanagedType.LPUTF8Str)] string? metadata, IntPtr key, IntPtr uri, uint flags);
+    [DllImport(Lib)] public static extern int virDomainSetMetadata(DomainHandle domain, int type, [MarshalAs(UnmanagedType.LPUTF8Str)] string? metadata,
+        [MarshalAs(UnmanagedType.LPUTF8Str)] string? key, [MarshalAs(UnmanagedType.LPUTF8Str)] string? uri, uint flags);
     [DllImport(Lib)] public static extern unsafe int virDomainGetUUIDString(DomainHandle domain, byte* buffer);
     [DllImport(Lib)] public static extern IntPtr virDomainGetName(DomainHandle domain);
     [DllImport(Lib)] public static extern int virDomainFree(IntPtr domain);
@@ -104,6 +106,7 @@ internal static class Native
     public const uint VIR_DOMAIN_UNDEFINE_NVRAM = 4;
     public const uint VIR_DOMAIN_UNDEFINE_CHECKPOINTS_METADATA = 16;
     public const int VIR_DOMAIN_METADATA_DESCRIPTION = 0;
+    public const int VIR_DOMAIN_METADATA_ELEMENT = 2;
     public const uint VIR_DOMAIN_AFFECT_LIVE = 1;
     public const uint VIR_DOMAIN_AFFECT_CONFIG = 2;
 }

@@ -4,7 +4,6 @@ using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
-using Microsoft.Extensions.Logging;
 
 namespace PulumiLibvirt.Protocol;
 
@@ -26,10 +25,11 @@ public sealed class GrpcServer : IAsyncDisposable
 
     public static async Task<GrpcServer> StartAsync(GrpcMethods methods, Action<string> logError)
     {
-        var builder = WebApplication.CreateSlimBuilder();
-        // stdout belongs to the engine (it reads the port from it): nothing may log there.
-        builder.Logging.ClearProviders();
-        builder.WebHost.ConfigureKestrel(kestrel =>
+        // The engine starts the plugin in the user's project folder. An empty builder reads no appsettings*.json,
+        // no environment or command-line configuration, and watches no files there; the content root is the
+        // plugin's own folder. Nothing logs: stdout belongs to the engine, which reads the port from it.
+        var builder = WebApplication.CreateEmptyBuilder(new WebApplicationOptions { ContentRootPath = AppContext.BaseDirectory });
+        builder.WebHost.UseKestrelCore().ConfigureKestrel(kestrel =>
             kestrel.Listen(IPAddress.Loopback, 0, listen => listen.Protocols = HttpProtocols.Http2));
         var app = builder.Build();
         app.Run(context => ServeAsync(context, methods, logError));

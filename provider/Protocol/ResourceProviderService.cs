@@ -104,7 +104,9 @@ public sealed class ResourceProviderService(LibvirtProvider provider, EngineLogC
         var (resource, context) = Resolve(request.Type, request.Urn);
         var read = await resource.ReadAsync(new ReadRequest(request.Id, request.Urn,
             PropertyStruct.DecodeOptional(request.Properties), PropertyStruct.DecodeOptional(request.Inputs)), context);
-        return new Rpc.ReadResponse { Id = read.Id, Properties = Encode(read.Outputs), Inputs = Encode(read.Inputs) };
+        // Gone: an empty id and no properties at all, which the engine takes as "does not exist" (an import then fails).
+        return read is null ? new Rpc.ReadResponse()
+            : new Rpc.ReadResponse { Id = read.Id, Properties = Encode(read.Outputs), Inputs = Encode(read.Inputs) };
     });
 
     private Task<Rpc.UpdateResponse> Update(Rpc.UpdateRequest request, CancellationToken _) => RunAsync(async () =>
@@ -201,6 +203,7 @@ public sealed class ResourceProviderService(LibvirtProvider provider, EngineLogC
         ErrorKind.NotFound => StatusCode.NotFound,
         ErrorKind.FailedPrecondition => StatusCode.FailedPrecondition,
         ErrorKind.Unavailable => StatusCode.Unavailable,
+        ErrorKind.Failed => StatusCode.Aborted,
         _ => StatusCode.Internal,
     };
 }

@@ -131,7 +131,7 @@ public sealed record CloneState
 
     [Computed]
     [Description("The identity applied: the guest's hostname, the operations, and the public SSH host keys put in place.")]
-    public CloneIdentity? Identity { get; init; }
+    public AppliedIdentity? Identity { get; init; }
 }
 
 [Description("A virtual machine cloned from a shut-off template domain: a full copy of its disks, or overlays on them (a linked clone), with a name, UUID, MACs, disks, NVRAM and logs of its own.")]
@@ -142,7 +142,7 @@ public sealed class Clone : Resource<CloneArgs, CloneState>
     protected override async Task<Checked<CloneArgs>> CheckAsync(CloneArgs news, CloneArgs? olds, PropertyMarks marks, ResourceContext context)
     {
         var libvirt = context.Libvirt;
-        var check = new DomainCheck(libvirt, marks);
+        var check = new DomainCheck(libvirt, marks, new OwnDomain(context.Urn, olds?.Name));
         check.Name(news.Name);
         if (news.Pool is not null && marks.IsKnown("pool") && Volume.PoolProblem(news.Pool, libvirt) is { } poolProblem)
             check.Fail("pool", poolProblem);
@@ -159,7 +159,8 @@ public sealed class Clone : Resource<CloneArgs, CloneState>
             return new Checked<CloneArgs>(news, check.Failures);
         }
         var template = source.Describe();
-        check.Size(template.Type, news.Memory ?? (int)(template.MemoryKiB / 1024), news.Vcpus ?? template.Vcpus);
+        check.Size(check.HypervisorType(template.Type, "source", template.Name) ? template.Type : null,
+            news.Memory ?? (int)(template.MemoryKiB / 1024), news.Vcpus ?? template.Vcpus);
 
         var targets = new Dictionary<string, int>();
         for (var i = 0; i < news.Disks.Count; i++)
@@ -181,11 +182,22 @@ public sealed class Clone : Resource<CloneArgs, CloneState>
         {
             if (macs.Count != template.Interfaces.Count)
                 check.Fail("macs", $"'macs' has {macs.Count} addresses but the source '{template.Name}' has {template.Interfaces.Count} network interfaces; give one per interface, or leave 'macs' out.");
-            check.Macs(macs.Select((mac, i) => ($"macs[{i}]", mac)).ToList(), olds?.Name);
+            check.Macs(macs.Select((mac, i) => ($"macs[{i}]", mac)).ToList());
         }
         var inputs = news.Macs is null ? news : news with { Macs = news.Macs.Select(MacAddresses.Normalize).ToList() };
         return new Checked<CloneArgs>(inputs, check.Failures);
     }
+
+    /// <summary>
+    /// The replacement cannot exist beside the old clone when it takes its name (and so its volumes' names), one of
+    /// its MACs, or shares a writable disk of the source with it.
+    /// </summary>
+    protected override bool DeleteBeforeReplace(Replacement<CloneArgs, CloneState> replacement) =>
+        replacement.KeepsName
+        || (replacement.News.Macs ?? []).Intersect(replacement.OldState.Macs).Any()
+        || SharedTargets(replacement.News).Intersect(SharedTargets(replacement.Olds)).Any();
+
+    private static IEnumerable<string> SharedTargets(CloneArgs args) => args.Disks.Where(d => d.Mode == CloneDiskMode.Share).Select(d => d.Target);
 
     protected override async Task<(string Id, CloneState State)> CreateAsync(CloneArgs inputs, ResourceContext context)
     {
@@ -199,11 +211,7 @@ public sealed class Clone : Resource<CloneArgs, CloneState>
                 $"The source domain '{sourceName}' is running: its disks would be cloned while they change. Shut it down first (`virsh shutdown {sourceName}`, or running: false on its Domain).");
         var sourceXml = source.Xml();
         var template = DomainDefinition.Parse(sourceXml);
-        using (var existing = libvirt.FindDomain(name))
-        {
-            if (existing is not null)
-                throw new ProviderException(ErrorKind.FailedPrecondition, $"A domain named '{name}' already exists on {libvirt.Uri}. Choose another name for the clone.");
-        }
+        OwnDomain.EnsureNameFree(libvirt, name, context.Urn, Token);
 
         // Everything made so far, so that a failure half-way removes it: nothing is left that the state does not know.
         var made = new List<string>();
@@ -216,6 +224,7 @@ public sealed class Clone : Resource<CloneArgs, CloneState>
                 var mode = ModeOf(disk, inputs);
                 if (mode == CloneDiskMode.Skip) disks[disk.Target] = null;
                 if (mode is not (CloneDiskMode.Full or CloneDiskMode.Linked)) continue;
+                context.Cancellation.ThrowIfCancellationRequested();
                 await context.InfoAsync($"Clone '{name}': {(mode == CloneDiskMode.Full ? "copying" : "linking")} disk {disk.Target} of '{sourceName}'.");
                 var cloned = MakeDisk(libvirt, disk, mode, name, inputs.Pool);
                 made.Add(cloned.Path);
@@ -235,6 +244,7 @@ public sealed class Clone : Resource<CloneArgs, CloneState>
                     Name = name,
                     Uuid = Guid.NewGuid().ToString(),
                     SourceUuid = source.Uuid,
+                    Owner = context.Urn,
                     Description = inputs.Description,
                     Macs = macs,
                     Disks = disks,
@@ -252,10 +262,25 @@ public sealed class Clone : Resource<CloneArgs, CloneState>
             var state = StateOf(inputs, domain, domain.Describe(), source.Uuid, identity, libvirt);
             return (state.Uuid, state);
         }
-        catch
+        catch (Exception failure)
         {
-            await RemoveAsync(domain, made, libvirt, context);
-            throw;
+            try
+            {
+                await RemoveAsync(domain, made, libvirt, context);
+            }
+            catch (Exception undo) when (undo is LibvirtException or IOException)
+            {
+                var left = $"removing what was made failed too ({undo.Message})";
+                // A clone still defined is recorded by the engine; files alone cannot be, so they are named.
+                if (domain is not null && libvirt.FindDomain(domain.Uuid) is { } stillDefined)
+                {
+                    using (stillDefined)
+                        throw new ResourceInitFailedException(domain.Uuid, PropertyMapper.Encode(StateOf(inputs, domain, domain.Describe(), source.Uuid, null, libvirt)),
+                            $"{failure.Message}; {left}, so the clone is recorded as made: `pulumi destroy` removes it.");
+                }
+                throw new ProviderException(ErrorKind.Failed, $"{failure.Message}; {left}. Delete what is left by hand: {string.Join(", ", made)}.");
+            }
+            throw ProviderException.AfterRollback(failure);
         }
         finally
         {
@@ -271,24 +296,26 @@ public sealed class Clone : Resource<CloneArgs, CloneState>
         if (domain is null) return Task.FromResult<(string, CloneArgs, CloneState)?>(null);
         var xml = domain.Xml();
         var definition = DomainDefinition.Parse(xml);
+        OwnDomain.Claim(domain, definition, context.Urn);
         var sourceUuid = CloneXml.SourceUuidOf(xml);
         // On import the source is the one the provider noted, the one named after '/', or the domain whose disks the clone's overlays are on.
         var read = inputs ?? Imported(definition, sourceUuid ?? sourceHint, libvirt);
-        // What can drift outside Pulumi is read back; what the program leaves to the source stays left to it.
+        using var source = libvirt.FindDomain(sourceUuid ?? read.Source);
+        var template = source?.Describe();
+        // What can drift outside Pulumi is read back. A value the program leaves to the source stays left to it while
+        // it is still the source's (or the source is gone and cannot say); one changed outside becomes the value read.
+        bool LeftToSource(object? given, object live, Func<DomainDefinition, object> ofSource) =>
+            given is null && (template is null || Equals(live, ofSource(template)));
+        var (description, memory) = (definition.Description ?? "", (int)(definition.MemoryKiB / 1024));
         read = read with
         {
-            Description = read.Description is null ? null : definition.Description ?? "",
-            Memory = read.Memory is null ? null : (int)(definition.MemoryKiB / 1024),
-            Vcpus = read.Vcpus is null ? null : definition.Vcpus,
+            Description = LeftToSource(read.Description, description, t => t.Description ?? "") ? null : description,
+            Memory = LeftToSource(read.Memory, memory, t => (int)(t.MemoryKiB / 1024)) ? null : memory,
+            Vcpus = LeftToSource(read.Vcpus, definition.Vcpus, t => t.Vcpus) ? null : definition.Vcpus,
             Running = domain.IsActive,
             Autostart = domain.Autostart,
         };
-        if (sourceUuid is null)
-        {
-            using var source = libvirt.FindDomain(read.Source);
-            sourceUuid = source?.Uuid ?? "";
-        }
-        var state = StateOf(read, domain, definition, sourceUuid, oldState?.Identity, libvirt);
+        var state = StateOf(read, domain, definition, sourceUuid ?? source?.Uuid ?? "", oldState?.Identity, libvirt);
         return Task.FromResult<(string, CloneArgs, CloneState)?>((state.Uuid, read, state));
     }
 
@@ -415,7 +442,7 @@ public sealed class Clone : Resource<CloneArgs, CloneState>
     }
 
     /// <param name="definition">The clone's persistent definition, as just read.</param>
-    private static CloneState StateOf(CloneArgs inputs, LibvirtDomain domain, DomainDefinition definition, string sourceUuid, CloneIdentity? identity, Connection libvirt)
+    private static CloneState StateOf(CloneArgs inputs, LibvirtDomain domain, DomainDefinition definition, string sourceUuid, AppliedIdentity? identity, Connection libvirt)
     {
         return new CloneState
         {

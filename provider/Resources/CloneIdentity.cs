@@ -22,12 +22,15 @@ public sealed record CloneIdentityArgs
 }
 
 [Description("The identity applied to a clone.")]
-public sealed record CloneIdentity
+public sealed record AppliedIdentity
 {
     [Description("The guest's hostname.")]
     public string Hostname { get; init; } = "";
 
+    [Description("Whether /etc/machine-id was reset.")]
     public bool ResetMachineId { get; init; }
+
+    [Description("Whether the template's SSH host keys were replaced by new ones.")]
     public bool ResetSshHostKeys { get; init; }
 
     [Description("The virt-sysprep operations applied.")]
@@ -88,7 +91,7 @@ internal static partial class GuestIdentity
     }
 
     /// <summary>Applies the identity to the clone's own disks, logging virt-sysprep's progress, and answers what was applied.</summary>
-    public static async Task<CloneIdentity> ApplyAsync(CloneIdentityArgs identity, string cloneName, IReadOnlyList<SysprepDisk> disks, ResourceContext context)
+    public static async Task<AppliedIdentity> ApplyAsync(CloneIdentityArgs identity, string cloneName, IReadOnlyList<SysprepDisk> disks, ResourceContext context)
     {
         if (Unavailable(context.Config.EffectiveUri, VirtSysprep.Path) is { } problem)
             throw new ProviderException(ErrorKind.FailedPrecondition, problem);
@@ -107,7 +110,7 @@ internal static partial class GuestIdentity
             await context.InfoAsync($"Clone '{cloneName}': virt-sysprep ({string.Join(", ", operations)}, hostname {hostname}) on {string.Join(", ", disks.Select(d => d.Path))}; this takes tens of seconds{(settings.Contains(GuestfsBackend.ForceTcg) ? " under software emulation" : "")}.");
             await VirtSysprep.RunAsync(disks, new SysprepPlan(operations, hostname, keys), settings,
                 line => line.Length == 0 ? Task.CompletedTask : context.InfoAsync($"Clone '{cloneName}': {line.Trim()}"), context.Cancellation);
-            return new CloneIdentity
+            return new AppliedIdentity
             {
                 Hostname = hostname,
                 ResetMachineId = identity.ResetMachineId,

@@ -173,11 +173,12 @@ public sealed class Domain : Resource<DomainArgs, DomainState>
 
     protected override Task<Checked<DomainArgs>> CheckAsync(DomainArgs news, DomainArgs? olds, PropertyMarks marks, ResourceContext context)
     {
-        var check = new DomainCheck(context.Libvirt, marks);
+        var check = new DomainCheck(context.Libvirt, marks, new OwnDomain(context.Urn, olds?.Name));
         check.Name(news.Name);
-        check.Size(Lower(news.Type), news.Memory, news.Vcpus);
+        var type = Lower(news.Type);
+        check.Size(marks.IsKnown("type") && check.HypervisorType(type, "type") ? type : null, news.Memory, news.Vcpus);
         var disks = check.Disks(news.Disks);
-        check.NetworkInterfaces(news.NetworkInterfaces, news.Running, olds?.Name);
+        check.NetworkInterfaces(news.NetworkInterfaces, news.Running);
         check.Boot(news);
         check.Console(news.Console);
         if (news.ShutdownTimeout < 0)
@@ -190,6 +191,23 @@ public sealed class Domain : Resource<DomainArgs, DomainState>
         return Task.FromResult(new Checked<DomainArgs>(inputs, check.Failures));
     }
 
+    /// <summary>
+    /// The replacement cannot run beside the old domain when it takes its name, one of its MACs (both machines on
+    /// one network with one address), one of its writable disks (two machines writing one disk corrupt it) or its
+    /// console log file.
+    /// </summary>
+    protected override bool DeleteBeforeReplace(Replacement<DomainArgs, DomainState> replacement)
+    {
+        var (olds, oldState, news) = (replacement.Olds, replacement.OldState, replacement.News);
+        static IEnumerable<string?> WritableDisks(DomainArgs args) =>
+            args.Disks.Where(d => d.Device == DiskDevice.Disk && !d.ReadOnly).Select(d => d.Volume ?? d.File);
+        static string? ConsoleFile(DomainArgs args) => args.Console is { Type: ConsoleType.File } console ? console.Path : null;
+        return replacement.KeepsName
+            || news.NetworkInterfaces.Any(n => n.Mac is { } mac && oldState.Macs.Contains(MacAddresses.Normalize(mac)))
+            || WritableDisks(news).Intersect(WritableDisks(olds)).Any()
+            || (ConsoleFile(news) is { } log && log == ConsoleFile(olds));
+    }
+
     protected override async Task<(string Id, DomainState State)> CreateAsync(DomainArgs inputs, ResourceContext context)
     {
         var libvirt = context.Libvirt;
@@ -197,14 +215,9 @@ public sealed class Domain : Resource<DomainArgs, DomainState>
         await MacAddresses.DefineLock.WaitAsync(context.Cancellation);
         try
         {
-            using (var existing = libvirt.FindDomain(inputs.Name!))
-            {
-                if (existing is not null)
-                    throw new ProviderException(ErrorKind.FailedPrecondition,
-                        $"A domain named '{inputs.Name}' already exists on {libvirt.Uri}. Choose another name, or adopt it with `pulumi import libvirt:index:Domain <name> {existing.Uuid}`.");
-            }
+            OwnDomain.EnsureNameFree(libvirt, inputs.Name!, context.Urn, Token);
             var macs = AssignMacs(inputs.NetworkInterfaces, [], MacAddresses.InUse(libvirt));
-            domain = libvirt.DefineDomain(Definition(inputs, null, macs, libvirt));
+            domain = libvirt.DefineDomain(Definition(inputs, null, macs, context));
         }
         finally
         {
@@ -217,11 +230,19 @@ public sealed class Domain : Resource<DomainArgs, DomainState>
                 domain.Autostart = inputs.Autostart;
                 if (inputs.Running) domain.Start();
             }
-            catch
+            catch (Exception failure)
             {
                 // A domain that cannot start is not left defined behind the engine's back.
-                domain.Undefine();
-                throw;
+                try
+                {
+                    domain.Undefine();
+                }
+                catch (LibvirtException undo)
+                {
+                    throw new ResourceInitFailedException(domain.Uuid, PropertyMapper.Encode(StateOf(inputs, domain, domain.Describe())),
+                        $"{failure.Message}; the domain could not be undefined again ({undo.Message}), so it is recorded as made: fix the cause and run `pulumi up` again, or `pulumi destroy`.");
+                }
+                throw ProviderException.AfterRollback(failure);
             }
             var state = StateOf(inputs, domain, domain.Describe());
             return (state.Uuid, state);
@@ -233,6 +254,7 @@ public sealed class Domain : Resource<DomainArgs, DomainState>
         using var domain = context.Libvirt.FindDomain(id);
         if (domain is null) return Task.FromResult<(string, DomainArgs, DomainState)?>(null);
         var definition = domain.Describe();
+        OwnDomain.Claim(domain, definition, context.Urn);
         // What can drift outside Pulumi is read back into the inputs, so that the next preview proposes to undo it.
         var read = (inputs ?? Imported(definition, context.Libvirt)) with
         {
@@ -257,8 +279,8 @@ public sealed class Domain : Resource<DomainArgs, DomainState>
             await MacAddresses.DefineLock.WaitAsync(context.Cancellation);
             try
             {
-                var macs = AssignMacs(news.NetworkInterfaces, state.Macs, MacAddresses.InUse(libvirt, news.Name));
-                using var redefined = libvirt.DefineDomain(Definition(news, domain.Uuid, macs, libvirt));
+                var macs = AssignMacs(news.NetworkInterfaces, state.Macs, MacAddresses.InUse(libvirt, new OwnDomain(context.Urn, news.Name)));
+                using var redefined = libvirt.DefineDomain(Definition(news, domain.Uuid, macs, context));
             }
             finally
             {
@@ -290,16 +312,18 @@ public sealed class Domain : Resource<DomainArgs, DomainState>
         {
             var mac = interfaces[i].Mac ?? kept.ElementAtOrDefault(i);
             if (mac is not null && !used.Add(mac) && interfaces[i].Mac is not null)
-                throw new ProviderException(ErrorKind.FailedPrecondition, $"networkInterfaces[{i}].mac: {mac} is already used by another domain.");
+                throw new ProviderException(ErrorKind.FailedPrecondition, $"networkInterfaces[{i}].mac: {mac} is already used by another domain. If that is the domain this resource replaces, add the resource option `deleteBeforeReplace: true`.");
             macs.Add(mac ?? MacAddresses.NewUnique(used));
         }
         return macs;
     }
 
-    private static DomainDefinition Definition(DomainArgs inputs, string? uuid, IReadOnlyList<string> macs, Connection libvirt) => new()
+    /// <summary>The domain's definition, marked as the resource's own (its URN).</summary>
+    private static DomainDefinition Definition(DomainArgs inputs, string? uuid, IReadOnlyList<string> macs, ResourceContext context) => new()
     {
         Name = inputs.Name!,
         Uuid = uuid,
+        Owner = context.Urn,
         Description = inputs.Description,
         Type = Lower(inputs.Type),
         MemoryKiB = (ulong)inputs.Memory * 1024,
@@ -308,7 +332,7 @@ public sealed class Domain : Resource<DomainArgs, DomainState>
         Kernel = inputs.Kernel,
         Initrd = inputs.Initrd,
         Cmdline = inputs.Cmdline,
-        Disks = inputs.Disks.Select((disk, i) => ResolveDisk(disk, i, libvirt)).ToList(),
+        Disks = inputs.Disks.Select((disk, i) => ResolveDisk(disk, i, context.Libvirt)).ToList(),
         Interfaces = inputs.NetworkInterfaces.Select((nic, i) => new DomainInterface
         {
             Network = nic.Network,

@@ -5,9 +5,10 @@ namespace PulumiLibvirt.Resources;
 
 /// <summary>
 /// Validates a domain's inputs against the libvirt host, collecting every failure with the property it names.
-/// Values still unknown (a preview) are skipped; libvirt is only asked about known ones.
+/// Values still unknown (a preview) are skipped; libvirt is only asked about known ones. Names and MACs of the
+/// resource's <paramref name="own"/> domain are its own, not taken.
 /// </summary>
-internal sealed class DomainCheck(Connection libvirt, PropertyMarks marks)
+internal sealed class DomainCheck(Connection libvirt, PropertyMarks marks, OwnDomain own)
 {
     public List<CheckFailure> Failures { get; } = [];
 
@@ -17,11 +18,32 @@ internal sealed class DomainCheck(Connection libvirt, PropertyMarks marks)
     {
         if (!marks.IsKnown("name") || name is null) return;
         if (string.IsNullOrWhiteSpace(name) || name.Contains('/'))
+        {
             Fail("name", $"'name' \"{name}\" must be non-empty and contain no '/'; leave it out to get one from the resource name.");
+            return;
+        }
+        using var existing = libvirt.FindDomain(name);
+        if (existing is null || own.Owns(existing.Describe())) return;
+        Fail("name", $"A domain named '{name}' already exists on {libvirt.Uri} and is not this resource's. Choose another name, leave 'name' out to get a new one, or adopt that domain with `pulumi import` (its UUID is {existing.Uuid}).");
     }
 
-    /// <param name="type">The hypervisor type (kvm, qemu…), whose vCPU limit applies.</param>
-    public void Size(string type, int memory, int vcpus)
+    /// <summary>
+    /// Whether this host runs guests of <paramref name="type"/>: a kvm domain on a host without usable KVM would
+    /// otherwise fail deep in libvirt. <paramref name="property"/> is where the type comes from.
+    /// </summary>
+    public bool HypervisorType(string type, string property, string? template = null)
+    {
+        if (libvirt.GuestDomainTypes.Contains(type)) return true;
+        var offered = string.Join(", ", libvirt.GuestDomainTypes);
+        var kvm = type == "kvm" ? " (/dev/kvm is missing or unusable)" : "";
+        Fail(property, template is null
+            ? $"'{property}' is {type}, but {libvirt.Uri} cannot run {type} guests{kvm}; it offers {offered}. Set 'type: qemu' for software emulation (slower, needs no KVM), or use a host with KVM."
+            : $"The template '{template}' is a {type} domain, but {libvirt.Uri} cannot run {type} guests{kvm}; it offers {offered}. Make the template a qemu domain (software emulation), or clone it on a host with KVM.");
+        return false;
+    }
+
+    /// <param name="type">The hypervisor type (kvm, qemu…), whose vCPU limit applies; null when it is unknown or unusable.</param>
+    public void Size(string? type, int memory, int vcpus)
     {
         if (marks.IsKnown("memory"))
         {
@@ -29,7 +51,7 @@ internal sealed class DomainCheck(Connection libvirt, PropertyMarks marks)
             if (memory < 1 || (ulong)memory > hostMiB)
                 Fail("memory", $"'memory' is {memory} MiB; it must be between 1 and the host's {hostMiB} MiB.");
         }
-        if (marks.IsKnown("vcpus") && marks.IsKnown("type"))
+        if (marks.IsKnown("vcpus") && type is not null)
         {
             var max = libvirt.MaxVcpus(type);
             if (vcpus < 1 || vcpus > max)
@@ -64,7 +86,7 @@ internal sealed class DomainCheck(Connection libvirt, PropertyMarks marks)
         return disks.Select((disk, i) => disk.Target is not null || !marks.IsKnown($"disks[{i}]") ? disk : disk with { Target = NextFree(disk.Bus, taken, i) }).ToList();
     }
 
-    public void NetworkInterfaces(IReadOnlyList<DomainNetworkInterfaceArgs> interfaces, bool running, string? ownName)
+    public void NetworkInterfaces(IReadOnlyList<DomainNetworkInterfaceArgs> interfaces, bool running)
     {
         var macs = new List<(string, string)>();
         for (var i = 0; i < interfaces.Count; i++)
@@ -77,14 +99,11 @@ internal sealed class DomainCheck(Connection libvirt, PropertyMarks marks)
                 NetworkUsable($"{path}.network", network, running);
             if (nic.Mac is not null) macs.Add(($"{path}.mac", nic.Mac));
         }
-        Macs(macs, ownName);
+        Macs(macs);
     }
 
-    /// <summary>
-    /// Each MAC must be well-formed, unicast, given once, and used by no domain but the one named
-    /// <paramref name="ownName"/> (the resource's own domain, on an update).
-    /// </summary>
-    public void Macs(IReadOnlyList<(string Property, string Mac)> macs, string? ownName)
+    /// <summary>Each MAC must be well-formed, unicast, given once, and used by no domain but the resource's own.</summary>
+    public void Macs(IReadOnlyList<(string Property, string Mac)> macs)
     {
         HashSet<string>? inUse = null;
         var given = new Dictionary<string, string>();
@@ -98,7 +117,7 @@ internal sealed class DomainCheck(Connection libvirt, PropertyMarks marks)
             var mac = MacAddresses.Normalize(value);
             if (!given.TryAdd(mac, property))
                 Fail(property, $"'{property}' {mac} is also given to {given[mac]}; each interface needs its own.");
-            else if ((inUse ??= MacAddresses.InUse(libvirt, ownName)).Contains(mac))
+            else if ((inUse ??= MacAddresses.InUse(libvirt, own)).Contains(mac))
                 Fail(property, $"'{property}' {mac} is already used by another domain on {libvirt.Uri}; two machines with one MAC disturb each other's traffic. Leave it out to get a free one.");
         }
     }

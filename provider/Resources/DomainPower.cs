@@ -27,7 +27,7 @@ public static class DomainPower
         }
         var deadline = DateTime.UtcNow.AddSeconds(timeoutSeconds);
         while (domain.IsActive && DateTime.UtcNow < deadline)
-            await Task.Delay(PollInterval);
+            await Task.Delay(PollInterval, context.Cancellation);
         if (!domain.IsActive) return;
         await context.WarnAsync($"Domain '{name}' did not shut down within {timeoutSeconds} s ('shutdownTimeout'); stopping it by force.");
         try

@@ -1,3 +1,5 @@
+using System.Reflection;
+using System.Text.Json.Nodes;
 using PulumiLibvirt.Libvirt;
 using PulumiLibvirt.Resources.Framework;
 
@@ -13,12 +15,30 @@ public sealed class LibvirtProvider(IEngineLog log) : IDisposable
 
     public static readonly IReadOnlyList<IResource> ResourceTypes = [new Volume(), new Domain(), new Clone()];
 
+    /// <summary>The version of Directory.Build.props, as built into the assembly.</summary>
+    public static string Version { get; } = typeof(LibvirtProvider).Assembly
+        .GetCustomAttribute<AssemblyInformationalVersionAttribute>()!.InformationalVersion.Split('+')[0];
+
+    /// <summary>
+    /// The package as the schema names it. The registry's deprecated bridged package is also called libvirt, with
+    /// the SDKs @pulumi/libvirt, pulumi_libvirt, Pulumi.Libvirt and github.com/pulumi/pulumi-libvirt: every
+    /// generated SDK of this provider gets a name of its own, so that neither can stand in for the other.
+    /// </summary>
+    public static readonly PackageInfo Package = new(PackageName, Version,
+        "Declare libvirt volumes, virtual machines and clones of them.",
+        new JsonObject
+        {
+            ["nodejs"] = new JsonObject { ["packageName"] = "@pulumi-libvirt-native/libvirt" },
+            ["python"] = new JsonObject { ["packageName"] = "pulumi_libvirt_native" },
+            ["csharp"] = new JsonObject { ["rootNamespace"] = "PulumiLibvirtNative" },
+            ["go"] = new JsonObject { ["importBasePath"] = "example.com/pulumi-libvirt-native/sdk/go/libvirt" },
+        });
+
     /// <summary>The package schema, derived from the resource types (schema.json is a checked-in copy).</summary>
-    public static string GenerateSchema() => SchemaGenerator.Generate(PackageName,
-        "Declare libvirt volumes, virtual machines and clones of them.", typeof(ProviderConfig), ResourceTypes);
+    public static string GenerateSchema() => SchemaGenerator.Generate(Package, typeof(ProviderConfig), ResourceTypes);
 
     private readonly Lock _gate = new();
-    private readonly CancellationTokenSource _cancellation = new();
+    private CancellationTokenSource _cancellation = new();
     private ProviderConfig _config = new();
     private Connection? _connection;
 
@@ -49,10 +69,25 @@ public sealed class LibvirtProvider(IEngineLog log) : IDisposable
         ?? throw new ProviderException(ErrorKind.InvalidArgument,
             $"Unknown resource type '{token}'; this provider offers {string.Join(", ", ResourceTypes.Select(r => r.Token))}.");
 
-    public ResourceContext Context(string urn) => new(Connection, _config, Log, urn, _cancellation.Token);
+    public ResourceContext Context(string urn)
+    {
+        lock (_gate) return new(Connection, _config, Log, urn, _cancellation.Token);
+    }
 
-    /// <summary>Asks running operations to stop (the engine's Cancel).</summary>
-    public void Cancel() => _cancellation.Cancel();
+    /// <summary>
+    /// Asks the operations running now to stop (the engine's Cancel). Requests that come later get a new token: the
+    /// engine sends Cancel at the end of every deployment, and an attached provider serves the next one.
+    /// </summary>
+    public void Cancel()
+    {
+        CancellationTokenSource cancelled;
+        lock (_gate)
+        {
+            cancelled = _cancellation;
+            _cancellation = new CancellationTokenSource();
+        }
+        cancelled.Cancel();
+    }
 
     private Connection Connection()
     {
@@ -75,6 +110,5 @@ public sealed class LibvirtProvider(IEngineLog log) : IDisposable
     public void Dispose()
     {
         _connection?.Dispose();
-        _cancellation.Dispose();
     }
 }

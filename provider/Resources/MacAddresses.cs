@@ -28,10 +28,10 @@ public static partial class MacAddresses
 
     public static string Normalize(string mac) => mac.ToLowerInvariant();
 
-    /// <summary>The MACs of every domain of the connection, except those of the domain named <paramref name="exceptDomain"/>.</summary>
-    public static HashSet<string> InUse(Connection libvirt, string? exceptDomain = null) =>
+    /// <summary>The MACs of every domain of the connection, except those of the resource's <paramref name="own"/> domain.</summary>
+    public static HashSet<string> InUse(Connection libvirt, OwnDomain? own = null) =>
         libvirt.DescribeAllDomains()
-            .Where(d => d.Name != exceptDomain)
+            .Where(d => own is null || !own.Owns(d))
             .SelectMany(d => d.Interfaces)
             .Where(i => i.Mac is not null)
             .Select(i => Normalize(i.Mac!))

@@ -133,9 +133,9 @@ public sealed class Volume : Resource<VolumeArgs, VolumeState>
     protected override bool RequiresReplacement(PropertyShape property, VolumeArgs olds, VolumeArgs news) =>
         property.Name == "capacity" ? news.Capacity < olds.Capacity : property.ReplaceOnChange;
 
-    // The replacement takes the same file name: the old volume must go first.
-    protected override bool DeleteBeforeReplace(VolumeArgs olds, VolumeArgs news) =>
-        olds.Name == news.Name && olds.Pool == news.Pool;
+    // A replacement that takes the same file name in the same pool needs the old volume gone first.
+    protected override bool DeleteBeforeReplace(Replacement<VolumeArgs, VolumeState> replacement) =>
+        replacement.KeepsName && replacement.Olds.Pool == replacement.News.Pool;
 
     protected override Task<(string Id, VolumeState State)> CreateAsync(VolumeArgs inputs, ResourceContext context)
     {
@@ -168,7 +168,11 @@ public sealed class Volume : Resource<VolumeArgs, VolumeState>
         using var pool = volume.GetPool();
         var described = volume.Describe();
         var state = StateOf(described, pool.Name, inputs?.BackingStore?.Volume ?? described.BackingStore?.Path);
-        // On refresh the inputs stay what the program asked; on import they are derived from what exists.
+        // On refresh the inputs stay what the program asked, but for a size changed outside Pulumi: the refresh shows it
+        // and the next update undoes it. A size libvirt merely rounded is the one the state already has.
+        if (inputs is not null && oldState is not null && state.Capacity != oldState.Capacity)
+            inputs = inputs with { Capacity = state.Capacity };
+        // On import the inputs are derived from what exists.
         inputs ??= new VolumeArgs
         {
             Name = described.Name,

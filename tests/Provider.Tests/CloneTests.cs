@@ -262,17 +262,17 @@ public sealed class CloneTests(TestPool pool, TestNetwork network) : IClassFixtu
         var (id, outputs, inputs) = await _clones.CreateAsync(Inputs(template, name, ("mode", "linked")));
         using (var domain = pool.Libvirt.FindDomain(id)!) domain.Destroy();
 
-        var refreshed = await _clones.ReadAsync(id, outputs, inputs);
+        var refreshed = (await _clones.ReadAsync(id, outputs, inputs))!;
         Assert.Equal(new BoolValue(false), refreshed.Inputs["running"]);
         Assert.Equal(["running"], _clones.Diff(id, refreshed.Outputs, refreshed.Inputs, inputs).Changed);
 
-        var imported = await _clones.ReadAsync(name);
+        var imported = (await _clones.ReadAsync(name))!;
         Assert.Equal(id, imported.Id);
         Assert.Equal(template.Name, Text(imported.Inputs, "source"));
         Assert.Equal("linked", Text(imported.Inputs, "mode"));
         Assert.Equal(["linked", "linked", "share"], Volumes(imported.Outputs).Select(v => Text(v, "mode")));
 
         using (var domain = pool.Libvirt.FindDomain(id)!) domain.Undefine();
-        Assert.Equal("", (await _clones.ReadAsync(id, outputs, inputs)).Id);
+        Assert.Null(await _clones.ReadAsync(id, outputs, inputs));
     }
 }

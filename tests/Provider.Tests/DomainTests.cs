@@ -138,15 +138,22 @@ public sealed class DomainTests(TestPool pool, TestNetwork network) : IClassFixt
     }
 
     [Fact]
-    public async Task A_mac_another_domain_uses_or_a_malformed_one_is_a_check_failure_naming_the_interface()
+    public async Task A_mac_or_name_another_domain_uses_or_a_malformed_mac_is_a_check_failure_but_the_resources_own_are_not()
     {
-        var (_, outputs, _) = await _domains.CreateAsync(Inputs(_names.Name("owner"), ("running", false), ("networkInterfaces", Props.Array(Nic()))));
+        var ownerName = _names.Name("owner");
+        var (_, outputs, _) = await _domains.CreateAsync(Inputs(ownerName, ("running", false), ("networkInterfaces", Props.Array(Nic()))), name: "owner");
         var taken = Assert.Single(Macs(outputs));
 
-        var check = await _domains.CheckAsync(Inputs(_names.Name("thief"), ("networkInterfaces", Props.Array(Nic(), Nic(taken.ToUpperInvariant())))));
+        var check = await _domains.CheckAsync(Inputs(_names.Name("thief"), ("networkInterfaces", Props.Array(Nic(), Nic(taken.ToUpperInvariant())))), name: "thief");
         var failure = Assert.Single(check.Failures);
         Assert.Equal("networkInterfaces[1].mac", failure.Property);
         Assert.Contains("already used by another domain", failure.Reason);
+        check = await _domains.CheckAsync(Inputs(ownerName), name: "thief");
+        Assert.Equal("name", Assert.Single(check.Failures).Property);
+
+        // A replacement's second Check has no olds: the owner's own name and MAC are still its own (its URN marks the domain).
+        var replacing = await _domains.CheckAsync(Inputs(ownerName, ("networkInterfaces", Props.Array(Nic(taken)))), olds: ObjectValue.Empty, name: "owner");
+        Assert.Empty(replacing.Failures);
 
         check = await _domains.CheckAsync(Inputs(_names.Name("bad"), ("networkInterfaces", Props.Array(Nic("52:54:00:zz:00:01"), Nic("01:00:5e:00:00:01")))));
         Assert.Equal(["networkInterfaces[0].mac", "networkInterfaces[1].mac"], check.Failures.Select(f => f.Property));
@@ -271,7 +278,7 @@ public sealed class DomainTests(TestPool pool, TestNetwork network) : IClassFixt
         var (id, outputs, inputs) = await _domains.CreateAsync(program);
         using (var domain = Live(id)) domain.Destroy();
 
-        var read = await _domains.ReadAsync(id, outputs, inputs);
+        var read = (await _domains.ReadAsync(id, outputs, inputs))!;
         Assert.Equal(id, read.Id);
         Assert.Equal(new BoolValue(false), read.Inputs["running"]);
         Assert.Equal("shutoff", Text(read.Outputs, "state"));
@@ -287,8 +294,7 @@ public sealed class DomainTests(TestPool pool, TestNetwork network) : IClassFixt
     {
         var (id, outputs, inputs) = await _domains.CreateAsync(Inputs(_names.Name("gone"), ("running", false)));
         using (var domain = Live(id)) domain.Undefine();
-        var read = await _domains.ReadAsync(id, outputs, inputs);
-        Assert.Equal("", read.Id);
+        Assert.Null(await _domains.ReadAsync(id, outputs, inputs));
     }
 
     [Fact]
@@ -300,7 +306,7 @@ public sealed class DomainTests(TestPool pool, TestNetwork network) : IClassFixt
             ("disks", Props.Array(Disk(disk.Path))), ("networkInterfaces", Props.Array(Nic())),
             ("console", Props.Object(("type", "file"), ("path", Path.Combine(pool.Path, "console.log"))))));
 
-        var read = await _domains.ReadAsync(name);
+        var read = (await _domains.ReadAsync(name))!;
         Assert.Equal(id, read.Id);
         Assert.Equal(name, Text(read.Inputs, "name"));
         Assert.Equal("qemu", Text(read.Inputs, "type"));

@@ -36,7 +36,9 @@ public partial class ExampleTests
         foreach (var (name, resource) in resources)
         {
             var inputs = types[name].GetProperty("inputProperties");
-            foreach (var (key, value) in ((YamlMappingNode)resource["properties"]).Children)
+            var given = resource.Children.TryGetValue("properties", out var p) ? (YamlMappingNode)p : new YamlMappingNode();
+            CheckRequired(types[name].GetProperty("requiredInputs"), given, name);
+            foreach (var (key, value) in given.Children)
                 CheckProperty(schema, inputs, $"{name}.{key}", key.ToString(), value);
         }
         foreach (Match reference in Reference().Matches(File.ReadAllText(Repository.File(example))))
@@ -69,12 +71,32 @@ public partial class ExampleTests
                 break;
             case YamlMappingNode nested:
                 Assert.True(referenced is not null, $"{where} is not an object");
+                CheckRequired(referenced.Value.GetProperty("required"), nested, where);
                 foreach (var (k, v) in nested.Children) CheckProperty(schema, referenced.Value.GetProperty("properties"), $"{where}.{k}", k.ToString(), v);
                 break;
             case YamlScalarNode { Value: { } text } when !text.Contains("${") && referenced?.TryGetProperty("enum", out var values) == true:
                 Assert.True(values.EnumerateArray().Any(v => v.GetProperty("value").GetString() == text), $"{where}: \"{text}\" is not one of its values");
                 break;
+            case YamlScalarNode { Value: { } text } when !text.Contains("${") && type.TryGetProperty("type", out var scalar):
+                var fits = scalar.GetString() switch
+                {
+                    "integer" => long.TryParse(text, out _),
+                    "number" => double.TryParse(text, System.Globalization.CultureInfo.InvariantCulture, out _),
+                    "boolean" => text is "true" or "false",
+                    "string" => true,
+                    _ => false,
+                };
+                Assert.True(fits, $"{where}: \"{text}\" is not of type {scalar.GetString()}");
+                break;
         }
+    }
+
+    /// <summary>Pulumi YAML refuses a program that leaves out a required property, at any depth.</summary>
+    private static void CheckRequired(JsonElement required, YamlMappingNode given, string where)
+    {
+        var names = given.Children.Keys.Select(k => k.ToString()).ToHashSet();
+        foreach (var name in required.EnumerateArray().Select(r => r.GetString()!))
+            Assert.True(names.Contains(name), $"{where}: the required property '{name}' is missing");
     }
 
     [GeneratedRegex(@"\$\{(?<name>[A-Za-z0-9_-]+)(\.(?<property>[A-Za-z0-9_]+))?[^}]*\}")]

@@ -206,15 +206,120 @@ public sealed class ProtocolTests(TestPool pool) : IClassFixture<TestPool>, IAsy
     }
 
     [Fact]
-    public async Task After_cancel_no_operation_starts_and_nothing_is_created()
+    public async Task Cancel_stops_what_is_in_flight_and_later_requests_are_served()
     {
         await ConfigureAsync();
-        var check = await CheckAsync("late", Props.Object(("pool", pool.Name), ("capacity", MiB)));
+        using var names = new TestDomains();
+        // A guest without an operating system ignores the shutdown request: deleting it waits for shutdownTimeout.
+        var name = names.Name("deaf");
+        string uuid;
+        using (var domain = pool.Libvirt.DefineDomain($"<domain type='qemu'><name>{name}</name><memory unit='MiB'>32</memory><os><type>hvm</type></os></domain>"))
+        {
+            domain.Start();
+            uuid = domain.Uuid;
+        }
+        const string DomainType = "libvirt:index:Domain";
+        var deleting = _provider.CallAsync<Empty>("Delete", new Rpc.DeleteRequest
+        {
+            Id = uuid, Urn = $"urn:pulumi:dev::protocol-tests::{DomainType}::deaf", Type = DomainType,
+            Properties = Wire(Props.Object(("uuid", uuid), ("name", name), ("shutdownTimeout", 600))),
+        });
+        await WaitForAsync(() => _engine.Logs.Any(l => l.Message.Contains($"Shutting down domain '{name}'")));
         await _provider.CallAsync<Empty>("Cancel", new Empty());
-        var error = await Assert.ThrowsAsync<RpcException>(() => _provider.CallAsync<Rpc.CreateResponse>("Create",
-            new Rpc.CreateRequest { Urn = Urn("late"), Type = VolumeType, Properties = check.Inputs }));
-        Assert.Equal(StatusCode.Cancelled, error.Status);
-        var name = Values(check.Inputs)["name"]!.ToString().Trim('"');
-        Assert.Null(pool.Find(Path.Combine(pool.Path, name)));
+        var cancelled = await Assert.ThrowsAsync<RpcException>(() => deleting.WaitAsync(TimeSpan.FromMinutes(2)));
+        Assert.Equal(StatusCode.Cancelled, cancelled.Status);
+        using (var stillThere = pool.Libvirt.FindDomain(uuid)) Assert.NotNull(stillThere);
+
+        // The engine sends Cancel at the end of every deployment; an attached provider serves the next one.
+        var check = await CheckAsync("later", Props.Object(("pool", pool.Name), ("capacity", MiB)));
+        var created = await _provider.CallAsync<Rpc.CreateResponse>("Create",
+            new Rpc.CreateRequest { Urn = Urn("later"), Type = VolumeType, Properties = check.Inputs });
+        Assert.NotNull(pool.Find(created.Id));
+    }
+
+    [Fact]
+    public async Task Nothing_in_the_working_directory_changes_the_plugins_port_or_makes_it_watch_files()
+    {
+        // The engine runs the plugin in the project's folder: settings a web host would read there, and a tree to watch.
+        var project = Directory.CreateTempSubdirectory("plt-project-");
+        try
+        {
+            var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+            listener.Start();
+            var taken = ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
+            listener.Stop();
+            File.WriteAllText(Path.Combine(project.FullName, "appsettings.json"),
+                $$"""{ "Kestrel": { "Endpoints": { "Http": { "Url": "http://127.0.0.1:{{taken}}" } } }, "urls": "http://127.0.0.1:{{taken}}" }""");
+            File.WriteAllText(Path.Combine(project.FullName, "appsettings.Production.json"), """{ "Logging": { "Console": { "LogLevel": { "Default": "Trace" } } } }""");
+            for (var i = 0; i < 50; i++) Directory.CreateDirectory(Path.Combine(project.FullName, "node_modules", $"m{i}", "lib"));
+
+            await using var plugin = await ProviderProcess.StartAsync(_engine.Address, workingDirectory: project.FullName);
+            Assert.NotEqual(taken, plugin.Port);
+            var info = await plugin.CallAsync<Rpc.PluginInfo>("GetPluginInfo", new Empty());
+            Assert.NotEmpty(info.Version);
+            Assert.Equal(0, InotifyWatches(plugin.ProcessId));
+            Assert.Equal("", plugin.LaterStdout);
+        }
+        finally
+        {
+            project.Delete(recursive: true);
+        }
+    }
+
+    /// <summary>How many inotify watches a process holds (each fdinfo line "inotify wd:…" is one).</summary>
+    private static int InotifyWatches(int pid) =>
+        Directory.GetFiles($"/proc/{pid}/fdinfo").Sum(file =>
+        {
+            try { return File.ReadLines(file).Count(line => line.StartsWith("inotify wd:", StringComparison.Ordinal)); }
+            catch (IOException) { return 0; }
+        });
+
+    [Fact]
+    public async Task A_capacity_above_2_to_the_40_bytes_goes_through_the_binary_exactly()
+    {
+        await ConfigureAsync();
+        const long TwoTiB = 1L << 41;
+        var check = await CheckAsync("huge", Props.Object(("pool", pool.Name), ("capacity", TwoTiB)));
+        Assert.Empty(check.Failures);
+        var created = await _provider.CallAsync<Rpc.CreateResponse>("Create",
+            new Rpc.CreateRequest { Urn = Urn("huge"), Type = VolumeType, Properties = check.Inputs });
+        Assert.Equal(TwoTiB, (long)created.Properties.Fields["capacity"].NumberValue);
+        Assert.Equal((ulong)TwoTiB, pool.Find(created.Id)!.Capacity);
+        var read = await _provider.CallAsync<Rpc.ReadResponse>("Read", new Rpc.ReadRequest
+        {
+            Id = created.Id, Urn = Urn("huge"), Type = VolumeType, Properties = created.Properties, Inputs = check.Inputs,
+        });
+        Assert.Equal(TwoTiB, (long)read.Properties.Fields["capacity"].NumberValue);
+        Assert.Equal(TwoTiB, (long)read.Inputs.Fields["capacity"].NumberValue);
+    }
+
+    [Fact]
+    public async Task Read_of_a_missing_id_answers_no_properties_and_empty_inputs_count_as_an_import()
+    {
+        await ConfigureAsync();
+        // pulumi import of a mistyped id: no inputs, no properties; "does not exist" is an answer without properties.
+        var missing = await _provider.CallAsync<Rpc.ReadResponse>("Read", new Rpc.ReadRequest
+        {
+            Id = Path.Combine(pool.Path, "no-such-volume"), Urn = Urn("typo"), Type = VolumeType,
+        });
+        Assert.Equal("", missing.Id);
+        Assert.Null(missing.Properties);
+        Assert.Null(missing.Inputs);
+
+        var volume = pool.CreateVolume("adopt", MiB);
+        var imported = await _provider.CallAsync<Rpc.ReadResponse>("Read", new Rpc.ReadRequest
+        {
+            Id = volume.Key, Urn = Urn("adopt"), Type = VolumeType, Properties = new Struct(), Inputs = new Struct(),
+        });
+        Assert.Equal(volume.Key, imported.Id);
+        Assert.Equal(volume.Name, imported.Inputs.Fields["name"].StringValue);
+        Assert.Equal(pool.Name, imported.Inputs.Fields["pool"].StringValue);
+        Assert.Equal(MiB, imported.Inputs.Fields["capacity"].NumberValue);
+    }
+
+    private static async Task WaitForAsync(Func<bool> condition)
+    {
+        for (var i = 0; i < 600 && !condition(); i++) await Task.Delay(100);
+        Assert.True(condition(), "the condition was not met within a minute");
     }
 }

@@ -175,7 +175,7 @@ public sealed class VolumeTests(TestPool pool) : IClassFixture<TestPool>, IDispo
         var updated = await _volumes.UpdateAsync(id, outputs, inputs, grown);
         Assert.False(_volumes.Diff(id, updated, grown, grown).HasChanges);
 
-        var read = await _volumes.ReadAsync(id, updated, grown);
+        var read = (await _volumes.ReadAsync(id, updated, grown))!;
         Assert.Equal(id, read.Id);
         Assert.False(_volumes.Diff(id, read.Outputs, read.Inputs, grown).HasChanges);
     }
@@ -205,7 +205,7 @@ public sealed class VolumeTests(TestPool pool) : IClassFixture<TestPool>, IDispo
         var baseVolume = pool.CreateVolume("base", 2 * MiB);
         var (id, outputs, inputs) = await _volumes.CreateAsync(Inputs(("backingStore", Props.Object(("volume", baseVolume.Key)))));
 
-        var imported = await _volumes.ReadAsync(id);
+        var imported = (await _volumes.ReadAsync(id))!;
         Assert.Equal(id, imported.Id);
         Assert.Equal(Text(outputs, "name"), Text(imported.Inputs, "name"));
         Assert.Equal(pool.Name, Text(imported.Inputs, "pool"));
@@ -213,7 +213,7 @@ public sealed class VolumeTests(TestPool pool) : IClassFixture<TestPool>, IDispo
         Assert.Equal(baseVolume.Path, Text((ObjectValue)imported.Inputs["backingStore"]!, "volume"));
 
         using (var volume = pool.Libvirt.FindVolume(id)) volume!.Delete();
-        Assert.Equal("", (await _volumes.ReadAsync(id, outputs, inputs)).Id);
+        Assert.Null(await _volumes.ReadAsync(id, outputs, inputs));
     }
 
     [Fact]

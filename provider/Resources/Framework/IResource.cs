@@ -15,7 +15,8 @@ public interface IResource
     Task<CheckResult> CheckAsync(CheckRequest request, ResourceContext context);
     ResourceDiff Diff(DiffRequest request);
     Task<CreateResult> CreateAsync(CreateRequest request, ResourceContext context);
-    Task<ReadResult> ReadAsync(ReadRequest request, ResourceContext context);
+    /// <summary>The resource as it is now, or null when it no longer exists.</summary>
+    Task<ReadResult?> ReadAsync(ReadRequest request, ResourceContext context);
     Task<ObjectValue> UpdateAsync(UpdateRequest request, ResourceContext context);
     Task DeleteAsync(DeleteRequest request, ResourceContext context);
 }

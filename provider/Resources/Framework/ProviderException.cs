@@ -1,12 +1,26 @@
 namespace PulumiLibvirt.Resources.Framework;
 
-/// <summary>What kind of failure a request met; the protocol host turns it into a gRPC status code.</summary>
-public enum ErrorKind { InvalidArgument, NotFound, FailedPrecondition, Unavailable, Internal }
+/// <summary>
+/// What kind of failure a request met; the protocol host turns it into a gRPC status code. <see cref="Failed"/> is
+/// an operation that did not happen (libvirt refused it, or what it had made was removed again); the engine reads
+/// only an internal error as "the state may be corrupt", so that is kept for what the provider cannot account for.
+/// </summary>
+public enum ErrorKind { InvalidArgument, NotFound, FailedPrecondition, Unavailable, Failed, Internal }
 
 /// <summary>A failure the user can act on, with a message that says what to do.</summary>
 public class ProviderException(ErrorKind kind, string message, Exception? inner = null) : Exception(message, inner)
 {
     public ErrorKind Kind { get; } = kind;
+
+    /// <summary>
+    /// The error to report for <paramref name="failure"/> once everything the operation had made is removed again:
+    /// never an internal error. Cancellation and the errors that already say what happened pass as they are.
+    /// </summary>
+    public static Exception AfterRollback(Exception failure) => failure switch
+    {
+        ProviderException or OperationCanceledException or Libvirt.LibvirtException => failure,
+        _ => new ProviderException(ErrorKind.Failed, $"{failure.Message} (what had been made was removed again)", failure),
+    };
 }
 
 /// <summary>

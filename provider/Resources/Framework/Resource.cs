@@ -8,6 +8,12 @@ namespace PulumiLibvirt.Resources.Framework;
 public sealed record Checked<TArgs>(TArgs Inputs, IReadOnlyList<CheckFailure> Failures);
 
 /// <summary>
+/// A replacement as Diff sees it: the old inputs and state, the new inputs, and whether the new resource will take
+/// the old one's name (a name given by the program; an automatic name is made afresh for the replacement).
+/// </summary>
+public sealed record Replacement<TArgs, TState>(TArgs Olds, TState OldState, TArgs News, bool KeepsName);
+
+/// <summary>
 /// The generic adapter between Pulumi's property values and a resource written on typed records: <typeparamref name="TArgs"/>
 /// (inputs) and <typeparamref name="TState"/> (outputs). It maps properties, keeps secrets secret and unknowns
 /// unknown, computes the detailed diff from attributes, answers previews without touching libvirt, and turns libvirt
@@ -29,8 +35,17 @@ public abstract class Resource<TArgs, TState> : IResource where TArgs : class wh
     /// <summary>Whether changing <paramref name="property"/> from <paramref name="olds"/> to <paramref name="news"/> needs a new resource.</summary>
     protected virtual bool RequiresReplacement(PropertyShape property, TArgs olds, TArgs news) => property.ReplaceOnChange;
 
-    /// <summary>Whether a replacement must delete the old resource first (say, the new one takes the same name).</summary>
-    protected virtual bool DeleteBeforeReplace(TArgs olds, TArgs news) => false;
+    /// <summary>
+    /// Whether the replacement cannot exist beside the old resource, so that the old one must be deleted first
+    /// (by default: when it takes the same name).
+    /// </summary>
+    protected virtual bool DeleteBeforeReplace(Replacement<TArgs, TState> replacement) => replacement.KeepsName;
+
+    /// <summary>
+    /// The key under which Check records, in the checked inputs, which inputs it filled in by default (as Pulumi's
+    /// bridged providers do): Diff needs to know whether a replacement keeps the name or gets a new one.
+    /// </summary>
+    public const string DefaultsKey = "__defaults";
 
     protected abstract Task<(string Id, TState State)> CreateAsync(TArgs inputs, ResourceContext context);
 
@@ -47,10 +62,11 @@ public abstract class Resource<TArgs, TState> : IResource where TArgs : class wh
     public async Task<CheckResult> CheckAsync(CheckRequest request, ResourceContext context)
     {
         var news = PropertyMapper.Decode<TArgs>(request.News, strict: true);
-        var olds = request.Olds is null ? null : PropertyMapper.Decode<TArgs>(request.Olds);
+        // A new resource, and a replacement's second Check, come with olds as an empty object: there are none.
+        var olds = request.Olds is { Properties.Count: > 0 } o ? PropertyMapper.Decode<TArgs>(o) : null;
         var failures = news.Failures.ToList();
         var inputs = news.Value;
-        var nameFailure = ApplyAutoName(inputs, news.Marks, olds?.Value, request);
+        var (nameFailure, autoNamed) = ApplyAutoName(inputs, news.Marks, olds?.Value, request);
         if (nameFailure is not null) failures.Add(nameFailure);
         if (failures.Count == 0)
         {
@@ -58,7 +74,8 @@ public abstract class Resource<TArgs, TState> : IResource where TArgs : class wh
             inputs = own.Inputs;
             failures.AddRange(own.Failures);
         }
-        return new CheckResult(PropertyMapper.Encode(inputs, news.Marks), failures);
+        var checkedInputs = PropertyMapper.Encode(inputs, news.Marks);
+        return new CheckResult(autoNamed is null ? checkedInputs : checkedInputs.With(DefaultsKey, new ArrayValue([new StringValue(autoNamed)])), failures);
     }
 
     public ResourceDiff Diff(DiffRequest request)
@@ -67,13 +84,27 @@ public abstract class Resource<TArgs, TState> : IResource where TArgs : class wh
         var oldInputs = request.OldInputs ?? request.OldOutputs;
         var olds = PropertyMapper.Decode<TArgs>(oldInputs).Value;
         var news = PropertyMapper.Decode<TArgs>(request.News).Value;
-        var inputNames = Inputs.Properties.Select(p => p.Name).ToHashSet();
-        var comparable = new ObjectValue(oldInputs.Properties.Where(p => inputNames.Contains(p.Key)));
-        var detailed = PropertyDiff.Compare(comparable, request.News,
+        var detailed = PropertyDiff.Compare(OnlyInputs(oldInputs), OnlyInputs(request.News),
             name => Inputs.Find(name) is { } property && RequiresReplacementOrUnknown(property, olds, news, request.News),
             request.IgnoreChanges);
         var diff = new ResourceDiff(detailed, false);
-        return diff.Replaces.Count > 0 && DeleteBeforeReplace(olds, news) ? diff with { DeleteBeforeReplace = true } : diff;
+        if (diff.Replaces.Count == 0) return diff;
+        var replacement = new Replacement<TArgs, TState>(olds, PropertyMapper.Decode<TState>(request.OldOutputs).Value, news,
+            KeepsName(olds, news, request.News));
+        return DeleteBeforeReplace(replacement) ? diff with { DeleteBeforeReplace = true } : diff;
+    }
+
+    /// <summary>The declared inputs among <paramref name="values"/>: outputs and Check's own bookkeeping are no change.</summary>
+    private ObjectValue OnlyInputs(ObjectValue values) =>
+        new(values.Properties.Where(p => Inputs.Find(p.Key) is not null));
+
+    /// <summary>Whether the replacement takes the old name: given by the program (not recorded as a default) and the same.</summary>
+    private bool KeepsName(TArgs olds, TArgs news, ObjectValue checkedNews)
+    {
+        var property = Inputs.Properties.FirstOrDefault(p => p.AutoName);
+        if (property is null) return false;
+        var defaults = checkedNews[DefaultsKey] is ArrayValue list ? list.Items.OfType<StringValue>().Select(v => v.Value) : [];
+        return !defaults.Contains(property.Name) && Equals(property.Info.GetValue(olds), property.Info.GetValue(news));
     }
 
     private bool RequiresReplacementOrUnknown(PropertyShape property, TArgs olds, TArgs news, ObjectValue newValues) =>
@@ -87,12 +118,13 @@ public abstract class Resource<TArgs, TState> : IResource where TArgs : class wh
         return new CreateResult(id, PropertyMapper.Encode(state, inputs.Marks));
     }
 
-    public async Task<ReadResult> ReadAsync(ReadRequest request, ResourceContext context)
+    public async Task<ReadResult?> ReadAsync(ReadRequest request, ResourceContext context)
     {
-        var oldInputs = request.OldInputs is null ? null : PropertyMapper.Decode<TArgs>(request.OldInputs);
-        var oldOutputs = request.OldOutputs is null ? null : PropertyMapper.Decode<TState>(request.OldOutputs);
+        // An import sends no inputs and no outputs; an engine may send them as empty objects instead of leaving them out.
+        var oldInputs = request.OldInputs is { Properties.Count: > 0 } i ? PropertyMapper.Decode<TArgs>(i) : null;
+        var oldOutputs = request.OldOutputs is { Properties.Count: > 0 } o ? PropertyMapper.Decode<TState>(o) : null;
         var read = await Guard(context, () => ReadAsync(request.Id, oldInputs?.Value, oldOutputs?.Value, context));
-        if (read is not { } found) return ReadResult.Gone;
+        if (read is not { } found) return null;
         var marks = (oldInputs?.Marks ?? PropertyMarks.None).Union(oldOutputs?.Marks ?? PropertyMarks.None);
         return new ReadResult(found.Id, PropertyMapper.Encode(found.State, marks), PropertyMapper.Encode(found.Inputs, marks));
     }
@@ -164,10 +196,14 @@ public abstract class Resource<TArgs, TState> : IResource where TArgs : class wh
         return outputs;
     }
 
-    private CheckFailure? ApplyAutoName(TArgs inputs, PropertyMarks marks, TArgs? olds, CheckRequest request)
+    /// <summary>
+    /// Names the resource when the program gives no name: the old name on an update, else the engine's proposal, else
+    /// one made from the resource name and the seed. Answers the name property when it filled it in.
+    /// </summary>
+    private (CheckFailure? Failure, string? AutoNamed) ApplyAutoName(TArgs inputs, PropertyMarks marks, TArgs? olds, CheckRequest request)
     {
         var property = Inputs.Properties.FirstOrDefault(p => p.AutoName);
-        if (property is null || property.Info.GetValue(inputs) is not null || !marks.IsKnown(property.Name)) return null;
+        if (property is null || property.Info.GetValue(inputs) is not null || !marks.IsKnown(property.Name)) return (null, null);
         var oldName = olds is null ? null : (string?)property.Info.GetValue(olds);
         string? name = (oldName, request.Autonaming) switch
         {
@@ -177,9 +213,9 @@ public abstract class Resource<TArgs, TState> : IResource where TArgs : class wh
             _ => Autonamer.Name(request.Name, request.RandomSeed),
         };
         if (name is null)
-            return new CheckFailure(property.Name, $"'{property.Name}' is required: automatic naming is disabled for this stack.");
+            return (new CheckFailure(property.Name, $"'{property.Name}' is required: automatic naming is disabled for this stack."), null);
         property.Info.SetValue(inputs, name);
-        return null;
+        return (null, property.Name);
     }
 
     /// <summary>
@@ -205,7 +241,7 @@ public abstract class Resource<TArgs, TState> : IResource where TArgs : class wh
         LibvirtErrorCode.InvalidArg or LibvirtErrorCode.XmlError or LibvirtErrorCode.ConfigUnsupported => ErrorKind.InvalidArgument,
         LibvirtErrorCode.OperationInvalid or LibvirtErrorCode.StorageVolumeExists => ErrorKind.FailedPrecondition,
         LibvirtErrorCode.NoConnect or LibvirtErrorCode.AuthFailed => ErrorKind.Unavailable,
-        _ => ErrorKind.Internal,
+        _ => ErrorKind.Failed,
     };
 
     /// <summary>The description of the resource type, for the schema.</summary>

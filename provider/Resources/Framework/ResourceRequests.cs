@@ -24,11 +24,8 @@ public sealed record CreateResult(string Id, ObjectValue Outputs);
 /// <summary>Refresh (old outputs and inputs given) or import (only the id).</summary>
 public sealed record ReadRequest(string Id, string Urn, ObjectValue? OldOutputs, ObjectValue? OldInputs);
 
-/// <summary>An empty <see cref="Id"/> means the resource no longer exists.</summary>
-public sealed record ReadResult(string Id, ObjectValue Outputs, ObjectValue Inputs)
-{
-    public static readonly ReadResult Gone = new("", ObjectValue.Empty, ObjectValue.Empty);
-}
+/// <summary>A resource that exists, as read (a resource that is gone has no result at all).</summary>
+public sealed record ReadResult(string Id, ObjectValue Outputs, ObjectValue Inputs);
 
 public sealed record UpdateRequest(
     string Id, string Urn, ObjectValue OldOutputs, ObjectValue? OldInputs, ObjectValue News, bool Preview,

@@ -1,48 +1,75 @@
-using System.Reflection;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 
 namespace PulumiLibvirt.Resources.Framework;
 
+/// <summary>What the schema says of the package itself.</summary>
+/// <param name="Language">The schema's <c>language</c> section: the package's name in each language's registry.</param>
+public sealed record PackageInfo(string Name, string Version, string Description, JsonObject Language);
+
 /// <summary>
 /// Derives the Pulumi package schema from the provider's typed records, so the schema says exactly what the provider
 /// does. The checked-in schema.json is its output; a test fails when the two differ.
 /// </summary>
-public static class SchemaGenerator
+public sealed class SchemaGenerator
 {
-    public static string Generate(string package, string description, Type config, IEnumerable<IResource> resources)
+    private readonly string _prefix;
+    private readonly SortedDictionary<string, JsonNode> _types = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, Type> _tokens = [];
+
+    private SchemaGenerator(string package) => _prefix = $"{package}:index:";
+
+    public static string Generate(PackageInfo package, Type config, IEnumerable<IResource> resources) =>
+        new SchemaGenerator(package.Name).Schema(package, config, resources);
+
+    /// <summary>The record (or enum) type behind each type token of the schema.</summary>
+    public static IReadOnlyDictionary<string, Type> TypeTokens(PackageInfo package, Type config, IEnumerable<IResource> resources)
     {
-        var types = new SortedDictionary<string, JsonNode>(StringComparer.Ordinal);
-        var prefix = $"{package}:index:";
-        var configProperties = Properties(TypeShape.Of(config), prefix, types);
-        var schema = new JsonObject
-        {
-            ["name"] = package,
-            ["displayName"] = package,
-            ["description"] = description,
-            ["keywords"] = new JsonArray("pulumi", "libvirt", "kvm", "qemu", "category/infrastructure"),
-            ["config"] = new JsonObject { ["variables"] = configProperties.DeepClone() },
-            ["provider"] = new JsonObject
-            {
-                ["description"] = $"The provider type for the {package} package.",
-                ["inputProperties"] = configProperties.DeepClone(),
-                ["properties"] = configProperties,
-            },
-        };
+        var generator = new SchemaGenerator(package.Name);
+        generator.Schema(package, config, resources);
+        return generator._tokens;
+    }
+
+    /// <remarks>
+    /// Inputs are walked first, so a type reached from inputs is written as an input type (what the program must
+    /// give, with the defaults Check applies) even where outputs echo it; a type reached only from outputs lists what
+    /// is always there, without defaults.
+    /// </remarks>
+    private string Schema(PackageInfo package, Type config, IEnumerable<IResource> resources)
+    {
+        var ordered = resources.OrderBy(r => r.Token, StringComparer.Ordinal).ToList();
+        var configProperties = Properties(TypeShape.Of(config), isInput: true);
+        var inputs = ordered.ToDictionary(r => r.Token, r => Properties(r.Inputs, isInput: true));
         var resourceNodes = new JsonObject();
-        foreach (var resource in resources.OrderBy(r => r.Token, StringComparer.Ordinal))
+        foreach (var resource in ordered)
         {
             resourceNodes[resource.Token] = new JsonObject
             {
                 ["description"] = resource.Description,
-                ["properties"] = Properties(resource.Outputs, prefix, types, echoing: resource.Inputs),
+                ["properties"] = Properties(resource.Outputs, isInput: false, echoing: resource.Inputs),
                 ["required"] = Names(resource.Outputs.Properties.Where(p => !p.IsNullable)),
-                ["inputProperties"] = Properties(resource.Inputs, prefix, types),
+                ["inputProperties"] = inputs[resource.Token],
                 ["requiredInputs"] = Names(resource.Inputs.Properties.Where(p => p.IsRequired)),
             };
         }
-        schema["resources"] = resourceNodes;
-        schema["types"] = new JsonObject(types.Select(t => KeyValuePair.Create(t.Key, (JsonNode?)t.Value)));
+        var schema = new JsonObject
+        {
+            ["name"] = package.Name,
+            ["displayName"] = package.Name,
+            ["version"] = package.Version,
+            ["description"] = package.Description,
+            ["keywords"] = new JsonArray("pulumi", "libvirt", "kvm", "qemu", "category/infrastructure"),
+            ["config"] = new JsonObject { ["variables"] = configProperties.DeepClone() },
+            ["provider"] = new JsonObject
+            {
+                ["description"] = $"The provider type for the {package.Name} package.",
+                ["inputProperties"] = configProperties.DeepClone(),
+                ["properties"] = configProperties,
+            },
+            ["resources"] = resourceNodes,
+            ["types"] = new JsonObject(_types.Select(t => KeyValuePair.Create(t.Key, (JsonNode?)t.Value))),
+            ["language"] = package.Language.DeepClone(),
+        };
         return schema.ToJsonString(new JsonSerializerOptions
         {
             WriteIndented = true,
@@ -53,18 +80,18 @@ public static class SchemaGenerator
     private static JsonArray Names(IEnumerable<PropertyShape> properties) =>
         new(properties.Select(p => (JsonNode?)JsonValue.Create(p.Name)).ToArray());
 
-    /// <param name="echoing">For a resource's outputs: its inputs, whose descriptions serve the outputs that echo them.
-    /// Outputs have no defaults.</param>
-    private static JsonObject Properties(TypeShape shape, string prefix, IDictionary<string, JsonNode> types, TypeShape? echoing = null)
+    /// <param name="isInput">Inputs state their defaults; outputs have none.</param>
+    /// <param name="echoing">For a resource's outputs: its inputs, whose descriptions serve the outputs that echo them.</param>
+    private JsonObject Properties(TypeShape shape, bool isInput, TypeShape? echoing = null)
     {
         var properties = new JsonObject();
         foreach (var property in shape.Properties.OrderBy(p => p.Info.MetadataToken))
         {
-            var node = TypeReference(property.ValueType, prefix, types);
+            var node = TypeReference(property.ValueType, isInput);
             var description = property.Description ?? echoing?.Find(property.Name)?.Description ?? "";
             if (property.ReplaceOnChange) description += " Changing it replaces the resource.";
             node["description"] = description.Trim();
-            if (echoing is null && property.Default is { } value && DefaultValue(value) is { } schemaDefault) node["default"] = schemaDefault;
+            if (isInput && property.Default is { } value && DefaultValue(value) is { } schemaDefault) node["default"] = schemaDefault;
             if (property.Secret) node["secret"] = true;
             properties[property.Name] = node;
         }
@@ -81,21 +108,29 @@ public static class SchemaGenerator
         _ => null,
     };
 
-    private static JsonObject TypeReference(Type type, string prefix, IDictionary<string, JsonNode> types)
+    private JsonObject TypeReference(Type type, bool isInput)
     {
         type = Nullable.GetUnderlyingType(type) ?? type;
         if (type == typeof(string)) return new JsonObject { ["type"] = "string" };
         if (type == typeof(bool)) return new JsonObject { ["type"] = "boolean" };
-        if (type == typeof(int) || type == typeof(long)) return new JsonObject { ["type"] = "integer" };
-        if (type == typeof(double)) return new JsonObject { ["type"] = "number" };
+        // Pulumi's integer is 32-bit in every SDK: byte counts (long) are numbers, exact up to 2^53.
+        if (type == typeof(int)) return new JsonObject { ["type"] = "integer" };
+        if (type == typeof(long) || type == typeof(double)) return new JsonObject { ["type"] = "number" };
         if (TypeShape.IsList(type, out var element))
-            return new JsonObject { ["type"] = "array", ["items"] = TypeReference(element, prefix, types) };
+            return new JsonObject { ["type"] = "array", ["items"] = TypeReference(element, isInput) };
 
-        var token = prefix + (type.Name.EndsWith("Args") ? type.Name[..^4] : type.Name);
-        if (!types.ContainsKey(token))
+        var token = _prefix + (type.Name.EndsWith("Args") ? type.Name[..^4] : type.Name);
+        if (_tokens.TryGetValue(token, out var known))
         {
-            types[token] = new JsonObject(); // placeholder first: a type may refer to itself
-            types[token] = type.IsEnum ? EnumType(type) : ObjectType(TypeShape.Of(type), prefix, types);
+            // Pulumi's SDKs generate one class per token: two records behind one token would lose one of them.
+            if (known != type)
+                throw new InvalidOperationException($"{known.Name} and {type.Name} both map to the schema type {token}; rename one of them.");
+        }
+        else
+        {
+            _tokens[token] = type;
+            _types[token] = new JsonObject(); // placeholder first: a type may refer to itself
+            _types[token] = type.IsEnum ? EnumType(type) : ObjectType(TypeShape.Of(type), isInput);
         }
         return new JsonObject { ["$ref"] = $"#/types/{token}" };
     }
@@ -107,13 +142,12 @@ public static class SchemaGenerator
             .Select(n => (JsonNode?)new JsonObject { ["name"] = n, ["value"] = TypeShape.CamelCase(n) }).ToArray()),
     };
 
-    private static JsonObject ObjectType(TypeShape shape, string prefix, IDictionary<string, JsonNode> types)
+    private JsonObject ObjectType(TypeShape shape, bool isInput)
     {
         var node = new JsonObject { ["type"] = "object" };
         if (shape.Description is { } description) node["description"] = description;
-        node["properties"] = Properties(shape, prefix, types);
-        // Input types (named …Args) require what the program must give; output types list what is always there.
-        var isInput = shape.Type.Name.EndsWith("Args");
+        node["properties"] = Properties(shape, isInput);
+        // Input types require what the program must give; output types list what is always there.
         node["required"] = Names(shape.Properties.Where(p => isInput ? p.IsRequired : !p.IsNullable));
         return node;
     }

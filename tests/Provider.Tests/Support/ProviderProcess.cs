@@ -22,17 +22,22 @@ public sealed class ProviderProcess : IAsyncDisposable
     }
 
     public int Port { get; }
+
+    /// <summary>The process id, to look at what the plugin holds (/proc).</summary>
+    public int ProcessId => _process.Id;
     public GrpcClient Client { get; }
 
     /// <summary>Whatever the plugin wrote to stdout after the port line (it must be nothing).</summary>
     public string LaterStdout { get { lock (_laterStdout) return _laterStdout.ToString(); } }
 
     /// <param name="path">The plugin's PATH, when a test needs it to find other tools (or none).</param>
-    public static async Task<ProviderProcess> StartAsync(string engineAddress, string? path = null)
+    /// <param name="workingDirectory">Where it runs: the engine runs it in the Pulumi project's folder.</param>
+    public static async Task<ProviderProcess> StartAsync(string engineAddress, string? path = null, string? workingDirectory = null)
     {
         var binary = Repository.File("bin", "pulumi-resource-libvirt");
         if (!File.Exists(binary)) throw new InvalidOperationException($"{binary} is missing: run `make build` first (make test does).");
         var start = new ProcessStartInfo(binary) { RedirectStandardOutput = true, RedirectStandardError = true };
+        if (workingDirectory is not null) start.WorkingDirectory = workingDirectory;
         if (path is not null) start.Environment["PATH"] = path;
         foreach (var arg in new[] { "--logtostderr", "-v=9", "--tracing", "127.0.0.1:1", engineAddress }) start.ArgumentList.Add(arg);
         var process = Process.Start(start)!;

@@ -47,7 +47,7 @@ public sealed class ResourceHarness : IDisposable
     public Task<ObjectValue> UpdateAsync(string id, ObjectValue oldOutputs, ObjectValue oldInputs, ObjectValue news, bool preview = false) =>
         Resource.UpdateAsync(new UpdateRequest(id, Urn("res"), oldOutputs, oldInputs, news, preview, []), _provider.Context(Urn("res")));
 
-    public Task<ReadResult> ReadAsync(string id, ObjectValue? oldOutputs = null, ObjectValue? oldInputs = null) =>
+    public Task<ReadResult?> ReadAsync(string id, ObjectValue? oldOutputs = null, ObjectValue? oldInputs = null) =>
         Resource.ReadAsync(new ReadRequest(id, Urn("res"), oldOutputs, oldInputs), _provider.Context(Urn("res")));
 
     public Task DeleteAsync(string id, ObjectValue oldOutputs) =>
