@@ -262,9 +262,15 @@ public sealed class CloneTests(TestPool pool, TestNetwork network) : IClassFixtu
         var (id, outputs, inputs) = await _clones.CreateAsync(Inputs(template, name, ("mode", "linked")));
         using (var domain = pool.Libvirt.FindDomain(id)!) domain.Destroy();
 
+        // The memory the program leaves to the template, changed outside: it shows, and the next update undoes it.
+        Command.Run("virsh", "-c", TestPool.Uri, "setmaxmem", name, "131072", "--config");
         var refreshed = (await _clones.ReadAsync(id, outputs, inputs))!;
         Assert.Equal(new BoolValue(false), refreshed.Inputs["running"]);
-        Assert.Equal(["running"], _clones.Diff(id, refreshed.Outputs, refreshed.Inputs, inputs).Changed);
+        Assert.Equal(new NumberValue(128), refreshed.Inputs["memory"]);
+        Assert.Equal(["memory", "running"], _clones.Diff(id, refreshed.Outputs, refreshed.Inputs, inputs).Changed);
+        var program = (await _clones.CheckAsync(inputs.With("running", new BoolValue(false)), refreshed.Inputs)).Inputs;
+        await _clones.UpdateAsync(id, refreshed.Outputs, refreshed.Inputs, program);
+        Assert.Equal("98304", Xml(id).Element("memory")!.Value);
 
         var imported = (await _clones.ReadAsync(name))!;
         Assert.Equal(id, imported.Id);

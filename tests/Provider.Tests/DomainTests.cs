@@ -1,5 +1,6 @@
 using System.Xml.Linq;
 using PulumiLibvirt.Libvirt;
+using PulumiLibvirt.Resources;
 using PulumiLibvirt.Resources.Framework;
 using PulumiLibvirt.Tests.Support;
 
@@ -230,6 +231,56 @@ public sealed class DomainTests(TestPool pool, TestNetwork network) : IClassFixt
         Assert.Equal("131072", Xml(domain).Element("memory")!.Value);
         Assert.Equal("65536", Xml(domain, persistent: false).Element("memory")!.Value);
         Assert.Contains(_domains.Log.Messages, m => m.Message.Contains("takes effect at its next boot") && m.Message.Contains("memory"));
+    }
+
+    [Fact]
+    public async Task A_kvm_guest_where_the_host_offers_no_kvm_is_a_check_failure_that_says_to_use_qemu()
+    {
+        // libvirt's test driver offers no kvm guests, as a host without /dev/kvm does.
+        using var noKvm = new ResourceHarness("libvirt:index:Domain", "test:///default");
+        var failure = Assert.Single((await noKvm.CheckAsync(Props.Object(("name", _names.Name("k")), ("type", "kvm")))).Failures);
+        Assert.Equal("type", failure.Property);
+        Assert.Contains("type: qemu", failure.Reason);
+        // A clone's type is its template's: the same check names 'source' and the template.
+        using var testDriver = Connection.Open("test:///default");
+        var cloneCheck = new DomainCheck(testDriver, PropertyMarks.None, new OwnDomain("urn"));
+        Assert.False(cloneCheck.HypervisorType("kvm", "source", "tmpl"));
+        Assert.Equal("source", Assert.Single(cloneCheck.Failures).Property);
+        Assert.Contains("template 'tmpl' is a kvm domain", cloneCheck.Failures[0].Reason);
+
+        // This host refuses kvm exactly when its capabilities do not offer it, with /dev/kvm or without.
+        var offersKvm = Command.Run("virsh", "-c", TestPool.Uri, "capabilities").Contains("<domain type='kvm'");
+        var here = await _domains.CheckAsync(Inputs(_names.Name("k")).With("type", new StringValue("kvm")));
+        Assert.Equal(offersKvm ? [] : ["type"], here.Failures.Select(f => f.Property));
+    }
+
+    [Fact]
+    public async Task A_replacement_deletes_first_exactly_when_it_cannot_run_beside_the_old_domain()
+    {
+        var (disk, other) = (pool.CreateVolume("rdisk", MiB), pool.CreateVolume("rother", MiB));
+        var mac = "52:54:00:0e:0e:0e";
+        var oldOutputs = Props.Object(("uuid", "x"), ("macs", Props.Array(mac)));
+        // The program leaves the name out: the replacement gets a new one from the second Check.
+        async Task<bool> DeletesFirst(ObjectValue program, ObjectValue changed)
+        {
+            var olds = await Checked(program);
+            var news = await Checked(changed, olds);
+            var diff = _domains.Diff("x", oldOutputs, olds, news);
+            Assert.Equal(["firmware"], diff.Replaces);
+            return diff.DeleteBeforeReplace;
+        }
+        ObjectValue Program(params (string Key, object? Value)[] properties) =>
+            properties.Aggregate(Props.Object(("type", "qemu"), ("memory", 64), ("running", false)), (p, kv) => p.With(kv.Key, Props.Value(kv.Value)));
+        var efi = ("firmware", (object?)"efi");
+
+        Assert.False(await DeletesFirst(Program(("disks", Props.Array(Disk(disk.Key)))), Program(("disks", Props.Array(Disk(other.Key))), efi)));
+        Assert.True(await DeletesFirst(Program(("disks", Props.Array(Disk(disk.Key)))), Program(("disks", Props.Array(Disk(disk.Key))), efi)));
+        Assert.False(await DeletesFirst(Program(("disks", Props.Array(Disk(disk.Key, ("readOnly", true))))), Program(("disks", Props.Array(Disk(disk.Key, ("readOnly", true)))), efi)));
+        Assert.True(await DeletesFirst(Program(("networkInterfaces", Props.Array(Nic(mac)))), Program(("networkInterfaces", Props.Array(Nic(mac.ToUpperInvariant()))), efi)));
+        Assert.False(await DeletesFirst(Program(("networkInterfaces", Props.Array(Nic()))), Program(("networkInterfaces", Props.Array(Nic())), efi)));
+        var name = _names.Name("kept");
+        Assert.True(await DeletesFirst(Program(("name", name)), Program(("name", name), efi)));
+        Assert.False(await DeletesFirst(Program(), Program(efi)));
     }
 
     [Fact]

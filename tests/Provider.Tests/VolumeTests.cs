@@ -181,6 +181,41 @@ public sealed class VolumeTests(TestPool pool) : IClassFixture<TestPool>, IDispo
     }
 
     [Fact]
+    public async Task A_size_changed_outside_shows_in_the_refresh_diff_and_the_next_update_restores_the_declared_size()
+    {
+        var (id, outputs, inputs) = await _volumes.CreateAsync(Inputs(("capacity", 4 * MiB)));
+        using (var volume = pool.Libvirt.FindVolume(id)!)
+            Command.Run("virsh", "-c", TestPool.Uri, "vol-resize", "--pool", pool.Name, volume.Describe().Name, $"{8 * MiB}");
+        var refreshed = (await _volumes.ReadAsync(id, outputs, inputs))!;
+        Assert.Equal(8 * MiB, Number(refreshed.Inputs, "capacity"));
+        // The refresh diff is Diff(refreshed outputs and inputs, the old inputs): the size changed outside shows.
+        Assert.Equal(["capacity"], _volumes.Diff(id, refreshed.Outputs, refreshed.Inputs, inputs).Changed);
+        // The next `pulumi up` compares the refreshed inputs with the program: back to 4 MiB, which for a volume
+        // means a new one (shrinking replaces), shown as such in the preview.
+        var program = (await _volumes.CheckAsync(Inputs(("capacity", 4 * MiB)), refreshed.Inputs)).Inputs;
+        Assert.Equal(["capacity"], _volumes.Diff(id, refreshed.Outputs, refreshed.Inputs, program).Replaces);
+        // A size that did not change outside is not drift, however libvirt rounded it.
+        var again = (await _volumes.ReadAsync(id, refreshed.Outputs, refreshed.Inputs))!;
+        Assert.Equal(8 * MiB, Number(again.Inputs, "capacity"));
+    }
+
+    [Fact]
+    public async Task A_replacement_deletes_first_only_when_it_takes_the_given_name_in_the_same_pool()
+    {
+        async Task<bool> DeletesFirst(ObjectValue program)
+        {
+            var olds = (await _volumes.CheckAsync(program)).Inputs;
+            var news = (await _volumes.CheckAsync(program.With("format", Props.Value("raw")), olds)).Inputs;
+            var diff = _volumes.Diff("x", olds, olds, news);
+            Assert.Equal(["format"], diff.Replaces);
+            return diff.DeleteBeforeReplace;
+        }
+        // An automatic name is kept on update, but the replacement's second Check makes a new one: no clash.
+        Assert.False(await DeletesFirst(Inputs(("capacity", MiB))));
+        Assert.True(await DeletesFirst(Inputs(("capacity", MiB), ("name", TestPool.UniqueName("given")))));
+    }
+
+    [Fact]
     public async Task Growing_a_volume_resizes_it_in_place_and_keeps_its_data()
     {
         var (id, outputs, inputs) = await _volumes.CreateAsync(Inputs(("capacity", 4 * MiB)));
