@@ -371,6 +371,13 @@ public sealed class DomainTests(TestPool pool, TestNetwork network) : IClassFixt
         Assert.Equal(network.Name, Text(nic, "network"));
         Assert.Equal(Macs(outputs).Single(), Text(nic, "mac"));
         Assert.Equal(Path.Combine(pool.Path, "console.log"), Text((ObjectValue)read.Inputs["console"]!, "path"));
+        // What a person would write: defaults are left out (bus, device, firmware, autostart…), yet Check and Diff
+        // see the same domain: an import that diffs clean.
+        foreach (var key in new[] { "firmware", "autostart", "shutdownTimeout", "graphics" }) Assert.Null(read.Inputs[key]);
+        Assert.Equal(["target", "volume"], importedDisk.Properties.Keys.Order(StringComparer.Ordinal));
+        var check = await _domains.CheckAsync(read.Inputs, read.Inputs, name: "res");
+        Assert.Empty(check.Failures);
+        Assert.False(_domains.Diff(id, read.Outputs, read.Inputs, check.Inputs).HasChanges);
     }
 
     [Fact]

@@ -21,16 +21,20 @@ public static class PropertyMapper
         return new Decoded<T>(result, new PropertyMarks(decoder.Unknown, decoder.Secret), decoder.Failures);
     }
 
-    public static ObjectValue Encode(object value, PropertyMarks? marks = null) =>
-        (ObjectValue)EncodeValue(value, value.GetType(), "", marks ?? PropertyMarks.None);
+    /// <param name="omitDefaults">
+    /// Leave out properties that have their default value (an empty list included): the inputs a person would write,
+    /// as an import derives them. Decoding gives the same record back.
+    /// </param>
+    public static ObjectValue Encode(object value, PropertyMarks? marks = null, bool omitDefaults = false) =>
+        (ObjectValue)EncodeValue(value, value.GetType(), "", marks ?? PropertyMarks.None, omitDefaults);
 
-    private static PropertyValue EncodeValue(object? value, Type type, string path, PropertyMarks marks)
+    private static PropertyValue EncodeValue(object? value, Type type, string path, PropertyMarks marks, bool omitDefaults)
     {
-        var encoded = marks.Unknown.Contains(path) ? PropertyValue.Unknown : EncodeKnown(value, type, path, marks);
+        var encoded = marks.Unknown.Contains(path) ? PropertyValue.Unknown : EncodeKnown(value, type, path, marks, omitDefaults);
         return marks.Secret.Contains(path) ? new SecretValue(encoded) : encoded;
     }
 
-    private static PropertyValue EncodeKnown(object? value, Type type, string path, PropertyMarks marks)
+    private static PropertyValue EncodeKnown(object? value, Type type, string path, PropertyMarks marks, bool omitDefaults)
     {
         type = Nullable.GetUnderlyingType(type) ?? type;
         switch (value)
@@ -44,7 +48,7 @@ public static class PropertyMapper
         if (TypeShape.IsList(type, out var element))
         {
             var items = ((System.Collections.IEnumerable)value).Cast<object?>()
-                .Select((item, i) => EncodeValue(item, element, $"{path}[{i}]", marks));
+                .Select((item, i) => EncodeValue(item, element, $"{path}[{i}]", marks, omitDefaults));
             return new ArrayValue(items.ToImmutableArray());
         }
         var properties = new Dictionary<string, PropertyValue>();
@@ -53,11 +57,15 @@ public static class PropertyMapper
             var propertyPath = Join(path, property.Name);
             var propertyValue = property.Info.GetValue(value);
             if (propertyValue is null && !marks.Unknown.Contains(propertyPath)) continue;
-            var encoded = EncodeValue(propertyValue, property.Info.PropertyType, propertyPath, marks);
+            if (omitDefaults && !marks.Unknown.Contains(propertyPath) && IsDefault(property, propertyValue)) continue;
+            var encoded = EncodeValue(propertyValue, property.Info.PropertyType, propertyPath, marks, omitDefaults);
             properties[property.Name] = property.Secret && !encoded.IsSecret ? new SecretValue(encoded) : encoded;
         }
         return new ObjectValue(properties);
     }
+
+    private static bool IsDefault(PropertyShape property, object? value) =>
+        value is System.Collections.ICollection { Count: 0 } || (property.Default is { } defaultValue && defaultValue.Equals(value));
 
     internal static string Join(string path, string name) => path.Length == 0 ? name : $"{path}.{name}";
 

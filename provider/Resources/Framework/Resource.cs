@@ -82,21 +82,18 @@ public abstract class Resource<TArgs, TState> : IResource where TArgs : class wh
     {
         // Compare what was asked with what is asked: libvirt's echo of it (rounded sizes…) never makes a diff.
         var oldInputs = request.OldInputs ?? request.OldOutputs;
-        var olds = PropertyMapper.Decode<TArgs>(oldInputs).Value;
-        var news = PropertyMapper.Decode<TArgs>(request.News).Value;
-        var detailed = PropertyDiff.Compare(OnlyInputs(oldInputs), OnlyInputs(request.News),
-            name => Inputs.Find(name) is { } property && RequiresReplacementOrUnknown(property, olds, news, request.News),
+        var (olds, news) = (PropertyMapper.Decode<TArgs>(oldInputs), PropertyMapper.Decode<TArgs>(request.News));
+        // Both sides with their defaults: an input left out and the same input at its default are no change (imported
+        // inputs leave defaults out, checked ones spell them), and outputs or Check's bookkeeping never count.
+        var detailed = PropertyDiff.Compare(PropertyMapper.Encode(olds.Value, olds.Marks), PropertyMapper.Encode(news.Value, news.Marks),
+            name => Inputs.Find(name) is { } property && RequiresReplacementOrUnknown(property, olds.Value, news.Value, request.News),
             request.IgnoreChanges);
         var diff = new ResourceDiff(detailed, false);
         if (diff.Replaces.Count == 0) return diff;
-        var replacement = new Replacement<TArgs, TState>(olds, PropertyMapper.Decode<TState>(request.OldOutputs).Value, news,
-            KeepsName(olds, news, request.News));
+        var replacement = new Replacement<TArgs, TState>(olds.Value, PropertyMapper.Decode<TState>(request.OldOutputs).Value, news.Value,
+            KeepsName(olds.Value, news.Value, request.News));
         return DeleteBeforeReplace(replacement) ? diff with { DeleteBeforeReplace = true } : diff;
     }
-
-    /// <summary>The declared inputs among <paramref name="values"/>: outputs and Check's own bookkeeping are no change.</summary>
-    private ObjectValue OnlyInputs(ObjectValue values) =>
-        new(values.Properties.Where(p => Inputs.Find(p.Key) is not null));
 
     /// <summary>Whether the replacement takes the old name: given by the program (not recorded as a default) and the same.</summary>
     private bool KeepsName(TArgs olds, TArgs news, ObjectValue checkedNews)
@@ -126,7 +123,11 @@ public abstract class Resource<TArgs, TState> : IResource where TArgs : class wh
         var read = await Guard(context, () => ReadAsync(request.Id, oldInputs?.Value, oldOutputs?.Value, context));
         if (read is not { } found) return null;
         var marks = (oldInputs?.Marks ?? PropertyMarks.None).Union(oldOutputs?.Marks ?? PropertyMarks.None);
-        return new ReadResult(found.Id, PropertyMapper.Encode(found.State, marks), PropertyMapper.Encode(found.Inputs, marks));
+        // An import derives the inputs a person would write (no defaults spelled out); a refresh keeps what Check
+        // recorded of them, so that an unchanged resource reads back unchanged.
+        var inputs = PropertyMapper.Encode(found.Inputs, marks, omitDefaults: oldInputs is null);
+        if (request.OldInputs?[DefaultsKey] is { } defaults) inputs = inputs.With(DefaultsKey, defaults);
+        return new ReadResult(found.Id, PropertyMapper.Encode(found.State, marks), inputs);
     }
 
     public async Task<ObjectValue> UpdateAsync(UpdateRequest request, ResourceContext context)
