@@ -81,7 +81,6 @@ public sealed record DomainDefinition
         var domain = new XElement("domain", new XAttribute("type", Type), new XElement("name", Name));
         if (Uuid is not null) domain.Add(new XElement("uuid", Uuid));
         if (!string.IsNullOrEmpty(Description)) domain.Add(new XElement("description", Description));
-        if (Owner is not null) domain.Add(new XElement("metadata", DomainOwner.ElementFor(Owner)));
         domain.Add(
             new XElement("memory", new XAttribute("unit", "KiB"), MemoryKiB.ToString(CultureInfo.InvariantCulture)),
             new XElement("vcpu", Vcpus.ToString(CultureInfo.InvariantCulture)),
@@ -89,6 +88,7 @@ public sealed record DomainDefinition
             // ACPI lets a graceful shutdown reach the guest.
             new XElement("features", new XElement("acpi"), new XElement("apic")),
             devices);
+        if (Owner is not null) DomainOwner.Set(domain, Owner);
         return domain.ToString(SaveOptions.DisableFormatting);
     }
 

@@ -33,12 +33,12 @@ internal sealed class DomainCheck(Connection libvirt, PropertyMarks marks, OwnDo
     /// </summary>
     public bool HypervisorType(string type, string property, string? template = null)
     {
-        if (libvirt.GuestDomainTypes.Contains(type)) return true;
-        var offered = string.Join(", ", libvirt.GuestDomainTypes);
+        var offered = libvirt.GuestDomainTypes;
+        if (offered.Contains(type)) return true;
         var kvm = type == "kvm" ? " (/dev/kvm is missing or unusable)" : "";
         Fail(property, template is null
-            ? $"'{property}' is {type}, but {libvirt.Uri} cannot run {type} guests{kvm}; it offers {offered}. Set 'type: qemu' for software emulation (slower, needs no KVM), or use a host with KVM."
-            : $"The template '{template}' is a {type} domain, but {libvirt.Uri} cannot run {type} guests{kvm}; it offers {offered}. Make the template a qemu domain (software emulation), or clone it on a host with KVM.");
+            ? $"'{property}' is {type}, but {libvirt.Uri} cannot run {type} guests{kvm}; it offers {string.Join(", ", offered)}. Set 'type: qemu' for software emulation (slower, needs no KVM), or use a host with KVM."
+            : $"The template '{template}' is a {type} domain, but {libvirt.Uri} cannot run {type} guests{kvm}; it offers {string.Join(", ", offered)}. Make the template a qemu domain (software emulation), or clone it on a host with KVM.");
         return false;
     }
 
