@@ -99,7 +99,7 @@ public static class CloneXml
     }
 
     /// <summary>A domain's XML with another memory size or number of vCPUs (null keeps it).</summary>
-    public static string Resized(string xml, ulong? memoryKiB, int? vcpus)
+    public static string Resized(string xml, ulong memoryKiB, int vcpus)
     {
         var domain = XElement.Parse(xml);
         Resize(domain, memoryKiB, vcpus);
@@ -125,8 +125,8 @@ public static class CloneXml
     }
 
     /// <summary>The domain a clone was made from, as the provider noted it; null for a domain made another way.</summary>
-    public static string? SourceUuidOf(string cloneXml) =>
-        XElement.Parse(cloneXml).Element("metadata")?.Element(MetadataNamespace + "clone")?.Attribute("sourceUuid")?.Value;
+    public static string? SourceUuidOf(XElement domain) =>
+        domain.Element("metadata")?.Element(MetadataNamespace + "clone")?.Attribute("sourceUuid")?.Value;
 
     /// <summary>
     /// The clone's name for a file of the source: the source's name in the file name becomes the clone's, or the

@@ -142,6 +142,42 @@ public sealed class Connection : IDisposable
     public LibvirtDomain DefineDomain(string xml) =>
         new(LibvirtCall.Check(Native.virDomainDefineXMLFlags(_handle, xml, Native.VIR_DOMAIN_DEFINE_VALIDATE)));
 
+    /// <summary>Defines a clone of <paramref name="source"/>: its persistent definition with <paramref name="changes"/> applied.</summary>
+    public LibvirtDomain DefineClone(LibvirtDomain source, CloneChanges changes) => DefineDomain(CloneXml.Make(source.Xml(), changes));
+
+    /// <summary>Gives a domain another memory size and number of vCPUs, in its persistent definition (seen at its next boot).</summary>
+    public void Resize(LibvirtDomain domain, ulong memoryKiB, int vcpus)
+    {
+        using var _ = DefineDomain(CloneXml.Resized(domain.Xml(), memoryKiB, vcpus));
+    }
+
+    /// <summary>
+    /// Copies a file on the host to <paramref name="path"/>: through libvirt when a pool holds it (sparse, and possible
+    /// on a remote host), else directly when the host is this machine. False when there is no such file to copy.
+    /// </summary>
+    public bool CopyFile(string source, string path)
+    {
+        using var volume = FindVolume(source);
+        if (volume is not null)
+        {
+            using var pool = volume.GetPool();
+            var described = volume.Describe();
+            using var copy = pool.CopyVolume(new VolumeDefinition(System.IO.Path.GetFileName(path), described.Capacity, described.Format), volume);
+            return true;
+        }
+        if (!IsLocal || !File.Exists(source)) return false;
+        File.Copy(source, path);
+        return true;
+    }
+
+    /// <summary>Deletes a file on the host: through libvirt when a pool holds it, else directly when the host is this machine.</summary>
+    public void DeleteFile(string path)
+    {
+        using var volume = FindVolume(path);
+        if (volume is not null) volume.Delete();
+        else if (IsLocal && File.Exists(path)) File.Delete(path);
+    }
+
     /// <summary>Whether a libvirt network exists, and whether it runs.</summary>
     public (bool Exists, bool Active) NetworkStatus(string name)
     {

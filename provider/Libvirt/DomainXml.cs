@@ -64,6 +64,12 @@ public sealed record DomainDefinition
     public DomainConsole? Console { get; init; }
     public DomainGraphics? Graphics { get; init; }
 
+    /// <summary>Read only (libvirt chooses it): the file of the domain's UEFI variables, when it has one.</summary>
+    public string? NvramPath { get; init; }
+
+    /// <summary>Read only (written by <see cref="CloneXml"/>): the UUID of the domain this one was cloned from.</summary>
+    public string? ClonedFrom { get; init; }
+
     public string ToXml()
     {
         var os = new XElement("os", new XElement("type", "hvm"));
@@ -140,6 +146,7 @@ public sealed record DomainDefinition
             Uuid = domain.Element("uuid")?.Value,
             Description = domain.Element("description")?.Value,
             Owner = DomainOwner.Of(domain),
+            ClonedFrom = CloneXml.SourceUuidOf(domain),
             Type = domain.Attribute("type")?.Value ?? "kvm",
             MemoryKiB = Kibibytes(domain.Element("memory")),
             Vcpus = int.Parse(domain.Element("vcpu")?.Value ?? "1", CultureInfo.InvariantCulture),
@@ -147,6 +154,7 @@ public sealed record DomainDefinition
             Kernel = os?.Element("kernel")?.Value,
             Initrd = os?.Element("initrd")?.Value,
             Cmdline = os?.Element("cmdline")?.Value,
+            NvramPath = os?.Element("nvram")?.Value is { Length: > 0 } nvram ? nvram : null,
             Disks = devices?.Elements("disk").Select(ParseDisk).ToList() ?? [],
             Interfaces = devices?.Elements("interface").Select(ParseInterface).ToList() ?? [],
             Console = serial is null ? null : new DomainConsole(serial.Attribute("type")?.Value ?? "pty",

@@ -17,6 +17,21 @@ public enum LibvirtErrorCode
     StorageVolumeExists = 90,
 }
 
+/// <summary>What a failed call means for the caller, whatever the libvirt error number behind it.</summary>
+public enum LibvirtErrorCategory
+{
+    /// <summary>The object named does not exist.</summary>
+    NotFound,
+    /// <summary>What was asked is malformed or not supported by this host.</summary>
+    InvalidInput,
+    /// <summary>The object is not in a state that allows it (already exists, running, in use).</summary>
+    Conflict,
+    /// <summary>libvirtd cannot be reached or refuses the caller.</summary>
+    Unreachable,
+    /// <summary>The call failed for another reason; the message says which.</summary>
+    Other,
+}
+
 /// <summary>A failed libvirt call, with libvirt's own error number, domain and message.</summary>
 public sealed class LibvirtException(int code, int domain, string message)
     : Exception(message)
@@ -30,7 +45,16 @@ public sealed class LibvirtException(int code, int domain, string message)
     public LibvirtErrorCode Code =>
         Enum.IsDefined(typeof(LibvirtErrorCode), RawCode) ? (LibvirtErrorCode)RawCode : LibvirtErrorCode.Unknown;
 
-    /// <summary>True when the object looked up does not exist (volume, pool or domain).</summary>
-    public bool IsNotFound => Code is LibvirtErrorCode.NoStorageVolume or LibvirtErrorCode.NoStoragePool
-        or LibvirtErrorCode.NoDomain or LibvirtErrorCode.NoNetwork;
+    /// <summary>True when the object looked up does not exist (volume, pool, domain or network).</summary>
+    public bool IsNotFound => Category == LibvirtErrorCategory.NotFound;
+
+    public LibvirtErrorCategory Category => Code switch
+    {
+        LibvirtErrorCode.NoStorageVolume or LibvirtErrorCode.NoStoragePool or LibvirtErrorCode.NoDomain or LibvirtErrorCode.NoNetwork
+            => LibvirtErrorCategory.NotFound,
+        LibvirtErrorCode.InvalidArg or LibvirtErrorCode.XmlError or LibvirtErrorCode.ConfigUnsupported => LibvirtErrorCategory.InvalidInput,
+        LibvirtErrorCode.OperationInvalid or LibvirtErrorCode.StorageVolumeExists => LibvirtErrorCategory.Conflict,
+        LibvirtErrorCode.NoConnect or LibvirtErrorCode.AuthFailed => LibvirtErrorCategory.Unreachable,
+        _ => LibvirtErrorCategory.Other,
+    };
 }

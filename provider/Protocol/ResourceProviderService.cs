@@ -1,6 +1,5 @@
 using Google.Protobuf;
 using Google.Protobuf.WellKnownTypes;
-using PulumiLibvirt.Resources;
 using PulumiLibvirt.Resources.Framework;
 using Rpc = Pulumirpc;
 
@@ -10,7 +9,7 @@ namespace PulumiLibvirt.Protocol;
 /// Pulumi's ResourceProvider service: translates each request into property values for the provider, and the
 /// provider's answers and errors back into Pulumi's messages and gRPC statuses. It knows nothing of libvirt.
 /// </summary>
-public sealed class ResourceProviderService(LibvirtProvider provider, EngineLogClient engineLog, string version, string schema)
+public sealed class ResourceProviderService(IProvider provider, EngineLogClient engineLog, string version, string schema)
 {
     public const string ServiceName = "pulumirpc.ResourceProvider";
 
@@ -50,11 +49,11 @@ public sealed class ResourceProviderService(LibvirtProvider provider, EngineLogC
     private Task<Rpc.CheckResponse> CheckConfig(Rpc.CheckRequest request, CancellationToken _)
     {
         var news = PropertyStruct.Decode(request.News);
-        return Task.FromResult(CheckResponse(new CheckResult(news, LibvirtProvider.CheckConfig(news))));
+        return Task.FromResult(CheckResponse(new CheckResult(news, provider.CheckConfig(news))));
     }
 
     private Task<Rpc.DiffResponse> DiffConfig(Rpc.DiffRequest request, CancellationToken _) =>
-        Task.FromResult(DiffResponse(LibvirtProvider.DiffConfig(
+        Task.FromResult(DiffResponse(provider.DiffConfig(
             PropertyStruct.DecodeOptional(request.OldInputs) ?? PropertyStruct.Decode(request.Olds), PropertyStruct.Decode(request.News))));
 
     private Task<Rpc.ConfigureResponse> Configure(Rpc.ConfigureRequest request, CancellationToken _) => RunAsync(() =>

@@ -91,7 +91,7 @@ internal static partial class GuestIdentity
     }
 
     /// <summary>Applies the identity to the clone's own disks, logging virt-sysprep's progress, and answers what was applied.</summary>
-    public static async Task<AppliedIdentity> ApplyAsync(CloneIdentityArgs identity, string cloneName, IReadOnlyList<SysprepDisk> disks, ResourceContext context)
+    public static async Task<AppliedIdentity> ApplyAsync(CloneIdentityArgs identity, string cloneName, IReadOnlyList<SysprepDisk> disks, LibvirtContext context)
     {
         if (Unavailable(context.Config.EffectiveUri, VirtSysprep.Path) is { } problem)
             throw new ProviderException(ErrorKind.FailedPrecondition, problem);

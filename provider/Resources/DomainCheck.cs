@@ -6,9 +6,9 @@ namespace PulumiLibvirt.Resources;
 /// <summary>
 /// Validates a domain's inputs against the libvirt host, collecting every failure with the property it names.
 /// Values still unknown (a preview) are skipped; libvirt is only asked about known ones. Names and MACs of the
-/// resource's <paramref name="own"/> domain are its own, not taken.
+/// resource's <paramref name="own"/> domain are its own, not taken; <paramref name="token"/> is its type, for import advice.
 /// </summary>
-internal sealed class DomainCheck(Connection libvirt, PropertyMarks marks, OwnDomain own)
+internal sealed class DomainCheck(Connection libvirt, PropertyMarks marks, OwnDomain own, string token)
 {
     public List<CheckFailure> Failures { get; } = [];
 
@@ -22,9 +22,7 @@ internal sealed class DomainCheck(Connection libvirt, PropertyMarks marks, OwnDo
             Fail("name", $"'name' \"{name}\" must be non-empty and contain no '/'; leave it out to get one from the resource name.");
             return;
         }
-        using var existing = libvirt.FindDomain(name);
-        if (existing is null || own.Owns(existing.Describe())) return;
-        Fail("name", $"A domain named '{name}' already exists on {libvirt.Uri} and is not this resource's. Choose another name, leave 'name' out to get a new one, or adopt that domain with `pulumi import` (its UUID is {existing.Uuid}).");
+        if (own.NameProblem(libvirt, name, token, creating: false) is { } problem) Fail("name", problem);
     }
 
     /// <summary>
@@ -40,6 +38,11 @@ internal sealed class DomainCheck(Connection libvirt, PropertyMarks marks, OwnDo
             ? $"'{property}' is {type}, but {libvirt.Uri} cannot run {type} guests{kvm}; it offers {string.Join(", ", offered)}. Set 'type: qemu' for software emulation (slower, needs no KVM), or use a host with KVM."
             : $"The template '{template}' is a {type} domain, but {libvirt.Uri} cannot run {type} guests{kvm}; it offers {string.Join(", ", offered)}. Make the template a qemu domain (software emulation), or clone it on a host with KVM.");
         return false;
+    }
+
+    public void ShutdownTimeout(int seconds)
+    {
+        if (seconds < 0) Fail("shutdownTimeout", "'shutdownTimeout' is a number of seconds, 0 or more.");
     }
 
     /// <param name="type">The hypervisor type (kvm, qemu…), whose vCPU limit applies; null when it is unknown or unusable.</param>
@@ -78,7 +81,7 @@ internal sealed class DomainCheck(Connection libvirt, PropertyMarks marks, OwnDo
             if (disk.Target is { } target)
             {
                 if (!target.StartsWith(TargetPrefix(disk.Bus), StringComparison.Ordinal) || target.Length < 3 || !target[2..].All(char.IsAsciiLetterLower))
-                    Fail($"{path}.target", $"'{path}.target' \"{target}\" does not name a disk on the {Domain.Lower(disk.Bus)} bus; use {TargetPrefix(disk.Bus)}a, {TargetPrefix(disk.Bus)}b… or leave it out.");
+                    Fail($"{path}.target", $"'{path}.target' \"{target}\" does not name a disk on the {LibvirtNames.Of(disk.Bus)} bus; use {TargetPrefix(disk.Bus)}a, {TargetPrefix(disk.Bus)}b… or leave it out.");
                 else if (!taken.TryAdd(target, i))
                     Fail($"{path}.target", $"'{path}.target' {target} is already the target of disks[{taken[target]}]; two disks cannot share a target.");
             }

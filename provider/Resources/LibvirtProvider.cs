@@ -9,7 +9,7 @@ namespace PulumiLibvirt.Resources;
 /// The provider behind the protocol: its configuration, its one libvirt connection (opened when first needed) and
 /// its resource types.
 /// </summary>
-public sealed class LibvirtProvider(IEngineLog log) : IDisposable
+public sealed class LibvirtProvider(IEngineLog log) : IProvider, IDisposable
 {
     public const string PackageName = "libvirt";
 
@@ -26,6 +26,7 @@ public sealed class LibvirtProvider(IEngineLog log) : IDisposable
     /// </summary>
     public static readonly PackageInfo Package = new(PackageName, Version,
         "Declare libvirt volumes, virtual machines and clones of them.",
+        ["pulumi", "libvirt", "kvm", "qemu", "category/infrastructure"],
         new JsonObject
         {
             ["nodejs"] = new JsonObject { ["packageName"] = "@pulumi-libvirt-native/libvirt" },
@@ -42,13 +43,11 @@ public sealed class LibvirtProvider(IEngineLog log) : IDisposable
     private ProviderConfig _config = new();
     private Connection? _connection;
 
-    public IEngineLog Log { get; } = log;
-
-    public static IReadOnlyList<CheckFailure> CheckConfig(ObjectValue config) =>
+    public IReadOnlyList<CheckFailure> CheckConfig(ObjectValue config) =>
         PropertyMapper.Decode<ProviderConfig>(config).Failures;
 
     /// <summary>A new URI means another host: every resource of the old provider would be out of reach.</summary>
-    public static ResourceDiff DiffConfig(ObjectValue olds, ObjectValue news) =>
+    public ResourceDiff DiffConfig(ObjectValue olds, ObjectValue news) =>
         new(PropertyDiff.Compare(olds, news, name => name == "uri", []), false);
 
     public void Configure(ObjectValue config)
@@ -71,7 +70,7 @@ public sealed class LibvirtProvider(IEngineLog log) : IDisposable
 
     public ResourceContext Context(string urn)
     {
-        lock (_gate) return new(Connection, _config, Log, urn, _cancellation.Token);
+        lock (_gate) return new LibvirtContext(Connection, _config, log, urn, _cancellation.Token);
     }
 
     /// <summary>

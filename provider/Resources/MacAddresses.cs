@@ -13,7 +13,24 @@ public static partial class MacAddresses
     /// Held from choosing new MACs until the domain that gets them is defined, so that resources created in parallel
     /// by this provider never pick the same address.
     /// </summary>
-    public static readonly SemaphoreSlim DefineLock = new(1, 1);
+    private static readonly SemaphoreSlim DefineLock = new(1, 1);
+
+    /// <summary>
+    /// Defines a domain with <paramref name="define"/>, which is given the MACs in use on the host (but those of the
+    /// resource's <paramref name="own"/> domain) and adds the ones it takes; no other define of this provider runs meanwhile.
+    /// </summary>
+    public static async Task<T> DefineAsync<T>(Connection libvirt, OwnDomain? own, Func<HashSet<string>, T> define, CancellationToken cancellation)
+    {
+        await DefineLock.WaitAsync(cancellation);
+        try
+        {
+            return define(InUse(libvirt, own));
+        }
+        finally
+        {
+            DefineLock.Release();
+        }
+    }
 
     [GeneratedRegex("^[0-9a-f]{2}(:[0-9a-f]{2}){5}$", RegexOptions.IgnoreCase)]
     private static partial Regex Format();

@@ -13,16 +13,25 @@ public sealed record OwnDomain(string Urn, string? OldName = null)
     public bool Owns(DomainDefinition domain) => domain.Owner == Urn || (OldName is not null && domain.Name == OldName);
 
     /// <summary>
-    /// Refuses to create a domain whose name is taken, saying what to do. A domain marked with the resource's own URN
-    /// is the old one of a create-before-delete replacement (as `pulumi up --replace` makes, without asking Diff).
+    /// Why the resource's domain cannot be named <paramref name="name"/>, or null. A domain of another owner has it.
+    /// A domain this resource owns keeps its name at Check; when <paramref name="creating"/>, it is the old one of a
+    /// create-before-delete replacement (as `pulumi up --replace` makes, without asking Diff), which holds the name.
     /// </summary>
-    public static void EnsureNameFree(Connection libvirt, string name, string urn, string token)
+    public string? NameProblem(Connection libvirt, string name, string token, bool creating)
     {
         using var existing = libvirt.FindDomain(name);
-        if (existing is null) return;
-        throw new ProviderException(ErrorKind.FailedPrecondition, existing.Describe().Owner == urn
+        if (existing is null) return null;
+        if (!Owns(existing.Describe())) return NameTaken.Reason("domain", name, $"on {libvirt.Uri}", token, existing.Uuid);
+        return creating
             ? $"A domain named '{name}' already exists on {libvirt.Uri}: the one this resource replaces. Pulumi creates a replacement before it deletes the old resource, and two domains cannot have one name. Add the resource option `deleteBeforeReplace: true`, or leave 'name' out."
-            : $"A domain named '{name}' already exists on {libvirt.Uri}. Choose another name, or adopt it with `pulumi import {token} <name> {existing.Uuid}`.");
+            : null;
+    }
+
+    /// <summary>Refuses to create the resource's domain under a name that is taken (<see cref="NameProblem"/>).</summary>
+    public void EnsureNameFree(Connection libvirt, string name, string token)
+    {
+        if (NameProblem(libvirt, name, token, creating: true) is { } problem)
+            throw new ProviderException(ErrorKind.FailedPrecondition, problem);
     }
 
     /// <summary>

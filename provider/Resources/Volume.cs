@@ -4,88 +4,12 @@ using PulumiLibvirt.Resources.Framework;
 
 namespace PulumiLibvirt.Resources;
 
-public enum VolumeFormat { Qcow2, Raw }
-
-[Description("The image a volume is an overlay on.")]
-public sealed record VolumeBackingStoreArgs
-{
-    [Description("Key or path of an existing volume on the libvirt host: the base image. It must not change while overlays depend on it.")]
-    public required string Volume { get; init; }
-
-    [Description("Format of the base image. Default: the format libvirt detects for it.")]
-    public VolumeFormat? Format { get; init; }
-}
-
-[Description("The base image a volume is an overlay on, as resolved on the libvirt host.")]
-public sealed record ResolvedBackingStore
-{
-    [Description("The base volume as given in the inputs.")]
-    public string Volume { get; init; } = "";
-
-    [Description("Path of the base image, as written in the overlay.")]
-    public string Path { get; init; } = "";
-
-    [Description("Format of the base image.")]
-    public string Format { get; init; } = "";
-}
-
-public sealed record VolumeArgs
-{
-    [AutoName, ReplaceOnChange]
-    [Description("Name of the volume in its pool (in a directory pool, its file name). Default: the resource name plus a random suffix.")]
-    public string? Name { get; init; }
-
-    [ReplaceOnChange]
-    [Description("The storage pool that holds the volume.")]
-    public string Pool { get; init; } = "default";
-
-    [Description("Size in bytes. With a backing store it defaults to the base's size and cannot be smaller; a larger one leaves the guest's filesystem to be grown. Growing it later resizes the volume in place, keeping its data; shrinking it replaces the volume.")]
-    public long? Capacity { get; init; }
-
-    [ReplaceOnChange]
-    [Description("Disk image format: qcow2 (sparse, copy-on-write, required for a backing store) or raw.")]
-    public VolumeFormat Format { get; init; } = VolumeFormat.Qcow2;
-
-    [ReplaceOnChange]
-    [Description("Make the volume a copy-on-write overlay (a linked clone) of an existing volume: it stores only what differs from the base.")]
-    public VolumeBackingStoreArgs? BackingStore { get; init; }
-}
-
-public sealed record VolumeState
-{
-    [Description("Name of the volume in its pool.")]
-    public string Name { get; init; } = "";
-
-    [Description("The storage pool that holds the volume.")]
-    public string Pool { get; init; } = "";
-
-    [Description("libvirt's key of the volume, unique on the host (also the resource id).")]
-    public string Key { get; init; } = "";
-
-    [Description("Path of the volume on the libvirt host.")]
-    public string Path { get; init; } = "";
-
-    [Computed]
-    [Description("Size in bytes, as libvirt reports it.")]
-    public long Capacity { get; init; }
-
-    [Description("Bytes actually allocated on the host.")]
-    public long Allocation { get; init; }
-
-    [Description("Disk image format.")]
-    public string Format { get; init; } = "";
-
-    [Computed]
-    [Description("The base image the volume is an overlay on, as resolved on the host.")]
-    public ResolvedBackingStore? BackingStore { get; init; }
-}
-
 [Description("A storage volume in a libvirt pool: a disk image, or a copy-on-write overlay on a base image (a linked clone).")]
-public sealed class Volume : Resource<VolumeArgs, VolumeState>
+public sealed class Volume : LibvirtResource<VolumeArgs, VolumeState>
 {
     public override string Token => "libvirt:index:Volume";
 
-    protected override async Task<Checked<VolumeArgs>> CheckAsync(VolumeArgs news, VolumeArgs? olds, PropertyMarks marks, ResourceContext context)
+    protected override async Task<Checked<VolumeArgs>> CheckAsync(VolumeArgs news, VolumeArgs? olds, PropertyMarks marks, LibvirtContext context)
     {
         var failures = new List<CheckFailure>();
         if (marks.IsKnown("name") && NameProblem(news.Name!) is { } nameProblem)
@@ -112,9 +36,9 @@ public sealed class Volume : Resource<VolumeArgs, VolumeState>
             return new Checked<VolumeArgs>(news, failures);
         }
         var based = baseVolume.Describe();
-        if (news.BackingStore.Format is { } declared && FormatName(declared) != based.Format)
+        if (news.BackingStore.Format is { } declared && LibvirtNames.Of(declared) != based.Format)
             failures.Add(new CheckFailure("backingStore.format",
-                $"The base '{based.Path}' is {based.Format}, not {FormatName(declared)}. Remove 'backingStore.format' to use the detected format."));
+                $"The base '{based.Path}' is {based.Format}, not {LibvirtNames.Of(declared)}. Remove 'backingStore.format' to use the detected format."));
 
         if (!marks.IsKnown("capacity")) return new Checked<VolumeArgs>(news, failures);
         var capacity = news.Capacity ?? (long)based.Capacity;
@@ -137,7 +61,7 @@ public sealed class Volume : Resource<VolumeArgs, VolumeState>
     protected override bool DeleteBeforeReplace(Replacement<VolumeArgs, VolumeState> replacement) =>
         replacement.KeepsName && replacement.Olds.Pool == replacement.News.Pool;
 
-    protected override Task<(string Id, VolumeState State)> CreateAsync(VolumeArgs inputs, ResourceContext context)
+    protected override Task<(string Id, VolumeState State)> CreateAsync(VolumeArgs inputs, LibvirtContext context)
     {
         var libvirt = context.Libvirt;
         using var pool = libvirt.LookupPool(inputs.Pool);
@@ -145,7 +69,7 @@ public sealed class Volume : Resource<VolumeArgs, VolumeState>
         {
             if (existing is not null)
                 throw new ProviderException(ErrorKind.FailedPrecondition,
-                    $"A volume named '{inputs.Name}' already exists in pool '{inputs.Pool}' ({existing.Path}). Choose another name, or adopt it with `pulumi import libvirt:index:Volume <name> {existing.Key}`.");
+                    NameTaken.Reason("volume", inputs.Name!, $"in pool '{inputs.Pool}' ({existing.Path})", Token, existing.Key));
         }
         BackingStore? backing = null;
         if (inputs.BackingStore is { } wanted)
@@ -153,21 +77,21 @@ public sealed class Volume : Resource<VolumeArgs, VolumeState>
             using var baseVolume = libvirt.FindVolume(wanted.Volume)
                 ?? throw new ProviderException(ErrorKind.NotFound, $"The base volume '{wanted.Volume}' no longer exists on {libvirt.Uri}.");
             var based = baseVolume.Describe();
-            backing = new BackingStore(based.Path, wanted.Format is { } f ? FormatName(f) : based.Format);
+            backing = new BackingStore(based.Path, wanted.Format is { } f ? LibvirtNames.Of(f) : based.Format);
         }
         var capacity = (ulong)(inputs.Capacity ?? 0);
-        using var volume = pool.CreateVolume(new VolumeDefinition(inputs.Name!, capacity, FormatName(inputs.Format), backing));
-        var state = StateOf(volume.Describe(), inputs.Pool, inputs.BackingStore?.Volume);
+        using var volume = pool.CreateVolume(new VolumeDefinition(inputs.Name!, capacity, LibvirtNames.Of(inputs.Format), backing));
+        var state = StateOf(volume.Describe(), inputs.BackingStore?.Volume);
         return Task.FromResult((state.Key, state));
     }
 
-    protected override Task<(string Id, VolumeArgs Inputs, VolumeState State)?> ReadAsync(string id, VolumeArgs? inputs, VolumeState? oldState, ResourceContext context)
+    protected override Task<(string Id, VolumeArgs Inputs, VolumeState State)?> ReadAsync(string id, VolumeArgs? inputs, VolumeState? oldState, LibvirtContext context)
     {
         using var volume = context.Libvirt.FindVolume(id);
         if (volume is null) return Task.FromResult<(string, VolumeArgs, VolumeState)?>(null);
         using var pool = volume.GetPool();
         var described = volume.Describe();
-        var state = StateOf(described, pool.Name, inputs?.BackingStore?.Volume ?? described.BackingStore?.Path);
+        var state = StateOf(described, inputs?.BackingStore?.Volume ?? described.BackingStore?.Path);
         // On refresh the inputs stay what the program asked, but for a size changed outside Pulumi: the refresh shows it
         // and the next update undoes it. A size libvirt merely rounded is the one the state already has.
         if (inputs is not null && oldState is not null && state.Capacity != oldState.Capacity)
@@ -178,16 +102,15 @@ public sealed class Volume : Resource<VolumeArgs, VolumeState>
             Name = described.Name,
             Pool = pool.Name,
             Capacity = (long)described.Capacity,
-            Format = ParseFormat(described.Format),
+            Format = LibvirtNames.Parse<VolumeFormat>(described.Format, "The volume's format"),
             BackingStore = described.BackingStore is { } b ? new VolumeBackingStoreArgs { Volume = b.Path } : null,
         };
         return Task.FromResult<(string, VolumeArgs, VolumeState)?>((state.Key, inputs, state));
     }
 
-    protected override async Task<VolumeState> UpdateAsync(string id, VolumeArgs olds, VolumeArgs news, VolumeState state, ResourceContext context)
+    protected override async Task<VolumeState> UpdateAsync(string id, VolumeArgs olds, VolumeArgs news, VolumeState state, LibvirtContext context)
     {
-        using var volume = context.Libvirt.FindVolume(id)
-            ?? throw new ProviderException(ErrorKind.NotFound, $"Volume '{id}' no longer exists; run `pulumi refresh` to recreate it.");
+        using var volume = context.Libvirt.FindVolume(id) ?? throw NoLongerExists(id);
         var described = volume.Describe();
         if (news.Capacity is { } wanted && (ulong)wanted > described.Capacity)
         {
@@ -195,10 +118,10 @@ public sealed class Volume : Resource<VolumeArgs, VolumeState>
             await context.InfoAsync($"Volume '{described.Name}' grown to {wanted} bytes in place; grow the partition and filesystem inside the guest to use the space.");
             described = volume.Describe();
         }
-        return StateOf(described, state.Pool, news.BackingStore?.Volume);
+        return StateOf(described, news.BackingStore?.Volume);
     }
 
-    protected override Task DeleteAsync(string id, VolumeState state, ResourceContext context)
+    protected override Task DeleteAsync(string id, VolumeArgs inputs, VolumeState state, LibvirtContext context)
     {
         var libvirt = context.Libvirt;
         using var volume = libvirt.FindVolume(id);
@@ -208,10 +131,8 @@ public sealed class Volume : Resource<VolumeArgs, VolumeState>
         return Task.CompletedTask;
     }
 
-    private static VolumeState StateOf(VolumeDescription volume, string pool, string? baseVolume) => new()
+    private static VolumeState StateOf(VolumeDescription volume, string? baseVolume) => new()
     {
-        Name = volume.Name,
-        Pool = pool,
         Key = volume.Key,
         Path = volume.Path,
         Capacity = (long)volume.Capacity,
@@ -236,13 +157,4 @@ public sealed class Volume : Resource<VolumeArgs, VolumeState>
         if (pool is null) return $"Storage pool '{name}' does not exist on {libvirt.Uri}. Create it (virsh pool-define-as {name} dir --target /var/lib/libvirt/images; virsh pool-build {name}; virsh pool-start {name}) or name an existing pool.";
         return pool.IsActive ? null : $"Storage pool '{name}' exists but is not active. Start it with `virsh pool-start {name}`.";
     }
-
-    private static string FormatName(VolumeFormat format) => TypeShape.CamelCase(format.ToString());
-
-    private static VolumeFormat ParseFormat(string format) => format switch
-    {
-        "qcow2" => VolumeFormat.Qcow2,
-        "raw" => VolumeFormat.Raw,
-        _ => throw new ProviderException(ErrorKind.InvalidArgument, $"The volume's format is {format}; this provider manages qcow2 and raw volumes only."),
-    };
 }

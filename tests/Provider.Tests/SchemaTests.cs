@@ -30,7 +30,7 @@ public class SchemaTests
             var node = resources.GetProperty(resource.Token);
             Assert.Equal(resource.Inputs.Properties.Select(p => p.Name).Order(),
                 node.GetProperty("inputProperties").EnumerateObject().Select(p => p.Name).Order());
-            Assert.Equal(resource.Outputs.Properties.Select(p => p.Name).Order(),
+            Assert.Equal(resource.Outputs.Select(p => p.Name).Order(),
                 node.GetProperty("properties").EnumerateObject().Select(p => p.Name).Order());
         }
     }
@@ -134,9 +134,9 @@ public class SchemaTests
         foreach (var resource in LibvirtProvider.ResourceTypes)
         {
             var node = root.GetProperty("resources").GetProperty(resource.Token);
-            foreach (var (shape, section) in new[] { (resource.Inputs, "inputProperties"), (resource.Outputs, "properties") })
+            foreach (var (properties, section) in new[] { (resource.Inputs.Properties, "inputProperties"), (resource.Outputs, "properties") })
             {
-                foreach (var property in shape.Properties.Where(p => p.ValueType == typeof(long)))
+                foreach (var property in properties.Where(p => p.ValueType == typeof(long)))
                 {
                     Assert.Equal("number", node.GetProperty(section).GetProperty(property.Name).GetProperty("type").GetString());
                     sizes++;
@@ -204,13 +204,13 @@ public class SchemaTests
     }
 
     /// <summary>A resource whose input record ThingArgs and output record Thing would share the token Thing.</summary>
-    private sealed class ClashingResource : Resource<ClashArgs, ClashState>
+    private sealed class ClashingResource : Resource<ClashArgs, ClashState, ResourceContext>
     {
         public override string Token => "libvirt:index:Clash";
         protected override Task<Checked<ClashArgs>> CheckAsync(ClashArgs news, ClashArgs? olds, PropertyMarks marks, ResourceContext context) => throw new NotSupportedException();
         protected override Task<(string Id, ClashState State)> CreateAsync(ClashArgs inputs, ResourceContext context) => throw new NotSupportedException();
         protected override Task<(string Id, ClashArgs Inputs, ClashState State)?> ReadAsync(string id, ClashArgs? inputs, ClashState? state, ResourceContext context) => throw new NotSupportedException();
         protected override Task<ClashState> UpdateAsync(string id, ClashArgs olds, ClashArgs news, ClashState state, ResourceContext context) => throw new NotSupportedException();
-        protected override Task DeleteAsync(string id, ClashState state, ResourceContext context) => throw new NotSupportedException();
+        protected override Task DeleteAsync(string id, ClashArgs inputs, ClashState state, ResourceContext context) => throw new NotSupportedException();
     }
 }

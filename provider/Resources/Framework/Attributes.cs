@@ -9,8 +9,9 @@ namespace PulumiLibvirt.Resources.Framework;
 public sealed class ReplaceOnChangeAttribute : Attribute;
 
 /// <summary>
-/// An output that libvirt determines: unknown while a create is previewed, and while an update that changes the
-/// input of the same name is previewed.
+/// A state property whose value the host determines: unknown while a create is previewed, and while an update that
+/// changes the input of the same name is previewed. A state property without it that is named like an input shows
+/// that input's value in previews (the same value, as libvirt spells it).
 /// </summary>
 [AttributeUsage(AttributeTargets.Property)]
 public sealed class ComputedAttribute : Attribute;

@@ -10,7 +10,9 @@ public interface IResource
     string? Description { get; }
 
     TypeShape Inputs { get; }
-    TypeShape Outputs { get; }
+
+    /// <summary>The output properties: the inputs as applied, and what the resource adds to them.</summary>
+    IReadOnlyList<PropertyShape> Outputs { get; }
 
     Task<CheckResult> CheckAsync(CheckRequest request, ResourceContext context);
     ResourceDiff Diff(DiffRequest request);

@@ -11,16 +11,6 @@ public enum ErrorKind { InvalidArgument, NotFound, FailedPrecondition, Unavailab
 public class ProviderException(ErrorKind kind, string message, Exception? inner = null) : Exception(message, inner)
 {
     public ErrorKind Kind { get; } = kind;
-
-    /// <summary>
-    /// The error to report for <paramref name="failure"/> once everything the operation had made is removed again:
-    /// never an internal error. Cancellation and the errors that already say what happened pass as they are.
-    /// </summary>
-    public static Exception AfterRollback(Exception failure) => failure switch
-    {
-        ProviderException or OperationCanceledException or Libvirt.LibvirtException => failure,
-        _ => new ProviderException(ErrorKind.Failed, $"{failure.Message} (what had been made was removed again)", failure),
-    };
 }
 
 /// <summary>

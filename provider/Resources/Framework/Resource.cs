@@ -1,6 +1,5 @@
 using System.ComponentModel;
 using System.Reflection;
-using PulumiLibvirt.Libvirt;
 
 namespace PulumiLibvirt.Resources.Framework;
 
@@ -15,22 +14,34 @@ public sealed record Replacement<TArgs, TState>(TArgs Olds, TState OldState, TAr
 
 /// <summary>
 /// The generic adapter between Pulumi's property values and a resource written on typed records: <typeparamref name="TArgs"/>
-/// (inputs) and <typeparamref name="TState"/> (outputs). It maps properties, keeps secrets secret and unknowns
-/// unknown, computes the detailed diff from attributes, answers previews without touching libvirt, and turns libvirt
-/// errors into errors with a status the engine understands. A resource implements only the typed lifecycle.
+/// (inputs) and <typeparamref name="TState"/> (what the resource adds to them). It maps properties, keeps secrets
+/// secret and unknowns unknown, computes the detailed diff from attributes, answers previews without touching the
+/// host, and turns the resource's own errors into errors with a status the engine understands (<see cref="Translate"/>).
+/// A resource implements only the typed lifecycle, on its provider's <typeparamref name="TContext"/>.
 /// </summary>
-public abstract class Resource<TArgs, TState> : IResource where TArgs : class where TState : class
+/// <remarks>
+/// The outputs are the inputs as applied, then the state's properties: a new input is an output without being
+/// declared twice. A state property named like an input replaces it in the outputs (memory taken from a template,
+/// a capacity as libvirt rounded it).
+/// </remarks>
+public abstract class Resource<TArgs, TState, TContext> : IResource
+    where TArgs : class where TState : class where TContext : ResourceContext
 {
     public abstract string Token { get; }
 
     public TypeShape Inputs => TypeShape.Of(typeof(TArgs));
-    public TypeShape Outputs => TypeShape.Of(typeof(TState));
+
+    public IReadOnlyList<PropertyShape> Outputs { get; } =
+        [.. TypeShape.Of(typeof(TArgs)).Properties.Where(p => TypeShape.Of(typeof(TState)).Find(p.Name) is null), .. TypeShape.Of(typeof(TState)).Properties];
+
+    /// <summary>The resource kind as users read it in messages (the token's last part: Volume, Domain…).</summary>
+    protected string Kind => Token[(Token.LastIndexOf(':') + 1)..];
 
     /// <summary>
     /// Validates inputs and fills in what can be derived; unknown inputs (a preview) are skipped. <paramref name="olds"/>
     /// are the inputs of the existing resource, if any.
     /// </summary>
-    protected abstract Task<Checked<TArgs>> CheckAsync(TArgs news, TArgs? olds, PropertyMarks marks, ResourceContext context);
+    protected abstract Task<Checked<TArgs>> CheckAsync(TArgs news, TArgs? olds, PropertyMarks marks, TContext context);
 
     /// <summary>Whether changing <paramref name="property"/> from <paramref name="olds"/> to <paramref name="news"/> needs a new resource.</summary>
     protected virtual bool RequiresReplacement(PropertyShape property, TArgs olds, TArgs news) => property.ReplaceOnChange;
@@ -47,17 +58,37 @@ public abstract class Resource<TArgs, TState> : IResource where TArgs : class wh
     /// </summary>
     public const string DefaultsKey = "__defaults";
 
-    protected abstract Task<(string Id, TState State)> CreateAsync(TArgs inputs, ResourceContext context);
+    protected abstract Task<(string Id, TState State)> CreateAsync(TArgs inputs, TContext context);
 
     /// <summary>
     /// The live state, or null when the resource is gone. <paramref name="inputs"/> and <paramref name="state"/> are
-    /// null on import: derive them. The id returned is the resource's canonical id (an import may name it another way).
+    /// null on import: derive them. The inputs returned are what the program would have to say to get what exists
+    /// (drift is read back into them); the id is the resource's canonical id (an import may name it another way).
     /// </summary>
-    protected abstract Task<(string Id, TArgs Inputs, TState State)?> ReadAsync(string id, TArgs? inputs, TState? state, ResourceContext context);
+    protected abstract Task<(string Id, TArgs Inputs, TState State)?> ReadAsync(string id, TArgs? inputs, TState? state, TContext context);
 
-    protected abstract Task<TState> UpdateAsync(string id, TArgs olds, TArgs news, TState state, ResourceContext context);
+    protected abstract Task<TState> UpdateAsync(string id, TArgs olds, TArgs news, TState state, TContext context);
 
-    protected abstract Task DeleteAsync(string id, TState state, ResourceContext context);
+    /// <param name="inputs">The inputs the resource was last made or updated with.</param>
+    protected abstract Task DeleteAsync(string id, TArgs inputs, TState state, TContext context);
+
+    /// <summary>
+    /// The error to report for an exception of the resource's own layer (a libvirt error…), or null to let it pass.
+    /// </summary>
+    protected virtual ProviderException? Translate(Exception exception) => null;
+
+    /// <summary>The error for an update or delete of a resource that is no longer there.</summary>
+    protected ProviderException NoLongerExists(string id) =>
+        new(ErrorKind.NotFound, $"{Kind} '{id}' no longer exists; run `pulumi refresh` to recreate it.");
+
+    /// <summary>
+    /// The error to report for <paramref name="failure"/> once everything the operation had made is removed again:
+    /// never an internal error. Cancellation and the errors that already say what happened pass as they are.
+    /// </summary>
+    protected Exception AfterRollback(Exception failure) =>
+        failure is ProviderException or OperationCanceledException || Translate(failure) is not null
+            ? failure
+            : new ProviderException(ErrorKind.Failed, $"{failure.Message} (what had been made was removed again)", failure);
 
     public async Task<CheckResult> CheckAsync(CheckRequest request, ResourceContext context)
     {
@@ -70,7 +101,7 @@ public abstract class Resource<TArgs, TState> : IResource where TArgs : class wh
         if (nameFailure is not null) failures.Add(nameFailure);
         if (failures.Count == 0)
         {
-            var own = await Guard(context, () => CheckAsync(inputs, olds?.Value, news.Marks, context));
+            var own = await Guard(context, typed => CheckAsync(inputs, olds?.Value, news.Marks, typed));
             inputs = own.Inputs;
             failures.AddRange(own.Failures);
         }
@@ -111,8 +142,8 @@ public abstract class Resource<TArgs, TState> : IResource where TArgs : class wh
     {
         if (request.Preview) return new CreateResult("", PreviewCreate(request.Inputs));
         var inputs = PropertyMapper.Decode<TArgs>(request.Inputs);
-        var (id, state) = await Guard(context, () => CreateAsync(inputs.Value, context));
-        return new CreateResult(id, PropertyMapper.Encode(state, inputs.Marks));
+        var (id, state) = await Guard(context, typed => CreateAsync(inputs.Value, typed));
+        return new CreateResult(id, EncodeOutputs(inputs.Value, state, inputs.Marks));
     }
 
     public async Task<ReadResult?> ReadAsync(ReadRequest request, ResourceContext context)
@@ -120,14 +151,14 @@ public abstract class Resource<TArgs, TState> : IResource where TArgs : class wh
         // An import sends no inputs and no outputs; an engine may send them as empty objects instead of leaving them out.
         var oldInputs = request.OldInputs is { Properties.Count: > 0 } i ? PropertyMapper.Decode<TArgs>(i) : null;
         var oldOutputs = request.OldOutputs is { Properties.Count: > 0 } o ? PropertyMapper.Decode<TState>(o) : null;
-        var read = await Guard(context, () => ReadAsync(request.Id, oldInputs?.Value, oldOutputs?.Value, context));
+        var read = await Guard(context, typed => ReadAsync(request.Id, oldInputs?.Value, oldOutputs?.Value, typed));
         if (read is not { } found) return null;
         var marks = (oldInputs?.Marks ?? PropertyMarks.None).Union(oldOutputs?.Marks ?? PropertyMarks.None);
         // An import derives the inputs a person would write (no defaults spelled out); a refresh keeps what Check
         // recorded of them, so that an unchanged resource reads back unchanged.
         var inputs = PropertyMapper.Encode(found.Inputs, marks, omitDefaults: oldInputs is null);
         if (request.OldInputs?[DefaultsKey] is { } defaults) inputs = inputs.With(DefaultsKey, defaults);
-        return new ReadResult(found.Id, PropertyMapper.Encode(found.State, marks), inputs);
+        return new ReadResult(found.Id, EncodeOutputs(found.Inputs, found.State, marks), inputs);
     }
 
     public async Task<ObjectValue> UpdateAsync(UpdateRequest request, ResourceContext context)
@@ -137,18 +168,26 @@ public abstract class Resource<TArgs, TState> : IResource where TArgs : class wh
         var olds = PropertyMapper.Decode<TArgs>(oldInputs);
         var news = PropertyMapper.Decode<TArgs>(request.News);
         var state = PropertyMapper.Decode<TState>(request.OldOutputs);
-        var updated = await Guard(context, () => UpdateAsync(request.Id, olds.Value, news.Value, state.Value, context));
-        return PropertyMapper.Encode(updated, news.Marks.Union(state.Marks));
+        var updated = await Guard(context, typed => UpdateAsync(request.Id, olds.Value, news.Value, state.Value, typed));
+        return EncodeOutputs(news.Value, updated, news.Marks.Union(state.Marks));
     }
 
     public Task DeleteAsync(DeleteRequest request, ResourceContext context)
     {
+        var inputs = PropertyMapper.Decode<TArgs>(request.OldInputs ?? request.OldOutputs);
         var state = PropertyMapper.Decode<TState>(request.OldOutputs);
-        return Guard(context, async () =>
+        return Guard(context, async typed =>
         {
-            await DeleteAsync(request.Id, state.Value, context);
+            await DeleteAsync(request.Id, inputs.Value, state.Value, typed);
             return true;
         });
+    }
+
+    /// <summary>The outputs: the inputs as applied, with the state's properties in place of those of the same name.</summary>
+    protected static ObjectValue EncodeOutputs(TArgs inputs, TState state, PropertyMarks? marks = null)
+    {
+        var echoed = PropertyMapper.Encode(inputs, marks).Properties.RemoveRange(TypeShape.Of(typeof(TState)).Properties.Select(p => p.Name));
+        return new ObjectValue(echoed.SetItems(PropertyMapper.Encode(state, marks).Properties));
     }
 
     /// <summary>The names of the top-level inputs whose values differ between <paramref name="olds"/> and <paramref name="news"/>.</summary>
@@ -165,7 +204,7 @@ public abstract class Resource<TArgs, TState> : IResource where TArgs : class wh
     private ObjectValue PreviewCreate(ObjectValue inputs)
     {
         var outputs = new Dictionary<string, PropertyValue>();
-        foreach (var output in Outputs.Properties)
+        foreach (var output in Outputs)
         {
             if (Inputs.Find(output.Name) is not null && !output.Computed)
             {
@@ -186,7 +225,7 @@ public abstract class Resource<TArgs, TState> : IResource where TArgs : class wh
     private ObjectValue PreviewUpdate(ObjectValue oldOutputs, ObjectValue oldInputs, ObjectValue news)
     {
         var outputs = oldOutputs;
-        foreach (var output in Outputs.Properties.Where(o => Inputs.Find(o.Name) is not null))
+        foreach (var output in Outputs.Where(o => Inputs.Find(o.Name) is not null))
         {
             var changed = !Equals(oldInputs[output.Name]?.WithoutSecrets(), news[output.Name]?.WithoutSecrets());
             if (!output.Computed)
@@ -220,30 +259,23 @@ public abstract class Resource<TArgs, TState> : IResource where TArgs : class wh
     }
 
     /// <summary>
-    /// Runs a resource operation, unless the engine has cancelled the deployment, turning libvirt's errors into errors
-    /// with a status and libvirt's message.
+    /// Runs a resource operation on the provider's context, unless the engine has cancelled the deployment, turning
+    /// the resource layer's errors into errors with a status (<see cref="Translate"/>).
     /// </summary>
-    private static async Task<T> Guard<T>(ResourceContext context, Func<Task<T>> operation)
+    private async Task<T> Guard<T>(ResourceContext context, Func<TContext, Task<T>> operation)
     {
         context.Cancellation.ThrowIfCancellationRequested();
+        var typed = context as TContext
+            ?? throw new InvalidOperationException($"{GetType().Name} needs a {typeof(TContext).Name}, not a {context.GetType().Name}.");
         try
         {
-            return await operation();
+            return await operation(typed);
         }
-        catch (LibvirtException e)
+        catch (Exception e) when (e is not ProviderException && Translate(e) is { } translated)
         {
-            throw new ProviderException(KindOf(e), $"libvirt: {e.Message}", e);
+            throw translated;
         }
     }
-
-    private static ErrorKind KindOf(LibvirtException e) => e.Code switch
-    {
-        _ when e.IsNotFound => ErrorKind.NotFound,
-        LibvirtErrorCode.InvalidArg or LibvirtErrorCode.XmlError or LibvirtErrorCode.ConfigUnsupported => ErrorKind.InvalidArgument,
-        LibvirtErrorCode.OperationInvalid or LibvirtErrorCode.StorageVolumeExists => ErrorKind.FailedPrecondition,
-        LibvirtErrorCode.NoConnect or LibvirtErrorCode.AuthFailed => ErrorKind.Unavailable,
-        _ => ErrorKind.Failed,
-    };
 
     /// <summary>The description of the resource type, for the schema.</summary>
     public string? Description => GetType().GetCustomAttribute<DescriptionAttribute>()?.Description;

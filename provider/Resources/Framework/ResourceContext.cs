@@ -1,16 +1,11 @@
-using PulumiLibvirt.Libvirt;
-using PulumiLibvirt.Resources;
-
 namespace PulumiLibvirt.Resources.Framework;
 
-/// <summary>What a resource operation may use: the libvirt connection, the provider's configuration, the engine log for its URN, cancellation.</summary>
-public sealed class ResourceContext(Func<Connection> libvirt, ProviderConfig config, IEngineLog log, string urn, CancellationToken cancellation)
+/// <summary>
+/// What every resource operation may use: its URN, the engine log for that URN, and cancellation. A provider extends
+/// it with what its resources reach (a connection, the configuration).
+/// </summary>
+public class ResourceContext(IEngineLog log, string urn, CancellationToken cancellation)
 {
-    public ProviderConfig Config { get; } = config;
-
-    /// <summary>The provider's connection, opened on first use (a preview that needs none never opens it).</summary>
-    public Connection Libvirt => libvirt();
-
     public string Urn { get; } = urn;
 
     public CancellationToken Cancellation { get; } = cancellation;

@@ -4,8 +4,9 @@ using System.Text.Json.Nodes;
 namespace PulumiLibvirt.Resources.Framework;
 
 /// <summary>What the schema says of the package itself.</summary>
+/// <param name="Keywords">Registry keywords, such as <c>category/infrastructure</c>.</param>
 /// <param name="Language">The schema's <c>language</c> section: the package's name in each language's registry.</param>
-public sealed record PackageInfo(string Name, string Version, string Description, JsonObject Language);
+public sealed record PackageInfo(string Name, string Version, string Description, IReadOnlyList<string> Keywords, JsonObject Language);
 
 /// <summary>
 /// Derives the Pulumi package schema from the provider's typed records, so the schema says exactly what the provider
@@ -38,16 +39,17 @@ public sealed class SchemaGenerator
     private string Schema(PackageInfo package, Type config, IEnumerable<IResource> resources)
     {
         var ordered = resources.OrderBy(r => r.Token, StringComparer.Ordinal).ToList();
-        var configProperties = Properties(TypeShape.Of(config), isInput: true);
-        var inputs = ordered.ToDictionary(r => r.Token, r => Properties(r.Inputs, isInput: true));
+        var configProperties = Properties(TypeShape.Of(config).Properties, isInput: true);
+        var inputs = ordered.ToDictionary(r => r.Token, r => Properties(r.Inputs.Properties, isInput: true));
         var resourceNodes = new JsonObject();
         foreach (var resource in ordered)
         {
             resourceNodes[resource.Token] = new JsonObject
             {
                 ["description"] = resource.Description,
-                ["properties"] = Properties(resource.Outputs, isInput: false, echoing: resource.Inputs),
-                ["required"] = Names(resource.Outputs.Properties.Where(p => !p.IsNullable)),
+                ["properties"] = Properties(resource.Outputs, isInput: false),
+                // An automatic name is an optional input that every resource has once Check has run.
+                ["required"] = Names(resource.Outputs.Where(p => !p.IsNullable || p.AutoName)),
                 ["inputProperties"] = inputs[resource.Token],
                 ["requiredInputs"] = Names(resource.Inputs.Properties.Where(p => p.IsRequired)),
             };
@@ -58,7 +60,7 @@ public sealed class SchemaGenerator
             ["displayName"] = package.Name,
             ["version"] = package.Version,
             ["description"] = package.Description,
-            ["keywords"] = new JsonArray("pulumi", "libvirt", "kvm", "qemu", "category/infrastructure"),
+            ["keywords"] = new JsonArray(package.Keywords.Select(k => (JsonNode?)JsonValue.Create(k)).ToArray()),
             ["config"] = new JsonObject { ["variables"] = configProperties.DeepClone() },
             ["provider"] = new JsonObject
             {
@@ -80,16 +82,15 @@ public sealed class SchemaGenerator
     private static JsonArray Names(IEnumerable<PropertyShape> properties) =>
         new(properties.Select(p => (JsonNode?)JsonValue.Create(p.Name)).ToArray());
 
-    /// <param name="isInput">Inputs state their defaults; outputs have none.</param>
-    /// <param name="echoing">For a resource's outputs: its inputs, whose descriptions serve the outputs that echo them.</param>
-    private JsonObject Properties(TypeShape shape, bool isInput, TypeShape? echoing = null)
+    /// <param name="isInput">Inputs state their defaults and what replaces the resource; outputs do neither.</param>
+    private JsonObject Properties(IEnumerable<PropertyShape> shapes, bool isInput)
     {
         var properties = new JsonObject();
-        foreach (var property in shape.Properties.OrderBy(p => p.Info.MetadataToken))
+        foreach (var property in shapes)
         {
             var node = TypeReference(property.ValueType, isInput);
-            var description = property.Description ?? echoing?.Find(property.Name)?.Description ?? "";
-            if (property.ReplaceOnChange) description += " Changing it replaces the resource.";
+            var description = property.Description ?? "";
+            if (isInput && property.ReplaceOnChange) description += " Changing it replaces the resource.";
             node["description"] = description.Trim();
             if (isInput && property.Default is { } value && DefaultValue(value) is { } schemaDefault) node["default"] = schemaDefault;
             if (property.Secret) node["secret"] = true;
@@ -146,7 +147,7 @@ public sealed class SchemaGenerator
     {
         var node = new JsonObject { ["type"] = "object" };
         if (shape.Description is { } description) node["description"] = description;
-        node["properties"] = Properties(shape, isInput);
+        node["properties"] = Properties(shape.Properties, isInput);
         // Input types require what the program must give; output types list what is always there.
         node["required"] = Names(shape.Properties.Where(p => isInput ? p.IsRequired : !p.IsNullable));
         return node;

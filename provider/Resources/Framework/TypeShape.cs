@@ -21,6 +21,7 @@ public sealed class TypeShape
         var nullability = new NullabilityInfoContext();
         Properties = type.GetProperties(BindingFlags.Public | BindingFlags.Instance)
             .Where(p => p.CanWrite && p.GetIndexParameters().Length == 0)
+            .OrderBy(p => p.MetadataToken)
             .Select(p => new PropertyShape(p, nullability.Create(p).WriteState == NullabilityState.Nullable,
                 p.GetValue(defaults)))
             .ToList();
@@ -30,6 +31,7 @@ public sealed class TypeShape
 
     public string? Description { get; }
 
+    /// <summary>The properties, in the order they are declared.</summary>
     public IReadOnlyList<PropertyShape> Properties { get; }
 
     public PropertyShape? Find(string name) => Properties.FirstOrDefault(p => p.Name == name);

@@ -1,0 +1,78 @@
+using PulumiLibvirt.Libvirt;
+using PulumiLibvirt.Resources.Framework;
+
+namespace PulumiLibvirt.Resources;
+
+/// <summary>A clone's disks and NVRAM: which source disks it copies, links or shares, and making its own files of them.</summary>
+internal static class CloneDisks
+{
+    /// <summary>
+    /// The mode of one source disk: the per-disk exception, else shared for disks that are not the machine's own
+    /// (CD-ROMs, read-only or shareable disks, empty drives), else the clone's mode.
+    /// </summary>
+    public static CloneDiskMode ModeOf(DomainDisk disk, CloneArgs inputs) =>
+        inputs.Disks.FirstOrDefault(d => d.Target == disk.Target)?.Mode
+        ?? (IsSharedByDefault(disk) ? CloneDiskMode.Share : inputs.Mode == CloneMode.Linked ? CloneDiskMode.Linked : CloneDiskMode.Full);
+
+    public static bool IsSharedByDefault(DomainDisk disk) =>
+        disk.Device is not "disk" || disk.ReadOnly || disk.Shareable || (disk.Path is null && disk.PoolVolume is null);
+
+    /// <summary>The clone's own volume for one source disk: a sparse copy, or a qcow2 overlay on the source's file.</summary>
+    public static ClonedDisk Make(Connection libvirt, DomainDisk disk, CloneDiskMode mode, string cloneName, string? poolName)
+    {
+        using var sourceVolume = SourceVolume(libvirt, disk)
+            ?? throw new ProviderException(ErrorKind.FailedPrecondition,
+                $"Disk {disk.Target} ('{disk.Path}') is in no storage pool, so libvirt cannot {(mode == CloneDiskMode.Full ? "copy" : "make an overlay for")} it. Put it in a pool, or set its mode to share or skip in 'disks'.");
+        var described = sourceVolume.Describe();
+        using var pool = poolName is null ? sourceVolume.GetPool() : libvirt.LookupPool(poolName);
+        if (mode == CloneDiskMode.Full)
+        {
+            using var copy = pool.CopyVolume(new VolumeDefinition(VolumeName(cloneName, disk.Target, described.Format), described.Capacity, described.Format), sourceVolume);
+            return new ClonedDisk(copy.Path, described.Format);
+        }
+        using var overlay = pool.CreateVolume(new VolumeDefinition(VolumeName(cloneName, disk.Target, "qcow2"), described.Capacity, "qcow2",
+            new BackingStore(described.Path, described.Format)));
+        return new ClonedDisk(overlay.Path, "qcow2");
+    }
+
+    /// <summary>
+    /// The clone's own NVRAM (UEFI variables: boot entries, secure boot keys): a copy of the source's, next to it and
+    /// named as libvirt names them. A source that never started has no file yet; libvirt then makes the clone's
+    /// from the template at its first start. Adds the file to <paramref name="made"/> when it copied one.
+    /// </summary>
+    public static string? CopyNvram(Connection libvirt, DomainDefinition source, string cloneName, List<string> made)
+    {
+        if (source.NvramPath is not { } sourcePath) return null;
+        var path = Path.Combine(Path.GetDirectoryName(sourcePath) ?? "/", $"{cloneName}_VARS.fd");
+        if (libvirt.CopyFile(sourcePath, path)) made.Add(path);
+        return path;
+    }
+
+    /// <summary>What the outputs say of one of the clone's disks.</summary>
+    public static CloneVolume Describe(DomainDisk disk, CloneDiskMode mode, Connection libvirt)
+    {
+        using var volume = libvirt.FindVolume(disk.Path!);
+        var described = volume?.Describe();
+        return new CloneVolume
+        {
+            Target = disk.Target,
+            Mode = LibvirtNames.Of(mode),
+            Key = described?.Key ?? "",
+            Path = disk.Path!,
+            BackingPath = mode == CloneDiskMode.Linked ? described?.BackingStore?.Path : null,
+        };
+    }
+
+    private static StorageVolume? SourceVolume(Connection libvirt, DomainDisk disk)
+    {
+        if (disk.PoolVolume is var (poolName, volumeName))
+        {
+            using var pool = libvirt.FindPool(poolName);
+            return pool?.FindVolume(volumeName);
+        }
+        return disk.Path is null ? null : libvirt.FindVolume(disk.Path);
+    }
+
+    private static string VolumeName(string cloneName, string target, string format) =>
+        $"{cloneName}-{target}.{(format == "raw" ? "img" : format)}";
+}

@@ -1,0 +1,21 @@
+namespace PulumiLibvirt.Resources.Framework;
+
+/// <summary>A provider as the protocol host serves it: its configuration, its resource types, and cancellation.</summary>
+public interface IProvider
+{
+    IReadOnlyList<CheckFailure> CheckConfig(ObjectValue config);
+
+    /// <summary>Which configuration changes replace the provider (and so every resource it manages).</summary>
+    ResourceDiff DiffConfig(ObjectValue olds, ObjectValue news);
+
+    void Configure(ObjectValue config);
+
+    /// <summary>The resource type behind a type token; a <see cref="ProviderException"/> for a token it does not offer.</summary>
+    IResource Resource(string token);
+
+    /// <summary>The context of one operation on the resource <paramref name="urn"/>.</summary>
+    ResourceContext Context(string urn);
+
+    /// <summary>Asks the operations running now to stop (the engine's Cancel).</summary>
+    void Cancel();
+}
