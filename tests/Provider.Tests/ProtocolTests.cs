@@ -6,6 +6,7 @@ using PulumiLibvirt.Resources.Framework;
 using PulumiLibvirt.Tests.Support;
 using Rpc = Pulumirpc;
 using Struct = Google.Protobuf.WellKnownTypes.Struct;
+using static PulumiLibvirt.Tests.Support.Sizes;
 
 namespace PulumiLibvirt.Tests;
 
@@ -13,7 +14,6 @@ namespace PulumiLibvirt.Tests;
 public sealed class ProtocolTests(TestPool pool) : IClassFixture<TestPool>, IAsyncLifetime
 {
     private const string VolumeType = "libvirt:index:Volume";
-    private const long MiB = 1 << 20;
     private FakeEngine _engine = null!;
     private ProviderProcess _provider = null!;
 
