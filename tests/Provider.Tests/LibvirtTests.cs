@@ -1,9 +1,11 @@
 using PulumiLibvirt.Libvirt;
+using PulumiLibvirt.Tests.Support;
 using static PulumiLibvirt.Tests.Support.Sizes;
 
 namespace PulumiLibvirt.Tests;
 
 /// <summary>The libvirt layer on libvirt's in-memory test driver, which is enough for lookups and errors.</summary>
+[Trait(Category.Name, Category.Unit)]
 public sealed class LibvirtTests : IDisposable
 {
     private readonly Connection _libvirt = Connection.Open("test:///default");
