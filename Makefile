@@ -1,10 +1,11 @@
 # pulumi-resource-libvirt: a Pulumi resource provider for libvirt, in C#.
-#   make build    the plugin, as bin/pulumi-resource-libvirt
-#   make test     install what is missing, start libvirtd, build, run every test suite
-#   make install  put the plugin where the Pulumi CLI finds it
-#   make up       pulumi up on examples/volumes with a local backend
-#   make schema   regenerate schema.json from the provider's types
-#   make bench    benchmarks on the real libvirtd (BENCH_ARGS for BenchmarkDotNet, e.g. --job short)
+#   make build       the plugin, as bin/pulumi-resource-libvirt
+#   make test        install what is missing, start libvirtd, build, run every test suite
+#   make test-unit   the xUnit tests that need no libvirtd and no root (seconds)
+#   make install     put the plugin where the Pulumi CLI finds it
+#   make up          pulumi up on examples/volumes with a local backend
+#   make schema      regenerate schema.json from the provider's types
+#   make bench       benchmarks on the real libvirtd (BENCH_ARGS for BenchmarkDotNet, e.g. --job short)
 
 VERSION := $(shell sed -n 's:.*<Version>\(.*\)</Version>.*:\1:p' Directory.Build.props)
 BIN := bin/pulumi-resource-libvirt
@@ -12,7 +13,7 @@ PLUGIN_DIR := $(HOME)/.pulumi/plugins/resource-libvirt-v$(VERSION)
 SOURCES := $(shell find provider -name '*.cs' -o -name '*.proto' -o -name '*.csproj') schema.json Directory.Build.props
 EXAMPLE ?= examples/volumes
 
-.PHONY: build test deps install up schema bench clean
+.PHONY: build test test-unit deps install up schema bench clean
 
 build: $(BIN)
 
@@ -26,6 +27,10 @@ deps:
 
 test: deps build
 	@scripts/run-tests.sh
+
+# Only the tests of Category=Unit (tests/Provider.Tests/Support/Category.cs): no plugin build, no libvirtd, no root.
+test-unit:
+	dotnet test tests/Provider.Tests --nologo --filter Category=Unit
 
 install: build
 	mkdir -p $(PLUGIN_DIR)

@@ -2,13 +2,13 @@ using System.Xml.Linq;
 using PulumiLibvirt.Libvirt;
 using PulumiLibvirt.Resources.Framework;
 using PulumiLibvirt.Tests.Support;
+using static PulumiLibvirt.Tests.Support.Sizes;
 
 namespace PulumiLibvirt.Tests;
 
 /// <summary>The Clone resource against the real libvirtd, on a template domain of type qemu whose disks hold data.</summary>
 public sealed class CloneTests(TestPool pool, TestNetwork network) : IClassFixture<TestPool>, IClassFixture<TestNetwork>, IDisposable
 {
-    private const long MiB = TemplateDomain.MiB;
     private readonly ResourceHarness _clones = new("libvirt:index:Clone");
     private readonly TestDomains _names = new();
 
@@ -20,15 +20,11 @@ public sealed class CloneTests(TestPool pool, TestNetwork network) : IClassFixtu
 
     private TemplateDomain Template() => new(pool, network, _names);
 
-    private ObjectValue Inputs(TemplateDomain template, string name, params (string Key, object? Value)[] more) =>
-        more.Aggregate(Props.Object(("source", template.Name), ("name", name), ("shutdownTimeout", 1)),
-            (inputs, property) => inputs.With(property.Key, Props.Value(property.Value)));
+    private static ObjectValue Inputs(TemplateDomain template, string name, params (string Key, object? Value)[] more) =>
+        Props.With(Props.Object(("source", template.Name), ("name", name), ("shutdownTimeout", 1)), more);
 
-    private static string Text(ObjectValue values, string key) => ((StringValue)values[key]!.Unsecret).Value;
-
-    private static List<ObjectValue> Volumes(ObjectValue outputs) => ((ArrayValue)outputs["volumes"]!).Items.Cast<ObjectValue>().ToList();
-
-    private static ObjectValue VolumeAt(ObjectValue outputs, string target) => Volumes(outputs).Single(v => Text(v, "target") == target);
+    private static ObjectValue VolumeAt(ObjectValue outputs, string target) =>
+        Props.Objects(outputs, "volumes").Single(v => Props.Text(v, "target") == target);
 
     private XElement Xml(string id)
     {
@@ -59,7 +55,7 @@ public sealed class CloneTests(TestPool pool, TestNetwork network) : IClassFixtu
         var mac = clone.Element("devices")!.Element("interface")!.Element("mac")!.Attribute("address")!.Value;
         Assert.NotEqual(template.Mac, mac);
         Assert.StartsWith("52:54:00:", mac);
-        Assert.Equal([mac], ((ArrayValue)outputs["macs"]!).Items.Select(m => ((StringValue)m).Value));
+        Assert.Equal([mac], Props.Texts(outputs, "macs"));
 
         // Writable disks: new files named after the clone, with the template's data; the CD-ROM is shared.
         Assert.Equal(Path.Combine(pool.Path, $"{name}-vda.qcow2"), DiskFile(clone, "vda"));
@@ -68,8 +64,8 @@ public sealed class CloneTests(TestPool pool, TestNetwork network) : IClassFixtu
         Assert.True(Command.HasPattern(DiskFile(clone, "vda"), "qcow2", TemplateDomain.SystemPattern, 0, MiB));
         Assert.True(Command.HasPattern(DiskFile(clone, "vdb"), "raw", TemplateDomain.DataPattern, MiB, MiB));
         Assert.DoesNotContain("backing file", Command.Run("qemu-img", "info", DiskFile(clone, "vda")));
-        Assert.Equal(["full", "full", "share"], Volumes(outputs).Select(v => Text(v, "mode")));
-        Assert.Equal(pool.Find(DiskFile(clone, "vda"))!.Key, Text(VolumeAt(outputs, "vda"), "key"));
+        Assert.Equal(["full", "full", "share"], Props.Objects(outputs, "volumes").Select(v => Props.Text(v, "mode")));
+        Assert.Equal(pool.Find(DiskFile(clone, "vda"))!.Key, Props.Text(VolumeAt(outputs, "vda"), "key"));
 
         // NVRAM: a copy of its own; serial and console log: renamed after the clone; VNC: an automatic port.
         var nvram = clone.Element("os")!.Element("nvram")!.Value;
@@ -87,7 +83,7 @@ public sealed class CloneTests(TestPool pool, TestNetwork network) : IClassFixtu
         Assert.Equal(source.Element("os")!.Element("loader")!.Value, clone.Element("os")!.Element("loader")!.Value);
         Assert.Equal(source.Element("os")!.Element("type")!.Attribute("machine")!.Value, clone.Element("os")!.Element("type")!.Attribute("machine")!.Value);
         Assert.NotNull(Disk(clone, "sda").Element("readonly"));
-        Assert.Equal(template.Uuid, Text(outputs, "sourceUuid"));
+        Assert.Equal(template.Uuid, Props.Text(outputs, "sourceUuid"));
     }
 
     [Fact]
@@ -105,8 +101,8 @@ public sealed class CloneTests(TestPool pool, TestNetwork network) : IClassFixtu
         Assert.Contains("backing file format: qcow2", chain);
         Assert.Contains($"backing file: {template.DataDisk}", Command.Run("qemu-img", "info", "-U", DiskFile(clone, "vdb")));
         Assert.Equal("qcow2", Disk(clone, "vdb").Element("driver")!.Attribute("type")!.Value);
-        Assert.Equal(template.SystemDisk, Text(VolumeAt(outputs, "vda"), "backingPath"));
-        Assert.Equal("linked", Text(VolumeAt(outputs, "vdb"), "mode"));
+        Assert.Equal(template.SystemDisk, Props.Text(VolumeAt(outputs, "vda"), "backingPath"));
+        Assert.Equal("linked", Props.Text(VolumeAt(outputs, "vdb"), "mode"));
 
         // The clone runs and writes only to its overlays.
         await Task.Delay(TimeSpan.FromSeconds(2));
@@ -127,7 +123,7 @@ public sealed class CloneTests(TestPool pool, TestNetwork network) : IClassFixtu
         var template = Template();
         using (var big = pool.Libvirt.FindVolume(template.SystemDisk)!) big.Resize(50L * 1024 * MiB);
         var (_, outputs, _) = await _clones.CreateAsync(Inputs(template, _names.Name("big"), ("mode", "linked"), ("running", false)));
-        var overlay = pool.Find(Text(VolumeAt(outputs, "vda"), "path"))!;
+        var overlay = pool.Find(Props.Text(VolumeAt(outputs, "vda"), "path"))!;
         Assert.Equal(50UL * 1024 * (ulong)MiB, overlay.Capacity);
         // An overlay holds only its header: what it costs to make does not grow with the template.
         Assert.True(overlay.Allocation < 2 * (ulong)MiB, $"overlay allocates {overlay.Allocation} bytes");
@@ -142,7 +138,7 @@ public sealed class CloneTests(TestPool pool, TestNetwork network) : IClassFixtu
         var clone = Xml(id);
         Assert.Equal(template.DataDisk, DiskFile(clone, "vdb"));
         Assert.DoesNotContain(clone.Element("devices")!.Elements("disk"), d => d.Element("target")!.Attribute("dev")!.Value == "sda");
-        Assert.Equal(["full", "share"], Volumes(outputs).Select(v => Text(v, "mode")));
+        Assert.Equal(["full", "share"], Props.Objects(outputs, "volumes").Select(v => Props.Text(v, "mode")));
         Assert.Contains(_clones.Log.Messages, m => m.Severity == LogSeverity.Warning && m.Message.Contains("never run both machines at once"));
 
         await _clones.DeleteAsync(id, outputs);
@@ -225,7 +221,7 @@ public sealed class CloneTests(TestPool pool, TestNetwork network) : IClassFixtu
         Assert.Empty(diff.Replaces);
 
         outputs = await _clones.UpdateAsync(id, outputs, inputs, changed);
-        Assert.Equal("shutoff", Text(outputs, "state"));
+        Assert.Equal("shutoff", Props.Text(outputs, "state"));
         var clone = Xml(id);
         Assert.Equal("131072", clone.Element("memory")!.Value);
         Assert.Equal("2", clone.Element("vcpu")!.Value);
@@ -274,9 +270,9 @@ public sealed class CloneTests(TestPool pool, TestNetwork network) : IClassFixtu
 
         var imported = (await _clones.ReadAsync(name))!;
         Assert.Equal(id, imported.Id);
-        Assert.Equal(template.Name, Text(imported.Inputs, "source"));
-        Assert.Equal("linked", Text(imported.Inputs, "mode"));
-        Assert.Equal(["linked", "linked", "share"], Volumes(imported.Outputs).Select(v => Text(v, "mode")));
+        Assert.Equal(template.Name, Props.Text(imported.Inputs, "source"));
+        Assert.Equal("linked", Props.Text(imported.Inputs, "mode"));
+        Assert.Equal(["linked", "linked", "share"], Props.Objects(imported.Outputs, "volumes").Select(v => Props.Text(v, "mode")));
 
         using (var domain = pool.Libvirt.FindDomain(id)!) domain.Undefine();
         Assert.Null(await _clones.ReadAsync(id, outputs, inputs));

@@ -2,13 +2,13 @@ using PulumiLibvirt.Protocol;
 using PulumiLibvirt.Resources.Framework;
 using PulumiLibvirt.Tests.Support;
 using Rpc = Pulumirpc;
+using static PulumiLibvirt.Tests.Support.Sizes;
 
 namespace PulumiLibvirt.Tests;
 
 /// <summary>A Domain driven through the built binary over gRPC, as `pulumi preview/up/destroy` drive it.</summary>
 public sealed class DomainProtocolTests(TestPool pool, TestNetwork network) : IClassFixture<TestPool>, IClassFixture<TestNetwork>, IAsyncLifetime
 {
-    private const long MiB = 1 << 20;
     private readonly TestDomains _names = new();
     private EngineSession _engine = null!;
 

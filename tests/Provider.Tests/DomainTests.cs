@@ -3,6 +3,7 @@ using PulumiLibvirt.Libvirt;
 using PulumiLibvirt.Resources;
 using PulumiLibvirt.Resources.Framework;
 using PulumiLibvirt.Tests.Support;
+using static PulumiLibvirt.Tests.Support.Sizes;
 
 namespace PulumiLibvirt.Tests;
 
@@ -12,7 +13,6 @@ namespace PulumiLibvirt.Tests;
 /// </summary>
 public sealed class DomainTests(TestPool pool, TestNetwork network) : IClassFixture<TestPool>, IClassFixture<TestNetwork>, IDisposable
 {
-    private const long MiB = 1 << 20;
     private readonly ResourceHarness _domains = new("libvirt:index:Domain");
     private readonly ResourceHarness _volumes = new("libvirt:index:Volume");
     private readonly TestDomains _names = new();
@@ -26,8 +26,7 @@ public sealed class DomainTests(TestPool pool, TestNetwork network) : IClassFixt
 
     /// <summary>A small qemu domain's inputs; <paramref name="more"/> adds or overrides properties.</summary>
     private static ObjectValue Inputs(string name, params (string Key, object? Value)[] more) =>
-        more.Aggregate(Props.Object(("name", name), ("type", "qemu"), ("memory", 64), ("shutdownTimeout", 1)),
-            (inputs, property) => inputs.With(property.Key, Props.Value(property.Value)));
+        Props.With(Props.Object(("name", name), ("type", "qemu"), ("memory", 64), ("shutdownTimeout", 1)), more);
 
     /// <summary>The inputs as Check answers them (defaults and targets filled in), as the engine passes them on.</summary>
     private async Task<ObjectValue> Checked(ObjectValue program, ObjectValue? olds = null) => (await _domains.CheckAsync(program, olds)).Inputs;
@@ -35,11 +34,6 @@ public sealed class DomainTests(TestPool pool, TestNetwork network) : IClassFixt
     private static ObjectValue Disk(string volume, params (string Key, object? Value)[] more) => Props.Object([("volume", volume), .. more]);
 
     private ObjectValue Nic(string? mac = null) => Props.Object(("network", network.Name), ("mac", mac));
-
-    private static string Text(ObjectValue values, string key) => ((StringValue)values[key]!.Unsecret).Value;
-
-    private static List<string> Macs(ObjectValue outputs) =>
-        ((ArrayValue)outputs["macs"]!).Items.Select(m => ((StringValue)m).Value).ToList();
 
     private LibvirtDomain Live(string id) => pool.Libvirt.FindDomain(id) ?? throw new Xunit.Sdk.XunitException($"domain {id} is gone");
 
@@ -56,9 +50,9 @@ public sealed class DomainTests(TestPool pool, TestNetwork network) : IClassFixt
 
         using var domain = Live(id);
         Assert.Equal(domain.Uuid, id);
-        Assert.Equal(id, Text(outputs, "uuid"));
+        Assert.Equal(id, Props.Text(outputs, "uuid"));
         Assert.Equal(DomainRunState.Running, domain.State);
-        Assert.Equal("running", Text(outputs, "state"));
+        Assert.Equal("running", Props.Text(outputs, "state"));
         Assert.True(domain.Autostart);
         var xml = Xml(domain);
         Assert.Equal("qemu", xml.Attribute("type")!.Value);
@@ -71,7 +65,7 @@ public sealed class DomainTests(TestPool pool, TestNetwork network) : IClassFixt
         Assert.Equal("qcow2", diskXml.Element("driver")!.Attribute("type")!.Value);
         Assert.Equal("vda", diskXml.Element("target")!.Attribute("dev")!.Value);
         Assert.Equal("1", diskXml.Element("boot")!.Attribute("order")!.Value);
-        var mac = Assert.Single(Macs(outputs));
+        var mac = Assert.Single(Props.Texts(outputs, "macs"));
         Assert.Matches("^52:54:00(:[0-9a-f]{2}){3}$", mac);
         Assert.Equal(mac, xml.Element("devices")!.Element("interface")!.Element("mac")!.Attribute("address")!.Value);
         Assert.Equal("pty", xml.Element("devices")!.Element("serial")!.Attribute("type")!.Value);
@@ -102,7 +96,7 @@ public sealed class DomainTests(TestPool pool, TestNetwork network) : IClassFixt
         var check = await _domains.CheckAsync(Inputs(_names.Name("targets"), ("disks", Props.Array(
             Disk(a.Key), Disk(b.Key, ("bus", "sata")), Disk(c.Key, ("target", "vda")), Disk(d.Key, ("bus", "ide"))))));
         Assert.Empty(check.Failures);
-        var targets = ((ArrayValue)check.Inputs["disks"]!).Items.Select(disk => Text((ObjectValue)disk, "target"));
+        var targets = Props.Objects(check.Inputs, "disks").Select(disk => Props.Text(disk, "target"));
         Assert.Equal(["vdb", "sda", "vda", "hda"], targets);
     }
 
@@ -112,7 +106,7 @@ public sealed class DomainTests(TestPool pool, TestNetwork network) : IClassFixt
         var first = _domains.CreateAsync(Inputs(_names.Name("par"), ("running", false), ("networkInterfaces", Props.Array(Nic(), Nic()))), "first");
         var second = _domains.CreateAsync(Inputs(_names.Name("par"), ("running", false), ("networkInterfaces", Props.Array(Nic(), Nic()))), "second");
         var created = await Task.WhenAll(first, second);
-        var macs = created.SelectMany(c => Macs(c.Outputs)).ToList();
+        var macs = created.SelectMany(c => Props.Texts(c.Outputs, "macs")).ToList();
         Assert.Equal(4, macs.Distinct().Count());
         Assert.All(macs, mac => Assert.StartsWith("52:54:00:", mac));
     }
@@ -123,15 +117,15 @@ public sealed class DomainTests(TestPool pool, TestNetwork network) : IClassFixt
         var name = _names.Name("keep");
         var program = Inputs(name, ("running", false), ("networkInterfaces", Props.Array(Nic())));
         var (id, outputs, inputs) = await _domains.CreateAsync(program);
-        var mac = Assert.Single(Macs(outputs));
+        var mac = Assert.Single(Props.Texts(outputs, "macs"));
 
         var again = await _domains.CheckAsync(program, olds: inputs);
         Assert.False(_domains.Diff(id, outputs, inputs, again.Inputs).HasChanges);
 
         var bigger = (await _domains.CheckAsync(program.With("memory", new NumberValue(128)), olds: inputs)).Inputs;
-        Assert.Equal([mac], Macs(await _domains.UpdateAsync(id, outputs, inputs, bigger, preview: true)));
+        Assert.Equal([mac], Props.Texts(await _domains.UpdateAsync(id, outputs, inputs, bigger, preview: true), "macs"));
         var updated = await _domains.UpdateAsync(id, outputs, inputs, bigger);
-        Assert.Equal([mac], Macs(updated));
+        Assert.Equal([mac], Props.Texts(updated, "macs"));
         using var domain = Live(id);
         Assert.Equal(id, domain.Uuid);
         Assert.Equal(mac, Xml(domain).Element("devices")!.Element("interface")!.Element("mac")!.Attribute("address")!.Value);
@@ -143,7 +137,7 @@ public sealed class DomainTests(TestPool pool, TestNetwork network) : IClassFixt
     {
         var ownerName = _names.Name("owner");
         var (_, outputs, _) = await _domains.CreateAsync(Inputs(ownerName, ("running", false), ("networkInterfaces", Props.Array(Nic()))), name: "owner");
-        var taken = Assert.Single(Macs(outputs));
+        var taken = Assert.Single(Props.Texts(outputs, "macs"));
 
         var check = await _domains.CheckAsync(Inputs(_names.Name("thief"), ("networkInterfaces", Props.Array(Nic(), Nic(taken.ToUpperInvariant())))), name: "thief");
         var failure = Assert.Single(check.Failures);
@@ -201,7 +195,7 @@ public sealed class DomainTests(TestPool pool, TestNetwork network) : IClassFixt
 
         outputs = await _domains.UpdateAsync(id, outputs, inputs, stopped);
         Assert.False(domain.IsActive);
-        Assert.Equal("shutoff", Text(outputs, "state"));
+        Assert.Equal("shutoff", Props.Text(outputs, "state"));
         Assert.True(domain.Autostart);
         Assert.Equal("now off", Xml(domain).Element("description")!.Value);
         Assert.Equal(id, domain.Uuid);
@@ -211,7 +205,7 @@ public sealed class DomainTests(TestPool pool, TestNetwork network) : IClassFixt
         outputs = await _domains.UpdateAsync(id, outputs, stopped, inputs);
         Assert.True(domain.IsActive);
         Assert.False(domain.Autostart);
-        Assert.Equal("running", Text(outputs, "state"));
+        Assert.Equal("running", Props.Text(outputs, "state"));
     }
 
     [Fact]
@@ -270,7 +264,7 @@ public sealed class DomainTests(TestPool pool, TestNetwork network) : IClassFixt
             return diff.DeleteBeforeReplace;
         }
         ObjectValue Program(params (string Key, object? Value)[] properties) =>
-            properties.Aggregate(Props.Object(("type", "qemu"), ("memory", 64), ("running", false)), (p, kv) => p.With(kv.Key, Props.Value(kv.Value)));
+            Props.With(Props.Object(("type", "qemu"), ("memory", 64), ("running", false)), properties);
         var efi = ("firmware", (object?)"efi");
 
         Assert.False(await DeletesFirst(Program(("disks", Props.Array(Disk(disk.Key)))), Program(("disks", Props.Array(Disk(other.Key))), efi)));
@@ -332,7 +326,7 @@ public sealed class DomainTests(TestPool pool, TestNetwork network) : IClassFixt
         var read = (await _domains.ReadAsync(id, outputs, inputs))!;
         Assert.Equal(id, read.Id);
         Assert.Equal(new BoolValue(false), read.Inputs["running"]);
-        Assert.Equal("shutoff", Text(read.Outputs, "state"));
+        Assert.Equal("shutoff", Props.Text(read.Outputs, "state"));
         var diff = _domains.Diff(id, read.Outputs, read.Inputs, inputs);
         Assert.Equal(["running"], diff.Changed);
 
@@ -359,18 +353,18 @@ public sealed class DomainTests(TestPool pool, TestNetwork network) : IClassFixt
 
         var read = (await _domains.ReadAsync(name))!;
         Assert.Equal(id, read.Id);
-        Assert.Equal(name, Text(read.Inputs, "name"));
-        Assert.Equal("qemu", Text(read.Inputs, "type"));
+        Assert.Equal(name, Props.Text(read.Inputs, "name"));
+        Assert.Equal("qemu", Props.Text(read.Inputs, "type"));
         Assert.Equal(new NumberValue(2), read.Inputs["vcpus"]);
         Assert.Equal(new NumberValue(64), read.Inputs["memory"]);
         Assert.Equal(new BoolValue(false), read.Inputs["running"]);
-        var importedDisk = (ObjectValue)((ArrayValue)read.Inputs["disks"]!).Items.Single();
-        Assert.Equal(disk.Key, Text(importedDisk, "volume"));
-        Assert.Equal("vda", Text(importedDisk, "target"));
-        var nic = (ObjectValue)((ArrayValue)read.Inputs["networkInterfaces"]!).Items.Single();
-        Assert.Equal(network.Name, Text(nic, "network"));
-        Assert.Equal(Macs(outputs).Single(), Text(nic, "mac"));
-        Assert.Equal(Path.Combine(pool.Path, "console.log"), Text((ObjectValue)read.Inputs["console"]!, "path"));
+        var importedDisk = Props.Objects(read.Inputs, "disks").Single();
+        Assert.Equal(disk.Key, Props.Text(importedDisk, "volume"));
+        Assert.Equal("vda", Props.Text(importedDisk, "target"));
+        var nic = Props.Objects(read.Inputs, "networkInterfaces").Single();
+        Assert.Equal(network.Name, Props.Text(nic, "network"));
+        Assert.Equal(Props.Texts(outputs, "macs").Single(), Props.Text(nic, "mac"));
+        Assert.Equal(Path.Combine(pool.Path, "console.log"), Props.Text((ObjectValue)read.Inputs["console"]!, "path"));
         // What a person would write: defaults are left out (bus, device, firmware, autostart…), yet Check and Diff
         // see the same domain: an import that diffs clean.
         foreach (var key in new[] { "firmware", "autostart", "shutdownTimeout", "graphics" }) Assert.Null(read.Inputs[key]);

@@ -9,6 +9,7 @@ namespace PulumiLibvirt.Tests;
 /// No Pulumi CLI can run here, so the examples are checked against the schema the engine would use: every resource
 /// type exists, every property is an input of that type, every ${resource.output} names an output that exists.
 /// </summary>
+[Trait(Category.Name, Category.Unit)]
 public partial class ExampleTests
 {
     public static TheoryData<string> Examples() =>

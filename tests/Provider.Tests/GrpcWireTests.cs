@@ -1,8 +1,10 @@
 using Google.Protobuf.WellKnownTypes;
 using PulumiLibvirt.Protocol;
+using PulumiLibvirt.Tests.Support;
 
 namespace PulumiLibvirt.Tests;
 
+[Trait(Category.Name, Category.Unit)]
 public class GrpcWireTests
 {
     [Fact]

@@ -4,6 +4,7 @@ using PulumiLibvirt.Libvirt;
 using PulumiLibvirt.Resources;
 using PulumiLibvirt.Resources.Framework;
 using PulumiLibvirt.Tests.Support;
+using static PulumiLibvirt.Tests.Support.Sizes;
 
 namespace PulumiLibvirt.Tests;
 
@@ -22,8 +23,6 @@ public sealed class IdentityTests(TestPool pool, TestNetwork network) : IClassFi
         _names.Dispose();
         _clones.Dispose();
     }
-
-    private static string Text(ObjectValue values, string key) => ((StringValue)values[key]!.Unsecret).Value;
 
     /// <summary>A shut-off template of the test guest: direct kernel boot, its root disk a volume of the pool, a file console.</summary>
     private async Task<(string Name, string RootDisk)> TemplateAsync()
@@ -48,17 +47,11 @@ public sealed class IdentityTests(TestPool pool, TestNetwork network) : IClassFi
         Assert.False(domain.IsActive, $"the guest of {domain.Name} did not power off within {BootLimit}");
     }
 
-    private static string Sha256(string path)
-    {
-        using var file = File.OpenRead(path);
-        return Convert.ToHexString(SHA256.HashData(file));
-    }
-
     [Fact]
     public async Task Three_linked_clones_with_identities_boot_as_three_distinct_machines_and_the_template_is_unchanged()
     {
         var (template, rootDisk) = await TemplateAsync();
-        var templateDigest = Sha256(rootDisk);
+        var templateDigest = FileDigest.Sha256(rootDisk);
         var pristine = File.ReadAllLines(Path.Combine(TestGuest.Folder, "guest.env"))
             .Select(l => l.Split('=', 2)).Where(p => p.Length == 2).ToDictionary(p => p[0], p => p[1].Trim('\'', '"'));
 
@@ -71,7 +64,7 @@ public sealed class IdentityTests(TestPool pool, TestNetwork network) : IClassFi
         }));
         await Task.WhenAll(clones.Select(c => WaitUntilShutOffAsync(c.Id)));
 
-        var reports = clones.Select(c => TestGuest.Report(Path.Combine(pool.Path, $"{Text(c.Outputs, "name")}.log"))).ToList();
+        var reports = clones.Select(c => TestGuest.Report(Path.Combine(pool.Path, $"{Props.Text(c.Outputs, "name")}.log"))).ToList();
         Assert.All(reports, r => Assert.Equal(["hostkeys", "hostname", "mac", "machine-id"], r.Keys.Order()));
         Assert.Equal(hostnames, reports.Select(r => r["hostname"]));
         Assert.Equal(3, reports.Select(r => r["machine-id"]).Append(pristine["MACHINE_ID"]).Distinct().Count() - 1);
@@ -80,24 +73,24 @@ public sealed class IdentityTests(TestPool pool, TestNetwork network) : IClassFi
         Assert.Equal(3, reports.Select(r => r["mac"]).Distinct().Count());
         foreach (var (clone, report) in clones.Zip(reports))
         {
-            Assert.Equal(((StringValue)((ArrayValue)clone.Outputs["macs"]!).Items[0]).Value, report["mac"]);
+            Assert.Equal(Props.Texts(clone.Outputs, "macs")[0], report["mac"]);
             // The public keys in the outputs are the ones the guest has: its digest of /etc/ssh/ssh_host_*_key.pub.
             var identity = (ObjectValue)clone.Outputs["identity"]!;
-            var keys = ((ArrayValue)identity["sshHostKeys"]!).Items.Select(k => ((StringValue)k).Value).ToList();
+            var keys = Props.Texts(identity, "sshHostKeys");
             Assert.Equal(["ecdsa-sha2-nistp256", "ssh-ed25519", "ssh-rsa"], keys.Select(k => k.Split(' ')[0]));
             var digest = Convert.ToHexString(SHA256.HashData(Encoding.ASCII.GetBytes(string.Concat(keys.Select(k => k + "\n"))))).ToLowerInvariant();
             Assert.Equal(digest, report["hostkeys"]);
-            Assert.Equal(report["hostname"], Text(identity, "hostname"));
+            Assert.Equal(report["hostname"], Props.Text(identity, "hostname"));
         }
-        Assert.Equal(templateDigest, Sha256(rootDisk));
-        Assert.Contains(_clones.Log.Messages, m => m.Message.StartsWith($"Clone '{Text(clones[1].Outputs, "name")}': ") && m.Message.Contains("Performing"));
+        Assert.Equal(templateDigest, FileDigest.Sha256(rootDisk));
+        Assert.Contains(_clones.Log.Messages, m => m.Message.StartsWith($"Clone '{Props.Text(clones[1].Outputs, "name")}': ") && m.Message.Contains("Performing"));
     }
 
     [Fact]
     public async Task A_failing_identity_leaves_no_clone_half_made()
     {
         // A template whose disk holds no operating system: virt-sysprep finds nothing to work on.
-        var blank = pool.CreateVolume("blank", 16 << 20, "qcow2");
+        var blank = pool.CreateVolume("blank", 16 * MiB, "qcow2");
         var template = _names.Name("blank");
         using (pool.Libvirt.DefineDomain(new DomainDefinition
         {

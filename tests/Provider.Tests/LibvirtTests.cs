@@ -1,8 +1,11 @@
 using PulumiLibvirt.Libvirt;
+using PulumiLibvirt.Tests.Support;
+using static PulumiLibvirt.Tests.Support.Sizes;
 
 namespace PulumiLibvirt.Tests;
 
 /// <summary>The libvirt layer on libvirt's in-memory test driver, which is enough for lookups and errors.</summary>
+[Trait(Category.Name, Category.Unit)]
 public sealed class LibvirtTests : IDisposable
 {
     private readonly Connection _libvirt = Connection.Open("test:///default");
@@ -32,12 +35,12 @@ public sealed class LibvirtTests : IDisposable
     {
         using var pool = _libvirt.LookupPool("default-pool");
         var name = $"layer-{Guid.NewGuid():N}";
-        using var created = pool.CreateVolume(new VolumeDefinition(name, 3 << 20, "qcow2"));
+        using var created = pool.CreateVolume(new VolumeDefinition(name, 3 * MiB, "qcow2"));
         try
         {
             var description = created.Describe();
             Assert.Equal(name, description.Name);
-            Assert.Equal((ulong)(3 << 20), description.Capacity);
+            Assert.Equal((ulong)(3 * MiB), description.Capacity);
             Assert.Equal("qcow2", description.Format);
             using var byKey = _libvirt.FindVolume(created.Key);
             using var byPath = _libvirt.FindVolume(created.Path);

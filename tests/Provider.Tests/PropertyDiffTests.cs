@@ -3,6 +3,7 @@ using PulumiLibvirt.Tests.Support;
 
 namespace PulumiLibvirt.Tests;
 
+[Trait(Category.Name, Category.Unit)]
 public class PropertyDiffTests
 {
     private static Dictionary<string, DiffKind> Compare(ObjectValue olds, ObjectValue news, params string[] ignore) =>

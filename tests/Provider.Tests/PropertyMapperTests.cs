@@ -4,6 +4,7 @@ using PulumiLibvirt.Tests.Support;
 
 namespace PulumiLibvirt.Tests;
 
+[Trait(Category.Name, Category.Unit)]
 public class PropertyMapperTests
 {
     [Fact]

@@ -7,6 +7,7 @@ using PulumiLibvirt.Tests.Support;
 namespace PulumiLibvirt.Tests;
 
 /// <summary>Pulumi's special values inside google.protobuf.Struct.</summary>
+[Trait(Category.Name, Category.Unit)]
 public class PropertyStructTests
 {
     private static Value Special(string signature, params (string Key, Value Value)[] fields)

@@ -1,11 +1,10 @@
-using System.Security.Cryptography;
-using Google.Protobuf;
 using Google.Protobuf.WellKnownTypes;
 using PulumiLibvirt.Protocol;
 using PulumiLibvirt.Resources.Framework;
 using PulumiLibvirt.Tests.Support;
 using Rpc = Pulumirpc;
 using Struct = Google.Protobuf.WellKnownTypes.Struct;
+using static PulumiLibvirt.Tests.Support.Sizes;
 
 namespace PulumiLibvirt.Tests;
 
@@ -13,54 +12,33 @@ namespace PulumiLibvirt.Tests;
 public sealed class ProtocolTests(TestPool pool) : IClassFixture<TestPool>, IAsyncLifetime
 {
     private const string VolumeType = "libvirt:index:Volume";
-    private const long MiB = 1 << 20;
-    private FakeEngine _engine = null!;
-    private ProviderProcess _provider = null!;
+    private EngineSession _engine = null!;
 
-    public async Task InitializeAsync()
-    {
-        _engine = await FakeEngine.StartAsync();
-        _provider = await ProviderProcess.StartAsync(_engine.Address);
-    }
+    // Unconfigured: some tests begin as an older engine does (no Handshake), or configure another URI.
+    public async Task InitializeAsync() => _engine = await EngineSession.StartUnconfiguredAsync(VolumeType);
 
-    public async Task DisposeAsync()
-    {
-        await _provider.DisposeAsync();
-        await _engine.DisposeAsync();
-    }
+    public async Task DisposeAsync() => await _engine.DisposeAsync();
 
-    private static string Urn(string name) => $"urn:pulumi:dev::protocol-tests::{VolumeType}::{name}";
+    private ProviderProcess Provider => _engine.Provider;
 
     private static Struct Wire(ObjectValue value) => PropertyStruct.Encode(value);
-    private static ObjectValue Values(Struct value) => PropertyStruct.Decode(value);
 
     private async Task ConfigureAsync()
     {
-        await _provider.CallAsync<Rpc.ProviderHandshakeResponse>("Handshake", new Rpc.ProviderHandshakeRequest { EngineAddress = _engine.Address });
-        var configure = await _provider.CallAsync<Rpc.ConfigureResponse>("Configure", new Rpc.ConfigureRequest
-        {
-            Args = Wire(Props.Object(("uri", TestPool.Uri))), AcceptSecrets = true, AcceptResources = true, SendsOldInputs = true,
-        });
+        var configure = await _engine.ConfigureAsync();
         Assert.True(configure.AcceptSecrets);
         Assert.True(configure.SupportsPreview);
         Assert.True(configure.AcceptResources);
     }
 
-    private Task<Rpc.CheckResponse> CheckAsync(string name, ObjectValue news, ObjectValue? olds = null) =>
-        _provider.CallAsync<Rpc.CheckResponse>("Check", new Rpc.CheckRequest
-        {
-            Urn = Urn(name), Name = name, Type = VolumeType, News = Wire(news), Olds = olds is null ? null : Wire(olds),
-            RandomSeed = ByteString.CopyFrom(RandomNumberGenerator.GetBytes(16)),
-        });
-
     [Fact]
     public async Task Plugin_info_schema_and_unimplemented_methods_answer_as_the_engine_expects()
     {
-        var info = await _provider.CallAsync<Rpc.PluginInfo>("GetPluginInfo", new Empty());
+        var info = await Provider.CallAsync<Rpc.PluginInfo>("GetPluginInfo", new Empty());
         Assert.Equal(typeof(Resources.LibvirtProvider).Assembly.GetName().Version!.ToString(3), info.Version);
-        var schema = await _provider.CallAsync<Rpc.GetSchemaResponse>("GetSchema", new Rpc.GetSchemaRequest());
+        var schema = await Provider.CallAsync<Rpc.GetSchemaResponse>("GetSchema", new Rpc.GetSchemaRequest());
         Assert.Equal(await File.ReadAllTextAsync(Repository.File("schema.json")), schema.Schema);
-        var unimplemented = await Assert.ThrowsAsync<RpcException>(() => _provider.CallAsync<Empty>("Construct", new Empty()));
+        var unimplemented = await Assert.ThrowsAsync<RpcException>(() => Provider.CallAsync<Empty>("Construct", new Empty()));
         Assert.Equal(StatusCode.Unimplemented, unimplemented.Status);
     }
 
@@ -72,89 +50,65 @@ public sealed class ProtocolTests(TestPool pool) : IClassFixture<TestPool>, IAsy
         var asked = Props.Object(("name", Props.Secret(name)), ("pool", pool.Name), ("capacity", 4 * MiB));
 
         // Preview: unknown capacity from another resource is accepted and nothing is created.
-        var previewCheck = await CheckAsync("vol", asked.With("capacity", PropertyValue.Unknown));
+        var previewCheck = await _engine.CheckAsync("vol", asked.With("capacity", PropertyValue.Unknown));
         Assert.Empty(previewCheck.Failures);
         Assert.Equal(PropertyStruct.UnknownSentinel, previewCheck.Inputs.Fields["capacity"].StringValue);
-        var preview = await _provider.CallAsync<Rpc.CreateResponse>("Create", new Rpc.CreateRequest
-        {
-            Urn = Urn("vol"), Type = VolumeType, Properties = previewCheck.Inputs, Preview = true,
-        });
+        var preview = await _engine.CreateAsync("vol", previewCheck.Inputs, preview: true);
         Assert.Equal(PropertyStruct.UnknownSentinel, preview.Properties.Fields["key"].StringValue);
         Assert.Null(pool.Find(Path.Combine(pool.Path, name)));
 
         // Up.
-        var check = await CheckAsync("vol", asked);
+        var check = await _engine.CheckAsync("vol", asked);
         Assert.Empty(check.Failures);
-        var created = await _provider.CallAsync<Rpc.CreateResponse>("Create", new Rpc.CreateRequest
-        {
-            Urn = Urn("vol"), Type = VolumeType, Properties = check.Inputs,
-        });
+        var created = await _engine.CreateAsync("vol", check.Inputs);
         Assert.Equal(Path.Combine(pool.Path, name), pool.Find(created.Id)!.Path);
-        Assert.True(Values(created.Properties)["name"]!.IsSecret);
+        Assert.True(EngineSession.Values(created.Properties)["name"]!.IsSecret);
 
         // Refresh.
-        var read = await _provider.CallAsync<Rpc.ReadResponse>("Read", new Rpc.ReadRequest
-        {
-            Id = created.Id, Urn = Urn("vol"), Type = VolumeType, Properties = created.Properties, Inputs = check.Inputs,
-        });
+        var read = await _engine.ReadAsync("vol", created.Id, created.Properties, check.Inputs);
         Assert.Equal(created.Id, read.Id);
         Assert.Equal(check.Inputs, read.Inputs);
 
         // Same program again: no change.
-        var same = await _provider.CallAsync<Rpc.DiffResponse>("Diff", new Rpc.DiffRequest
-        {
-            Id = created.Id, Urn = Urn("vol"), Type = VolumeType, Olds = read.Properties, OldInputs = read.Inputs, News = check.Inputs,
-        });
+        var same = await _engine.DiffAsync("vol", created.Id, read.Properties, read.Inputs, check.Inputs);
         Assert.Equal(Rpc.DiffResponse.Types.DiffChanges.DiffNone, same.Changes);
 
         // A larger disk: an in-place update.
-        var grown = await CheckAsync("vol", asked.With("capacity", Props.Value(8 * MiB)), Values(check.Inputs));
-        var diff = await _provider.CallAsync<Rpc.DiffResponse>("Diff", new Rpc.DiffRequest
-        {
-            Id = created.Id, Urn = Urn("vol"), Type = VolumeType, Olds = read.Properties, OldInputs = read.Inputs, News = grown.Inputs,
-        });
+        var grown = await _engine.CheckAsync("vol", asked.With("capacity", Props.Value(8 * MiB)), check.Inputs);
+        var diff = await _engine.DiffAsync("vol", created.Id, read.Properties, read.Inputs, grown.Inputs);
         Assert.Equal(Rpc.DiffResponse.Types.DiffChanges.DiffSome, diff.Changes);
         Assert.True(diff.HasDetailedDiff);
         Assert.Equal(Rpc.PropertyDiff.Types.Kind.Update, diff.DetailedDiff["capacity"].Kind);
         Assert.Empty(diff.Replaces);
-        var updated = await _provider.CallAsync<Rpc.UpdateResponse>("Update", new Rpc.UpdateRequest
-        {
-            Id = created.Id, Urn = Urn("vol"), Type = VolumeType, Olds = read.Properties, OldInputs = read.Inputs, News = grown.Inputs,
-        });
+        var updated = await _engine.UpdateAsync("vol", created.Id, read.Properties, read.Inputs, grown.Inputs);
         Assert.Equal(8 * MiB, (long)updated.Properties.Fields["capacity"].NumberValue);
         Assert.Equal(8 * MiB, (long)pool.Find(created.Id)!.Capacity);
 
         // Destroy, then refresh sees it gone.
-        await _provider.CallAsync<Empty>("Delete", new Rpc.DeleteRequest
-        {
-            Id = created.Id, Urn = Urn("vol"), Type = VolumeType, Properties = updated.Properties, OldInputs = grown.Inputs,
-        });
+        await _engine.DeleteAsync("vol", created.Id, updated.Properties, grown.Inputs);
         Assert.Null(pool.Find(created.Id));
-        var gone = await _provider.CallAsync<Rpc.ReadResponse>("Read", new Rpc.ReadRequest
-        {
-            Id = created.Id, Urn = Urn("vol"), Type = VolumeType, Properties = updated.Properties, Inputs = grown.Inputs,
-        });
+        var gone = await _engine.ReadAsync("vol", created.Id, updated.Properties, grown.Inputs);
         Assert.Equal("", gone.Id);
-        Assert.Equal("", _provider.LaterStdout);
+        Assert.Equal("", Provider.LaterStdout);
     }
 
     [Fact]
     public async Task Bad_inputs_are_check_failures_and_failed_operations_carry_a_fitting_status()
     {
         await ConfigureAsync();
-        var check = await CheckAsync("bad", Props.Object(("pool", TestPool.UniqueName("missing")), ("capacity", MiB)));
+        var check = await _engine.CheckAsync("bad", Props.Object(("pool", TestPool.UniqueName("missing")), ("capacity", MiB)));
         Assert.Contains(check.Failures, f => f.Property == "pool" && f.Reason.Contains("does not exist"));
 
-        var unknownType = await Assert.ThrowsAsync<RpcException>(() => _provider.CallAsync<Rpc.CheckResponse>("Check",
+        var unknownType = await Assert.ThrowsAsync<RpcException>(() => Provider.CallAsync<Rpc.CheckResponse>("Check",
             new Rpc.CheckRequest { Urn = "urn:pulumi:dev::p::libvirt:index:Nope::x", Type = "libvirt:index:Nope", News = new Struct() }));
         Assert.Equal(StatusCode.InvalidArgument, unknownType.Status);
         Assert.Contains("libvirt:index:Volume", unknownType.Message);
 
         var baseVolume = pool.CreateVolume("base", MiB);
         pool.CreateVolume("overlay", MiB, backingStore: new Libvirt.BackingStore(baseVolume.Path, "qcow2"));
-        var refused = await Assert.ThrowsAsync<RpcException>(() => _provider.CallAsync<Empty>("Delete", new Rpc.DeleteRequest
+        var refused = await Assert.ThrowsAsync<RpcException>(() => Provider.CallAsync<Empty>("Delete", new Rpc.DeleteRequest
         {
-            Id = baseVolume.Key, Urn = Urn("base"), Type = VolumeType, Properties = new Struct(),
+            Id = baseVolume.Key, Urn = _engine.Urn("base"), Type = VolumeType, Properties = new Struct(),
         }));
         Assert.Equal(StatusCode.FailedPrecondition, refused.Status);
         Assert.Contains("backing store", refused.Message);
@@ -165,9 +119,9 @@ public sealed class ProtocolTests(TestPool pool) : IClassFixture<TestPool>, IAsy
     {
         await ConfigureAsync();
         var baseVolume = pool.CreateVolume("base", MiB);
-        await CheckAsync("big", Props.Object(("pool", pool.Name), ("capacity", 4 * MiB),
+        await _engine.CheckAsync("big", Props.Object(("pool", pool.Name), ("capacity", 4 * MiB),
             ("backingStore", Props.Object(("volume", baseVolume.Key)))));
-        var warning = Assert.Single(_engine.Logs, l => l.Urn == Urn("big"));
+        var warning = Assert.Single(_engine.Engine.Logs, l => l.Urn == _engine.Urn("big"));
         Assert.Equal(Rpc.LogSeverity.Warning, warning.Severity);
         Assert.Contains("filesystem must be grown", warning.Message);
     }
@@ -175,11 +129,11 @@ public sealed class ProtocolTests(TestPool pool) : IClassFixture<TestPool>, IAsy
     [Fact]
     public async Task An_unreachable_libvirt_is_unavailable_with_the_uri_and_what_to_check()
     {
-        await _provider.CallAsync<Rpc.ConfigureResponse>("Configure", new Rpc.ConfigureRequest
+        await Provider.CallAsync<Rpc.ConfigureResponse>("Configure", new Rpc.ConfigureRequest
         {
             Variables = { ["libvirt:config:uri"] = "qemu+unix:///system?socket=/nonexistent/libvirt-sock" }, AcceptSecrets = true,
         });
-        var error = await Assert.ThrowsAsync<RpcException>(() => CheckAsync("x", Props.Object(("capacity", MiB))));
+        var error = await Assert.ThrowsAsync<RpcException>(() => _engine.CheckAsync("x", Props.Object(("capacity", MiB))));
         Assert.Equal(StatusCode.Unavailable, error.Status);
         Assert.Contains("/nonexistent/libvirt-sock", error.Message);
         Assert.Contains("libvirt:uri", error.Message);
@@ -188,16 +142,16 @@ public sealed class ProtocolTests(TestPool pool) : IClassFixture<TestPool>, IAsy
     [Fact]
     public async Task Provider_configuration_is_checked_and_a_new_uri_replaces_the_provider()
     {
-        var bad = await _provider.CallAsync<Rpc.CheckResponse>("CheckConfig", new Rpc.CheckRequest
+        var bad = await Provider.CallAsync<Rpc.CheckResponse>("CheckConfig", new Rpc.CheckRequest
         {
             Urn = "urn:pulumi:dev::p::pulumi:providers:libvirt::default", News = Wire(Props.Object(("uri", 5))),
         });
         Assert.Equal("uri", Assert.Single(bad.Failures).Property);
 
         var olds = Wire(Props.Object(("uri", "qemu:///system")));
-        var same = await _provider.CallAsync<Rpc.DiffResponse>("DiffConfig", new Rpc.DiffRequest { Olds = olds, OldInputs = olds, News = olds });
+        var same = await Provider.CallAsync<Rpc.DiffResponse>("DiffConfig", new Rpc.DiffRequest { Olds = olds, OldInputs = olds, News = olds });
         Assert.Equal(Rpc.DiffResponse.Types.DiffChanges.DiffNone, same.Changes);
-        var moved = await _provider.CallAsync<Rpc.DiffResponse>("DiffConfig", new Rpc.DiffRequest
+        var moved = await Provider.CallAsync<Rpc.DiffResponse>("DiffConfig", new Rpc.DiffRequest
         {
             Olds = olds, OldInputs = olds, News = Wire(Props.Object(("uri", "qemu+ssh://lab/system"))),
         });
@@ -219,21 +173,20 @@ public sealed class ProtocolTests(TestPool pool) : IClassFixture<TestPool>, IAsy
             uuid = domain.Uuid;
         }
         const string DomainType = "libvirt:index:Domain";
-        var deleting = _provider.CallAsync<Empty>("Delete", new Rpc.DeleteRequest
+        var deleting = Provider.CallAsync<Empty>("Delete", new Rpc.DeleteRequest
         {
             Id = uuid, Urn = $"urn:pulumi:dev::protocol-tests::{DomainType}::deaf", Type = DomainType,
             Properties = Wire(Props.Object(("uuid", uuid), ("name", name), ("shutdownTimeout", 600))),
         });
-        await WaitForAsync(() => _engine.Logs.Any(l => l.Message.Contains($"Shutting down domain '{name}'")));
-        await _provider.CallAsync<Empty>("Cancel", new Empty());
+        await WaitForAsync(() => _engine.Engine.Logs.Any(l => l.Message.Contains($"Shutting down domain '{name}'")));
+        await Provider.CallAsync<Empty>("Cancel", new Empty());
         var cancelled = await Assert.ThrowsAsync<RpcException>(() => deleting.WaitAsync(TimeSpan.FromMinutes(2)));
         Assert.Equal(StatusCode.Cancelled, cancelled.Status);
         using (var stillThere = pool.Libvirt.FindDomain(uuid)) Assert.NotNull(stillThere);
 
         // The engine sends Cancel at the end of every deployment; an attached provider serves the next one.
-        var check = await CheckAsync("later", Props.Object(("pool", pool.Name), ("capacity", MiB)));
-        var created = await _provider.CallAsync<Rpc.CreateResponse>("Create",
-            new Rpc.CreateRequest { Urn = Urn("later"), Type = VolumeType, Properties = check.Inputs });
+        var check = await _engine.CheckAsync("later", Props.Object(("pool", pool.Name), ("capacity", MiB)));
+        var created = await _engine.CreateAsync("later", check.Inputs);
         Assert.NotNull(pool.Find(created.Id));
     }
 
@@ -253,7 +206,7 @@ public sealed class ProtocolTests(TestPool pool) : IClassFixture<TestPool>, IAsy
             File.WriteAllText(Path.Combine(project.FullName, "appsettings.Production.json"), """{ "Logging": { "Console": { "LogLevel": { "Default": "Trace" } } } }""");
             for (var i = 0; i < 50; i++) Directory.CreateDirectory(Path.Combine(project.FullName, "node_modules", $"m{i}", "lib"));
 
-            await using var plugin = await ProviderProcess.StartAsync(_engine.Address, workingDirectory: project.FullName);
+            await using var plugin = await ProviderProcess.StartAsync(_engine.Engine.Address, workingDirectory: project.FullName);
             Assert.NotEqual(taken, plugin.Port);
             var info = await plugin.CallAsync<Rpc.PluginInfo>("GetPluginInfo", new Empty());
             Assert.NotEmpty(info.Version);
@@ -279,16 +232,12 @@ public sealed class ProtocolTests(TestPool pool) : IClassFixture<TestPool>, IAsy
     {
         await ConfigureAsync();
         const long TwoTiB = 1L << 41;
-        var check = await CheckAsync("huge", Props.Object(("pool", pool.Name), ("capacity", TwoTiB)));
+        var check = await _engine.CheckAsync("huge", Props.Object(("pool", pool.Name), ("capacity", TwoTiB)));
         Assert.Empty(check.Failures);
-        var created = await _provider.CallAsync<Rpc.CreateResponse>("Create",
-            new Rpc.CreateRequest { Urn = Urn("huge"), Type = VolumeType, Properties = check.Inputs });
+        var created = await _engine.CreateAsync("huge", check.Inputs);
         Assert.Equal(TwoTiB, (long)created.Properties.Fields["capacity"].NumberValue);
         Assert.Equal((ulong)TwoTiB, pool.Find(created.Id)!.Capacity);
-        var read = await _provider.CallAsync<Rpc.ReadResponse>("Read", new Rpc.ReadRequest
-        {
-            Id = created.Id, Urn = Urn("huge"), Type = VolumeType, Properties = created.Properties, Inputs = check.Inputs,
-        });
+        var read = await _engine.ReadAsync("huge", created.Id, created.Properties, check.Inputs);
         Assert.Equal(TwoTiB, (long)read.Properties.Fields["capacity"].NumberValue);
         Assert.Equal(TwoTiB, (long)read.Inputs.Fields["capacity"].NumberValue);
     }
@@ -298,19 +247,13 @@ public sealed class ProtocolTests(TestPool pool) : IClassFixture<TestPool>, IAsy
     {
         await ConfigureAsync();
         // pulumi import of a mistyped id: no inputs, no properties; "does not exist" is an answer without properties.
-        var missing = await _provider.CallAsync<Rpc.ReadResponse>("Read", new Rpc.ReadRequest
-        {
-            Id = Path.Combine(pool.Path, "no-such-volume"), Urn = Urn("typo"), Type = VolumeType,
-        });
+        var missing = await _engine.ReadAsync("typo", Path.Combine(pool.Path, "no-such-volume"));
         Assert.Equal("", missing.Id);
         Assert.Null(missing.Properties);
         Assert.Null(missing.Inputs);
 
         var volume = pool.CreateVolume("adopt", MiB);
-        var imported = await _provider.CallAsync<Rpc.ReadResponse>("Read", new Rpc.ReadRequest
-        {
-            Id = volume.Key, Urn = Urn("adopt"), Type = VolumeType, Properties = new Struct(), Inputs = new Struct(),
-        });
+        var imported = await _engine.ReadAsync("adopt", volume.Key, new Struct(), new Struct());
         Assert.Equal(volume.Key, imported.Id);
         Assert.Equal(volume.Name, imported.Inputs.Fields["name"].StringValue);
         Assert.Equal(pool.Name, imported.Inputs.Fields["pool"].StringValue);

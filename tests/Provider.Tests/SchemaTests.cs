@@ -6,6 +6,7 @@ using PulumiLibvirt.Tests.Support;
 
 namespace PulumiLibvirt.Tests;
 
+[Trait(Category.Name, Category.Unit)]
 public class SchemaTests
 {
     private static string Generated() => LibvirtProvider.GenerateSchema();

@@ -1,22 +1,19 @@
 using PulumiLibvirt.Libvirt;
 using PulumiLibvirt.Resources.Framework;
 using PulumiLibvirt.Tests.Support;
+using static PulumiLibvirt.Tests.Support.Sizes;
 
 namespace PulumiLibvirt.Tests;
 
 /// <summary>The Volume resource against the real libvirtd, in a directory pool of this run.</summary>
 public sealed class VolumeTests(TestPool pool) : IClassFixture<TestPool>, IDisposable
 {
-    private const long MiB = 1 << 20;
     private readonly ResourceHarness _volumes = new("libvirt:index:Volume");
 
     public void Dispose() => _volumes.Dispose();
 
     private ObjectValue Inputs(params (string Key, object? Value)[] more) =>
         Props.Object([("pool", pool.Name), .. more]);
-
-    private static string Text(ObjectValue values, string key) => ((StringValue)values[key]!.Unsecret).Value;
-    private static long Number(ObjectValue values, string key) => (long)((NumberValue)values[key]!.Unsecret).Value;
 
     private int VolumeCount()
     {
@@ -31,11 +28,11 @@ public sealed class VolumeTests(TestPool pool) : IClassFixture<TestPool>, IDispo
         var (id, outputs, _) = await _volumes.CreateAsync(Inputs(("name", name), ("capacity", 8 * MiB)));
         var actual = pool.Find(id)!;
         Assert.Equal(actual.Key, id);
-        Assert.Equal(actual.Key, Text(outputs, "key"));
-        Assert.Equal(Path.Combine(pool.Path, name), Text(outputs, "path"));
-        Assert.Equal(8 * MiB, Number(outputs, "capacity"));
-        Assert.Equal("qcow2", Text(outputs, "format"));
-        Assert.Equal(pool.Name, Text(outputs, "pool"));
+        Assert.Equal(actual.Key, Props.Text(outputs, "key"));
+        Assert.Equal(Path.Combine(pool.Path, name), Props.Text(outputs, "path"));
+        Assert.Equal(8 * MiB, Props.Number(outputs, "capacity"));
+        Assert.Equal("qcow2", Props.Text(outputs, "format"));
+        Assert.Equal(pool.Name, Props.Text(outputs, "pool"));
         Assert.Contains("file format: qcow2", Command.Run("qemu-img", "info", actual.Path));
     }
 
@@ -48,10 +45,10 @@ public sealed class VolumeTests(TestPool pool) : IClassFixture<TestPool>, IDispo
         var info = Command.Run("qemu-img", "info", "--backing-chain", overlay.Path);
         Assert.Contains($"backing file: {baseVolume.Path}", info);
         Assert.Contains("backing file format: raw", info);
-        Assert.Equal(16 * MiB, Number(inputs, "capacity")); // the base's size when none is given
+        Assert.Equal(16 * MiB, Props.Number(inputs, "capacity")); // the base's size when none is given
         var backing = (ObjectValue)outputs["backingStore"]!;
-        Assert.Equal(baseVolume.Path, Text(backing, "path"));
-        Assert.Equal("raw", Text(backing, "format"));
+        Assert.Equal(baseVolume.Path, Props.Text(backing, "path"));
+        Assert.Equal("raw", Props.Text(backing, "format"));
     }
 
     [Fact]
@@ -113,11 +110,11 @@ public sealed class VolumeTests(TestPool pool) : IClassFixture<TestPool>, IDispo
         var again = await _volumes.CheckAsync(Inputs(("capacity", MiB)), name: "web", seed: [7, 7]);
         var other = await _volumes.CheckAsync(Inputs(("capacity", MiB)), name: "web", seed: [8, 8]);
         var kept = await _volumes.CheckAsync(Inputs(("capacity", MiB)), olds: first.Inputs, name: "web", seed: [9, 9]);
-        var name = Text(first.Inputs, "name");
+        var name = Props.Text(first.Inputs, "name");
         Assert.Matches("^web-[0-9a-f]{7}$", name);
-        Assert.Equal(name, Text(again.Inputs, "name"));
-        Assert.NotEqual(name, Text(other.Inputs, "name"));
-        Assert.Equal(name, Text(kept.Inputs, "name"));
+        Assert.Equal(name, Props.Text(again.Inputs, "name"));
+        Assert.NotEqual(name, Props.Text(other.Inputs, "name"));
+        Assert.Equal(name, Props.Text(kept.Inputs, "name"));
     }
 
     [Fact]
@@ -134,7 +131,7 @@ public sealed class VolumeTests(TestPool pool) : IClassFixture<TestPool>, IDispo
         Assert.Equal(PropertyValue.Unknown, preview.Outputs["key"]);
         Assert.Equal(PropertyValue.Unknown, preview.Outputs["path"]);
         Assert.Equal(PropertyValue.Unknown, preview.Outputs["capacity"]);
-        Assert.Equal(pool.Name, Text(preview.Outputs, "pool"));
+        Assert.Equal(pool.Name, Props.Text(preview.Outputs, "pool"));
         Assert.Equal(before, VolumeCount());
     }
 
@@ -144,7 +141,7 @@ public sealed class VolumeTests(TestPool pool) : IClassFixture<TestPool>, IDispo
         var name = TestPool.UniqueName("diff");
         var (id, outputs, inputs) = await _volumes.CreateAsync(Inputs(("name", name), ("capacity", 8 * MiB)));
         ResourceDiff Diff(params (string, object?)[] changes) =>
-            _volumes.Diff(id, outputs, inputs, changes.Aggregate(inputs, (o, c) => o.With(c.Item1, Props.Value(c.Item2))));
+            _volumes.Diff(id, outputs, inputs, Props.With(inputs, changes));
 
         var grow = Diff(("capacity", 16 * MiB));
         Assert.Equal(DiffKind.Update, grow.Detailed["capacity"]);
@@ -168,7 +165,7 @@ public sealed class VolumeTests(TestPool pool) : IClassFixture<TestPool>, IDispo
     {
         const long oddSize = MiB + 1; // qcow2 sizes are whole sectors: libvirt reports more than was asked
         var (id, outputs, inputs) = await _volumes.CreateAsync(Inputs(("capacity", oddSize)));
-        Assert.NotEqual(oddSize, Number(outputs, "capacity"));
+        Assert.NotEqual(oddSize, Props.Number(outputs, "capacity"));
         Assert.False(_volumes.Diff(id, outputs, inputs, inputs).HasChanges);
 
         var grown = inputs.With("capacity", Props.Value(2 * MiB + 3));
@@ -187,7 +184,7 @@ public sealed class VolumeTests(TestPool pool) : IClassFixture<TestPool>, IDispo
         using (var volume = pool.Libvirt.FindVolume(id)!)
             Command.Run("virsh", "-c", TestPool.Uri, "vol-resize", "--pool", pool.Name, volume.Describe().Name, $"{8 * MiB}");
         var refreshed = (await _volumes.ReadAsync(id, outputs, inputs))!;
-        Assert.Equal(8 * MiB, Number(refreshed.Inputs, "capacity"));
+        Assert.Equal(8 * MiB, Props.Number(refreshed.Inputs, "capacity"));
         // The refresh diff is Diff(refreshed outputs and inputs, the old inputs): the size changed outside shows.
         Assert.Equal(["capacity"], _volumes.Diff(id, refreshed.Outputs, refreshed.Inputs, inputs).Changed);
         // The next `pulumi up` compares the refreshed inputs with the program: back to 4 MiB, which for a volume
@@ -196,7 +193,7 @@ public sealed class VolumeTests(TestPool pool) : IClassFixture<TestPool>, IDispo
         Assert.Equal(["capacity"], _volumes.Diff(id, refreshed.Outputs, refreshed.Inputs, program).Replaces);
         // A size that did not change outside is not drift, however libvirt rounded it.
         var again = (await _volumes.ReadAsync(id, refreshed.Outputs, refreshed.Inputs))!;
-        Assert.Equal(8 * MiB, Number(again.Inputs, "capacity"));
+        Assert.Equal(8 * MiB, Props.Number(again.Inputs, "capacity"));
     }
 
     [Fact]
@@ -219,16 +216,16 @@ public sealed class VolumeTests(TestPool pool) : IClassFixture<TestPool>, IDispo
     public async Task Growing_a_volume_resizes_it_in_place_and_keeps_its_data()
     {
         var (id, outputs, inputs) = await _volumes.CreateAsync(Inputs(("capacity", 4 * MiB)));
-        var path = Text(outputs, "path");
+        var path = Props.Text(outputs, "path");
         Command.WritePattern(path, "qcow2", 0xab, 0, MiB);
 
         var preview = await _volumes.UpdateAsync(id, outputs, inputs, inputs.With("capacity", Props.Value(12 * MiB)), preview: true);
         Assert.Equal(PropertyValue.Unknown, preview["capacity"]);
-        Assert.Equal(id, Text(preview, "key"));
+        Assert.Equal(id, Props.Text(preview, "key"));
         Assert.Equal(4 * MiB, (long)pool.Find(id)!.Capacity); // a preview changes nothing
 
         var updated = await _volumes.UpdateAsync(id, outputs, inputs, inputs.With("capacity", Props.Value(12 * MiB)));
-        Assert.Equal(12 * MiB, Number(updated, "capacity"));
+        Assert.Equal(12 * MiB, Props.Number(updated, "capacity"));
         Assert.Equal(12 * MiB, (long)pool.Find(id)!.Capacity);
         Assert.Equal(path, pool.Find(id)!.Path);
         Assert.True(Command.HasPattern(path, "qcow2", 0xab, 0, MiB));
@@ -242,10 +239,10 @@ public sealed class VolumeTests(TestPool pool) : IClassFixture<TestPool>, IDispo
 
         var imported = (await _volumes.ReadAsync(id))!;
         Assert.Equal(id, imported.Id);
-        Assert.Equal(Text(outputs, "name"), Text(imported.Inputs, "name"));
-        Assert.Equal(pool.Name, Text(imported.Inputs, "pool"));
-        Assert.Equal(2 * MiB, Number(imported.Inputs, "capacity"));
-        Assert.Equal(baseVolume.Path, Text((ObjectValue)imported.Inputs["backingStore"]!, "volume"));
+        Assert.Equal(Props.Text(outputs, "name"), Props.Text(imported.Inputs, "name"));
+        Assert.Equal(pool.Name, Props.Text(imported.Inputs, "pool"));
+        Assert.Equal(2 * MiB, Props.Number(imported.Inputs, "capacity"));
+        Assert.Equal(baseVolume.Path, Props.Text((ObjectValue)imported.Inputs["backingStore"]!, "volume"));
 
         using (var volume = pool.Libvirt.FindVolume(id)) volume!.Delete();
         Assert.Null(await _volumes.ReadAsync(id, outputs, inputs));
@@ -259,7 +256,7 @@ public sealed class VolumeTests(TestPool pool) : IClassFixture<TestPool>, IDispo
 
         var refused = await Assert.ThrowsAsync<ProviderException>(() => _volumes.DeleteAsync(baseId, baseOutputs));
         Assert.Equal(ErrorKind.FailedPrecondition, refused.Kind);
-        Assert.Contains(Text(overlayOutputs, "path"), refused.Message);
+        Assert.Contains(Props.Text(overlayOutputs, "path"), refused.Message);
         Assert.NotNull(pool.Find(baseId));
 
         await _volumes.DeleteAsync(overlayId, overlayOutputs);
@@ -273,7 +270,7 @@ public sealed class VolumeTests(TestPool pool) : IClassFixture<TestPool>, IDispo
     {
         using var otherPool = new TestPool();
         var (baseId, baseOutputs, _) = await _volumes.CreateAsync(Inputs(("capacity", 2 * MiB)), name: "base");
-        var overlay = otherPool.CreateVolume("overlay", 2 * MiB, backingStore: new BackingStore(Text(baseOutputs, "path"), "qcow2"));
+        var overlay = otherPool.CreateVolume("overlay", 2 * MiB, backingStore: new BackingStore(Props.Text(baseOutputs, "path"), "qcow2"));
 
         var refused = await Assert.ThrowsAsync<ProviderException>(() => _volumes.DeleteAsync(baseId, baseOutputs));
         Assert.Contains(overlay.Path, refused.Message);
@@ -308,6 +305,6 @@ public sealed class VolumeTests(TestPool pool) : IClassFixture<TestPool>, IDispo
         Command.Run("qemu-img", "create", "-f", "raw", path, "1M");
         var check = await _volumes.CheckAsync(Inputs(("backingStore", Props.Object(("volume", path)))));
         Assert.Empty(check.Failures);
-        Assert.Equal(MiB, Number(check.Inputs, "capacity"));
+        Assert.Equal(MiB, Props.Number(check.Inputs, "capacity"));
     }
 }

@@ -27,14 +27,27 @@ public sealed class EngineSession : IAsyncDisposable
     /// <param name="path">The binary's PATH, when it must not find some tools.</param>
     public static async Task<EngineSession> StartAsync(string type, string? path = null)
     {
+        var session = await StartUnconfiguredAsync(type, path);
+        await session.ConfigureAsync();
+        return session;
+    }
+
+    /// <summary>Starts the binary and calls nothing yet: the test decides how the engine begins (or that it is an older one).</summary>
+    public static async Task<EngineSession> StartUnconfiguredAsync(string type, string? path = null)
+    {
         var engine = await FakeEngine.StartAsync();
         var provider = await ProviderProcess.StartAsync(engine.Address, path);
-        await provider.CallAsync<Rpc.ProviderHandshakeResponse>("Handshake", new Rpc.ProviderHandshakeRequest { EngineAddress = engine.Address });
-        await provider.CallAsync<Rpc.ConfigureResponse>("Configure", new Rpc.ConfigureRequest
+        return new EngineSession(engine, provider, type);
+    }
+
+    /// <summary>Handshake, then Configure for <see cref="TestPool.Uri"/>, as a recent engine begins.</summary>
+    public async Task<Rpc.ConfigureResponse> ConfigureAsync()
+    {
+        await Provider.CallAsync<Rpc.ProviderHandshakeResponse>("Handshake", new Rpc.ProviderHandshakeRequest { EngineAddress = Engine.Address });
+        return await Provider.CallAsync<Rpc.ConfigureResponse>("Configure", new Rpc.ConfigureRequest
         {
             Args = PropertyStruct.Encode(Props.Object(("uri", TestPool.Uri))), AcceptSecrets = true, AcceptResources = true, SendsOldInputs = true,
         });
-        return new EngineSession(engine, provider, type);
     }
 
     public string Urn(string name) => $"urn:pulumi:dev::protocol-tests::{Type}::{name}";

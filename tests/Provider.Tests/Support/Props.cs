@@ -3,7 +3,7 @@ using PulumiLibvirt.Resources.Framework;
 
 namespace PulumiLibvirt.Tests.Support;
 
-/// <summary>Short ways to write property values in tests.</summary>
+/// <summary>Short ways to write and read property values in tests.</summary>
 public static class Props
 {
     public static ObjectValue Object(params (string Key, object? Value)[] properties) =>
@@ -22,4 +22,22 @@ public static class Props
         int or long or ulong or double => new NumberValue(Convert.ToDouble(value)),
         _ => throw new ArgumentException($"no property value for {value.GetType()}"),
     };
+
+    /// <summary><paramref name="values"/> with each of <paramref name="properties"/> added or replaced (null stays a null value).</summary>
+    public static ObjectValue With(ObjectValue values, params (string Key, object? Value)[] properties) =>
+        properties.Aggregate(values, (result, property) => result.With(property.Key, Value(property.Value)));
+
+    /// <summary>A string property, secret or not.</summary>
+    public static string Text(ObjectValue values, string key) => ((StringValue)values[key]!.Unsecret).Value;
+
+    /// <summary>A whole-number property, secret or not.</summary>
+    public static long Number(ObjectValue values, string key) => (long)((NumberValue)values[key]!.Unsecret).Value;
+
+    /// <summary>A list of strings (macs, sshHostKeys…).</summary>
+    public static List<string> Texts(ObjectValue values, string key) =>
+        ((ArrayValue)values[key]!).Items.Select(item => ((StringValue)item).Value).ToList();
+
+    /// <summary>A list of objects (disks, volumes…).</summary>
+    public static List<ObjectValue> Objects(ObjectValue values, string key) =>
+        ((ArrayValue)values[key]!).Items.Cast<ObjectValue>().ToList();
 }

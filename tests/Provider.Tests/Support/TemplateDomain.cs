@@ -1,4 +1,5 @@
 using PulumiLibvirt.Libvirt;
+using static PulumiLibvirt.Tests.Support.Sizes;
 
 namespace PulumiLibvirt.Tests.Support;
 
@@ -12,7 +13,6 @@ public sealed class TemplateDomain
 {
     public const byte SystemPattern = 0x5a;
     public const byte DataPattern = 0xc3;
-    public const long MiB = 1 << 20;
 
     public TemplateDomain(TestPool pool, TestNetwork network, TestDomains names)
     {
@@ -65,9 +65,5 @@ public sealed class TemplateDomain
     public string Mac { get; }
 
     /// <summary>A digest of every byte of the template's disk files.</summary>
-    public string DisksChecksum() => string.Join(",", new[] { SystemDisk, DataDisk }.Select(path =>
-    {
-        using var file = File.OpenRead(path);
-        return Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(file));
-    }));
+    public string DisksChecksum() => string.Join(",", new[] { SystemDisk, DataDisk }.Select(FileDigest.Sha256));
 }
