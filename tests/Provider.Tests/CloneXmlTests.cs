@@ -1,63 +1,17 @@
 using System.Xml.Linq;
 using PulumiLibvirt.Libvirt;
+using PulumiLibvirt.Tests.Support;
 
 namespace PulumiLibvirt.Tests;
 
 /// <summary>A template's domain XML in, its clone's XML out, without libvirt.</summary>
-[Trait("Category", "Unit")]
+[Trait(Category.Name, Category.Unit)]
 public sealed class CloneXmlTests
 {
     private const string SourceUuid = "9a1d6c4e-5b0f-4e0a-8a43-0d2f4b0b6f11";
 
-    // As `virsh dumpxml --inactive` prints a UEFI template with two disks, a CD-ROM, a NIC, a fixed VNC port and file-backed logs.
-    private const string Template = $"""
-        <domain type='qemu'>
-          <name>tmpl</name>
-          <uuid>{SourceUuid}</uuid>
-          <description>the template</description>
-          <metadata>
-            <pulumi:owner xmlns:pulumi="urn:pulumi-resource-libvirt:owner" id="urn:pulumi:dev::lab::libvirt:index:Domain::tmpl"/>
-          </metadata>
-          <memory unit='KiB'>524288</memory>
-          <currentMemory unit='KiB'>262144</currentMemory>
-          <vcpu placement='static' current='1'>2</vcpu>
-          <sysinfo type='smbios'><system><entry name='uuid'>{SourceUuid}</entry></system></sysinfo>
-          <os firmware='efi'>
-            <type arch='x86_64' machine='pc-q35-7.2'>hvm</type>
-            <nvram template='/usr/share/OVMF/OVMF_VARS_4M.fd'>/var/lib/libvirt/qemu/nvram/tmpl_VARS.fd</nvram>
-          </os>
-          <devices>
-            <disk type='file' device='disk'>
-              <driver name='qemu' type='qcow2'/>
-              <source file='/pool/tmpl-root.qcow2'/>
-              <backingStore/>
-              <target dev='vda' bus='virtio'/>
-            </disk>
-            <disk type='volume' device='disk'>
-              <driver name='qemu' type='raw'/>
-              <source pool='lab' volume='tmpl-data.img'/>
-              <target dev='vdb' bus='virtio'/>
-            </disk>
-            <disk type='file' device='cdrom'>
-              <driver name='qemu' type='raw'/>
-              <source file='/isos/tools.iso'/>
-              <target dev='sda' bus='sata'/>
-              <readonly/>
-            </disk>
-            <interface type='network'>
-              <mac address='52:54:00:aa:bb:cc'/>
-              <source network='lab'/>
-              <model type='virtio'/>
-            </interface>
-            <serial type='file'>
-              <source path='/var/log/lab/tmpl-console.log'/>
-              <log file='/var/log/lab/serial.log'/>
-              <target port='0'/>
-            </serial>
-            <graphics type='vnc' port='5901' autoport='no' listen='127.0.0.1'/>
-          </devices>
-        </domain>
-        """;
+    /// <summary>A UEFI template with two disks (one a pool volume), a CD-ROM, a NIC, a fixed VNC port and file-backed logs.</summary>
+    private static readonly string Template = Fixture.Text("domain-clone-template.xml");
 
     private static CloneChanges Changes(IReadOnlyDictionary<string, ClonedDisk?>? disks = null) => new()
     {

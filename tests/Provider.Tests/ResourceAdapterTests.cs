@@ -7,7 +7,7 @@ namespace PulumiLibvirt.Tests;
 /// The generic adapter on an in-memory resource, without libvirt: previews, autonaming, secrets, unknowns, the diff
 /// rules, outputs derived from inputs, and errors.
 /// </summary>
-[Trait("Category", "Unit")]
+[Trait(Category.Name, Category.Unit)]
 public sealed class ResourceAdapterTests
 {
     private const string Token = "test:index:Lamp";
