@@ -17,7 +17,7 @@ public sealed class Connection : IDisposable
     public string Uri { get; }
 
     /// <summary>Whether libvirt runs on this machine (no host in the URI), so its files are this machine's files.</summary>
-    public bool IsLocal => string.IsNullOrEmpty(new System.Uri(Uri).Host);
+    public bool IsLocal => string.IsNullOrEmpty(new Uri(Uri).Host);
 
     public static Connection Open(string uri)
     {
@@ -162,7 +162,7 @@ public sealed class Connection : IDisposable
         {
             using var pool = volume.GetPool();
             var described = volume.Describe();
-            using var copy = pool.CopyVolume(new VolumeDefinition(System.IO.Path.GetFileName(path), described.Capacity, described.Format), volume);
+            using var copy = pool.CopyVolume(new VolumeDefinition(Path.GetFileName(path), described.Capacity, described.Format), volume);
             return true;
         }
         if (!IsLocal || !File.Exists(source)) return false;

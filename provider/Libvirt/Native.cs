@@ -69,7 +69,8 @@ internal static class Native
     [DllImport(Lib)] public static extern int virDomainGetAutostart(DomainHandle domain, out int autostart);
     [DllImport(Lib)] public static extern int virDomainSetAutostart(DomainHandle domain, int autostart);
     [DllImport(Lib)] public static extern int virDomainIsActive(DomainHandle domain);
-    [DllImport(Lib)] public static extern int virDomainSetMetadata(DomainHandle domain, int type, [MarshalAs(UnmanagedType.LPUTF8Str)] string? metadata,
+    [DllImport(Lib)]
+    public static extern int virDomainSetMetadata(DomainHandle domain, int type, [MarshalAs(UnmanagedType.LPUTF8Str)] string? metadata,
         [MarshalAs(UnmanagedType.LPUTF8Str)] string? key, [MarshalAs(UnmanagedType.LPUTF8Str)] string? uri, uint flags);
     [DllImport(Lib)] public static extern unsafe int virDomainGetUUIDString(DomainHandle domain, byte* buffer);
     [DllImport(Lib)] public static extern IntPtr virDomainGetName(DomainHandle domain);

@@ -58,10 +58,14 @@ public sealed record VolumeDescription(
     private static ulong UnitMultiplier(string unit) => unit switch
     {
         "b" or "bytes" => 1,
-        "KB" => 1000, "k" or "KiB" => 1UL << 10,
-        "MB" => 1000_000, "M" or "MiB" => 1UL << 20,
-        "GB" => 1000_000_000, "G" or "GiB" => 1UL << 30,
-        "TB" => 1000_000_000_000, "T" or "TiB" => 1UL << 40,
+        "KB" => 1000,
+        "k" or "KiB" => 1UL << 10,
+        "MB" => 1000_000,
+        "M" or "MiB" => 1UL << 20,
+        "GB" => 1000_000_000,
+        "G" or "GiB" => 1UL << 30,
+        "TB" => 1000_000_000_000,
+        "T" or "TiB" => 1UL << 40,
         _ => throw new FormatException($"unknown size unit '{unit}' in volume XML"),
     };
 }

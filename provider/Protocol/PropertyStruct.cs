@@ -1,7 +1,7 @@
 using System.Collections.Immutable;
+using PulumiLibvirt.Resources.Framework;
 using Struct = Google.Protobuf.WellKnownTypes.Struct;
 using Value = Google.Protobuf.WellKnownTypes.Value;
-using PulumiLibvirt.Resources.Framework;
 
 namespace PulumiLibvirt.Protocol;
 

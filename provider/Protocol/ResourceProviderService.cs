@@ -1,4 +1,3 @@
-using Google.Protobuf;
 using Google.Protobuf.WellKnownTypes;
 using PulumiLibvirt.Resources.Framework;
 using Rpc = Pulumirpc;

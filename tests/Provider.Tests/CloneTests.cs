@@ -124,7 +124,7 @@ public sealed class CloneTests(TestPool pool, TestNetwork network) : IClassFixtu
         using (var big = pool.Libvirt.FindVolume(template.SystemDisk)!) big.Resize(50L * 1024 * MiB);
         var (_, outputs, _) = await _clones.CreateAsync(Inputs(template, _names.Name("big"), ("mode", "linked"), ("running", false)));
         var overlay = pool.Find(Props.Text(VolumeAt(outputs, "vda"), "path"))!;
-        Assert.Equal(50UL * 1024 * (ulong)MiB, overlay.Capacity);
+        Assert.Equal(50UL * 1024 * MiB, overlay.Capacity);
         // An overlay holds only its header: what it costs to make does not grow with the template.
         Assert.True(overlay.Allocation < 2 * (ulong)MiB, $"overlay allocates {overlay.Allocation} bytes");
     }

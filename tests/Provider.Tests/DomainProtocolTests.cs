@@ -1,8 +1,8 @@
 using PulumiLibvirt.Protocol;
 using PulumiLibvirt.Resources.Framework;
 using PulumiLibvirt.Tests.Support;
-using Rpc = Pulumirpc;
 using static PulumiLibvirt.Tests.Support.Sizes;
+using Rpc = Pulumirpc;
 
 namespace PulumiLibvirt.Tests;
 

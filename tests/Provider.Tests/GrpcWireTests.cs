@@ -31,9 +31,9 @@ public class GrpcWireTests
     [Fact]
     public void Status_messages_are_percent_encoded_utf8_and_decode_back()
     {
-        const string message = "volume 'ä' is 100% used\nreally";
-        var encoded = GrpcWire.EncodeMessage(message);
+        const string Message = "volume 'ä' is 100% used\nreally";
+        var encoded = GrpcWire.EncodeMessage(Message);
         Assert.Equal("volume '%C3%A4' is 100%25 used%0Areally", encoded);
-        Assert.Equal(message, GrpcWire.DecodeMessage(encoded));
+        Assert.Equal(Message, GrpcWire.DecodeMessage(encoded));
     }
 }

@@ -1,5 +1,4 @@
 using PulumiLibvirt.Protocol;
-using PulumiLibvirt.Resources.Framework;
 using PulumiLibvirt.Tests.Support;
 
 namespace PulumiLibvirt.Tests;
@@ -11,7 +10,7 @@ public sealed class IdentityProtocolTests(TestPool pool, TestNetwork network) : 
 
     public void Dispose() => _names.Dispose();
 
-    private async Task<string> TemplateAsync()
+    private Task<string> TemplateAsync()
     {
         var guest = TestGuest.Shared;
         var name = _names.Name("tmpl");
@@ -22,7 +21,7 @@ public sealed class IdentityProtocolTests(TestPool pool, TestNetwork network) : 
             Disks = [new Libvirt.DomainDisk { Path = rootDisk, Format = "raw", Target = "vda" }],
             Interfaces = [new Libvirt.DomainInterface { Network = network.Name }],
         });
-        return name;
+        return Task.FromResult(name);
     }
 
     [Fact]

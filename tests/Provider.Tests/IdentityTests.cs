@@ -83,7 +83,7 @@ public sealed class IdentityTests(TestPool pool, TestNetwork network) : IClassFi
             Assert.Equal(report["hostname"], Props.Text(identity, "hostname"));
         }
         Assert.Equal(templateDigest, FileDigest.Sha256(rootDisk));
-        Assert.Contains(_clones.Log.Messages, m => m.Message.StartsWith($"Clone '{Props.Text(clones[1].Outputs, "name")}': ") && m.Message.Contains("Performing"));
+        Assert.Contains(_clones.Log.Messages, m => m.Message.StartsWith($"Clone '{Props.Text(clones[1].Outputs, "name")}': ", StringComparison.Ordinal) && m.Message.Contains("Performing"));
     }
 
     [Fact]

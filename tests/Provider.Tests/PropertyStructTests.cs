@@ -1,8 +1,8 @@
-using Struct = Google.Protobuf.WellKnownTypes.Struct;
-using Value = Google.Protobuf.WellKnownTypes.Value;
 using PulumiLibvirt.Protocol;
 using PulumiLibvirt.Resources.Framework;
 using PulumiLibvirt.Tests.Support;
+using Struct = Google.Protobuf.WellKnownTypes.Struct;
+using Value = Google.Protobuf.WellKnownTypes.Value;
 
 namespace PulumiLibvirt.Tests;
 

@@ -2,9 +2,9 @@ using Google.Protobuf.WellKnownTypes;
 using PulumiLibvirt.Protocol;
 using PulumiLibvirt.Resources.Framework;
 using PulumiLibvirt.Tests.Support;
+using static PulumiLibvirt.Tests.Support.Sizes;
 using Rpc = Pulumirpc;
 using Struct = Google.Protobuf.WellKnownTypes.Struct;
-using static PulumiLibvirt.Tests.Support.Sizes;
 
 namespace PulumiLibvirt.Tests;
 

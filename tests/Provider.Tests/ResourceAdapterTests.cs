@@ -118,7 +118,7 @@ public sealed class ResourceAdapterTests
     public async Task Diff_updates_in_place_replaces_on_replacing_or_unknown_replacing_inputs_and_ignores_defaults()
     {
         var (_, outputs, inputs) = await CreateAsync(Props.Object(("note", "a")));
-        var name = inputs["name"]!;
+        var name = inputs["name"];
 
         var note = Diff(inputs, outputs, Props.Object(("name", name), ("note", "b")));
         Assert.Equal(["note"], note.Changed);

@@ -163,9 +163,9 @@ public sealed class VolumeTests(TestPool pool) : IClassFixture<TestPool>, IDispo
     [Fact]
     public async Task Same_inputs_give_no_diff_after_create_update_or_read_even_when_libvirt_rounds_the_size()
     {
-        const long oddSize = MiB + 1; // qcow2 sizes are whole sectors: libvirt reports more than was asked
-        var (id, outputs, inputs) = await _volumes.CreateAsync(Inputs(("capacity", oddSize)));
-        Assert.NotEqual(oddSize, Props.Number(outputs, "capacity"));
+        const long OddSize = MiB + 1; // qcow2 sizes are whole sectors: libvirt reports more than was asked
+        var (id, outputs, inputs) = await _volumes.CreateAsync(Inputs(("capacity", OddSize)));
+        Assert.NotEqual(OddSize, Props.Number(outputs, "capacity"));
         Assert.False(_volumes.Diff(id, outputs, inputs, inputs).HasChanges);
 
         var grown = inputs.With("capacity", Props.Value(2 * MiB + 3));

@@ -78,7 +78,7 @@ public static class PropertyMapper
         public object? DecodeObject(Type type, ObjectValue value, string path)
         {
             var shape = TypeShape.Of(type);
-            var result = Activator.CreateInstance(type)!;
+            var result = Activator.CreateInstance(type);
             foreach (var property in shape.Properties)
             {
                 var propertyPath = Join(path, property.Name);

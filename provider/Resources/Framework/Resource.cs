@@ -245,7 +245,7 @@ public abstract class Resource<TArgs, TState, TContext> : IResource
         var property = Inputs.Properties.FirstOrDefault(p => p.AutoName);
         if (property is null || property.Info.GetValue(inputs) is not null || !marks.IsKnown(property.Name)) return (null, null);
         var oldName = olds is null ? null : (string?)property.Info.GetValue(olds);
-        string? name = (oldName, request.Autonaming) switch
+        var name = (oldName, request.Autonaming) switch
         {
             ({ } kept, _) => kept,
             (_, { Mode: AutonamingMode.Disable }) => null,

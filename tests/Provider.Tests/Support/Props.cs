@@ -1,4 +1,5 @@
 using System.Collections.Immutable;
+using System.Globalization;
 using PulumiLibvirt.Resources.Framework;
 
 namespace PulumiLibvirt.Tests.Support;
@@ -19,7 +20,7 @@ public static class Props
         PropertyValue v => v,
         string s => new StringValue(s),
         bool b => new BoolValue(b),
-        int or long or ulong or double => new NumberValue(Convert.ToDouble(value)),
+        int or long or ulong or double => new NumberValue(Convert.ToDouble(value, CultureInfo.InvariantCulture)),
         _ => throw new ArgumentException($"no property value for {value.GetType()}"),
     };
 

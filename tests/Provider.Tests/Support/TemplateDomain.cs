@@ -1,4 +1,3 @@
-using PulumiLibvirt.Libvirt;
 using static PulumiLibvirt.Tests.Support.Sizes;
 
 namespace PulumiLibvirt.Tests.Support;

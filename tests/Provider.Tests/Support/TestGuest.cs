@@ -20,9 +20,10 @@ public sealed class TestGuest
         Cmdline = File.ReadAllText(Path.Combine(Folder, "cmdline")).Trim();
     }
 
-    public string Kernel => Path.Combine(Folder, "vmlinuz");
-    public string Initrd => Path.Combine(Folder, "initrd.img");
-    public string RootImage => Path.Combine(Folder, "root.img");
+    // Instance members, reached through Shared: a path is handed out only once the guest is built.
+    public string Kernel { get; } = Path.Combine(Folder, "vmlinuz");
+    public string Initrd { get; } = Path.Combine(Folder, "initrd.img");
+    public string RootImage { get; } = Path.Combine(Folder, "root.img");
     public string Cmdline { get; }
 
     /// <summary>A copy of the guest's root disk in <paramref name="pool"/>, as a template's own disk (a volume of the pool).</summary>
