@@ -1,7 +1,9 @@
 # pulumi-resource-libvirt: a Pulumi resource provider for libvirt, in C#.
 #   make build       the plugin, as bin/pulumi-resource-libvirt
-#   make test        install what is missing, start libvirtd, build, run every test suite
+#   make test        install what is missing, start libvirtd, lint, build, run every test suite
 #   make test-unit   the xUnit tests that need no libvirtd and no root (seconds)
+#   make lint        fail on any formatting difference (dotnet format) or analyzer/code-style warning (the build)
+#   make format      apply dotnet format (whitespace, code style, analyzer fixes) to the whole tree
 #   make install     put the plugin where the Pulumi CLI finds it
 #   make up          pulumi up on examples/volumes with a local backend
 #   make schema      regenerate schema.json from the provider's types
@@ -10,10 +12,10 @@
 VERSION := $(shell sed -n 's:.*<Version>\(.*\)</Version>.*:\1:p' Directory.Build.props)
 BIN := bin/pulumi-resource-libvirt
 PLUGIN_DIR := $(HOME)/.pulumi/plugins/resource-libvirt-v$(VERSION)
-SOURCES := $(shell find provider -name '*.cs' -o -name '*.proto' -o -name '*.csproj') schema.json Directory.Build.props
+SOURCES := $(shell find provider -name '*.cs' -o -name '*.proto' -o -name '*.csproj') schema.json Directory.Build.props .editorconfig
 EXAMPLE ?= examples/volumes
 
-.PHONY: build test test-unit deps install up schema bench clean
+.PHONY: build test lint format test-unit deps install up schema bench clean
 
 build: $(BIN)
 
@@ -25,8 +27,18 @@ $(BIN): $(SOURCES)
 deps:
 	@scripts/install-deps.sh
 
-test: deps build
+test: deps lint build
 	@scripts/run-tests.sh
+
+# The rules are .editorconfig's and Directory.Build.props' (AnalysisLevel, EnforceCodeStyleInBuild,
+# TreatWarningsAsErrors). One restore, then both steps work offline on the restored packages.
+lint:
+	dotnet restore Provider.sln --nologo -v quiet
+	dotnet format Provider.sln --no-restore --verify-no-changes
+	dotnet build Provider.sln --no-restore --nologo -v quiet
+
+format:
+	dotnet format Provider.sln
 
 # Only the tests of Category=Unit (tests/Provider.Tests/Support/Category.cs): no plugin build, no libvirtd, no root.
 test-unit:
