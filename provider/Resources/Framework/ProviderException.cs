@@ -2,7 +2,7 @@ namespace PulumiLibvirt.Resources.Framework;
 
 /// <summary>
 /// What kind of failure a request met; the protocol host turns it into a gRPC status code. <see cref="Failed"/> is
-/// an operation that did not happen (libvirt refused it, or what it had made was removed again); the engine reads
+/// an operation that did not happen (the host refused it, or what it had made was removed again); the engine reads
 /// only an internal error as "the state may be corrupt", so that is kept for what the provider cannot account for.
 /// </summary>
 public enum ErrorKind { InvalidArgument, NotFound, FailedPrecondition, Unavailable, Failed, Internal }
