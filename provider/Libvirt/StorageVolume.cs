@@ -18,6 +18,16 @@ public sealed class StorageVolume : IDisposable
 
     public StoragePool GetPool() => new(LibvirtCall.Check(Native.virStoragePoolLookupByVolume(_handle)));
 
+    /// <summary>The name of the pool that holds the volume.</summary>
+    public string PoolName
+    {
+        get
+        {
+            using var pool = GetPool();
+            return pool.Name;
+        }
+    }
+
     /// <summary>Grows the volume in place; the data in it is kept.</summary>
     public void Resize(ulong capacity) => LibvirtCall.Check(Native.virStorageVolResize(_handle, capacity, 0));
 

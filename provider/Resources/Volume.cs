@@ -89,7 +89,6 @@ public sealed class Volume : LibvirtResource<VolumeArgs, VolumeState>
     {
         using var volume = context.Libvirt.FindVolume(id);
         if (volume is null) return Task.FromResult<(string, VolumeArgs, VolumeState)?>(null);
-        using var pool = volume.GetPool();
         var described = volume.Describe();
         var state = StateOf(described, inputs?.BackingStore?.Volume ?? described.BackingStore?.Path);
         // On refresh the inputs stay what the program asked, but for a size changed outside Pulumi: the refresh shows it
@@ -100,7 +99,7 @@ public sealed class Volume : LibvirtResource<VolumeArgs, VolumeState>
         inputs ??= new VolumeArgs
         {
             Name = described.Name,
-            Pool = pool.Name,
+            Pool = volume.PoolName,
             Capacity = (long)described.Capacity,
             Format = LibvirtNames.Parse<VolumeFormat>(described.Format, "The volume's format"),
             BackingStore = described.BackingStore is { } b ? new VolumeBackingStoreArgs { Volume = b.Path } : null,

@@ -12,8 +12,7 @@ public static class VolumeUsage
     public static string? Problem(Connection libvirt, StorageVolume volume, string? deletingDomain = null)
     {
         var path = volume.Path;
-        using var pool = volume.GetPool();
-        var (poolName, name) = (pool.Name, volume.Describe().Name);
+        var (poolName, name) = (volume.PoolName, volume.Describe().Name);
         var domains = libvirt.DescribeAllDomains().Where(d => d.Name != deletingDomain).ToList();
         string DomainsUsing(string diskPath, (string, string)? poolVolume = null) => string.Join(", ", domains
             .Where(d => d.Disks.Any(disk => disk.Path == diskPath || (poolVolume is not null && disk.PoolVolume == poolVolume)))

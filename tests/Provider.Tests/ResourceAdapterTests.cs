@@ -192,10 +192,27 @@ public sealed class ResourceAdapterTests
         Assert.Equal("keep me", _lamps.DeletedWith?.Note);
         Assert.Empty(_lamps.Made);
 
-        // An engine that sends no old inputs: the inputs echoed in the outputs serve.
-        var (other, otherOutputs, _) = await CreateAsync(Props.Object(("note", "echoed")));
-        await _lamps.DeleteAsync(new DeleteRequest(other, Urn, otherOutputs, null), Context());
-        Assert.Equal("echoed", _lamps.DeletedWith?.Note);
+        // An engine or a state without old inputs (absent, or an empty object): the inputs echoed in the outputs serve.
+        foreach (var none in new[] { null, ObjectValue.Empty })
+        {
+            var (other, otherOutputs, _) = await CreateAsync(Props.Object(("note", "echoed")));
+            await _lamps.DeleteAsync(new DeleteRequest(other, Urn, otherOutputs, none), Context());
+            Assert.Equal("echoed", _lamps.DeletedWith?.Note);
+        }
+    }
+
+    [Fact]
+    public async Task Diff_without_old_inputs_compares_with_the_inputs_the_outputs_echo()
+    {
+        var (_, outputs, inputs) = await CreateAsync(Props.Object(("name", "kept"), ("note", "a")));
+        var news = inputs.With("note", Props.Value("b"));
+        foreach (var none in new[] { null, ObjectValue.Empty })
+        {
+            var diff = _lamps.Diff(new DiffRequest("id", Urn, outputs, none, news, []));
+            Assert.Contains("note", diff.Changed);
+            // Compared with nothing, the name would be an addition that replaces the lamp.
+            Assert.DoesNotContain("name", diff.Changed);
+        }
     }
 
     [Fact]
