@@ -112,7 +112,7 @@ public abstract class Resource<TArgs, TState, TContext> : IResource
     public ResourceDiff Diff(DiffRequest request)
     {
         // Compare what was asked with what is asked: libvirt's echo of it (rounded sizes…) never makes a diff.
-        var oldInputs = request.OldInputs ?? request.OldOutputs;
+        var oldInputs = LastInputs(request.OldInputs, request.OldOutputs);
         var (olds, news) = (PropertyMapper.Decode<TArgs>(oldInputs), PropertyMapper.Decode<TArgs>(request.News));
         // Both sides with their defaults: an input left out and the same input at its default are no change (imported
         // inputs leave defaults out, checked ones spell them), and outputs or Check's bookkeeping never count.
@@ -163,7 +163,7 @@ public abstract class Resource<TArgs, TState, TContext> : IResource
 
     public async Task<ObjectValue> UpdateAsync(UpdateRequest request, ResourceContext context)
     {
-        var oldInputs = request.OldInputs ?? request.OldOutputs;
+        var oldInputs = LastInputs(request.OldInputs, request.OldOutputs);
         if (request.Preview) return PreviewUpdate(request.OldOutputs, oldInputs, request.News);
         var olds = PropertyMapper.Decode<TArgs>(oldInputs);
         var news = PropertyMapper.Decode<TArgs>(request.News);
@@ -174,7 +174,7 @@ public abstract class Resource<TArgs, TState, TContext> : IResource
 
     public Task DeleteAsync(DeleteRequest request, ResourceContext context)
     {
-        var inputs = PropertyMapper.Decode<TArgs>(request.OldInputs ?? request.OldOutputs);
+        var inputs = PropertyMapper.Decode<TArgs>(LastInputs(request.OldInputs, request.OldOutputs));
         var state = PropertyMapper.Decode<TState>(request.OldOutputs);
         return Guard(context, async typed =>
         {
@@ -182,6 +182,13 @@ public abstract class Resource<TArgs, TState, TContext> : IResource
             return true;
         });
     }
+
+    /// <summary>
+    /// The inputs the resource was last made or updated with: the engine's old inputs, else (an engine or a state that
+    /// has none, sent as absent or as an empty object) the inputs the outputs echo.
+    /// </summary>
+    private static ObjectValue LastInputs(ObjectValue? oldInputs, ObjectValue oldOutputs) =>
+        oldInputs is { Properties.Count: > 0 } ? oldInputs : oldOutputs;
 
     /// <summary>The outputs: the inputs as applied, with the state's properties in place of those of the same name.</summary>
     protected static ObjectValue EncodeOutputs(TArgs inputs, TState state, PropertyMarks? marks = null)
