@@ -5,7 +5,8 @@
 #   make lint        fail on any formatting difference (dotnet format) or analyzer/code-style warning (the build)
 #   make format      apply dotnet format (whitespace, code style, analyzer fixes) to the whole tree
 #   make install     put the plugin where the Pulumi CLI finds it
-#   make up          pulumi up on examples/volumes with a local backend
+#   make up          set up libvirt and the Pulumi CLI when missing, then pulumi up on examples/lab (local backend)
+#   make down        pulumi destroy of the same stack: the host is left as it was
 #   make schema      regenerate schema.json from the provider's types
 #   make bench       benchmarks on the real libvirtd (BENCH_ARGS for BenchmarkDotNet, e.g. --job short)
 
@@ -13,9 +14,9 @@ VERSION := $(shell sed -n 's:.*<Version>\(.*\)</Version>.*:\1:p' Directory.Build
 BIN := bin/pulumi-resource-libvirt
 PLUGIN_DIR := $(HOME)/.pulumi/plugins/resource-libvirt-v$(VERSION)
 SOURCES := $(shell find provider -name '*.cs' -o -name '*.proto' -o -name '*.csproj') schema.json Directory.Build.props .editorconfig
-EXAMPLE ?= examples/volumes
+EXAMPLE ?= examples/lab
 
-.PHONY: build test lint format test-unit deps install up schema bench clean
+.PHONY: build test lint format test-unit deps install up down schema bench clean
 
 build: $(BIN)
 
@@ -50,7 +51,10 @@ install: build
 	@echo "installed $(PLUGIN_DIR)"
 
 up: install
-	@scripts/up.sh $(EXAMPLE)
+	@scripts/up.sh up $(EXAMPLE)
+
+down: build
+	@scripts/up.sh down $(EXAMPLE)
 
 schema:
 	UPDATE_SCHEMA=1 dotnet test tests/Provider.Tests --nologo -v quiet --filter "FullyQualifiedName~SchemaTests"

@@ -1,28 +1,32 @@
 #!/usr/bin/env bash
-# `make up`: pulumi up on an example, with a local state backend in ~/.pulumi-libvirt-state.
+# `make up` and `make down`: `pulumi up` (or `pulumi destroy`) of an example on this machine's libvirt, with a local
+# state backend, after setting up what a fresh host lacks (libvirt and its daemons, the Pulumi CLI).
+#   scripts/up.sh up|down EXAMPLE_DIR
 set -euo pipefail
-example=${1:-examples/volumes}
-if ! command -v pulumi >/dev/null; then
-  cat >&2 <<'MSG'
-The pulumi CLI is not installed, so there is nothing to run the example with.
-Install it (https://www.pulumi.com/docs/install/, e.g. `curl -fsSL https://get.pulumi.com | sh`),
-then run `make up` again. The plugin itself is built and installed already (make install).
-MSG
-  exit 1
-fi
+action=$1
+example=$2
+cd "$(dirname "$0")/.."
+
+scripts/install-host.sh
+PATH="$(scripts/install-pulumi.sh):$PATH"
 export PULUMI_BACKEND_URL=${PULUMI_BACKEND_URL:-file://$HOME/.pulumi-libvirt-state}
 export PULUMI_CONFIG_PASSPHRASE=${PULUMI_CONFIG_PASSPHRASE-}
-mkdir -p "$HOME/.pulumi-libvirt-state"
+[[ $PULUMI_BACKEND_URL == file://* ]] && mkdir -p "${PULUMI_BACKEND_URL#file://}"
 cd "$example"
 pulumi stack select dev 2>/dev/null || pulumi stack init dev
-pool=$(pulumi config get pool 2>/dev/null || echo default)
-if ! virsh -c "${LIBVIRT_DEFAULT_URI:-qemu:///system}" pool-info "$pool" >/dev/null 2>&1; then
-  cat >&2 <<MSG
-The example puts its volumes in the storage pool '$pool', which does not exist on this host. Create it:
-  virsh pool-define-as $pool dir --target /var/lib/libvirt/images
-  virsh pool-build $pool && virsh pool-start $pool && virsh pool-autostart $pool
-or choose another pool: (cd $example && pulumi config set pool NAME)
-MSG
-  exit 1
+
+# Software emulation where libvirt offers no kvm domains (no usable /dev/kvm), unless the stack chose already.
+if grep -q '^  domainType:' Pulumi.yaml && ! pulumi config get domainType >/dev/null 2>&1 \
+  && ! virsh -c qemu:///system domcapabilities --virttype kvm >/dev/null 2>&1; then
+  echo "KVM is not available here: the machines run under software emulation (pulumi config set domainType qemu)"
+  pulumi config set domainType qemu
 fi
-pulumi up
+
+# Asks before changing anything when someone is at the terminal; a script or CI gets --yes.
+confirm=()
+[ -t 0 ] || confirm=(--yes)
+case $action in
+  up) pulumi up "${confirm[@]}" ;;
+  down) pulumi destroy "${confirm[@]}" ;;
+  *) echo "usage: $0 up|down EXAMPLE_DIR" >&2; exit 2 ;;
+esac
