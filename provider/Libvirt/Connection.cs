@@ -29,22 +29,39 @@ public sealed class Connection : IDisposable
     public StoragePool LookupPool(string name) =>
         new(LibvirtCall.Check(Native.virStoragePoolLookupByName(_handle, name)));
 
-    public StoragePool? FindPool(string name) => NullIfNotFound(() => LookupPool(name));
+    /// <summary>A storage pool by UUID or by name, active or not.</summary>
+    public StoragePool? FindPool(string uuidOrName) =>
+        (Guid.TryParse(uuidOrName, out _)
+            ? NullIfNotFound(() => new StoragePool(LibvirtCall.Check(Native.virStoragePoolLookupByUUIDString(_handle, uuidOrName))))
+            : null)
+        ?? NullIfNotFound(() => LookupPool(uuidOrName));
 
-    public IReadOnlyList<StoragePool> ListActivePools()
+    public IReadOnlyList<StoragePool> ListActivePools() => ListPools(Native.VIR_CONNECT_LIST_STORAGE_POOLS_ACTIVE);
+
+    /// <summary>Every storage pool defined on the connection, active or not.</summary>
+    public IReadOnlyList<StoragePool> ListAllPools() => ListPools(0);
+
+    private List<StoragePool> ListPools(uint flags)
     {
-        var count = LibvirtCall.Check(
-            Native.virConnectListAllStoragePools(_handle, out var array, Native.VIR_CONNECT_LIST_STORAGE_POOLS_ACTIVE));
+        var count = LibvirtCall.Check(Native.virConnectListAllStoragePools(_handle, out var array, flags));
         return LibvirtCall.TakeArray(count, array, p => new StoragePool(new StoragePoolHandle(p)));
     }
+
+    /// <summary>
+    /// Defines (does not build or start) a directory pool on <paramref name="path"/>; <paramref name="mode"/> (octal)
+    /// is the mode building it gives the folder.
+    /// </summary>
+    public StoragePool DefineDirectoryPool(string name, string path, string? mode = null) =>
+        new(LibvirtCall.Check(Native.virStoragePoolDefineXML(_handle, PoolXml.Directory(name, path, mode), 0)));
 
     /// <summary>Defines, builds and starts a directory pool (the folder is created by libvirt).</summary>
     public StoragePool CreateDirectoryPool(string name, string path)
     {
-        var pool = new StoragePool(LibvirtCall.Check(Native.virStoragePoolDefineXML(_handle, PoolXml.Directory(name, path), 0)));
+        var pool = DefineDirectoryPool(name, path);
         try
         {
-            pool.BuildAndStart();
+            pool.Build();
+            pool.Start();
             return pool;
         }
         catch

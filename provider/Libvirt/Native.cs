@@ -23,6 +23,7 @@ internal static class Native
     // ---- storage pools ----
     [DllImport(Lib)] public static extern int virConnectListAllStoragePools(ConnectHandle conn, out IntPtr pools, uint flags);
     [DllImport(Lib)] public static extern StoragePoolHandle virStoragePoolLookupByName(ConnectHandle conn, [MarshalAs(UnmanagedType.LPUTF8Str)] string name);
+    [DllImport(Lib)] public static extern StoragePoolHandle virStoragePoolLookupByUUIDString(ConnectHandle conn, [MarshalAs(UnmanagedType.LPUTF8Str)] string uuid);
     [DllImport(Lib)] public static extern StoragePoolHandle virStoragePoolLookupByVolume(StorageVolumeHandle vol);
     [DllImport(Lib)] public static extern StoragePoolHandle virStoragePoolDefineXML(ConnectHandle conn, [MarshalAs(UnmanagedType.LPUTF8Str)] string xml, uint flags);
     [DllImport(Lib)] public static extern int virStoragePoolBuild(StoragePoolHandle pool, uint flags);
@@ -33,6 +34,11 @@ internal static class Native
     [DllImport(Lib)] public static extern int virStoragePoolRefresh(StoragePoolHandle pool, uint flags);
     [DllImport(Lib)] public static extern int virStoragePoolIsActive(StoragePoolHandle pool);
     [DllImport(Lib)] public static extern IntPtr virStoragePoolGetName(StoragePoolHandle pool);
+    [DllImport(Lib)] public static extern unsafe int virStoragePoolGetUUIDString(StoragePoolHandle pool, byte* buffer);
+    [DllImport(Lib)] public static extern IntPtr virStoragePoolGetXMLDesc(StoragePoolHandle pool, uint flags);
+    [DllImport(Lib)] public static extern int virStoragePoolGetInfo(StoragePoolHandle pool, out StoragePoolInfo info);
+    [DllImport(Lib)] public static extern int virStoragePoolGetAutostart(StoragePoolHandle pool, out int autostart);
+    [DllImport(Lib)] public static extern int virStoragePoolSetAutostart(StoragePoolHandle pool, int autostart);
     [DllImport(Lib)] public static extern int virStoragePoolListAllVolumes(StoragePoolHandle pool, out IntPtr vols, uint flags);
     [DllImport(Lib)] public static extern int virStoragePoolFree(IntPtr pool);
 
@@ -95,6 +101,16 @@ internal static class Native
         public uint Sockets;
         public uint Cores;
         public uint Threads;
+    }
+
+    /// <summary>virStoragePoolInfo: sizes in bytes, as of the pool's last refresh.</summary>
+    [StructLayout(LayoutKind.Sequential)]
+    public struct StoragePoolInfo
+    {
+        public int State;
+        public ulong Capacity;
+        public ulong Allocation;
+        public ulong Available;
     }
 
     // Flags (values from libvirt's headers).

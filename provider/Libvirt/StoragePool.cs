@@ -1,3 +1,5 @@
+using System.Text;
+
 namespace PulumiLibvirt.Libvirt;
 
 /// <summary>A libvirt storage pool.</summary>
@@ -9,9 +11,45 @@ public sealed class StoragePool : IDisposable
 
     public string Name => LibvirtCall.BorrowString(Native.virStoragePoolGetName(_handle));
 
+    public unsafe string Uuid
+    {
+        get
+        {
+            var buffer = stackalloc byte[Native.VIR_UUID_STRING_BUFLEN];
+            LibvirtCall.Check(Native.virStoragePoolGetUUIDString(_handle, buffer));
+            return Encoding.ASCII.GetString(buffer, Native.VIR_UUID_STRING_BUFLEN - 1);
+        }
+    }
+
+    /// <summary>The pool's target folder (for a directory pool, where its volumes are files), as its definition says.</summary>
+    public string Path => PoolXml.Parse(Xml()).Path;
+
     public bool IsActive => LibvirtCall.Check(Native.virStoragePoolIsActive(_handle)) == 1;
 
     public void Refresh() => LibvirtCall.Check(Native.virStoragePoolRefresh(_handle, 0));
+
+    /// <summary>
+    /// The pool as libvirt has it now. An active pool is refreshed first, so that its sizes count files made outside
+    /// libvirt; a pool busy with a copy refuses to refresh and is read as it is. An inactive pool reports no sizes.
+    /// </summary>
+    public PoolDescription Describe()
+    {
+        var active = IsActive;
+        if (active)
+        {
+            try { Refresh(); }
+            catch (LibvirtException) { }
+        }
+        var (name, uuid, type, path) = PoolXml.Parse(Xml());
+        LibvirtCall.Check(Native.virStoragePoolGetInfo(_handle, out var info));
+        LibvirtCall.Check(Native.virStoragePoolGetAutostart(_handle, out var autostart));
+        return new PoolDescription(name, uuid, type, path, info.Capacity, info.Allocation, info.Available, active, autostart != 0);
+    }
+
+    /// <summary>Whether libvirtd starts the pool when it starts.</summary>
+    public void SetAutostart(bool autostart) => LibvirtCall.Check(Native.virStoragePoolSetAutostart(_handle, autostart ? 1 : 0));
+
+    private string Xml() => LibvirtCall.TakeString(Native.virStoragePoolGetXMLDesc(_handle, 0));
 
     public IReadOnlyList<StorageVolume> ListVolumes()
     {
@@ -32,21 +70,27 @@ public sealed class StoragePool : IDisposable
     public StorageVolume CopyVolume(VolumeDefinition definition, StorageVolume source) =>
         new(LibvirtCall.Check(Native.virStorageVolCreateXMLFrom(_handle, definition.ToXml(), source.Handle, 0)));
 
-    internal void BuildAndStart()
-    {
-        LibvirtCall.Check(Native.virStoragePoolBuild(_handle, 0));
-        LibvirtCall.Check(Native.virStoragePoolCreate(_handle, 0));
-    }
+    /// <summary>Makes the pool's target (for a directory pool: the folder, with the mode its definition asks for).</summary>
+    public void Build() => LibvirtCall.Check(Native.virStoragePoolBuild(_handle, 0));
+
+    public void Start() => LibvirtCall.Check(Native.virStoragePoolCreate(_handle, 0));
+
+    /// <summary>Stops the pool (its volumes stay where they are, out of libvirt's reach until it starts again).</summary>
+    public void Stop() => LibvirtCall.Check(Native.virStoragePoolDestroy(_handle));
+
+    /// <summary>Removes the target of a stopped pool: for a directory pool, its folder, which must be empty.</summary>
+    public void Delete() => LibvirtCall.Check(Native.virStoragePoolDelete(_handle, 0));
+
+    /// <summary>Forgets the pool's definition (a stopped pool's; its target stays).</summary>
+    public void Undefine() => LibvirtCall.Check(Native.virStoragePoolUndefine(_handle));
 
     /// <summary>Stops the pool, deletes its (empty) folder and forgets it.</summary>
     public void DestroyAndUndefine()
     {
-        if (IsActive) LibvirtCall.Check(Native.virStoragePoolDestroy(_handle));
-        LibvirtCall.Check(Native.virStoragePoolDelete(_handle, 0));
+        if (IsActive) Stop();
+        Delete();
         Undefine();
     }
-
-    internal void Undefine() => LibvirtCall.Check(Native.virStoragePoolUndefine(_handle));
 
     public void Dispose() => _handle.Dispose();
 }

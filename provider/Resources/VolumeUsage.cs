@@ -7,9 +7,10 @@ public static class VolumeUsage
 {
     /// <summary>
     /// Why deleting <paramref name="volume"/> would lose data still in use, naming what uses it; null when nothing
-    /// does. The domain named <paramref name="deletingDomain"/> is being deleted with it and does not count.
+    /// does. The domain named <paramref name="deletingDomain"/> is being deleted with it and does not count, nor do
+    /// overlays among <paramref name="deletingVolumes"/> (paths of the volumes deleted with it).
     /// </summary>
-    public static string? Problem(Connection libvirt, StorageVolume volume, string? deletingDomain = null)
+    public static string? Problem(Connection libvirt, StorageVolume volume, string? deletingDomain = null, IReadOnlySet<string>? deletingVolumes = null)
     {
         var path = volume.Path;
         var (poolName, name) = (volume.PoolName, volume.Describe().Name);
@@ -18,7 +19,8 @@ public static class VolumeUsage
             .Where(d => d.Disks.Any(disk => disk.Path == diskPath || (poolVolume is not null && disk.PoolVolume == poolVolume)))
             .Select(d => $"'{d.Name}'").Distinct());
 
-        var overlays = libvirt.DescribeAllVolumes().Where(v => v.BackingStore is { } b && SamePath(v.Path, b.Path, path)).ToList();
+        var overlays = libvirt.DescribeAllVolumes()
+            .Where(v => v.BackingStore is { } b && SamePath(v.Path, b.Path, path) && deletingVolumes?.Contains(v.Path) != true).ToList();
         if (overlays.Count > 0)
         {
             var described = overlays.Select(o => DomainsUsing(o.Path) is { Length: > 0 } users ? $"'{o.Path}' (a disk of {users})" : $"'{o.Path}'");

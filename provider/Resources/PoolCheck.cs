@@ -1,0 +1,60 @@
+using PulumiLibvirt.Libvirt;
+using PulumiLibvirt.Resources.Framework;
+
+namespace PulumiLibvirt.Resources;
+
+/// <summary>What Check refuses in a pool's inputs, before libvirt sees them.</summary>
+internal static class PoolCheck
+{
+    /// <summary>The inputs with the path normalized (as libvirt writes it back), and what is wrong with them.</summary>
+    public static Checked<PoolArgs> Run(PoolArgs news, PoolArgs? olds, PropertyMarks marks, Connection libvirt)
+    {
+        var failures = new List<CheckFailure>();
+        if (marks.IsKnown("name") && NameProblem(news.Name!) is { } nameProblem)
+            failures.Add(new CheckFailure("name", nameProblem));
+        if (!marks.IsKnown("path")) return new Checked<PoolArgs>(news, failures);
+        if (!Path.IsPathFullyQualified(news.Path))
+        {
+            failures.Add(new CheckFailure("path", $"'path' \"{news.Path}\" is not absolute: give the full path of the pool's folder on the libvirt host, such as /var/lib/libvirt/pools/{news.Name ?? "name"}."));
+            return new Checked<PoolArgs>(news, failures);
+        }
+        var path = Normalize(news.Path);
+        // Files are this machine's only when libvirt runs here; a remote host's are libvirt's to judge.
+        if (libvirt.IsLocal && File.Exists(path))
+            failures.Add(new CheckFailure("path", $"'path' {path} is a file, not a folder: name a folder (it is made when missing) or remove the file."));
+        if (UsedBy(path, news.Name, olds?.Name, libvirt) is { } other)
+            failures.Add(new CheckFailure("path", $"'path' {path} is already the folder of storage pool '{other}': two pools on one folder would each manage the other's volumes. Choose another folder, or use pool '{other}' for the volumes."));
+        return new Checked<PoolArgs>(news with { Path = path }, failures);
+    }
+
+    /// <summary>An absolute path as libvirt keeps it: no "." or ".." parts, no trailing separator.</summary>
+    public static string Normalize(string path) => Path.TrimEndingDirectorySeparator(Path.GetFullPath(path));
+
+    private static string? NameProblem(string name)
+    {
+        if (string.IsNullOrWhiteSpace(name)) return "'name' is empty: give the pool a name, or leave it out to get one from the resource name.";
+        return name.Contains('/') || name.Contains('\0')
+            ? $"'name' \"{name.Replace("\0", "\\0", StringComparison.Ordinal)}\" may not contain '/' or a NUL character: libvirt keeps the pool's definition in a file of that name."
+            : null;
+    }
+
+    /// <summary>
+    /// The name of another pool (active or not) on <paramref name="path"/>. The pool this resource updates is not
+    /// another one; neither is a pool of the name the inputs ask for: either the one a replacement that keeps the name
+    /// deletes first, or one that Create refuses by its name.
+    /// </summary>
+    private static string? UsedBy(string path, string? name, string? ownName, Connection libvirt)
+    {
+        foreach (var pool in libvirt.ListAllPools())
+        {
+            using (pool)
+            {
+                var poolName = pool.Name;
+                if (poolName == name || poolName == ownName) continue;
+                var poolPath = pool.Path;
+                if (poolPath.Length > 0 && Normalize(poolPath) == path) return poolName;
+            }
+        }
+        return null;
+    }
+}
