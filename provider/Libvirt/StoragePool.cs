@@ -13,6 +13,16 @@ public sealed class StoragePool : IDisposable
 
     public void Refresh() => LibvirtCall.Check(Native.virStoragePoolRefresh(_handle, 0));
 
+    /// <summary>
+    /// Refreshes the pool so that files put in it outside libvirt are seen; a pool busy with a copy (another resource's
+    /// full clone) refuses, and its files are then looked up as they are.
+    /// </summary>
+    public void RefreshIfIdle()
+    {
+        try { Refresh(); }
+        catch (LibvirtException) { }
+    }
+
     public IReadOnlyList<StorageVolume> ListVolumes()
     {
         var count = LibvirtCall.Check(Native.virStoragePoolListAllVolumes(_handle, out var array, 0));

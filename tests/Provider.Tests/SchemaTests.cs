@@ -64,7 +64,7 @@ public class SchemaTests
     {
         using var schema = JsonDocument.Parse(Generated());
         var root = schema.RootElement;
-        var tokens = SchemaGenerator.TypeTokens(LibvirtProvider.Package, typeof(ProviderConfig), LibvirtProvider.ResourceTypes);
+        var tokens = SchemaGenerator.TypeTokens(LibvirtProvider.Package, typeof(ProviderConfig), LibvirtProvider.ResourceTypes, LibvirtProvider.FunctionTypes);
         var pending = new Queue<(string Where, Type Type, JsonElement Properties, string[] Required)>();
         var provider = root.GetProperty("provider");
         pending.Enqueue(("provider", typeof(ProviderConfig), provider.GetProperty("inputProperties"), []));
@@ -112,7 +112,7 @@ public class SchemaTests
     public void Two_record_types_behind_one_token_are_refused()
     {
         var error = Assert.Throws<InvalidOperationException>(() =>
-            SchemaGenerator.Generate(LibvirtProvider.Package, typeof(ProviderConfig), [new ClashingResource()]));
+            SchemaGenerator.Generate(LibvirtProvider.Package, typeof(ProviderConfig), [new ClashingResource()], []));
         Assert.Contains("libvirt:index:Thing", error.Message);
     }
 
