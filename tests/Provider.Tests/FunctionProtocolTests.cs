@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Text.Json;
 using System.Text.RegularExpressions;
 using PulumiLibvirt.Protocol;
 using PulumiLibvirt.Resources.Framework;
@@ -26,11 +27,18 @@ public sealed partial class FunctionProtocolTests(TestPool pool, TestNetwork net
         _names.Dispose();
     }
 
+    /// <summary>A successful invoke's result, checked against the function's outputs in schema.json: the SDKs read it by them.</summary>
     private async Task<ObjectValue> InvokeAsync(string function, ObjectValue args)
     {
         var response = await _engine.InvokeAsync($"libvirt:index:{function}", args);
         Assert.Empty(response.Failures);
-        return EngineSession.Values(response.Return);
+        var result = EngineSession.Values(response.Return);
+        using var schema = JsonDocument.Parse(await File.ReadAllTextAsync(Repository.File("schema.json")));
+        var outputs = schema.RootElement.GetProperty("functions").GetProperty($"libvirt:index:{function}").GetProperty("outputs");
+        var declared = outputs.GetProperty("properties").EnumerateObject().Select(p => p.Name).ToHashSet();
+        Assert.All(result.Properties.Keys, key => Assert.Contains(key, declared));
+        Assert.All(outputs.GetProperty("required").EnumerateArray(), name => Assert.Contains(name.GetString(), result.Properties.Keys));
+        return result;
     }
 
     [Fact]
