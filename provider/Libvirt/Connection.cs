@@ -1,3 +1,5 @@
+using System.Globalization;
+using System.Text;
 using System.Xml.Linq;
 
 namespace PulumiLibvirt.Libvirt;
@@ -82,12 +84,7 @@ public sealed class Connection : IDisposable
         if (found is not null) return found;
         foreach (var pool in ListActivePools())
         {
-            using (pool)
-            {
-                // A pool busy with a copy (another resource's full clone) refuses to refresh; its files are looked up as they are.
-                try { pool.Refresh(); }
-                catch (LibvirtException) { }
-            }
+            using (pool) pool.RefreshIfIdle();
         }
         return LookupVolumeOnce(keyOrPath);
     }
@@ -210,14 +207,43 @@ public sealed class Connection : IDisposable
     }
 
     /// <summary>The host's memory in KiB.</summary>
-    public ulong HostMemoryKiB
+    public ulong HostMemoryKiB => Host().MemoryKiB;
+
+    /// <summary>The host's processors and memory, as libvirt sees them.</summary>
+    public unsafe HostInfo Host()
+    {
+        LibvirtCall.Check(Native.virNodeGetInfo(_handle, out var info));
+        var model = new ReadOnlySpan<byte>(info.Model, 32);
+        var end = model.IndexOf((byte)0);
+        return new HostInfo(Encoding.UTF8.GetString(end < 0 ? model : model[..end]), (int)info.Cpus, (int)info.Mhz,
+            (int)info.Nodes, (int)info.Sockets, (int)info.Cores, (int)info.Threads, info.Memory);
+    }
+
+    public string Hostname => LibvirtCall.TakeString(Native.virConnectGetHostname(_handle));
+
+    /// <summary>The version of libvirt (of the daemon, for a remote host), as major.minor.release.</summary>
+    public string LibraryVersion
     {
         get
         {
-            LibvirtCall.Check(Native.virNodeGetInfo(_handle, out var info));
-            return info.Memory;
+            LibvirtCall.Check(Native.virConnectGetLibVersion(_handle, out var version));
+            return VersionText(version);
         }
     }
+
+    /// <summary>The hypervisor's version (qemu's, for qemu URIs), as major.minor.release.</summary>
+    public string HypervisorVersion
+    {
+        get
+        {
+            LibvirtCall.Check(Native.virConnectGetVersion(_handle, out var version));
+            return VersionText(version);
+        }
+    }
+
+    // libvirt encodes versions as major * 1,000,000 + minor * 1,000 + release.
+    private static string VersionText(ulong version) =>
+        string.Create(CultureInfo.InvariantCulture, $"{version / 1_000_000}.{version / 1_000 % 1_000}.{version % 1_000}");
 
     /// <summary>
     /// The hypervisor types (kvm, qemu…) this host can run full-virtualisation guests of, as libvirt's capabilities

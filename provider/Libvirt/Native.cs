@@ -59,6 +59,9 @@ internal static class Native
     // ---- host ----
     [DllImport(Lib)] public static extern int virNodeGetInfo(ConnectHandle conn, out NodeInfo info);
     [DllImport(Lib)] public static extern IntPtr virConnectGetCapabilities(ConnectHandle conn);
+    [DllImport(Lib)] public static extern IntPtr virConnectGetHostname(ConnectHandle conn);
+    [DllImport(Lib)] public static extern int virConnectGetLibVersion(ConnectHandle conn, out ulong libVer);
+    [DllImport(Lib)] public static extern int virConnectGetVersion(ConnectHandle conn, out ulong hvVer);
     [DllImport(Lib)] public static extern int virConnectGetMaxVcpus(ConnectHandle conn, [MarshalAs(UnmanagedType.LPUTF8Str)] string type);
 
     // ---- domains ----
@@ -89,7 +92,7 @@ internal static class Native
 
     [DllImport(LibC)] public static extern void free(IntPtr ptr);
 
-    /// <summary>virNodeInfo: memory in KiB.</summary>
+    /// <summary>virNodeInfo: memory in KiB; sockets per NUMA node, cores per socket, threads per core.</summary>
     [StructLayout(LayoutKind.Sequential)]
     public unsafe struct NodeInfo
     {

@@ -35,11 +35,7 @@ public sealed class StoragePool : IDisposable
     public PoolDescription Describe()
     {
         var active = IsActive;
-        if (active)
-        {
-            try { Refresh(); }
-            catch (LibvirtException) { }
-        }
+        if (active) RefreshIfIdle();
         var (name, uuid, type, path) = PoolXml.Parse(Xml());
         LibvirtCall.Check(Native.virStoragePoolGetInfo(_handle, out var info));
         LibvirtCall.Check(Native.virStoragePoolGetAutostart(_handle, out var autostart));
@@ -50,6 +46,16 @@ public sealed class StoragePool : IDisposable
     public void SetAutostart(bool autostart) => LibvirtCall.Check(Native.virStoragePoolSetAutostart(_handle, autostart ? 1 : 0));
 
     private string Xml() => LibvirtCall.TakeString(Native.virStoragePoolGetXMLDesc(_handle, 0));
+
+    /// <summary>
+    /// Refreshes the pool so that files put in it outside libvirt are seen; a pool busy with a copy (another resource's
+    /// full clone) refuses, and its files are then looked up as they are.
+    /// </summary>
+    public void RefreshIfIdle()
+    {
+        try { Refresh(); }
+        catch (LibvirtException) { }
+    }
 
     public IReadOnlyList<StorageVolume> ListVolumes()
     {

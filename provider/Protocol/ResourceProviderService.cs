@@ -21,6 +21,7 @@ public sealed class ResourceProviderService(IProvider provider, EngineLogClient 
         .Add<Rpc.CheckRequest, Rpc.CheckResponse>(ServiceName, "CheckConfig", CheckConfig)
         .Add<Rpc.DiffRequest, Rpc.DiffResponse>(ServiceName, "DiffConfig", DiffConfig)
         .Add<Rpc.ConfigureRequest, Rpc.ConfigureResponse>(ServiceName, "Configure", Configure)
+        .Add<Rpc.InvokeRequest, Rpc.InvokeResponse>(ServiceName, "Invoke", Invoke)
         .Add<Rpc.CheckRequest, Rpc.CheckResponse>(ServiceName, "Check", Check)
         .Add<Rpc.DiffRequest, Rpc.DiffResponse>(ServiceName, "Diff", Diff)
         .Add<Rpc.CreateRequest, Rpc.CreateResponse>(ServiceName, "Create", Create)
@@ -69,6 +70,19 @@ public sealed class ResourceProviderService(IProvider provider, EngineLogClient 
     /// <summary>Old engines send configuration as strings keyed <c>libvirt:config:uri</c>.</summary>
     private static ObjectValue FromVariables(IDictionary<string, string> variables) =>
         new(variables.Select(v => KeyValuePair.Create(v.Key[(v.Key.LastIndexOf(':') + 1)..], (PropertyValue)new Resources.Framework.StringValue(v.Value))));
+
+    /// <remarks>
+    /// Arguments that are wrong go back as failures: the engine hands them to the program, whose SDK reports
+    /// "Invoke of 'TOKEN' failed: REASON (PROPERTY)". Anything else (a missing object) is an error with its status; the
+    /// engine fails the invoke with "invocation of TOKEN returned an error: MESSAGE".
+    /// </remarks>
+    private Task<Rpc.InvokeResponse> Invoke(Rpc.InvokeRequest request, CancellationToken _) => RunAsync(async () =>
+    {
+        var result = await provider.Function(request.Tok).InvokeAsync(PropertyStruct.Decode(request.Args), provider.Context(""));
+        var response = new Rpc.InvokeResponse { Return = result.Return is { } returned ? Encode(returned) : null };
+        response.Failures.Add(Failures(result.Failures));
+        return response;
+    });
 
     private Task<Rpc.CheckResponse> Check(Rpc.CheckRequest request, CancellationToken _) => RunAsync(async () =>
     {
@@ -151,9 +165,12 @@ public sealed class ResourceProviderService(IProvider provider, EngineLogClient 
     private Rpc.CheckResponse CheckResponse(CheckResult result)
     {
         var response = new Rpc.CheckResponse { Inputs = Encode(result.Inputs) };
-        response.Failures.Add(result.Failures.Select(f => new Rpc.CheckFailure { Property = f.Property, Reason = f.Reason }));
+        response.Failures.Add(Failures(result.Failures));
         return response;
     }
+
+    private static IEnumerable<Rpc.CheckFailure> Failures(IEnumerable<CheckFailure> failures) =>
+        failures.Select(f => new Rpc.CheckFailure { Property = f.Property, Reason = f.Reason });
 
     private static Rpc.DiffResponse DiffResponse(ResourceDiff diff)
     {

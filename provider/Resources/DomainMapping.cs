@@ -85,20 +85,21 @@ internal static class DomainMapping
         };
     }
 
-    private static DomainDiskArgs ImportedDisk(DomainDisk disk, Connection libvirt)
+    /// <summary>The storage volume that holds a disk, when a pool holds it (a disk of type volume, or a file in a pool).</summary>
+    public static StorageVolume? VolumeOf(DomainDisk disk, Connection libvirt)
     {
-        string? volumeKey = null;
         if (disk.PoolVolume is var (poolName, volumeName))
         {
             using var pool = libvirt.LookupPool(poolName);
-            using var volume = pool.FindVolume(volumeName);
-            volumeKey = volume?.Key;
+            return pool.FindVolume(volumeName);
         }
-        else if (disk.Path is not null)
-        {
-            using var volume = libvirt.FindVolume(disk.Path);
-            volumeKey = volume?.Key;
-        }
+        return disk.Path is null ? null : libvirt.FindVolume(disk.Path);
+    }
+
+    private static DomainDiskArgs ImportedDisk(DomainDisk disk, Connection libvirt)
+    {
+        string? volumeKey;
+        using (var volume = VolumeOf(disk, libvirt)) volumeKey = volume?.Key;
         if (volumeKey is null && disk.Path is null)
             throw new ProviderException(ErrorKind.InvalidArgument, $"Disk '{disk.Target}' has no file or volume (an empty drive?); this provider cannot declare it.");
         return new DomainDiskArgs

@@ -6,14 +6,16 @@ using PulumiLibvirt.Resources.Framework;
 namespace PulumiLibvirt.Resources;
 
 /// <summary>
-/// The provider behind the protocol: its configuration, its one libvirt connection (opened when first needed) and
-/// its resource types.
+/// The provider behind the protocol: its configuration, its one libvirt connection (opened when first needed), its
+/// resource types and its functions.
 /// </summary>
 public sealed class LibvirtProvider(IEngineLog log) : IProvider, IDisposable
 {
     public const string PackageName = "libvirt";
 
     public static readonly IReadOnlyList<IResource> ResourceTypes = [new Pool(), new Volume(), new Domain(), new Clone()];
+
+    public static readonly IReadOnlyList<IFunction> FunctionTypes = [new GetDomain(), new GetVolume(), new GetNodeInfo()];
 
     /// <summary>The version of Directory.Build.props, as built into the assembly.</summary>
     public static string Version { get; } = typeof(LibvirtProvider).Assembly
@@ -35,8 +37,8 @@ public sealed class LibvirtProvider(IEngineLog log) : IProvider, IDisposable
             ["go"] = new JsonObject { ["importBasePath"] = "example.com/pulumi-libvirt-native/sdk/go/libvirt" },
         });
 
-    /// <summary>The package schema, derived from the resource types (schema.json is a checked-in copy).</summary>
-    public static string GenerateSchema() => SchemaGenerator.Generate(Package, typeof(ProviderConfig), ResourceTypes);
+    /// <summary>The package schema, derived from the resource and function types (schema.json is a checked-in copy).</summary>
+    public static string GenerateSchema() => SchemaGenerator.Generate(Package, typeof(ProviderConfig), ResourceTypes, FunctionTypes);
 
     private readonly Lock _gate = new();
     private CancellationTokenSource _cancellation = new();
@@ -67,6 +69,11 @@ public sealed class LibvirtProvider(IEngineLog log) : IProvider, IDisposable
         ResourceTypes.FirstOrDefault(r => r.Token == token)
         ?? throw new ProviderException(ErrorKind.InvalidArgument,
             $"Unknown resource type '{token}'; this provider offers {string.Join(", ", ResourceTypes.Select(r => r.Token))}.");
+
+    public IFunction Function(string token) =>
+        FunctionTypes.FirstOrDefault(f => f.Token == token)
+        ?? throw new ProviderException(ErrorKind.InvalidArgument,
+            $"Unknown function '{token}'; this provider offers {string.Join(", ", FunctionTypes.Select(f => f.Token))}.");
 
     public ResourceContext Context(string urn)
     {

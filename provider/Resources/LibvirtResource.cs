@@ -1,4 +1,3 @@
-using PulumiLibvirt.Libvirt;
 using PulumiLibvirt.Resources.Framework;
 
 namespace PulumiLibvirt.Resources;
@@ -7,14 +6,5 @@ namespace PulumiLibvirt.Resources;
 public abstract class LibvirtResource<TArgs, TState> : Resource<TArgs, TState, LibvirtContext>
     where TArgs : class where TState : class
 {
-    protected override ProviderException? Translate(Exception exception) => exception is LibvirtException e
-        ? new ProviderException(e.Category switch
-        {
-            LibvirtErrorCategory.NotFound => ErrorKind.NotFound,
-            LibvirtErrorCategory.InvalidInput => ErrorKind.InvalidArgument,
-            LibvirtErrorCategory.Conflict => ErrorKind.FailedPrecondition,
-            LibvirtErrorCategory.Unreachable => ErrorKind.Unavailable,
-            _ => ErrorKind.Failed,
-        }, $"libvirt: {e.Message}", e)
-        : null;
+    protected override ProviderException? Translate(Exception exception) => LibvirtErrors.Translate(exception);
 }

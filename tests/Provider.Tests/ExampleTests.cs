@@ -7,7 +7,8 @@ namespace PulumiLibvirt.Tests;
 
 /// <summary>
 /// No Pulumi CLI can run here, so the examples are checked against the schema the engine would use: every resource
-/// type exists, every property is an input of that type, every ${resource.output} names an output that exists.
+/// type and invoked function exists, every property is an input of that type or function, every ${name.output} names
+/// an output that exists.
 /// </summary>
 [Trait(Category.Name, Category.Unit)]
 public partial class ExampleTests
@@ -33,6 +34,28 @@ public partial class ExampleTests
         var config = program.Children.TryGetValue("config", out var c) ? ((YamlMappingNode)c).Children.Keys.Select(k => k.ToString()).ToHashSet() : [];
         var resources = ((YamlMappingNode)program["resources"]).Children.ToDictionary(r => r.Key.ToString(), r => (YamlMappingNode)r.Value);
         var types = resources.ToDictionary(r => r.Key, r => schema.GetProperty("resources").GetProperty(r.Value["type"].ToString()));
+        // What ${name.property} may name: a resource's outputs, or the outputs of the function a variable invokes.
+        var outputs = types.ToDictionary(t => t.Key, t => t.Value.GetProperty("properties"));
+        var variables = program.Children.TryGetValue("variables", out var v) ? (YamlMappingNode)v : new YamlMappingNode();
+        foreach (var (key, value) in variables.Children)
+        {
+            if (value is not YamlMappingNode invoke || !invoke.Children.TryGetValue("fn::invoke", out var call)) continue;
+            var name = key.ToString();
+            var token = ((YamlMappingNode)call)["function"].ToString();
+            Assert.True(schema.GetProperty("functions").TryGetProperty(token, out var function), $"{example}: {name} invokes {token}, which the schema does not declare");
+            var arguments = ((YamlMappingNode)call).Children.TryGetValue("arguments", out var a) ? (YamlMappingNode)a : new YamlMappingNode();
+            if (function.TryGetProperty("inputs", out var inputs))
+            {
+                CheckRequired(inputs.GetProperty("required"), arguments, name);
+                foreach (var (argument, given) in arguments.Children)
+                    CheckProperty(schema, inputs.GetProperty("properties"), $"{name}.{argument}", argument.ToString(), given);
+            }
+            else
+            {
+                Assert.True(arguments.Children.Count == 0, $"{example}: {token} takes no arguments");
+            }
+            outputs[name] = function.GetProperty("outputs").GetProperty("properties");
+        }
 
         foreach (var (name, resource) in resources)
         {
@@ -46,8 +69,8 @@ public partial class ExampleTests
         {
             var target = reference.Groups["name"].Value;
             if (config.Contains(target) && !reference.Groups["property"].Success) continue;
-            Assert.True(types.ContainsKey(target), $"{example}: ${{{reference.Value}}} names no resource or config value");
-            Assert.True(types[target].GetProperty("properties").TryGetProperty(reference.Groups["property"].Value, out _),
+            Assert.True(outputs.ContainsKey(target), $"{example}: ${{{reference.Value}}} names no resource, invoke or config value");
+            Assert.True(outputs[target].TryGetProperty(reference.Groups["property"].Value, out _),
                 $"{example}: {reference.Value} names no output of {target}");
         }
     }

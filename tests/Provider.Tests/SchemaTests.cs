@@ -37,6 +37,25 @@ public class SchemaTests
     }
 
     [Fact]
+    public void Schema_lists_every_function_with_its_inputs_and_outputs()
+    {
+        using var schema = JsonDocument.Parse(Generated());
+        var functions = schema.RootElement.GetProperty("functions");
+        Assert.Equal(LibvirtProvider.FunctionTypes.Select(f => f.Token).Order(), functions.EnumerateObject().Select(f => f.Name).Order());
+        foreach (var function in LibvirtProvider.FunctionTypes)
+        {
+            var node = functions.GetProperty(function.Token);
+            Assert.False(string.IsNullOrEmpty(node.GetProperty("description").GetString()), $"{function.Token} has no description");
+            var inputs = node.TryGetProperty("inputs", out var given) ? given.GetProperty("properties").EnumerateObject().Select(p => p.Name) : [];
+            Assert.Equal(function.Inputs.Properties.Select(p => p.Name).Order(), inputs.Order());
+            var outputs = node.GetProperty("outputs");
+            Assert.Equal(function.Outputs.Properties.Select(p => p.Name).Order(), outputs.GetProperty("properties").EnumerateObject().Select(p => p.Name).Order());
+            Assert.Equal(function.Outputs.Properties.Where(p => !p.IsNullable).Select(p => p.Name).Order(),
+                outputs.GetProperty("required").EnumerateArray().Select(e => e.GetString()).Order());
+        }
+    }
+
+    [Fact]
     public void Volume_schema_states_defaults_enums_replacements_and_requirements()
     {
         using var schema = JsonDocument.Parse(Generated());
@@ -64,7 +83,7 @@ public class SchemaTests
     {
         using var schema = JsonDocument.Parse(Generated());
         var root = schema.RootElement;
-        var tokens = SchemaGenerator.TypeTokens(LibvirtProvider.Package, typeof(ProviderConfig), LibvirtProvider.ResourceTypes);
+        var tokens = SchemaGenerator.TypeTokens(LibvirtProvider.Package, typeof(ProviderConfig), LibvirtProvider.ResourceTypes, LibvirtProvider.FunctionTypes);
         var pending = new Queue<(string Where, Type Type, JsonElement Properties, string[] Required)>();
         var provider = root.GetProperty("provider");
         pending.Enqueue(("provider", typeof(ProviderConfig), provider.GetProperty("inputProperties"), []));
@@ -72,6 +91,11 @@ public class SchemaTests
         {
             var node = root.GetProperty("resources").GetProperty(resource.Token);
             pending.Enqueue((resource.Token, resource.Inputs.Type, node.GetProperty("inputProperties"), Strings(node.GetProperty("requiredInputs"))));
+        }
+        foreach (var function in LibvirtProvider.FunctionTypes)
+        {
+            if (!root.GetProperty("functions").GetProperty(function.Token).TryGetProperty("inputs", out var inputs)) continue;
+            pending.Enqueue((function.Token, function.Inputs.Type, inputs.GetProperty("properties"), Strings(inputs.GetProperty("required"))));
         }
         var seen = new HashSet<string>();
         var proved = 0;
@@ -105,14 +129,14 @@ public class SchemaTests
             }
             proved++;
         }
-        Assert.True(proved >= 10, $"only {proved} input types were found in the schema");
+        Assert.True(proved >= 12, $"only {proved} input types were found in the schema");
     }
 
     [Fact]
     public void Two_record_types_behind_one_token_are_refused()
     {
         var error = Assert.Throws<InvalidOperationException>(() =>
-            SchemaGenerator.Generate(LibvirtProvider.Package, typeof(ProviderConfig), [new ClashingResource()]));
+            SchemaGenerator.Generate(LibvirtProvider.Package, typeof(ProviderConfig), [new ClashingResource()], []));
         Assert.Contains("libvirt:index:Thing", error.Message);
     }
 
@@ -144,7 +168,16 @@ public class SchemaTests
                 }
             }
         }
-        Assert.True(sizes >= 3, "Volume's capacity (in and out) and allocation are byte counts");
+        foreach (var function in LibvirtProvider.FunctionTypes)
+        {
+            var outputs = root.GetProperty("functions").GetProperty(function.Token).GetProperty("outputs").GetProperty("properties");
+            foreach (var property in function.Outputs.Properties.Where(p => p.ValueType == typeof(long)))
+            {
+                Assert.Equal("number", outputs.GetProperty(property.Name).GetProperty("type").GetString());
+                sizes++;
+            }
+        }
+        Assert.True(sizes >= 6, "Volume's capacity (in and out) and allocation, getVolume's capacity and allocation, getNodeInfo's memory are byte counts");
     }
 
     private static string[] Strings(JsonElement array) => array.EnumerateArray().Select(e => e.GetString()!).ToArray();

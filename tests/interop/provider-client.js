@@ -193,6 +193,16 @@ class ProviderProcess {
     this.created.delete(id);
   }
 
+  // A program's invoke of a function: the token and its arguments, no URN. Answers the result (undefined when the
+  // arguments failed) and the failures.
+  async invoke(tok, args = {}) {
+    const res = await this.call('invoke', new providerPb.InvokeRequest().setTok(tok).setArgs(toStruct(args)));
+    return {
+      result: res.hasReturn() ? fromStruct(res.getReturn()) : undefined,
+      failures: res.getFailuresList().map((f) => ({ property: f.getProperty(), reason: f.getReason() })),
+    };
+  }
+
   // The engine's Cancel: stop what is in flight.
   async cancel() {
     await this.call('cancel', new Empty());

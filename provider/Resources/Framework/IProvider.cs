@@ -13,7 +13,10 @@ public interface IProvider
     /// <summary>The resource type behind a type token; a <see cref="ProviderException"/> for a token it does not offer.</summary>
     IResource Resource(string token);
 
-    /// <summary>The context of one operation on the resource <paramref name="urn"/>.</summary>
+    /// <summary>The function behind a function token; a <see cref="ProviderException"/> for a token it does not offer.</summary>
+    IFunction Function(string token);
+
+    /// <summary>The context of one operation on the resource <paramref name="urn"/> (empty for a function: it belongs to no resource).</summary>
     ResourceContext Context(string urn);
 
     /// <summary>Asks the operations running now to stop (the engine's Cancel).</summary>

@@ -269,20 +269,8 @@ public abstract class Resource<TArgs, TState, TContext> : IResource
     /// Runs a resource operation on the provider's context, unless the engine has cancelled the deployment, turning
     /// the resource layer's errors into errors with a status (<see cref="Translate"/>).
     /// </summary>
-    private async Task<T> Guard<T>(ResourceContext context, Func<TContext, Task<T>> operation)
-    {
-        context.Cancellation.ThrowIfCancellationRequested();
-        var typed = context as TContext
-            ?? throw new InvalidOperationException($"{GetType().Name} needs a {typeof(TContext).Name}, not a {context.GetType().Name}.");
-        try
-        {
-            return await operation(typed);
-        }
-        catch (Exception e) when (e is not ProviderException && Translate(e) is { } translated)
-        {
-            throw translated;
-        }
-    }
+    private Task<T> Guard<T>(ResourceContext context, Func<TContext, Task<T>> operation) =>
+        ContextOperation.RunAsync(context, this, Translate, operation);
 
     /// <summary>The description of the resource type, for the schema.</summary>
     public string? Description => GetType().GetCustomAttribute<DescriptionAttribute>()?.Description;

@@ -20,14 +20,14 @@ public sealed class SchemaGenerator
 
     private SchemaGenerator(string package) => _prefix = $"{package}:index:";
 
-    public static string Generate(PackageInfo package, Type config, IEnumerable<IResource> resources) =>
-        new SchemaGenerator(package.Name).Schema(package, config, resources);
+    public static string Generate(PackageInfo package, Type config, IEnumerable<IResource> resources, IEnumerable<IFunction> functions) =>
+        new SchemaGenerator(package.Name).Schema(package, config, resources, functions);
 
     /// <summary>The record (or enum) type behind each type token of the schema.</summary>
-    public static IReadOnlyDictionary<string, Type> TypeTokens(PackageInfo package, Type config, IEnumerable<IResource> resources)
+    public static IReadOnlyDictionary<string, Type> TypeTokens(PackageInfo package, Type config, IEnumerable<IResource> resources, IEnumerable<IFunction> functions)
     {
         var generator = new SchemaGenerator(package.Name);
-        generator.Schema(package, config, resources);
+        generator.Schema(package, config, resources, functions);
         return generator._tokens;
     }
 
@@ -36,11 +36,13 @@ public sealed class SchemaGenerator
     /// give, with the defaults Check applies) even where outputs echo it; a type reached only from outputs lists what
     /// is always there, without defaults.
     /// </remarks>
-    private string Schema(PackageInfo package, Type config, IEnumerable<IResource> resources)
+    private string Schema(PackageInfo package, Type config, IEnumerable<IResource> resources, IEnumerable<IFunction> functions)
     {
         var ordered = resources.OrderBy(r => r.Token, StringComparer.Ordinal).ToList();
+        var orderedFunctions = functions.OrderBy(f => f.Token, StringComparer.Ordinal).ToList();
         var configProperties = Properties(TypeShape.Of(config).Properties, isInput: true);
         var inputs = ordered.ToDictionary(r => r.Token, r => Properties(r.Inputs.Properties, isInput: true));
+        var functionInputs = orderedFunctions.ToDictionary(f => f.Token, f => ObjectType(f.Inputs, isInput: true));
         var resourceNodes = new JsonObject();
         foreach (var resource in ordered)
         {
@@ -53,6 +55,15 @@ public sealed class SchemaGenerator
                 ["inputProperties"] = inputs[resource.Token],
                 ["requiredInputs"] = Names(resource.Inputs.Properties.Where(p => p.IsRequired)),
             };
+        }
+        var functionNodes = new JsonObject();
+        foreach (var function in orderedFunctions)
+        {
+            var node = new JsonObject { ["description"] = function.Description };
+            // A function without arguments has no inputs object: the SDKs then generate a call without one.
+            if (function.Inputs.Properties.Count > 0) node["inputs"] = functionInputs[function.Token];
+            node["outputs"] = ObjectType(function.Outputs, isInput: false);
+            functionNodes[function.Token] = node;
         }
         var schema = new JsonObject
         {
@@ -69,6 +80,7 @@ public sealed class SchemaGenerator
                 ["properties"] = configProperties,
             },
             ["resources"] = resourceNodes,
+            ["functions"] = functionNodes,
             ["types"] = new JsonObject(_types.Select(t => KeyValuePair.Create(t.Key, (JsonNode?)t.Value))),
             ["language"] = package.Language.DeepClone(),
         };
@@ -143,6 +155,7 @@ public sealed class SchemaGenerator
             .Select(n => (JsonNode?)new JsonObject { ["name"] = n, ["value"] = TypeShape.CamelCase(n) }).ToArray()),
     };
 
+    /// <summary>An object type spec: a named type's body, or a function's inputs or outputs.</summary>
     private JsonObject ObjectType(TypeShape shape, bool isInput)
     {
         var node = new JsonObject { ["type"] = "object" };

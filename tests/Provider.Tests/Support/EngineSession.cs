@@ -54,6 +54,10 @@ public sealed class EngineSession : IAsyncDisposable
 
     public static ObjectValue Values(Struct value) => PropertyStruct.Decode(value);
 
+    /// <summary>The engine's Invoke of a function (a program's invoke): it belongs to no resource, so it has no URN.</summary>
+    public Task<Rpc.InvokeResponse> InvokeAsync(string token, ObjectValue args) =>
+        Provider.CallAsync<Rpc.InvokeResponse>("Invoke", new Rpc.InvokeRequest { Tok = token, Args = PropertyStruct.Encode(args) });
+
     public Task<Rpc.CheckResponse> CheckAsync(string name, ObjectValue news, Struct? olds = null) =>
         Provider.CallAsync<Rpc.CheckResponse>("Check", new Rpc.CheckRequest
         {
