@@ -184,6 +184,30 @@ public sealed partial class FunctionProtocolTests(TestPool pool, TestNetwork net
     }
 
     [Fact]
+    public async Task GetPool_answers_what_virsh_shows_by_name_and_by_uuid_and_a_missing_pool_is_not_found()
+    {
+        var uuid = Virsh("pool-uuid", pool.Name).Trim();
+        var byName = await InvokeAsync("getPool", Props.Object(("name", pool.Name)));
+        var byUuid = await InvokeAsync("getPool", Props.Object(("name", uuid)));
+
+        Assert.Equal(byName, byUuid);
+        Assert.Equal(uuid, Props.Text(byName, "uuid"));
+        Assert.Equal(pool.Name, Props.Text(byName, "name"));
+        Assert.Equal("dir", Props.Text(byName, "type"));
+        Assert.Equal(pool.Path, Props.Text(byName, "path"));
+        var info = Fields(Virsh("pool-info", "--bytes", pool.Name));
+        Assert.Equal("running", info["State"]);
+        Assert.True(((BoolValue)byName["active"]!).Value);
+        Assert.Equal(info["Autostart"] == "yes", ((BoolValue)byName["autostart"]!).Value);
+        Assert.Equal(long.Parse(info["Capacity"].Split(' ')[0], CultureInfo.InvariantCulture), Props.Number(byName, "capacity"));
+
+        var missing = $"{pool.Name}-missing";
+        var error = await Assert.ThrowsAsync<RpcException>(() => _engine.InvokeAsync("libvirt:index:getPool", Props.Object(("name", missing))));
+        Assert.Equal(StatusCode.NotFound, error.Status);
+        Assert.Contains($"No storage pool named or with UUID '{missing}' on {TestPool.Uri}", error.Message);
+    }
+
+    [Fact]
     public async Task GetNodeInfo_answers_what_virsh_shows()
     {
         var result = await InvokeAsync("getNodeInfo", ObjectValue.Empty);
