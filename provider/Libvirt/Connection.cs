@@ -211,6 +211,14 @@ public sealed class Connection : IDisposable
     public LibvirtNetwork DefineNetwork(NetworkDefinition definition) =>
         new(LibvirtCall.Check(Native.virNetworkDefineXMLFlags(_handle, definition.ToXml(), Native.VIR_NETWORK_DEFINE_VALIDATE)));
 
+    /// <summary>Notes who manages a network (<see cref="DomainOwner"/>) in its persistent definition, leaving the rest as it is.</summary>
+    public void SetOwner(LibvirtNetwork network, string owner)
+    {
+        var xml = XElement.Parse(network.Xml());
+        DomainOwner.Set(xml, owner);
+        using var _ = new LibvirtNetwork(LibvirtCall.Check(Native.virNetworkDefineXMLFlags(_handle, xml.ToString(), Native.VIR_NETWORK_DEFINE_VALIDATE)));
+    }
+
     /// <summary>Whether a libvirt network exists, and whether it runs.</summary>
     public (bool Exists, bool Active) NetworkStatus(string name)
     {

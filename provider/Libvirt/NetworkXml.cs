@@ -64,6 +64,9 @@ public sealed record NetworkDefinition
     public required string Name { get; init; }
     public string? Uuid { get; init; }
 
+    /// <summary>Who manages the network (noted as for domains, see <see cref="DomainOwner"/>); null for a network nobody claimed.</summary>
+    public string? Owner { get; init; }
+
     /// <summary>libvirt's forward mode (nat, route, open, bridge); null for an isolated network.</summary>
     public string? ForwardMode { get; init; }
 
@@ -88,6 +91,7 @@ public sealed record NetworkDefinition
     {
         var network = new XElement("network", new XElement("name", Name));
         if (Uuid is not null) network.Add(new XElement("uuid", Uuid));
+        if (Owner is not null) DomainOwner.Set(network, Owner);
         if (ForwardMode is not null) network.Add(new XElement("forward", new XAttribute("mode", ForwardMode)));
         if (ForwardMode == "bridge")
         {
@@ -133,6 +137,7 @@ public sealed record NetworkDefinition
         {
             Name = network.Element("name")?.Value ?? "",
             Uuid = network.Element("uuid")?.Value,
+            Owner = DomainOwner.Of(network),
             ForwardMode = network.Element("forward") is { } forward ? forward.Attribute("mode")?.Value ?? "nat" : null,
             Bridge = network.Element("bridge")?.Attribute("name")?.Value,
             BridgeMac = network.Element("mac")?.Attribute("address")?.Value,
