@@ -53,7 +53,7 @@ public sealed class Network : LibvirtResource<NetworkArgs, NetworkState>
         // An imported network is marked as the resource's own, so that a replacement's Check knows its subnets.
         if (definition.Owner is null) libvirt.SetOwner(network, context.Urn);
         // What can drift outside Pulumi is read back into the inputs, so that the next preview proposes to undo it.
-        var read = NetworkMapping.Inputs(definition, network.IsActive, network.Autostart, import: inputs is null);
+        var read = NetworkMapping.Inputs(definition, network.IsActive, network.Autostart);
         // A bridge left to libvirt stays left to it.
         if (inputs is { Bridge: null } && read.Mode != NetworkMode.Bridge) read = read with { Bridge = null };
         var state = StateOf(network);

@@ -37,7 +37,13 @@ internal sealed partial class NetworkCheck(Connection libvirt, PropertyMarks mar
         var subnets = Subnets(news, others, ownBridge);
         var dhcp = Dhcp(news.Dhcp ?? new NetworkDhcpArgs(), subnets);
         var dns = Dns(news.Dns ?? new NetworkDnsArgs());
-        return news with { Addresses = subnets.Select(s => s?.ToString() ?? "").ToList(), Dhcp = dhcp, Dns = dns };
+        // DHCP and DNS with nothing but defaults are left out, as Read leaves them out: `dhcp: {}` is no change.
+        return news with
+        {
+            Addresses = subnets.Select((s, i) => s?.ToString() ?? news.Addresses[i]).ToList(),
+            Dhcp = NetworkMapping.Same(dhcp, new NetworkDhcpArgs()) ? null : dhcp,
+            Dns = NetworkMapping.Same(dns, new NetworkDnsArgs()) ? null : dns,
+        };
     }
 
     private void Name(string? name, List<NetworkDefinition> others)
@@ -128,9 +134,7 @@ internal sealed partial class NetworkCheck(Connection libvirt, PropertyMarks mar
             else if (NetworkAddresses.Compare(start, end) > 0)
                 Fail(path, $"'{path}' starts at {start}, after its end {end}.");
         }
-        var ranges = dhcp.Ranges.Count > 0 || !dhcp.Enabled ? dhcp.Ranges
-            : served.Select(NetworkAddresses.DefaultRange).OfType<(string Start, string End)>().Select(r => new DhcpRangeArgs { Start = r.Start, End = r.End }).ToList();
-        return dhcp with { Ranges = ranges, Hosts = DhcpHosts(dhcp.Hosts, served) };
+        return dhcp with { Hosts = DhcpHosts(dhcp.Hosts, served) };
     }
 
     private List<DhcpHostArgs> DhcpHosts(IReadOnlyList<DhcpHostArgs> hosts, List<IPNetwork> served)

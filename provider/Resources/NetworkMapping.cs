@@ -32,7 +32,8 @@ internal static class NetworkMapping
                 Address = NetworkAddresses.Gateway(subnet),
                 Prefix = subnet.PrefixLength,
                 Dhcp = dhcp.Enabled && served.Contains(subnet),
-                Ranges = dhcp.Ranges.Where(r => subnet.Contains(IPAddress.Parse(r.Start))).Select(r => new NetworkDhcpRange(r.Start, r.End)).ToList(),
+                Ranges = (dhcp.Ranges.Count > 0 ? dhcp.Ranges : DefaultRanges(served)).Where(r => subnet.Contains(IPAddress.Parse(r.Start)))
+                    .Select(r => new NetworkDhcpRange(r.Start, r.End)).ToList(),
                 Hosts = dhcp.Hosts.Where(h => subnet.Contains(IPAddress.Parse(h.Ip))).Select(DhcpHost).ToList(),
             }).ToList(),
             DnsEnabled = dns.Enabled,
@@ -50,10 +51,11 @@ internal static class NetworkMapping
         definition.Ips.Select(ip => NetworkAddresses.ParseCidr($"{ip.Address}/{ip.Prefix}")!.Value.ToString()).ToList();
 
     /// <summary>
-    /// The inputs that make <paramref name="definition"/>, with the defaults Check fills in spelled out as Check spells
-    /// them (a refresh compares them with checked inputs), or left out as a person would (<paramref name="import"/>).
+    /// The inputs that make <paramref name="definition"/>, as Check leaves them: default DHCP ranges, and DHCP or DNS
+    /// with nothing but defaults, left out (a refresh compares them with checked inputs; an import shows what a person
+    /// would write).
     /// </summary>
-    public static NetworkArgs Inputs(NetworkDefinition definition, bool running, bool autostart, bool import)
+    public static NetworkArgs Inputs(NetworkDefinition definition, bool running, bool autostart)
     {
         var mode = definition.ForwardMode is { } forward ? LibvirtNames.Parse<NetworkMode>(forward, $"Network '{definition.Name}''s forward mode") : NetworkMode.Isolated;
         var inputs = new NetworkArgs
@@ -68,10 +70,11 @@ internal static class NetworkMapping
         if (mode == NetworkMode.Bridge) return inputs;
 
         var addresses = Addresses(definition);
+        var ranges = definition.Ips.SelectMany(ip => ip.Ranges).Select(r => new DhcpRangeArgs { Start = r.Start, End = r.End }).ToList();
         var dhcp = new NetworkDhcpArgs
         {
             Enabled = definition.Ips.Count == 0 || definition.Ips.Any(ip => ip.Dhcp),
-            Ranges = definition.Ips.SelectMany(ip => ip.Ranges).Select(r => new DhcpRangeArgs { Start = r.Start, End = r.End }).ToList(),
+            Ranges = ranges.SequenceEqual(DefaultRanges(NetworkCheck.DhcpSubnets(addresses.Select(NetworkAddresses.ParseCidr)))) ? [] : ranges,
             Hosts = definition.Ips.SelectMany(ip => ip.Hosts).Select(h => new DhcpHostArgs { Mac = h.Mac, Ip = h.Ip, Hostname = h.Name }).ToList(),
         };
         var dns = new NetworkDnsArgs
@@ -80,24 +83,19 @@ internal static class NetworkMapping
             Hosts = definition.DnsHosts.Select(h => new DnsHostArgs { Ip = h.Ip, Hostnames = h.Hostnames }).ToList(),
             Forwarders = definition.DnsForwarders,
         };
-        inputs = inputs with { Domain = definition.Domain, Addresses = addresses, Dhcp = dhcp, Dns = dns };
-        return import ? WithoutDefaults(inputs) : inputs;
-    }
-
-    /// <summary>An import leaves out what Check would fill in anyway: default DHCP ranges, DHCP and DNS with nothing but defaults.</summary>
-    private static NetworkArgs WithoutDefaults(NetworkArgs inputs)
-    {
-        var dhcp = inputs.Dhcp!;
-        var defaults = NetworkCheck.DhcpSubnets(inputs.Addresses.Select(NetworkAddresses.ParseCidr))
-            .Select(NetworkAddresses.DefaultRange).OfType<(string Start, string End)>()
-            .Select(r => new DhcpRangeArgs { Start = r.Start, End = r.End });
-        if (dhcp.Ranges.SequenceEqual(defaults)) dhcp = dhcp with { Ranges = [] };
         return inputs with
         {
-            Dhcp = dhcp is { Enabled: true, Ranges.Count: 0, Hosts.Count: 0 } ? null : dhcp,
-            Dns = inputs.Dns is { Enabled: true, Hosts.Count: 0, Forwarders.Count: 0 } ? null : inputs.Dns,
+            Domain = definition.Domain,
+            Addresses = addresses,
+            Dhcp = Same(dhcp, new NetworkDhcpArgs()) ? null : dhcp,
+            Dns = Same(dns, new NetworkDnsArgs()) ? null : dns,
         };
     }
+
+    /// <summary>The ranges DHCP uses when the inputs give none: each DHCP subnet minus the gateway.</summary>
+    private static List<DhcpRangeArgs> DefaultRanges(IEnumerable<IPNetwork> served) =>
+        served.Select(NetworkAddresses.DefaultRange).OfType<(string Start, string End)>()
+            .Select(r => new DhcpRangeArgs { Start = r.Start, End = r.End }).ToList();
 
     /// <summary>Whether two values of inputs are the same, as Pulumi compares them (records hold lists, compared by content here).</summary>
     public static bool Same<T>(T a, T b) where T : class => Equals(PropertyMapper.Encode(a), PropertyMapper.Encode(b));

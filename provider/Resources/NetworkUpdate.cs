@@ -17,8 +17,8 @@ internal static class NetworkUpdate
 
     private static NetworkArgs WithoutLiveParts(NetworkArgs args) => args with
     {
-        Dhcp = args.Dhcp is null ? null : args.Dhcp with { Hosts = [] },
-        Dns = args.Dns is null ? null : args.Dns with { Hosts = [] },
+        Dhcp = (args.Dhcp ?? new NetworkDhcpArgs()) with { Hosts = [] },
+        Dns = (args.Dns ?? new NetworkDnsArgs()) with { Hosts = [] },
         Autostart = false,
         Running = false,
     };
