@@ -27,6 +27,9 @@ public sealed record DomainInterface
     public string? Bridge { get; init; }
     public string? Mac { get; init; }
     public string Model { get; init; } = "virtio";
+
+    /// <summary>Read only, in a running domain's definition: the host's tap device of the interface (vnet0…).</summary>
+    public string? Tap { get; init; }
 }
 
 /// <summary>The serial console: a pseudo-terminal (virsh console) or a file on the host.</summary>
@@ -192,6 +195,7 @@ public sealed record DomainDefinition
             Bridge = nic.Attribute("type")?.Value == "bridge" ? source?.Attribute("bridge")?.Value : null,
             Mac = nic.Element("mac")?.Attribute("address")?.Value,
             Model = nic.Element("model")?.Attribute("type")?.Value ?? "",
+            Tap = nic.Element("target")?.Attribute("dev")?.Value,
         };
     }
 

@@ -40,5 +40,7 @@ internal sealed class DomainHandle : LibvirtHandle
 
 internal sealed class NetworkHandle : LibvirtHandle
 {
+    public NetworkHandle() { }
+    public NetworkHandle(IntPtr existing) : base(existing) { }
     protected override bool ReleaseHandle() => Native.virNetworkFree(handle) == 0;
 }

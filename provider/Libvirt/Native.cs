@@ -86,8 +86,24 @@ internal static class Native
     [DllImport(Lib)] public static extern int virDomainFree(IntPtr domain);
 
     // ---- networks ----
+    [DllImport(Lib)] public static extern int virConnectListAllNetworks(ConnectHandle conn, out IntPtr networks, uint flags);
     [DllImport(Lib)] public static extern NetworkHandle virNetworkLookupByName(ConnectHandle conn, [MarshalAs(UnmanagedType.LPUTF8Str)] string name);
+    [DllImport(Lib)] public static extern NetworkHandle virNetworkLookupByUUIDString(ConnectHandle conn, [MarshalAs(UnmanagedType.LPUTF8Str)] string uuid);
+    [DllImport(Lib)] public static extern NetworkHandle virNetworkDefineXMLFlags(ConnectHandle conn, [MarshalAs(UnmanagedType.LPUTF8Str)] string xml, uint flags);
+    [DllImport(Lib)] public static extern int virNetworkCreate(NetworkHandle network);
+    [DllImport(Lib)] public static extern int virNetworkDestroy(NetworkHandle network);
+    [DllImport(Lib)] public static extern int virNetworkUndefine(NetworkHandle network);
     [DllImport(Lib)] public static extern int virNetworkIsActive(NetworkHandle network);
+    [DllImport(Lib)] public static extern int virNetworkGetAutostart(NetworkHandle network, out int autostart);
+    [DllImport(Lib)] public static extern int virNetworkSetAutostart(NetworkHandle network, int autostart);
+    [DllImport(Lib)] public static extern IntPtr virNetworkGetName(NetworkHandle network);
+    [DllImport(Lib)] public static extern unsafe int virNetworkGetUUIDString(NetworkHandle network, byte* buffer);
+    [DllImport(Lib)] public static extern IntPtr virNetworkGetXMLDesc(NetworkHandle network, uint flags);
+    [DllImport(Lib)]
+    public static extern int virNetworkUpdate(NetworkHandle network, uint command, uint section, int parentIndex,
+        [MarshalAs(UnmanagedType.LPUTF8Str)] string xml, uint flags);
+    [DllImport(Lib)] public static extern int virNetworkGetDHCPLeases(NetworkHandle network, [MarshalAs(UnmanagedType.LPUTF8Str)] string? mac, out IntPtr leases, uint flags);
+    [DllImport(Lib)] public static extern void virNetworkDHCPLeaseFree(IntPtr lease);
     [DllImport(Lib)] public static extern int virNetworkFree(IntPtr network);
 
     [DllImport(LibC)] public static extern void free(IntPtr ptr);
@@ -116,6 +132,21 @@ internal static class Native
         public ulong Available;
     }
 
+    /// <summary>virNetworkDHCPLease: strings owned by the lease, freed with it.</summary>
+    [StructLayout(LayoutKind.Sequential)]
+    public struct NetworkDhcpLease
+    {
+        public IntPtr Iface;
+        public long ExpiryTime;
+        public int Type;
+        public IntPtr Mac;
+        public IntPtr Iaid;
+        public IntPtr IpAddress;
+        public uint Prefix;
+        public IntPtr Hostname;
+        public IntPtr ClientId;
+    }
+
     // Flags (values from libvirt's headers).
     public const uint VIR_CONNECT_LIST_STORAGE_POOLS_ACTIVE = 2;
     public const int VIR_UUID_STRING_BUFLEN = 37;
@@ -129,4 +160,8 @@ internal static class Native
     public const int VIR_DOMAIN_METADATA_ELEMENT = 2;
     public const uint VIR_DOMAIN_AFFECT_LIVE = 1;
     public const uint VIR_DOMAIN_AFFECT_CONFIG = 2;
+    public const uint VIR_NETWORK_XML_INACTIVE = 1;
+    public const uint VIR_NETWORK_DEFINE_VALIDATE = 1;
+    public const uint VIR_NETWORK_UPDATE_AFFECT_LIVE = 1;
+    public const uint VIR_NETWORK_UPDATE_AFFECT_CONFIG = 2;
 }

@@ -13,7 +13,7 @@ public sealed class LibvirtProvider(IEngineLog log) : IProvider, IDisposable
 {
     public const string PackageName = "libvirt";
 
-    public static readonly IReadOnlyList<IResource> ResourceTypes = [new Pool(), new Volume(), new Domain(), new Clone()];
+    public static readonly IReadOnlyList<IResource> ResourceTypes = [new Pool(), new Volume(), new Domain(), new Clone(), new Network()];
 
     public static readonly IReadOnlyList<IFunction> FunctionTypes = [new GetDomain(), new GetVolume(), new GetPool(), new GetNodeInfo()];
 
@@ -27,7 +27,7 @@ public sealed class LibvirtProvider(IEngineLog log) : IProvider, IDisposable
     /// generated SDK of this provider gets a name of its own, so that neither can stand in for the other.
     /// </summary>
     public static readonly PackageInfo Package = new(PackageName, Version,
-        "Declare libvirt storage pools, volumes, virtual machines and clones of them.",
+        "Declare libvirt storage pools, volumes, virtual machines, clones of them, and the networks they attach to.",
         ["pulumi", "libvirt", "kvm", "qemu", "category/infrastructure"],
         new JsonObject
         {
