@@ -15,7 +15,7 @@ public sealed class LibvirtProvider(IEngineLog log) : IProvider, IDisposable
 
     public static readonly IReadOnlyList<IResource> ResourceTypes = [new Pool(), new Volume(), new Domain(), new Clone(), new Network()];
 
-    public static readonly IReadOnlyList<IFunction> FunctionTypes = [new GetDomain(), new GetVolume(), new GetPool(), new GetNodeInfo()];
+    public static readonly IReadOnlyList<IFunction> FunctionTypes = [new GetDomain(), new GetVolume(), new GetPool(), new GetNetwork(), new GetNodeInfo()];
 
     /// <summary>The version of Directory.Build.props, as built into the assembly.</summary>
     public static string Version { get; } = typeof(LibvirtProvider).Assembly

@@ -103,7 +103,7 @@ public sealed class Network : LibvirtResource<NetworkArgs, NetworkState>
         return Task.CompletedTask;
     }
 
-    private static NetworkState StateOf(LibvirtNetwork network)
+    internal static NetworkState StateOf(LibvirtNetwork network)
     {
         var definition = network.Describe();
         return new NetworkState

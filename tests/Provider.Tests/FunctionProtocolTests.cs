@@ -208,6 +208,55 @@ public sealed partial class FunctionProtocolTests(TestPool pool, TestNetwork net
     }
 
     [Fact]
+    public async Task GetNetwork_answers_a_network_made_by_hand_in_the_Network_resources_terms()
+    {
+        using var networks = new TestNetworks();
+        var name = networks.Name("byhand");
+        var prefix = TestNetworks.FreeSubnet().Replace(".0/24", "", StringComparison.Ordinal);
+        var xml = Path.Combine(Path.GetTempPath(), $"{name}.xml");
+        File.WriteAllText(xml, $"""
+            <network><name>{name}</name><domain name='hand.test'/>
+              <dns><host ip='{prefix}.50'><hostname>files</hostname></host></dns>
+              <ip address='{prefix}.1' prefix='24'><dhcp><range start='{prefix}.100' end='{prefix}.150'/>
+                <host mac='52:54:00:aa:bb:01' name='web' ip='{prefix}.11'/></dhcp></ip>
+            </network>
+            """);
+        try
+        {
+            Virsh("net-define", xml);
+        }
+        finally
+        {
+            File.Delete(xml);
+        }
+        Virsh("net-start", name);
+
+        var result = await InvokeAsync("getNetwork", Props.Object(("name", name)));
+
+        Assert.Equal(result, await InvokeAsync("getNetwork", Props.Object(("name", Virsh("net-uuid", name).Trim()))));
+        Assert.Equal(name, Props.Text(result, "name"));
+        Assert.Equal("isolated", Props.Text(result, "mode"));
+        Assert.Equal(Virsh("net-info", name).Split('\n').Single(l => l.StartsWith("Bridge:", StringComparison.Ordinal))["Bridge:".Length..].Trim(),
+            Props.Text(result, "bridge"));
+        Assert.Equal("hand.test", Props.Text(result, "domain"));
+        Assert.Equal([$"{prefix}.0/24"], Props.Texts(result, "addresses"));
+        Assert.Equal([$"{prefix}.1"], Props.Texts(result, "gateways"));
+        var dhcp = (ObjectValue)result["dhcp"]!;
+        Assert.Equal(Props.Object(("start", $"{prefix}.100"), ("end", $"{prefix}.150")), Props.Objects(dhcp, "ranges").Single());
+        Assert.Equal(Props.Object(("mac", "52:54:00:aa:bb:01"), ("ip", $"{prefix}.11"), ("hostname", "web")), Props.Objects(dhcp, "hosts").Single());
+        var dnsHost = Props.Objects((ObjectValue)result["dns"]!, "hosts").Single();
+        Assert.Equal($"{prefix}.50", Props.Text(dnsHost, "ip"));
+        Assert.Equal(["files"], Props.Texts(dnsHost, "hostnames"));
+        Assert.True(((BoolValue)result["active"]!).Value);
+        Assert.False(((BoolValue)result["autostart"]!).Value);
+
+        var missing = $"{name}-missing";
+        var error = await Assert.ThrowsAsync<RpcException>(() => _engine.InvokeAsync("libvirt:index:getNetwork", Props.Object(("name", missing))));
+        Assert.Equal(StatusCode.NotFound, error.Status);
+        Assert.Contains($"No network named or with UUID '{missing}' on {TestPool.Uri}", error.Message);
+    }
+
+    [Fact]
     public async Task GetNodeInfo_answers_what_virsh_shows()
     {
         var result = await InvokeAsync("getNodeInfo", ObjectValue.Empty);
