@@ -227,6 +227,7 @@ public sealed class Clone : LibvirtResource<CloneArgs, CloneState>
     private static CloneState StateOf(CloneArgs inputs, LibvirtDomain domain, DomainDefinition definition, string sourceUuid, AppliedIdentity? identity, Connection libvirt) => new()
     {
         Uuid = domain.Uuid,
+        Name = definition.Name,
         SourceUuid = sourceUuid,
         Macs = definition.Interfaces.Select(i => i.Mac ?? "").ToList(),
         Memory = (int)(definition.MemoryKiB / 1024),

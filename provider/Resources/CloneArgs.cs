@@ -92,6 +92,12 @@ public sealed record CloneState
     [Description("The clone's UUID (also the resource id).")]
     public string Uuid { get; init; } = "";
 
+    // Unknown in a create preview, like the Uuid: a Clone whose source names this domain then skips its "the source
+    // exists" check in that preview, where the domain is not made yet.
+    [Computed]
+    [Description("The clone's name, for another Clone's 'source'.")]
+    public string Name { get; init; } = "";
+
     [Computed]
     [Description("UUID of the domain the clone was made from.")]
     public string SourceUuid { get; init; } = "";

@@ -142,6 +142,7 @@ public sealed class Domain : LibvirtResource<DomainArgs, DomainState>
     private static DomainState StateOf(LibvirtDomain domain, DomainDefinition definition) => new()
     {
         Uuid = domain.Uuid,
+        Name = definition.Name,
         Macs = definition.Interfaces.Select(i => i.Mac ?? "").ToList(),
         State = LibvirtNames.Of(domain.State),
     };

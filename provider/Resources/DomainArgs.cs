@@ -134,6 +134,12 @@ public sealed record DomainState
     [Description("The domain's UUID (also the resource id).")]
     public string Uuid { get; init; } = "";
 
+    // Unknown in a create preview, like the Uuid: a Clone whose source names this domain then skips its "the source
+    // exists" check in that preview, where the domain is not made yet.
+    [Computed]
+    [Description("The domain's name, for a Clone's 'source'.")]
+    public string Name { get; init; } = "";
+
     [Computed]
     [Description("The MAC address of each network interface, in order: given, or assigned once and kept.")]
     public IReadOnlyList<string> Macs { get; init; } = [];
