@@ -11,7 +11,7 @@ namespace PulumiLibvirt.Tests;
 /// an output that exists.
 /// </summary>
 [Trait(Category.Name, Category.Unit)]
-public partial class ExampleTests
+public class ExampleTests
 {
     public static TheoryData<string> Examples() =>
         new(Directory.GetFiles(Repository.File("examples"), "Pulumi.yaml", SearchOption.AllDirectories)
@@ -65,13 +65,14 @@ public partial class ExampleTests
             foreach (var (key, value) in given.Children)
                 CheckProperty(schema, inputs, $"{name}.{key}", key.ToString(), value);
         }
-        foreach (Match reference in Reference().Matches(File.ReadAllText(Repository.File(example))))
+        foreach (Match reference in ExampleProgram.Reference().Matches(File.ReadAllText(Repository.File(example))))
         {
-            var target = reference.Groups["name"].Value;
-            if (config.Contains(target) && !reference.Groups["property"].Success) continue;
-            Assert.True(outputs.ContainsKey(target), $"{example}: ${{{reference.Value}}} names no resource, invoke or config value");
-            Assert.True(outputs[target].TryGetProperty(reference.Groups["property"].Value, out _),
-                $"{example}: {reference.Value} names no output of {target}");
+            var (target, path) = (reference.Groups["root"].Value, reference.Groups["path"].Value);
+            if (target == "pulumi" && path is ".stack" or ".project") continue;
+            if (config.Contains(target) && path.Length == 0) continue;
+            Assert.True(outputs.ContainsKey(target), $"{example}: {reference.Value} names no resource, invoke or config value");
+            var output = path.TrimStart('.').Split('.', '[')[0];
+            Assert.True(outputs[target].TryGetProperty(output, out _), $"{example}: {reference.Value} names no output of {target}");
         }
     }
 
@@ -122,7 +123,4 @@ public partial class ExampleTests
         foreach (var name in required.EnumerateArray().Select(r => r.GetString()!))
             Assert.True(names.Contains(name), $"{where}: the required property '{name}' is missing");
     }
-
-    [GeneratedRegex(@"\$\{(?<name>[A-Za-z0-9_-]+)(\.(?<property>[A-Za-z0-9_]+))?[^}]*\}")]
-    private static partial Regex Reference();
 }

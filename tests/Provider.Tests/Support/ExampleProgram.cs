@@ -1,0 +1,130 @@
+using System.Globalization;
+using System.Text.RegularExpressions;
+using PulumiLibvirt.Resources.Framework;
+using YamlDotNet.RepresentationModel;
+
+namespace PulumiLibvirt.Tests.Support;
+
+/// <summary>
+/// A Pulumi YAML program of examples/, read as Pulumi YAML reads it, for the subset the examples use: config with
+/// defaults, resources with properties, <c>${resource.output[0].field}</c>, <c>${config}</c> and <c>${pulumi.stack}</c>
+/// references (whole values or parts of strings), and the order the references impose.
+/// </summary>
+public sealed partial class ExampleProgram
+{
+    private readonly Dictionary<string, string> _config;
+    private readonly Dictionary<string, string> _builtins;
+
+    public ExampleProgram(string file, string stack, IReadOnlyDictionary<string, string> config)
+    {
+        var yaml = new YamlStream();
+        yaml.Load(new StringReader(File.ReadAllText(file)));
+        var program = (YamlMappingNode)yaml.Documents[0].RootNode;
+        Project = program["name"].ToString();
+        _builtins = new() { ["pulumi.project"] = Project, ["pulumi.stack"] = stack };
+        var declared = program.Children.TryGetValue("config", out var c) ? (YamlMappingNode)c : new YamlMappingNode();
+        _config = declared.Children.ToDictionary(d => d.Key.ToString(),
+            d => config.GetValueOrDefault(d.Key.ToString()) ?? ((YamlMappingNode)d.Value)["default"].ToString());
+        Resources = ((YamlMappingNode)program["resources"]).Children.ToDictionary(r => r.Key.ToString(), r => new ExampleResource(
+            r.Key.ToString(), ((YamlMappingNode)r.Value)["type"].ToString(),
+            ((YamlMappingNode)r.Value).Children.TryGetValue("properties", out var p) ? (YamlMappingNode)p : new YamlMappingNode()));
+    }
+
+    public string Project { get; }
+
+    public IReadOnlyDictionary<string, ExampleResource> Resources { get; }
+
+    /// <summary>The resources in an order where each comes after every resource it references.</summary>
+    public IReadOnlyList<ExampleResource> InDependencyOrder()
+    {
+        var ordered = new List<ExampleResource>();
+        var placed = new HashSet<string>();
+        while (ordered.Count < Resources.Count)
+        {
+            var ready = Resources.Values.Where(r => !placed.Contains(r.Name) && DependenciesOf(r).All(placed.Contains)).ToList();
+            if (ready.Count == 0) throw new InvalidOperationException("the example's resources reference each other in a cycle");
+            ordered.AddRange(ready);
+            placed.UnionWith(ready.Select(r => r.Name));
+        }
+        return ordered;
+    }
+
+    /// <summary>The resources <paramref name="resource"/> references.</summary>
+    public IEnumerable<string> DependenciesOf(ExampleResource resource) =>
+        Scalars(resource.Properties).SelectMany(text => Reference().Matches(text)).Select(m => m.Groups["root"].Value)
+            .Where(Resources.ContainsKey).Distinct();
+
+    /// <summary>
+    /// The properties of <paramref name="resource"/> with every reference resolved against <paramref name="outputs"/>
+    /// (in a preview, outputs not known yet are unknown values, and so is what is made of them).
+    /// </summary>
+    public ObjectValue Inputs(ExampleResource resource, IReadOnlyDictionary<string, ObjectValue> outputs) =>
+        (ObjectValue)Evaluate(resource.Properties, outputs);
+
+    private PropertyValue Evaluate(YamlNode node, IReadOnlyDictionary<string, ObjectValue> outputs) => node switch
+    {
+        YamlMappingNode map => new ObjectValue(map.Children.Select(c => KeyValuePair.Create(c.Key.ToString(), Evaluate(c.Value, outputs)))),
+        YamlSequenceNode list => new ArrayValue([.. list.Children.Select(item => Evaluate(item, outputs))]),
+        YamlScalarNode scalar => Scalar(scalar, outputs),
+        _ => throw new InvalidOperationException($"unexpected YAML node {node}"),
+    };
+
+    private PropertyValue Scalar(YamlScalarNode scalar, IReadOnlyDictionary<string, ObjectValue> outputs)
+    {
+        var text = scalar.Value ?? "";
+        var references = Reference().Matches(text);
+        // A whole-value reference keeps the referenced value's type; references inside text become text.
+        if (references.Count == 1 && references[0].Value == text) return Resolve(references[0], outputs);
+        if (references.Count > 0)
+        {
+            var parts = references.Select(m => Resolve(m, outputs)).ToList();
+            // In a preview, text made with an output that is not known yet is not known either.
+            if (parts.Any(p => p.ContainsUnknowns)) return PropertyValue.Unknown;
+            var next = 0;
+            return new StringValue(Reference().Replace(text, _ => parts[next++] is StringValue s ? s.Value : parts[next - 1].ToString()));
+        }
+        if (scalar.Style == YamlDotNet.Core.ScalarStyle.Plain)
+        {
+            if (text is "true" or "false") return new BoolValue(text == "true");
+            if (double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var number)) return new NumberValue(number);
+        }
+        return new StringValue(text);
+    }
+
+    private PropertyValue Resolve(Match reference, IReadOnlyDictionary<string, ObjectValue> outputs)
+    {
+        var root = reference.Groups["root"].Value;
+        var path = reference.Groups["path"].Value;
+        if (_builtins.TryGetValue($"{root}{path}", out var builtin)) return new StringValue(builtin);
+        if (path.Length == 0 && _config.TryGetValue(root, out var configured)) return new StringValue(configured);
+        PropertyValue value = outputs.TryGetValue(root, out var resource)
+            ? resource
+            : throw new InvalidOperationException($"${{{root}{path}}}: {root} is not created yet (or names nothing)");
+        foreach (Match step in PathStep().Matches(path))
+        {
+            if (value is UnknownValue) return value;
+            value = step.Groups["property"].Success
+                ? ((ObjectValue)value.Unsecret)[step.Groups["property"].Value] ?? throw new InvalidOperationException($"{reference.Value}: no output {step.Value}")
+                : ((ArrayValue)value.Unsecret).Items[int.Parse(step.Groups["index"].Value, CultureInfo.InvariantCulture)];
+        }
+        return value.Unsecret;
+    }
+
+    private static IEnumerable<string> Scalars(YamlNode node) => node switch
+    {
+        YamlMappingNode map => map.Children.Values.SelectMany(Scalars),
+        YamlSequenceNode list => list.Children.SelectMany(Scalars),
+        YamlScalarNode { Value: { } text } => [text],
+        _ => [],
+    };
+
+    /// <summary>A reference: its root (a resource, config value or <c>pulumi</c>) and the path into it.</summary>
+    [GeneratedRegex(@"\$\{(?<root>[A-Za-z0-9_-]+)(?<path>(\.[A-Za-z0-9_]+|\[\d+\])*)\}")]
+    public static partial Regex Reference();
+
+    [GeneratedRegex(@"\.(?<property>[A-Za-z0-9_]+)|\[(?<index>\d+)\]")]
+    private static partial Regex PathStep();
+}
+
+/// <summary>One resource of an example: its logical name, type token and properties as written.</summary>
+public sealed record ExampleResource(string Name, string Type, YamlMappingNode Properties);
