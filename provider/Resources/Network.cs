@@ -9,11 +9,18 @@ public sealed class Network : LibvirtResource<NetworkArgs, NetworkState>
 {
     public override string Token => "libvirt:index:Network";
 
-    protected override Task<Checked<NetworkArgs>> CheckAsync(NetworkArgs news, NetworkArgs? olds, PropertyMarks marks, LibvirtContext context)
+    protected override async Task<Checked<NetworkArgs>> CheckAsync(NetworkArgs news, NetworkArgs? olds, PropertyMarks marks, LibvirtContext context)
     {
         var check = new NetworkCheck(context.Libvirt, marks, context.Urn, olds?.Name, Token);
         var inputs = check.Run(news);
-        return Task.FromResult(new Checked<NetworkArgs>(inputs, check.Failures));
+        // The detailed diff shows an update either way: the preview also says when the update is a restart.
+        if (olds is not null && check.Failures.Count == 0 && marks.Unknown.Count == 0 && olds.Name == inputs.Name
+            && olds.Running && inputs.Running && !NetworkUpdate.IsLive(olds, inputs))
+        {
+            var changed = ChangedInputs(olds, inputs).Except(["autostart", "running"]);
+            await context.WarnAsync($"Network '{inputs.Name}': the change to {string.Join(", ", changed)} cannot be made live, so the update redefines and restarts the network (running guests lose their link while it restarts). Only static DHCP and DNS hosts change without a restart.");
+        }
+        return new Checked<NetworkArgs>(inputs, check.Failures);
     }
 
     // The replacement (a new name) would need the old one's subnets and bridge: the old network goes first.
