@@ -1,0 +1,119 @@
+namespace PulumiLibvirt.Libvirt;
+
+/// <summary>The connection's storage: pools, the volumes in them, and files on the host.</summary>
+public sealed partial class Connection
+{
+    public StoragePool LookupPool(string name) =>
+        new(LibvirtCall.Check(Native.virStoragePoolLookupByName(_handle, name)));
+
+    /// <summary>A storage pool by UUID or by name, active or not.</summary>
+    public StoragePool? FindPool(string uuidOrName) =>
+        (Guid.TryParse(uuidOrName, out _)
+            ? NullIfNotFound(() => new StoragePool(LibvirtCall.Check(Native.virStoragePoolLookupByUUIDString(_handle, uuidOrName))))
+            : null)
+        ?? NullIfNotFound(() => LookupPool(uuidOrName));
+
+    public IReadOnlyList<StoragePool> ListActivePools() => ListPools(Native.VIR_CONNECT_LIST_STORAGE_POOLS_ACTIVE);
+
+    /// <summary>Every storage pool defined on the connection, active or not.</summary>
+    public IReadOnlyList<StoragePool> ListAllPools() => ListPools(0);
+
+    private List<StoragePool> ListPools(uint flags)
+    {
+        var count = LibvirtCall.Check(Native.virConnectListAllStoragePools(_handle, out var array, flags));
+        return LibvirtCall.TakeArray(count, array, p => new StoragePool(new StoragePoolHandle(p)));
+    }
+
+    /// <summary>
+    /// Defines (does not build or start) a directory pool on <paramref name="path"/>; <paramref name="mode"/> (octal)
+    /// is the mode building it gives the folder.
+    /// </summary>
+    public StoragePool DefineDirectoryPool(string name, string path, string? mode = null) =>
+        new(LibvirtCall.Check(Native.virStoragePoolDefineXML(_handle, PoolXml.Directory(name, path, mode), 0)));
+
+    /// <summary>Defines, builds and starts a directory pool (the folder is created by libvirt).</summary>
+    public StoragePool CreateDirectoryPool(string name, string path)
+    {
+        var pool = DefineDirectoryPool(name, path);
+        try
+        {
+            pool.Build();
+            pool.Start();
+            return pool;
+        }
+        catch
+        {
+            pool.Undefine();
+            pool.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>
+    /// A volume by key or by path. A file put in a pool's folder outside libvirt is only known after the pool
+    /// is refreshed, so a miss refreshes the active pools and looks again.
+    /// </summary>
+    public StorageVolume? FindVolume(string keyOrPath)
+    {
+        var found = LookupVolumeOnce(keyOrPath);
+        if (found is not null) return found;
+        foreach (var pool in ListActivePools())
+        {
+            using (pool) pool.RefreshIfIdle();
+        }
+        return LookupVolumeOnce(keyOrPath);
+    }
+
+    private StorageVolume? LookupVolumeOnce(string keyOrPath) =>
+        NullIfNotFound(() => new StorageVolume(LibvirtCall.Check(Native.virStorageVolLookupByKey(_handle, keyOrPath))))
+        ?? NullIfNotFound(() => new StorageVolume(LibvirtCall.Check(Native.virStorageVolLookupByPath(_handle, keyOrPath))));
+
+    /// <summary>Every volume of every active pool (with its description), for questions about the whole host.</summary>
+    public IReadOnlyList<VolumeDescription> DescribeAllVolumes()
+    {
+        var result = new List<VolumeDescription>();
+        foreach (var pool in ListActivePools())
+        {
+            using (pool)
+            {
+                foreach (var volume in pool.ListVolumes())
+                {
+                    using (volume)
+                    {
+                        // A volume deleted between the listing and the read is simply not there.
+                        var description = NullIfNotFound(volume.Describe);
+                        if (description is not null) result.Add(description);
+                    }
+                }
+            }
+        }
+        return result;
+    }
+
+    /// <summary>
+    /// Copies a file on the host to <paramref name="path"/>: through libvirt when a pool holds it (sparse, and possible
+    /// on a remote host), else directly when the host is this machine. False when there is no such file to copy.
+    /// </summary>
+    public bool CopyFile(string source, string path)
+    {
+        using var volume = FindVolume(source);
+        if (volume is not null)
+        {
+            using var pool = volume.GetPool();
+            var described = volume.Describe();
+            using var copy = pool.CopyVolume(new VolumeDefinition(Path.GetFileName(path), described.Capacity, described.Format), volume);
+            return true;
+        }
+        if (!IsLocal || !File.Exists(source)) return false;
+        File.Copy(source, path);
+        return true;
+    }
+
+    /// <summary>Deletes a file on the host: through libvirt when a pool holds it, else directly when the host is this machine.</summary>
+    public void DeleteFile(string path)
+    {
+        using var volume = FindVolume(path);
+        if (volume is not null) volume.Delete();
+        else if (IsLocal && File.Exists(path)) File.Delete(path);
+    }
+}
