@@ -23,7 +23,9 @@ internal sealed partial class NetworkCheck(Connection libvirt, PropertyMarks mar
         var all = libvirt.DescribeAllNetworks();
         bool Own(NetworkDefinition n) => n.Owner == urn || n.Name == oldName;
         var others = all.Where(n => !Own(n)).ToList();
-        var ownBridge = all.FirstOrDefault(Own)?.Bridge;
+        // Usually one network. Should several carry this URN's mark (two stacks of one name on a host), none of their
+        // bridges and routes counts as a conflict, whichever libvirt lists first.
+        var ownBridges = all.Where(Own).Select(n => n.Bridge).OfType<string>().ToHashSet();
         Name(news.Name, others);
         if (news.Mtu is { } mtu && (mtu < 68 || mtu > 65535)) Fail("mtu", $"'mtu' {mtu} must be between 68 and 65535.");
         if (news.Mode == NetworkMode.Bridge)
@@ -33,8 +35,8 @@ internal sealed partial class NetworkCheck(Connection libvirt, PropertyMarks mar
         }
         if (news.Domain is { } domain && marks.IsKnown("domain") && !IsDnsName(domain))
             Fail("domain", $"'domain' \"{domain}\" is not a DNS name: labels of letters, digits and '-', separated by dots (e.g. lab.test).");
-        if (news.Bridge is { } bridge && marks.IsKnown("bridge")) OwnBridge(bridge, others, ownBridge);
-        var subnets = Subnets(news, others, ownBridge);
+        if (news.Bridge is { } bridge && marks.IsKnown("bridge")) OwnBridge(bridge, others, ownBridges);
+        var subnets = Subnets(news, others, ownBridges);
         var dhcp = Dhcp(news.Dhcp ?? new NetworkDhcpArgs(), subnets);
         var dns = Dns(news.Dns ?? new NetworkDnsArgs());
         // DHCP and DNS with nothing but defaults are left out, as Read leaves them out: `dhcp: {}` is no change.
@@ -76,22 +78,22 @@ internal sealed partial class NetworkCheck(Connection libvirt, PropertyMarks mar
             Fail("bridge", $"'bridge' {news.Bridge} is not a bridge on this host (see `ip -br link show type bridge`). Create it first, or choose another mode to let libvirt make one.");
     }
 
-    private void OwnBridge(string bridge, List<NetworkDefinition> others, string? ownBridge)
+    private void OwnBridge(string bridge, List<NetworkDefinition> others, IReadOnlySet<string> ownBridges)
     {
         if (bridge.Length is 0 or > 15 || bridge.Any(c => char.IsWhiteSpace(c) || c is '/' or ':'))
             Fail("bridge", $"'bridge' \"{bridge}\" is not a device name: 1 to 15 characters, without spaces, '/' or ':'.");
         else if (others.FirstOrDefault(n => n.Bridge == bridge) is { } other)
             Fail("bridge", $"'bridge' {bridge} is the bridge of libvirt network '{other.Name}'. Choose another name, or leave it out to let libvirt choose.");
-        else if (libvirt.IsLocal && bridge != ownBridge && Directory.Exists($"/sys/class/net/{bridge}"))
+        else if (libvirt.IsLocal && !ownBridges.Contains(bridge) && Directory.Exists($"/sys/class/net/{bridge}"))
             Fail("bridge", $"'bridge' {bridge} is an existing interface on this host. Choose another name, or use mode bridge to attach to an existing bridge.");
     }
 
     /// <summary>Each address as a normalized subnet (null where malformed or unknown), checked against the host.</summary>
-    private List<IPNetwork?> Subnets(NetworkArgs news, List<NetworkDefinition> others, string? ownBridge)
+    private List<IPNetwork?> Subnets(NetworkArgs news, List<NetworkDefinition> others, IReadOnlySet<string> ownBridges)
     {
         var subnets = new List<IPNetwork?>();
         // Only a local host's routing table can be read; on a remote one libvirt refuses a clashing subnet at start.
-        var routes = libvirt.IsLocal ? NetworkAddresses.HostRoutes().Where(r => r.Device != ownBridge).ToList() : [];
+        var routes = libvirt.IsLocal ? NetworkAddresses.HostRoutes().Where(r => !ownBridges.Contains(r.Device)).ToList() : [];
         for (var i = 0; i < news.Addresses.Count; i++)
         {
             var (text, path) = (news.Addresses[i], $"addresses[{i}]");

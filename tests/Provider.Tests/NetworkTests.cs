@@ -286,6 +286,18 @@ public sealed class NetworkTests : IDisposable
     }
 
     [Fact]
+    public async Task Networks_that_carry_the_same_owner_mark_are_each_no_conflict_of_their_own_bridge_and_subnet()
+    {
+        // Both made under one URN (the harness's): whichever libvirt lists first, each one's bridge and route are its own.
+        var made = new[] { await _networks.CreateAsync(Inputs("twin")), await _networks.CreateAsync(Inputs("twin")) };
+        foreach (var (_, outputs, inputs) in made)
+        {
+            var pinned = Props.With(inputs, ("bridge", Props.Text(outputs, "bridge")));
+            Assert.Empty((await _networks.CheckAsync(pinned, inputs)).Failures);
+        }
+    }
+
+    [Fact]
     public async Task A_name_change_replaces_the_network_deleting_the_old_one_first_and_a_preview_leaves_name_and_bridge_unknown()
     {
         var program = Inputs("ren");
