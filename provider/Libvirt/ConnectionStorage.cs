@@ -76,7 +76,11 @@ public sealed partial class Connection
         {
             using (pool)
             {
-                foreach (var volume in pool.ListVolumes())
+                // A pool stopped or deleted between the two listings (a stack's Pool deleted meanwhile) holds nothing.
+                IReadOnlyList<StorageVolume> volumes;
+                try { volumes = pool.ListVolumes(); }
+                catch (LibvirtException e) when (e.IsNotFound || e.Category == LibvirtErrorCategory.Conflict) { continue; }
+                foreach (var volume in volumes)
                 {
                     using (volume)
                     {
