@@ -59,8 +59,9 @@ public sealed class GetNetwork : LibvirtFunction<GetNetworkArgs, GetNetworkResul
         var libvirt = context.Libvirt;
         using var network = libvirt.FindNetwork(args.Name) ?? throw new ProviderException(ErrorKind.NotFound,
             $"No network named or with UUID '{args.Name}' on {libvirt.Uri}. `virsh -c {libvirt.Uri} net-list --all` shows the networks there.");
-        var described = NetworkMapping.Inputs(network.Describe(), network.IsActive, network.Autostart);
-        var state = Network.StateOf(network);
+        var definition = network.Describe();
+        var described = NetworkMapping.Inputs(definition, network.IsActive, network.Autostart);
+        var state = Network.StateOf(network.Uuid, definition);
         return Task.FromResult(new GetNetworkResult
         {
             Uuid = state.Uuid,

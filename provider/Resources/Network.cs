@@ -46,8 +46,8 @@ public sealed class Network : LibvirtResource<NetworkArgs, NetworkState>
             network.Undefine();
             throw AfterRollback(failure);
         }
-        await context.InfoAsync($"Network '{inputs.Name}' defined{(inputs.Running ? " and started" : "")} on bridge {network.Describe().Bridge}.");
         var state = StateOf(network);
+        await context.InfoAsync($"Network '{inputs.Name}' defined{(inputs.Running ? " and started" : "")} on bridge {state.Bridge}.");
         return (state.Uuid, state);
     }
 
@@ -63,7 +63,7 @@ public sealed class Network : LibvirtResource<NetworkArgs, NetworkState>
         var read = NetworkMapping.Inputs(definition, network.IsActive, network.Autostart);
         // A bridge left to libvirt stays left to it.
         if (inputs is { Bridge: null } && read.Mode != NetworkMode.Bridge) read = read with { Bridge = null };
-        var state = StateOf(network);
+        var state = StateOf(network.Uuid, definition);
         return Task.FromResult<(string, NetworkArgs, NetworkState)?>((state.Uuid, read, state));
     }
 
@@ -110,16 +110,15 @@ public sealed class Network : LibvirtResource<NetworkArgs, NetworkState>
         return Task.CompletedTask;
     }
 
-    internal static NetworkState StateOf(LibvirtNetwork network)
+    private static NetworkState StateOf(LibvirtNetwork network) => StateOf(network.Uuid, network.Describe());
+
+    /// <param name="definition">The network's persistent definition, as just read.</param>
+    internal static NetworkState StateOf(string uuid, NetworkDefinition definition) => new()
     {
-        var definition = network.Describe();
-        return new NetworkState
-        {
-            Uuid = network.Uuid,
-            Name = definition.Name,
-            Bridge = definition.Bridge ?? "",
-            Addresses = NetworkMapping.Addresses(definition),
-            Gateways = definition.Ips.Select(ip => ip.Address.ToString()).ToList(),
-        };
-    }
+        Uuid = uuid,
+        Name = definition.Name,
+        Bridge = definition.Bridge ?? "",
+        Addresses = NetworkMapping.Addresses(definition),
+        Gateways = definition.Ips.Select(ip => ip.Address.ToString()).ToList(),
+    };
 }

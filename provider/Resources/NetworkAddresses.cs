@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
 using System.Numerics;
+using PulumiLibvirt.Libvirt;
 
 namespace PulumiLibvirt.Resources;
 
@@ -20,6 +21,9 @@ internal static class NetworkAddresses
         var network = ToNumber(address) >> hostBits << hostBits;
         return new IPNetwork(FromNumber(network, address.AddressFamily), prefix);
     }
+
+    /// <summary>The subnet a libvirt network's address (its gateway) and prefix make.</summary>
+    public static IPNetwork SubnetOf(NetworkIp ip) => ParseCidr($"{ip.Address}/{ip.Prefix}")!.Value;
 
     /// <summary>The host's address on the bridge: the subnet's first address.</summary>
     public static IPAddress Gateway(IPNetwork subnet) => Offset(subnet.BaseAddress, 1);

@@ -106,7 +106,7 @@ internal sealed partial class NetworkCheck(Connection libvirt, PropertyMarks mar
                 Fail(path, $"'{path}' {s} is too small for a gateway and guests: use at most /30 for IPv4, /126 for IPv6.");
             else if (subnets.Take(i).FirstOrDefault(o => o is { } v && NetworkAddresses.Overlap(v, s)) is { } same)
                 Fail(path, $"'{path}' {s} overlaps {same}, also in 'addresses'.");
-            else if (others.FirstOrDefault(n => n.Ips.Any(ip => NetworkAddresses.Overlap(Of(ip), s))) is { } other)
+            else if (others.FirstOrDefault(n => n.Ips.Any(ip => NetworkAddresses.Overlap(NetworkAddresses.SubnetOf(ip), s))) is { } other)
                 Fail(path, $"'{path}' {s} overlaps the subnet of libvirt network '{other.Name}'; two networks with one subnet make guests unreachable. Choose another subnet.");
             else if (routes.FirstOrDefault(r => NetworkAddresses.Overlap(r.Subnet, s)) is { Device: not null } route)
                 Fail(path, $"'{path}' {s} overlaps the host's route to {route.Subnet} via {route.Device}; guests could not reach it. Choose another subnet.");
@@ -115,8 +115,6 @@ internal sealed partial class NetworkCheck(Connection libvirt, PropertyMarks mar
             Fail("addresses", "Mode nat needs an IPv4 subnet in 'addresses' (e.g. 10.10.0.0/24): NAT applies to IPv4.");
         return subnets;
     }
-
-    private static IPNetwork Of(NetworkIp ip) => NetworkAddresses.ParseCidr($"{ip.Address}/{ip.Prefix}")!.Value;
 
     /// <summary>libvirt serves DHCP on the first subnet of each family: those are the DHCP subnets.</summary>
     internal static IEnumerable<IPNetwork> DhcpSubnets(IEnumerable<IPNetwork?> subnets) =>

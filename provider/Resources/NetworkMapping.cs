@@ -48,7 +48,7 @@ internal static class NetworkMapping
 
     /// <summary>The subnets of a definition, as normalized CIDRs.</summary>
     public static List<string> Addresses(NetworkDefinition definition) =>
-        definition.Ips.Select(ip => NetworkAddresses.ParseCidr($"{ip.Address}/{ip.Prefix}")!.Value.ToString()).ToList();
+        definition.Ips.Select(ip => NetworkAddresses.SubnetOf(ip).ToString()).ToList();
 
     /// <summary>
     /// The inputs that make <paramref name="definition"/>, as Check leaves them: default DHCP ranges, and DHCP or DNS
