@@ -16,7 +16,7 @@ const crypto = require('node:crypto');
 const { spawnSync } = require('node:child_process');
 
 const { UNKNOWN, Kind, DiffChanges, ProviderProcess, grpc } = require('./provider-client.js');
-const { virsh, virshOk, engineSteps, expectStatus } = require('./engine-steps.js');
+const { virsh, virshNames, virshOk, engineSteps, expectStatus } = require('./engine-steps.js');
 
 const NETWORK = 'libvirt:index:Network';
 const DOMAIN = 'libvirt:index:Domain';
@@ -30,8 +30,7 @@ const ifindex = (bridge) => fs.readFileSync(`/sys/class/net/${bridge}/ifindex`, 
 
 // A random 10.x.y.0/24 that no libvirt network and no host route uses.
 function freeSubnet() {
-  const used = (virsh('net-list', '--all', '--name').stdout || '').split('\n').map((s) => s.trim()).filter(Boolean)
-    .map((n) => virsh('net-dumpxml', n).stdout || '').join('\n');
+  const used = virshNames('net-list').map((n) => virsh('net-dumpxml', n).stdout || '').join('\n');
   const routes = spawnSync('ip', ['-4', 'route'], { encoding: 'utf8' }).stdout;
   for (;;) {
     const prefix = `10.${100 + crypto.randomInt(150)}.${crypto.randomInt(255)}.`;
@@ -57,12 +56,12 @@ after(async () => {
   try {
     if (p) await p.stop();
   } finally {
-    const domains = (virsh('list', '--all', '--name').stdout || '').split('\n').map((s) => s.trim()).filter((n) => n.startsWith(RUN));
+    const domains = virshNames('list', RUN);
     for (const name of domains) {
       virsh('destroy', name);
       virsh('undefine', name);
     }
-    const networks = (virsh('net-list', '--all', '--name').stdout || '').split('\n').map((s) => s.trim()).filter((n) => n.startsWith(RUN));
+    const networks = virshNames('net-list', RUN);
     for (const name of networks) {
       virsh('net-destroy', name);
       virsh('net-undefine', name);

@@ -15,7 +15,7 @@ const path = require('node:path');
 const crypto = require('node:crypto');
 
 const { grpc, UNKNOWN, Kind, DiffChanges, ProviderProcess } = require('./provider-client.js');
-const { virsh, virshOk, engineSteps, expectStatus, statusName } = require('./engine-steps.js');
+const { virsh, virshNames, virshOk, engineSteps, expectStatus, statusName } = require('./engine-steps.js');
 
 const POOL = 'libvirt:index:Pool';
 const VOLUME = 'libvirt:index:Volume';
@@ -47,7 +47,7 @@ after(async () => {
     if (p) await p.stop();
   } finally {
     // Our pools are exactly those named with the run prefix; our folders those under the temporary folder with it.
-    const pools = (virsh('pool-list', '--all', '--name').stdout || '').split('\n').map((s) => s.trim()).filter((n) => n.startsWith(RUN));
+    const pools = virshNames('pool-list', RUN);
     for (const name of pools) {
       virsh('pool-destroy', name);
       virsh('pool-undefine', name);

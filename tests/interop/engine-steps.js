@@ -32,6 +32,11 @@ function virshOk(...args) {
   return r.stdout;
 }
 
+// The names `virsh LIST --all --name` prints (list, pool-list, net-list…) that start with prefix.
+function virshNames(list, prefix = '') {
+  return (virsh(list, '--all', '--name').stdout || '').split('\n').map((s) => s.trim()).filter((n) => n && n.startsWith(prefix));
+}
+
 // --- the engine's sequences, on the provider process p (as one engine would start it) -----------------------------
 
 function engineSteps(p) {
@@ -142,4 +147,4 @@ async function expectStatus(promise, check) {
 
 const statusName = (code) => Object.keys(grpc.status).find((k) => grpc.status[k] === code) ?? String(code);
 
-module.exports = { URI, newSeed, sleep, within, virsh, virshOk, engineSteps, expectStatus, statusName };
+module.exports = { URI, newSeed, sleep, within, virsh, virshOk, virshNames, engineSteps, expectStatus, statusName };

@@ -16,7 +16,7 @@ const path = require('node:path');
 const crypto = require('node:crypto');
 
 const { grpc, UNKNOWN, Kind, DiffChanges, ProviderProcess } = require('./provider-client.js');
-const { URI, newSeed, sleep, within, virsh, virshOk, engineSteps, expectStatus, statusName } = require('./engine-steps.js');
+const { URI, newSeed, sleep, within, virsh, virshNames, virshOk, engineSteps, expectStatus, statusName } = require('./engine-steps.js');
 
 const VOLUME = 'libvirt:index:Volume';
 const DOMAIN = 'libvirt:index:Domain';
@@ -116,7 +116,7 @@ after(async () => {
     if (p) await p.stop();
   } finally {
     // Our domains are exactly those named with the run prefix.
-    const names = (virsh('list', '--all', '--name').stdout || '').split('\n').map((s) => s.trim()).filter((n) => n.startsWith(RUN));
+    const names = virshNames('list', RUN);
     for (const name of names) {
       virsh('destroy', name);
       if (virsh('undefine', name, '--nvram', '--managed-save', '--snapshots-metadata').status !== 0) virsh('undefine', name);
