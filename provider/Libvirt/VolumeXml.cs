@@ -14,6 +14,8 @@ public sealed record VolumeDefinition(string Name, ulong Capacity, string Format
         var volume = new XElement("volume",
             new XElement("name", Name),
             new XElement("capacity", new XAttribute("unit", "bytes"), Capacity.ToString(CultureInfo.InvariantCulture)),
+            // Thin: without it libvirt preallocates a raw file (or a raw copy) to its whole capacity, holes and all.
+            new XElement("allocation", new XAttribute("unit", "bytes"), "0"),
             new XElement("target", new XElement("format", new XAttribute("type", Format))));
         if (BackingStore is not null)
         {

@@ -70,5 +70,6 @@ public class VolumeXmlTests
         var xml = XElement.Parse(new VolumeDefinition("data.img", Sizes.MiB, "raw").ToXml());
         Assert.Equal("raw", xml.Element("target")!.Element("format")!.Attribute("type")!.Value);
         Assert.Null(xml.Element("backingStore"));
+        Assert.Equal("0", xml.Element("allocation")!.Value); // thin: libvirt would otherwise preallocate a raw file
     }
 }
