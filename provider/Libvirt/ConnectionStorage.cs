@@ -50,6 +50,33 @@ public sealed partial class Connection
     }
 
     /// <summary>
+    /// Starts a pool that lives until it is stopped and leaves no definition behind: libvirt then sees the files of
+    /// <paramref name="folder"/> as volumes.
+    /// </summary>
+    public StoragePool StartTransientDirectoryPool(string name, string folder) =>
+        new(LibvirtCall.Check(Native.virStoragePoolCreateXML(_handle, PoolXml.Directory(name, folder), 0)));
+
+    /// <summary>The file at <paramref name="path"/> on the host, as a volume libvirt can copy; null when there is none.</summary>
+    public HostFile? OpenHostFile(string path) => HostFile.Open(this, path);
+
+    /// <summary>Starts writing the content of <paramref name="volume"/> from its first byte, through a sparse stream.</summary>
+    public VolumeUpload BeginUpload(StorageVolume volume)
+    {
+        var stream = LibvirtCall.Check(Native.virStreamNew(_handle, 0));
+        var upload = new VolumeUpload(stream);
+        try
+        {
+            LibvirtCall.Check(Native.virStorageVolUpload(volume.Handle, stream, 0, 0, Native.VIR_STORAGE_VOL_UPLOAD_SPARSE_STREAM));
+            return upload;
+        }
+        catch
+        {
+            upload.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>
     /// A volume by key or by path. A file put in a pool's folder outside libvirt is only known after the pool
     /// is refreshed, so a miss refreshes the active pools and looks again.
     /// </summary>

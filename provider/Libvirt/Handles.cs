@@ -44,3 +44,8 @@ internal sealed class NetworkHandle : LibvirtHandle
     public NetworkHandle(IntPtr existing) : base(existing) { }
     protected override bool ReleaseHandle() => Native.virNetworkFree(handle) == 0;
 }
+
+internal sealed class StreamHandle : LibvirtHandle
+{
+    protected override bool ReleaseHandle() => Native.virStreamFree(handle) == 0;
+}

@@ -55,6 +55,16 @@ internal static class Native
     [DllImport(Lib)] public static extern IntPtr virStorageVolGetName(StorageVolumeHandle vol);
     [DllImport(Lib)] public static extern IntPtr virStorageVolGetPath(StorageVolumeHandle vol);
     [DllImport(Lib)] public static extern int virStorageVolFree(IntPtr vol);
+    [DllImport(Lib)] public static extern int virStorageVolUpload(StorageVolumeHandle vol, StreamHandle stream, ulong offset, ulong length, uint flags);
+    [DllImport(Lib)] public static extern StoragePoolHandle virStoragePoolCreateXML(ConnectHandle conn, [MarshalAs(UnmanagedType.LPUTF8Str)] string xml, uint flags);
+
+    // ---- streams (blocking) ----
+    [DllImport(Lib)] public static extern StreamHandle virStreamNew(ConnectHandle conn, uint flags);
+    [DllImport(Lib)] public static extern unsafe int virStreamSend(StreamHandle stream, byte* data, nuint nbytes);
+    [DllImport(Lib)] public static extern int virStreamSendHole(StreamHandle stream, long length, uint flags);
+    [DllImport(Lib)] public static extern int virStreamFinish(StreamHandle stream);
+    [DllImport(Lib)] public static extern int virStreamAbort(StreamHandle stream);
+    [DllImport(Lib)] public static extern int virStreamFree(IntPtr stream);
 
     // ---- host ----
     [DllImport(Lib)] public static extern int virNodeGetInfo(ConnectHandle conn, out NodeInfo info);
@@ -149,6 +159,7 @@ internal static class Native
 
     // Flags (values from libvirt's headers).
     public const uint VIR_CONNECT_LIST_STORAGE_POOLS_ACTIVE = 2;
+    public const uint VIR_STORAGE_VOL_UPLOAD_SPARSE_STREAM = 1;
     public const int VIR_UUID_STRING_BUFLEN = 37;
     public const uint VIR_DOMAIN_XML_INACTIVE = 2;
     public const uint VIR_DOMAIN_DEFINE_VALIDATE = 1;

@@ -45,8 +45,13 @@ public sealed class LibvirtProvider(IEngineLog log) : IProvider, IDisposable
     private ProviderConfig _config = new();
     private Connection? _connection;
 
-    public IReadOnlyList<CheckFailure> CheckConfig(ObjectValue config) =>
-        PropertyMapper.Decode<ProviderConfig>(config).Failures;
+    public IReadOnlyList<CheckFailure> CheckConfig(ObjectValue config)
+    {
+        var decoded = PropertyMapper.Decode<ProviderConfig>(config);
+        return decoded.Value.DownloadStallTimeout is <= 0
+            ? [.. decoded.Failures, new CheckFailure("downloadStallTimeout", "'downloadStallTimeout' is in seconds and must be more than 0 (default 60).")]
+            : decoded.Failures;
+    }
 
     /// <summary>A new URI means another host: every resource of the old provider would be out of reach.</summary>
     public ResourceDiff DiffConfig(ObjectValue olds, ObjectValue news) =>

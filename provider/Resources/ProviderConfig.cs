@@ -13,6 +13,11 @@ public sealed record ProviderConfig
     [Description("LIBGUESTFS_BACKEND_SETTINGS for virt-sysprep when a Clone has an identity, e.g. force_tcg where KVM does not work. Default: the LIBGUESTFS_BACKEND_SETTINGS environment variable, else what works on this machine (force_tcg when KVM is missing or its guests do not run).")]
     public string? GuestfsBackendSettings { get; init; }
 
+    [Description("Seconds a download (a Volume's source.url or sha256Url) may go without receiving a byte before it fails. Default: 60.")]
+    public int? DownloadStallTimeout { get; init; }
+
+    public TimeSpan EffectiveDownloadStallTimeout => TimeSpan.FromSeconds(DownloadStallTimeout ?? 60);
+
     /// <summary>The URI to connect to, with the documented defaults applied.</summary>
     public string EffectiveUri =>
         Uri is { Length: > 0 } uri ? uri

@@ -9,50 +9,8 @@ public sealed class Volume : LibvirtResource<VolumeArgs, VolumeState>
 {
     public override string Token => "libvirt:index:Volume";
 
-    protected override async Task<Checked<VolumeArgs>> CheckAsync(VolumeArgs news, VolumeArgs? olds, PropertyMarks marks, LibvirtContext context)
-    {
-        var failures = new List<CheckFailure>();
-        if (marks.IsKnown("name") && NameProblem(news.Name!) is { } nameProblem)
-            failures.Add(new CheckFailure("name", nameProblem));
-        if (marks.IsKnown("pool") && PoolProblem(news.Pool, context.Libvirt) is { } poolProblem)
-            failures.Add(new CheckFailure("pool", poolProblem));
-
-        if (news.BackingStore is null)
-        {
-            if (marks.IsKnown("backingStore") && marks.IsKnown("capacity") && news.Capacity is not > 0)
-                failures.Add(new CheckFailure("capacity", "'capacity' (in bytes, more than 0) is required for a volume without a backing store."));
-            return new Checked<VolumeArgs>(news, failures);
-        }
-
-        if (marks.IsKnown("format") && news.Format != VolumeFormat.Qcow2)
-            failures.Add(new CheckFailure("format", "A volume with a backing store must be 'qcow2': only qcow2 records a base image. Remove 'format' or set it to qcow2."));
-        if (!marks.IsKnown("backingStore.volume")) return new Checked<VolumeArgs>(news, failures);
-
-        using var baseVolume = context.Libvirt.FindVolume(news.BackingStore.Volume);
-        if (baseVolume is null)
-        {
-            failures.Add(new CheckFailure("backingStore.volume",
-                $"No volume with key or path '{news.BackingStore.Volume}' exists on {context.Libvirt.Uri}. Create the base first (or declare it as a Volume and pass its key)."));
-            return new Checked<VolumeArgs>(news, failures);
-        }
-        var based = baseVolume.Describe();
-        if (news.BackingStore.Format is { } declared && LibvirtNames.Of(declared) != based.Format)
-            failures.Add(new CheckFailure("backingStore.format",
-                $"The base '{based.Path}' is {based.Format}, not {LibvirtNames.Of(declared)}. Remove 'backingStore.format' to use the detected format."));
-
-        if (!marks.IsKnown("capacity")) return new Checked<VolumeArgs>(news, failures);
-        var capacity = news.Capacity ?? (long)based.Capacity;
-        if (capacity < (long)based.Capacity)
-        {
-            failures.Add(new CheckFailure("capacity",
-                $"'capacity' {capacity} is smaller than the base's {based.Capacity} bytes: an overlay can never be smaller than its base. Leave it out to use the base's size."));
-        }
-        else if (capacity > (long)based.Capacity)
-        {
-            await context.WarnAsync($"Volume capacity {capacity} is larger than its base ({based.Capacity} bytes): the guest sees a larger disk, but its partition and filesystem must be grown inside the guest (growpart, resize2fs).");
-        }
-        return new Checked<VolumeArgs>(news with { Capacity = capacity }, failures);
-    }
+    protected override Task<Checked<VolumeArgs>> CheckAsync(VolumeArgs news, VolumeArgs? olds, PropertyMarks marks, LibvirtContext context) =>
+        new VolumeCheck(marks, context).RunAsync(news);
 
     protected override bool RequiresReplacement(PropertyShape property, VolumeArgs olds, VolumeArgs news) =>
         property.Name == "capacity" ? news.Capacity < olds.Capacity : property.ReplaceOnChange;
@@ -61,7 +19,7 @@ public sealed class Volume : LibvirtResource<VolumeArgs, VolumeState>
     protected override bool DeleteBeforeReplace(Replacement<VolumeArgs, VolumeState> replacement) =>
         replacement.KeepsName && replacement.Olds.Pool == replacement.News.Pool;
 
-    protected override Task<(string Id, VolumeState State)> CreateAsync(VolumeArgs inputs, LibvirtContext context)
+    protected override async Task<(string Id, VolumeState State)> CreateAsync(VolumeArgs inputs, LibvirtContext context)
     {
         var libvirt = context.Libvirt;
         using var pool = libvirt.LookupPool(inputs.Pool);
@@ -79,10 +37,17 @@ public sealed class Volume : LibvirtResource<VolumeArgs, VolumeState>
             var based = baseVolume.Describe();
             backing = new BackingStore(based.Path, wanted.Format is { } f ? LibvirtNames.Of(f) : based.Format);
         }
+        if (inputs.Source is not null)
+        {
+            var made = await VolumeImage.CreateAsync(inputs, pool, context);
+            using var filled = made.Volume;
+            var filledState = StateOf(filled.Describe(), null) with { Sha256 = made.Sha256 };
+            return (filledState.Key, filledState);
+        }
         var capacity = (ulong)(inputs.Capacity ?? 0);
-        using var volume = pool.CreateVolume(new VolumeDefinition(inputs.Name!, capacity, LibvirtNames.Of(inputs.Format), backing));
+        using var volume = pool.CreateVolume(new VolumeDefinition(inputs.Name!, capacity, LibvirtNames.Of(inputs.Format ?? VolumeFormat.Qcow2), backing));
         var state = StateOf(volume.Describe(), inputs.BackingStore?.Volume);
-        return Task.FromResult((state.Key, state));
+        return (state.Key, state);
     }
 
     protected override Task<(string Id, VolumeArgs Inputs, VolumeState State)?> ReadAsync(string id, VolumeArgs? inputs, VolumeState? oldState, LibvirtContext context)
@@ -90,7 +55,8 @@ public sealed class Volume : LibvirtResource<VolumeArgs, VolumeState>
         using var volume = context.Libvirt.FindVolume(id);
         if (volume is null) return Task.FromResult<(string, VolumeArgs, VolumeState)?>(null);
         var described = volume.Describe();
-        var state = StateOf(described, inputs?.BackingStore?.Volume ?? described.BackingStore?.Path);
+        // The digest of what was fetched cannot be read back without reading the whole volume: the state keeps it.
+        var state = StateOf(described, inputs?.BackingStore?.Volume ?? described.BackingStore?.Path) with { Sha256 = oldState?.Sha256 };
         // On refresh the inputs stay what the program asked, but for a size changed outside Pulumi: the refresh shows it
         // and the next update undoes it. A size libvirt merely rounded is the one the state already has.
         if (inputs is not null && oldState is not null && state.Capacity != oldState.Capacity)
@@ -117,7 +83,7 @@ public sealed class Volume : LibvirtResource<VolumeArgs, VolumeState>
             await context.InfoAsync($"Volume '{described.Name}' grown to {wanted} bytes in place; grow the partition and filesystem inside the guest to use the space.");
             described = volume.Describe();
         }
-        return StateOf(described, news.BackingStore?.Volume);
+        return StateOf(described, news.BackingStore?.Volume) with { Sha256 = state.Sha256 };
     }
 
     protected override Task DeleteAsync(string id, VolumeArgs inputs, VolumeState state, LibvirtContext context)
@@ -141,14 +107,6 @@ public sealed class Volume : LibvirtResource<VolumeArgs, VolumeState>
             ? new ResolvedBackingStore { Volume = baseVolume ?? b.Path, Path = b.Path, Format = b.Format }
             : null,
     };
-
-    private static string? NameProblem(string name)
-    {
-        if (string.IsNullOrWhiteSpace(name)) return "'name' is empty: give the volume a name, or leave it out to get one from the resource name.";
-        if (name.Contains('/') || name.Contains('\0') || name.Contains(".."))
-            return $"'name' \"{name.Replace("\0", "\\0")}\" may not contain '/', '..' or a NUL character: it becomes a file name inside the pool.";
-        return null;
-    }
 
     internal static string? PoolProblem(string name, Connection libvirt)
     {

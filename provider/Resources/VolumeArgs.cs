@@ -28,6 +28,19 @@ public sealed record ResolvedBackingStore
     public string Format { get; init; } = "";
 }
 
+[Description("Where a volume's content comes from: exactly one of file, url and hostPath.")]
+public sealed record VolumeSourceArgs
+{
+    [Description("A disk image on the machine that runs Pulumi (a relative path is relative to the program's folder). It is streamed to the libvirt host through the connection, so remote hosts work.")]
+    public string? File { get; init; }
+
+    [Description("An http:// or https:// URL of a disk image (a cloud image, say). Redirects are followed and proxies come from http_proxy, https_proxy and no_proxy. The image is streamed from the server through the machine that runs Pulumi to the libvirt host; nothing is buffered whole.")]
+    public string? Url { get; init; }
+
+    [Description("A file already on the libvirt host: an absolute path anywhere on it, or the key or path of a volume in another pool. It is copied on the host by libvirt (sparse), never through the machine that runs Pulumi.")]
+    public string? HostPath { get; init; }
+}
+
 public sealed record VolumeArgs
 {
     [AutoName, ReplaceOnChange]
@@ -38,12 +51,24 @@ public sealed record VolumeArgs
     [Description("The storage pool that holds the volume.")]
     public string Pool { get; init; } = "default";
 
-    [Description("Size in bytes. With a backing store it defaults to the base's size and cannot be smaller; a larger one leaves the guest's filesystem to be grown. Growing it later resizes the volume in place, keeping its data; shrinking it replaces the volume.")]
+    [Description("Size in bytes. With a backing store or a source it defaults to the base's or the image's (virtual) size and cannot be smaller; a larger one leaves the guest's filesystem to be grown. Growing it later resizes the volume in place, keeping its data; shrinking it replaces the volume.")]
     public long? Capacity { get; init; }
 
     [ReplaceOnChange]
-    [Description("Disk image format: qcow2 (sparse, copy-on-write, required for a backing store) or raw.")]
-    public VolumeFormat Format { get; init; } = VolumeFormat.Qcow2;
+    [Description("Disk image format: qcow2 (sparse, copy-on-write, required for a backing store) or raw. Default: qcow2; with a source, the image's own format, read from its header (a declared one must agree with it).")]
+    public VolumeFormat? Format { get; init; }
+
+    [ReplaceOnChange]
+    [Description("Fill the volume with an existing disk image: a file on this machine, an http(s) URL, or a file on the libvirt host.")]
+    public VolumeSourceArgs? Source { get; init; }
+
+    [ReplaceOnChange]
+    [Description("Expected SHA-256 digest (hex) of the source image as fetched (file or url), verified while it streams: a mismatch fails the create and removes the half-made volume.")]
+    public string? Sha256 { get; init; }
+
+    [ReplaceOnChange]
+    [Description("URL of a checksum list the image's publisher gives (SHA256SUMS, in sha256sum's or the BSD format): the expected digest is the one it lists for the source's file name. Instead of sha256.")]
+    public string? Sha256Url { get; init; }
 
     [ReplaceOnChange]
     [Description("Make the volume a copy-on-write overlay (a linked clone) of an existing volume: it stores only what differs from the base.")]
@@ -66,8 +91,13 @@ public sealed record VolumeState
     [Description("Bytes actually allocated on the host.")]
     public long Allocation { get; init; }
 
+    [Computed]
     [Description("Disk image format.")]
     public string Format { get; init; } = "";
+
+    [Computed]
+    [Description("SHA-256 digest (hex) of the source image as it was fetched (for a file or url source), whether or not one was expected.")]
+    public string? Sha256 { get; init; }
 
     [Computed]
     [Description("The base image the volume is an overlay on, as resolved on the host.")]

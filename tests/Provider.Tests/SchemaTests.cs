@@ -62,12 +62,16 @@ public class SchemaTests
         var volume = schema.RootElement.GetProperty("resources").GetProperty("libvirt:index:Volume");
         var inputs = volume.GetProperty("inputProperties");
         Assert.Equal("default", inputs.GetProperty("pool").GetProperty("default").GetString());
-        Assert.Equal("qcow2", inputs.GetProperty("format").GetProperty("default").GetString());
+        // qcow2 unless the volume has a source, whose format is the image's: no single default to state.
+        Assert.False(inputs.GetProperty("format").TryGetProperty("default", out _));
+        Assert.Equal("#/types/libvirt:index:VolumeSource", inputs.GetProperty("source").GetProperty("$ref").GetString());
+        Assert.Contains("replaces the resource", inputs.GetProperty("sha256").GetProperty("description").GetString());
         Assert.Contains("replaces the resource", inputs.GetProperty("pool").GetProperty("description").GetString());
         Assert.DoesNotContain("Changing it replaces", inputs.GetProperty("capacity").GetProperty("description").GetString());
         Assert.Equal("#/types/libvirt:index:VolumeFormat", inputs.GetProperty("format").GetProperty("$ref").GetString());
         var types = schema.RootElement.GetProperty("types");
         Assert.Equal(["qcow2", "raw"], types.GetProperty("libvirt:index:VolumeFormat").GetProperty("enum").EnumerateArray().Select(e => e.GetProperty("value").GetString()));
+        Assert.Equal(["file", "hostPath", "url"], types.GetProperty("libvirt:index:VolumeSource").GetProperty("properties").EnumerateObject().Select(p => p.Name).Order(StringComparer.Ordinal));
         Assert.Equal(["volume"], types.GetProperty("libvirt:index:VolumeBackingStore").GetProperty("required").EnumerateArray().Select(e => e.GetString()));
         Assert.Contains("key", volume.GetProperty("required").EnumerateArray().Select(e => e.GetString()));
         Assert.DoesNotContain("backingStore", volume.GetProperty("required").EnumerateArray().Select(e => e.GetString()));

@@ -37,6 +37,15 @@ public sealed class VolumeTests(TestPool pool) : IClassFixture<TestPool>, IDispo
     }
 
     [Fact]
+    public async Task A_raw_volume_is_thin_its_file_occupies_nothing_until_written()
+    {
+        var (id, _, _) = await _volumes.CreateAsync(Inputs(("capacity", 256 * MiB), ("format", "raw")));
+        var path = pool.Find(id)!.Path;
+        Assert.Equal(256 * MiB, new FileInfo(path).Length);
+        Assert.True(TestImages.Allocated(path) < MiB, $"the new volume occupies {TestImages.Allocated(path)} bytes");
+    }
+
+    [Fact]
     public async Task A_volume_with_a_backing_store_is_a_real_overlay_on_the_base()
     {
         var baseVolume = pool.CreateVolume("base", 16 * MiB, "raw");

@@ -8,10 +8,10 @@ public sealed class ResourceHarness : IDisposable
 {
     private readonly LibvirtProvider _provider;
 
-    public ResourceHarness(string token, string uri = TestPool.Uri)
+    public ResourceHarness(string token, string uri = TestPool.Uri, params (string Key, object? Value)[] config)
     {
         _provider = new LibvirtProvider(Log);
-        _provider.Configure(Props.Object(("uri", uri)));
+        _provider.Configure(Props.Object([("uri", uri), .. config]));
         Resource = _provider.Resource(token);
         Token = token;
     }
@@ -52,6 +52,9 @@ public sealed class ResourceHarness : IDisposable
 
     public Task DeleteAsync(string id, ObjectValue oldOutputs) =>
         Resource.DeleteAsync(new DeleteRequest(id, Urn("res"), oldOutputs, null), _provider.Context(Urn("res")));
+
+    /// <summary>The engine's Cancel: operations running now stop.</summary>
+    public void Cancel() => _provider.Cancel();
 
     public void Dispose() => _provider.Dispose();
 }
