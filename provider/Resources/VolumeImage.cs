@@ -105,7 +105,8 @@ internal static class VolumeImage
         LibvirtContext context)
     {
         var name = inputs.Name!;
-        // Raw and empty: the upload writes the image's bytes as they are, and libvirt probes its format afterwards.
+        // Raw and empty: the upload writes the image's bytes as they are. libvirt reads the file's format and size each
+        // time it describes the volume (no pool refresh needed, which it skips while another upload runs).
         var volume = pool.CreateVolume(new VolumeDefinition(name, 0, "raw"));
         try
         {
@@ -121,7 +122,6 @@ internal static class VolumeImage
             await progress.CompleteAsync();
             var size = streamed.Header.VirtualSize ?? (ulong)progress.Done;
             if (Misfit(inputs, image, streamed.Header.Format, size) is { } misfit) throw new ImageSourceException(misfit.Reason);
-            AwaitProbe(pool, volume, streamed.Header.Format, size);
             return new Made(volume, streamed.Digest);
         }
         catch
@@ -221,21 +221,6 @@ internal static class VolumeImage
             filled += count;
         }
         return filled;
-    }
-
-    /// <summary>
-    /// libvirt re-reads an uploaded volume (its format, its virtual size) in a thread of its own once the stream
-    /// closes, or at the pool's next refresh; the state is taken once it has.
-    /// </summary>
-    private static void AwaitProbe(StoragePool pool, StorageVolume volume, string format, ulong size)
-    {
-        for (var attempt = 0; attempt < 50; attempt++)
-        {
-            var described = volume.Describe();
-            if (described.Format == format && described.Capacity == size) return;
-            Thread.Sleep(100);
-            pool.RefreshIfIdle();
-        }
     }
 
     private static async Task<StorageVolume> CopyOnHostAsync(VolumeArgs inputs, StoragePool pool, string hostPath, LibvirtContext context)

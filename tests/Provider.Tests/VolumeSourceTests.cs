@@ -145,6 +145,28 @@ public sealed class VolumeSourceTests(TestPool pool, TestImages images, TestHttp
     }
 
     [Fact]
+    public async Task An_upload_that_ends_while_another_runs_in_the_same_pool_has_its_format_and_size()
+    {
+        // libvirt does not refresh a pool while another upload into it runs: what it knows of the volume must not
+        // depend on a refresh.
+        using var patient = new ResourceHarness("libvirt:index:Volume");
+        var url = server.Serve("/meanwhile.raw", new TestHttpServer.Route(File.ReadAllBytes(images.Raw), StallAfter: 3 * MiB));
+        var running = patient.CreateCheckedAsync((await patient.CheckAsync(Inputs(("source", Source("url", url.ToString()))))).Inputs);
+        await server.Stalled("/meanwhile.raw").WaitAsync(TimeSpan.FromSeconds(30));
+        try
+        {
+            var (_, outputs, _) = await _volumes.CreateAsync(Inputs(("source", Source("file", images.Qcow2))));
+            Assert.Equal("qcow2", Props.Text(outputs, "format"));
+            Assert.Equal(TestImages.Qcow2Size, Props.Number(outputs, "capacity"));
+        }
+        finally
+        {
+            patient.Cancel();
+            await Assert.ThrowsAnyAsync<OperationCanceledException>(() => running.WaitAsync(TimeSpan.FromSeconds(30)));
+        }
+    }
+
+    [Fact]
     public async Task A_matching_sha256_is_accepted_and_a_mismatch_fails_and_removes_the_volume()
     {
         var bytes = File.ReadAllBytes(images.Qcow2);
