@@ -25,11 +25,17 @@ public sealed class ExampleRunTests
     {
         var stack = TestPool.UniqueName("stack");
         var octets = RandomNumberGenerator.GetBytes(2);
+        // A base image served here instead of the publisher's, with its checksum list: the run needs no internet.
+        using var images = new TestHttpServer();
+        var image = await File.ReadAllBytesAsync(TestGuest.Shared.RootImage);
         var program = new ExampleProgram(Repository.File(example, "Pulumi.yaml"), stack, new Dictionary<string, string>
         {
             ["domainType"] = "qemu",
             ["subnet"] = TestNetworks.FreeSubnet().Replace(".0/24", "", StringComparison.Ordinal),
             ["macPrefix"] = $"52:54:00:{octets[0]:x2}:{octets[1]:x2}",
+            ["imageUrl"] = images.Serve("/cloud/root.img", new TestHttpServer.Route(image)).ToString(),
+            ["imageSha256Url"] = images.Serve("/cloud/SHA256SUMS", new TestHttpServer.Route(
+                System.Text.Encoding.ASCII.GetBytes($"{Convert.ToHexStringLower(SHA256.HashData(image))}  root.img\n"))).ToString(),
         });
         await using var session = await EngineSession.StartAsync(type: "");
         var run = new StackRun(session.Provider, program, stack);
