@@ -10,7 +10,9 @@ namespace PulumiLibvirt.Protocol;
 /// </summary>
 public sealed class GrpcClient(string address) : IDisposable
 {
-    private readonly HttpClient _http = new(new SocketsHttpHandler { EnableMultipleHttp2Connections = true })
+    // The engine listens on this machine: a proxy from the environment (http_proxy, set for image downloads) must not
+    // carry its calls, or the engine log goes to the proxy.
+    private readonly HttpClient _http = new(new SocketsHttpHandler { EnableMultipleHttp2Connections = true, UseProxy = false })
     {
         BaseAddress = new Uri($"http://{address}"),
         Timeout = Timeout.InfiniteTimeSpan,

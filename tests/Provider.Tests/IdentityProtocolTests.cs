@@ -57,7 +57,7 @@ public sealed class IdentityProtocolTests(TestPool pool, TestNetwork network) : 
     [Fact]
     public async Task Without_libguestfs_identity_is_a_check_failure_saying_what_to_install()
     {
-        await using var engine = await EngineSession.StartAsync("libvirt:index:Clone", path: "/nonexistent");
+        await using var engine = await EngineSession.StartAsync("libvirt:index:Clone", new Dictionary<string, string> { ["PATH"] = "/nonexistent" });
         var template = await TemplateAsync();
         var check = await engine.CheckAsync("clone", Props.Object(("source", template), ("identity", Props.Object())));
         var failure = Assert.Single(check.Failures);

@@ -24,19 +24,19 @@ public sealed class EngineSession : IAsyncDisposable
     public string Type { get; }
 
     /// <summary>Starts the binary, shakes hands and configures it for <see cref="TestPool.Uri"/>.</summary>
-    /// <param name="path">The binary's PATH, when it must not find some tools.</param>
-    public static async Task<EngineSession> StartAsync(string type, string? path = null)
+    /// <param name="environment">Variables set for the binary: a PATH that must not find some tools, a proxy…</param>
+    public static async Task<EngineSession> StartAsync(string type, IReadOnlyDictionary<string, string>? environment = null)
     {
-        var session = await StartUnconfiguredAsync(type, path);
+        var session = await StartUnconfiguredAsync(type, environment);
         await session.ConfigureAsync();
         return session;
     }
 
     /// <summary>Starts the binary and calls nothing yet: the test decides how the engine begins (or that it is an older one).</summary>
-    public static async Task<EngineSession> StartUnconfiguredAsync(string type, string? path = null)
+    public static async Task<EngineSession> StartUnconfiguredAsync(string type, IReadOnlyDictionary<string, string>? environment = null)
     {
         var engine = await FakeEngine.StartAsync();
-        var provider = await ProviderProcess.StartAsync(engine.Address, path);
+        var provider = await ProviderProcess.StartAsync(engine.Address, environment);
         return new EngineSession(engine, provider, type);
     }
 

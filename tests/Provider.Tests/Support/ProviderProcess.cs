@@ -30,15 +30,15 @@ public sealed class ProviderProcess : IAsyncDisposable
     /// <summary>Whatever the plugin wrote to stdout after the port line (it must be nothing).</summary>
     public string LaterStdout { get { lock (_laterStdout) return _laterStdout.ToString(); } }
 
-    /// <param name="path">The plugin's PATH, when a test needs it to find other tools (or none).</param>
+    /// <param name="environment">Variables set for the plugin: a PATH that finds other tools (or none), a proxy…</param>
     /// <param name="workingDirectory">Where it runs: the engine runs it in the Pulumi project's folder.</param>
-    public static async Task<ProviderProcess> StartAsync(string engineAddress, string? path = null, string? workingDirectory = null)
+    public static async Task<ProviderProcess> StartAsync(string engineAddress, IReadOnlyDictionary<string, string>? environment = null, string? workingDirectory = null)
     {
         var binary = Repository.File("bin", "pulumi-resource-libvirt");
         if (!File.Exists(binary)) throw new InvalidOperationException($"{binary} is missing: run `make build` first (make test does).");
         var start = new ProcessStartInfo(binary) { RedirectStandardOutput = true, RedirectStandardError = true };
         if (workingDirectory is not null) start.WorkingDirectory = workingDirectory;
-        if (path is not null) start.Environment["PATH"] = path;
+        foreach (var (name, value) in environment ?? new Dictionary<string, string>()) start.Environment[name] = value;
         foreach (var arg in new[] { "--logtostderr", "-v=9", "--tracing", "127.0.0.1:1", engineAddress }) start.ArgumentList.Add(arg);
         var process = Process.Start(start)!;
         var stderr = new StringBuilder();

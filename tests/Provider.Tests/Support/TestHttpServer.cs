@@ -29,11 +29,12 @@ public sealed class TestHttpServer : IDisposable
 
     public Uri Url(string path) => new($"http://127.0.0.1:{((IPEndPoint)_listener.LocalEndpoint).Port}{path}");
 
+    /// <summary>Answers <paramref name="path"/> (or, for the server as a proxy, an absolute URL) as <paramref name="route"/> says; returns its URL.</summary>
     public Uri Serve(string path, Route route)
     {
         _routes[path] = route;
         _stalled[path] = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        return Url(path);
+        return path.StartsWith('/') ? Url(path) : new Uri(path);
     }
 
     /// <summary>How many requests reached <paramref name="path"/>.</summary>
