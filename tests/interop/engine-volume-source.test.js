@@ -19,12 +19,12 @@ const path = require('node:path');
 const crypto = require('node:crypto');
 const { spawnSync } = require('node:child_process');
 
-const { grpc, UNKNOWN, Kind, DiffChanges, ProviderProcess } = require('./provider-client.js');
+const { grpc, UNKNOWN, Kind, DiffChanges, ProviderProcess, checkRequest } = require('./provider-client.js');
 const { URI, newSeed, virsh, virshNames, virshOk, engineSteps, expectStatus, statusName } = require('./engine-steps.js');
 
 const VOLUME = 'libvirt:index:Volume';
 const MiB = 1024 * 1024;
-const STALL_SECONDS = 3; // the provider's downloadStallTimeout in this suite
+const STALL_SECONDS = 3; // the provider's downloadStallTimeout in this suite, set as stack configuration
 
 const RUN = `engvsrc-${process.pid.toString(36)}-${crypto.randomBytes(2).toString('hex')}`;
 const POOL = `${RUN}-pool`;
@@ -116,7 +116,12 @@ before(async () => {
 
   p = new ProviderProcess({ project: 'enginevolsrc' });
   await p.start();
-  await p.configure(URI, { downloadStallTimeout: STALL_SECONDS });
+  // As the engine configures the default provider after `pulumi config set libvirt:downloadStallTimeout 3`: stack
+  // configuration arrives as strings (pkg/resource/deploy/target.go, GetPackageConfig), CheckConfig, then Configure.
+  const config = { uri: URI, downloadStallTimeout: String(STALL_SECONDS) };
+  const checked = await p.call('checkConfig', checkRequest('default', config, { type: 'pulumi:providers:libvirt', project: p.project }));
+  assert.deepEqual(checked.getFailuresList().map((f) => `${f.getProperty()}: ${f.getReason()}`), []);
+  await p.configure(URI, { downloadStallTimeout: checked.getInputs().toJavaScript().downloadStallTimeout });
   ({ preview, up, destroy, upExisting, upReplace, refresh } = engineSteps(p));
 });
 
