@@ -47,7 +47,7 @@ public sealed class LibvirtProvider(IEngineLog log) : IProvider, IDisposable
 
     public IReadOnlyList<CheckFailure> CheckConfig(ObjectValue config)
     {
-        var decoded = PropertyMapper.Decode<ProviderConfig>(config);
+        var decoded = PropertyMapper.DecodeConfig<ProviderConfig>(config);
         return decoded.Value.DownloadStallTimeout is <= 0
             ? [.. decoded.Failures, new CheckFailure("downloadStallTimeout", "'downloadStallTimeout' is in seconds and must be more than 0 (default 60).")]
             : decoded.Failures;
@@ -59,7 +59,7 @@ public sealed class LibvirtProvider(IEngineLog log) : IProvider, IDisposable
 
     public void Configure(ObjectValue config)
     {
-        var decoded = PropertyMapper.Decode<ProviderConfig>(config);
+        var decoded = PropertyMapper.DecodeConfig<ProviderConfig>(config);
         if (decoded.Failures.Count > 0)
             throw new ProviderException(ErrorKind.InvalidArgument, string.Join(" ", decoded.Failures.Select(f => f.Reason)));
         lock (_gate)

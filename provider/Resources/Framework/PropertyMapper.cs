@@ -21,6 +21,27 @@ public static class PropertyMapper
         return new Decoded<T>(result, new PropertyMarks(decoder.Unknown, decoder.Secret), decoder.Failures);
     }
 
+    /// <summary>
+    /// Decodes a provider's configuration. The engine sends stack configuration (pulumi config set PACKAGE:KEY VALUE)
+    /// as strings whatever the schema's type, and a generated SDK sends a provider resource's non-string inputs as
+    /// JSON text: a number or boolean property accepts the text of one.
+    /// </summary>
+    public static Decoded<T> DecodeConfig<T>(ObjectValue config) where T : class
+    {
+        var shape = TypeShape.Of(typeof(T));
+        return Decode<T>(new ObjectValue(config.Properties.Select(p => KeyValuePair.Create(p.Key, FromText(shape.Find(p.Key), p.Value)))));
+    }
+
+    private static PropertyValue FromText(PropertyShape? property, PropertyValue value)
+    {
+        if (value is SecretValue secret) return new SecretValue(FromText(property, secret.Inner));
+        if (property is null || value is not StringValue { Value: var text }) return value;
+        var type = Nullable.GetUnderlyingType(property.Info.PropertyType) ?? property.Info.PropertyType;
+        if (type == typeof(bool) && bool.TryParse(text, out var flag)) return new BoolValue(flag);
+        var numeric = type == typeof(int) || type == typeof(long) || type == typeof(double);
+        return numeric && double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var number) ? new NumberValue(number) : value;
+    }
+
     /// <param name="omitDefaults">
     /// Leave out properties that have their default value (an empty list included): the inputs a person would write,
     /// as an import derives them. Decoding gives the same record back.
