@@ -22,6 +22,8 @@ internal sealed partial class VolumeCheck(PropertyMarks marks, LibvirtContext co
         if (marks.IsKnown("name") && NameProblem(news.Name!) is { } nameProblem) Fail("name", nameProblem);
         if (marks.IsKnown("pool") && Volume.PoolProblem(news.Pool, Libvirt) is { } poolProblem) Fail("pool", poolProblem);
         Digest(news);
+        // A digest is the same in either case: a change of case alone is no new image.
+        news = news with { Sha256 = news.Sha256?.ToLowerInvariant() };
         if (news.Source is not null || !marks.IsKnown("source")) return await SourceAsync(news);
         if (news.BackingStore is not null) return await BackingStoreAsync(news with { Format = news.Format ?? VolumeFormat.Qcow2 });
         if (marks.IsKnown("backingStore") && marks.IsKnown("capacity") && news.Capacity is not > 0)

@@ -78,7 +78,7 @@ internal static class VolumeImage
 
     private static async Task<string?> ExpectedDigestAsync(VolumeArgs inputs, LibvirtContext context)
     {
-        if (inputs.Sha256 is { } digest) return digest.ToLowerInvariant();
+        if (inputs.Sha256 is { } digest) return digest;
         if (inputs.Sha256Url is not { } sumsUrl) return null;
         var source = inputs.Source!;
         var fileName = source.File is { } file ? Path.GetFileName(file) : Uri.UnescapeDataString(new Uri(source.Url!).Segments[^1]);

@@ -64,7 +64,7 @@ public sealed class LibvirtTests : IDisposable
     public void Volume_xml_is_built_and_read_with_units_and_backing_store()
     {
         var xml = new VolumeDefinition("a", 1024, "qcow2", new BackingStore("/base.img", "raw")).ToXml();
-        Assert.Equal("<volume><name>a</name><capacity unit=\"bytes\">1024</capacity><target><format type=\"qcow2\" /></target>" +
+        Assert.Equal("<volume><name>a</name><capacity unit=\"bytes\">1024</capacity><allocation unit=\"bytes\">0</allocation><target><format type=\"qcow2\" /></target>" +
             "<backingStore><path>/base.img</path><format type=\"raw\" /></backingStore></volume>", xml);
         var parsed = VolumeDescription.Parse(
             "<volume><name>a</name><key>/p/a</key><capacity unit='KiB'>2</capacity><allocation>7</allocation>" +

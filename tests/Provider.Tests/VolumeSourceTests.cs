@@ -330,5 +330,11 @@ public sealed class VolumeSourceTests(TestPool pool, TestImages images, TestHttp
         var same = _volumes.Diff(id, outputs, inputs, inputs);
         Assert.Empty(same.Replaces);
         Assert.False(same.HasChanges);
+        // A digest's case is no change: Check writes it in lower case.
+        var program = Inputs(("source", Source("file", images.Raw)));
+        var lower = await _volumes.CheckAsync(Props.With(program, ("sha256", FileDigest.Sha256(images.Raw).ToLowerInvariant())), olds: inputs);
+        var upper = await _volumes.CheckAsync(Props.With(program, ("sha256", FileDigest.Sha256(images.Raw))), olds: inputs);
+        Assert.Empty(lower.Failures.Concat(upper.Failures).Select(f => $"{f.Property}: {f.Reason}"));
+        Assert.Empty(_volumes.Diff(id, outputs, lower.Inputs, upper.Inputs).Detailed.Keys);
     }
 }
