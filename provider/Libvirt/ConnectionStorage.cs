@@ -59,14 +59,17 @@ public sealed partial class Connection
     /// <summary>The file at <paramref name="path"/> on the host, as a volume libvirt can copy; null when there is none.</summary>
     public HostFile? OpenHostFile(string path) => HostFile.Open(this, path);
 
-    /// <summary>Starts writing the content of <paramref name="volume"/> from its first byte, through a sparse stream.</summary>
-    public VolumeUpload BeginUpload(StorageVolume volume)
+    /// <summary>
+    /// Starts writing the content of <paramref name="volume"/> from its first byte. A <paramref name="sparse"/> stream
+    /// sends zero blocks as holes, which the host seeks over: only right for a volume that holds nothing yet.
+    /// </summary>
+    public VolumeUpload BeginUpload(StorageVolume volume, bool sparse)
     {
         var stream = LibvirtCall.Check(Native.virStreamNew(_handle, 0));
-        var upload = new VolumeUpload(stream);
+        var upload = new VolumeUpload(stream, sparse);
         try
         {
-            LibvirtCall.Check(Native.virStorageVolUpload(volume.Handle, stream, 0, 0, Native.VIR_STORAGE_VOL_UPLOAD_SPARSE_STREAM));
+            LibvirtCall.Check(Native.virStorageVolUpload(volume.Handle, stream, 0, 0, sparse ? Native.VIR_STORAGE_VOL_UPLOAD_SPARSE_STREAM : 0));
             return upload;
         }
         catch

@@ -2,8 +2,8 @@ namespace PulumiLibvirt.Libvirt;
 
 /// <summary>
 /// Bytes written into a volume through a libvirt stream (virStorageVolUpload), so that a remote host receives them
-/// over its own connection. The stream is sparse: runs of zero blocks go as holes, which the host seeks over instead
-/// of writing, so a raw image keeps its holes. <see cref="Finish"/> commits; disposing an unfinished upload aborts it.
+/// over its own connection. A sparse stream sends runs of zero blocks as holes, which the host seeks over instead of
+/// writing, so a raw image keeps its holes. <see cref="Finish"/> commits; disposing an unfinished upload aborts it.
 /// </summary>
 public sealed class VolumeUpload : IDisposable
 {
@@ -14,11 +14,18 @@ public sealed class VolumeUpload : IDisposable
     private long _pendingHole;
     private bool _finished;
 
-    internal VolumeUpload(StreamHandle stream) => _stream = stream;
+    private readonly bool _sparse;
 
-    /// <summary>The next bytes of the image, in order; blocks of zeros among them become holes.</summary>
+    internal VolumeUpload(StreamHandle stream, bool sparse) => (_stream, _sparse) = (stream, sparse);
+
+    /// <summary>The next bytes of the image, in order; in a sparse stream, blocks of zeros among them become holes.</summary>
     public void Write(ReadOnlySpan<byte> bytes)
     {
+        if (!_sparse)
+        {
+            Send(bytes);
+            return;
+        }
         var dataStart = -1;
         for (var offset = 0; offset < bytes.Length; offset += BlockSize)
         {

@@ -96,7 +96,7 @@ public sealed record VolumeState
     public string Format { get; init; } = "";
 
     [Computed]
-    [Description("SHA-256 digest (hex) of the source image as it was fetched (for a file or url source), whether or not one was expected.")]
+    [Description("SHA-256 digest (hex) the source image was verified against as it streamed: sha256, or the one sha256Url lists. None when no digest was asked (the image is then not hashed, which keeps an upload as fast as virsh vol-upload).")]
     public string? Sha256 { get; init; }
 
     [Computed]

@@ -3,6 +3,7 @@ using System.Diagnostics;
 using System.Runtime.ExceptionServices;
 using System.Security.Cryptography;
 using System.Threading.Channels;
+using PulumiLibvirt.Guestfs;
 using PulumiLibvirt.Images;
 using PulumiLibvirt.Libvirt;
 using PulumiLibvirt.Resources.Framework;
@@ -27,7 +28,7 @@ internal static class VolumeImage
 
     private delegate ValueTask<int> Reader(Memory<byte> buffer, CancellationToken cancellation);
 
-    /// <summary>The volume made, and the SHA-256 of the image as fetched (none for a copy on the host).</summary>
+    /// <summary>The volume made, and the SHA-256 the image was verified against as it streamed (none when none was asked).</summary>
     public sealed record Made(StorageVolume Volume, string? Sha256);
 
     public static async Task<Made> CreateAsync(VolumeArgs inputs, StoragePool pool, LibvirtContext context)
@@ -105,24 +106,33 @@ internal static class VolumeImage
         LibvirtContext context)
     {
         var name = inputs.Name!;
-        // Raw and empty: the upload writes the image's bytes as they are. libvirt reads the file's format and size each
-        // time it describes the volume (no pool refresh needed, which it skips while another upload runs).
-        var volume = pool.CreateVolume(new VolumeDefinition(name, 0, "raw"));
+        // The first chunk says what the image is: what cannot become a volume, or contradicts the inputs, fails before
+        // anything is made or fetched further.
+        var first = ArrayPool<byte>.Shared.Rent(ChunkSize);
+        var firstCount = await FillAsync(read, first.AsMemory(0, ChunkSize), context.Cancellation);
+        var header = ImageHeader.Parse(first.AsSpan(0, firstCount));
+        if (header.Problem is { } problem) throw new ImageSourceException($"{image} cannot become a volume: {problem}.");
+        if (Misfit(inputs, image, header.Format, header.VirtualSize ?? (ulong?)length) is { } early) throw new ImageSourceException(early.Reason);
+
+        // The volume is made in the image's format, so that libvirt knows it without a pool refresh (which it skips
+        // while another copy into the pool runs). A raw one starts empty and takes the image's holes as holes; a qcow2
+        // one starts as qemu-img made it and is overwritten whole: a hole would leave its old bytes in place.
+        var qcow2 = header.Kind == ImageKind.Qcow2;
+        var volume = pool.CreateVolume(new VolumeDefinition(name, header.VirtualSize ?? 0, header.Format));
         try
         {
             var progress = new TransferProgress($"Volume '{name}': {image}", length, context.InfoAsync);
-            (string Digest, ImageHeader Header) streamed;
-            using (var upload = context.Libvirt.BeginUpload(volume))
+            string? digest;
+            using (var upload = context.Libvirt.BeginUpload(volume, sparse: !qcow2))
             {
-                streamed = await progress.WhileAsync(StreamAsync(read, upload, progress, header => CheckHeader(inputs, image, header, length), context.Cancellation));
-                if (expectedDigest is not null && streamed.Digest != expectedDigest)
-                    throw new ImageSourceException($"the SHA-256 of {image} is {streamed.Digest}, not the expected {expectedDigest}: it is not the image declared, or it was damaged on the way.");
+                digest = await progress.WhileAsync(StreamAsync(read, (first, firstCount), upload, progress, hashing: expectedDigest is not null, context.Cancellation));
+                if (expectedDigest is not null && digest != expectedDigest)
+                    throw new ImageSourceException($"the SHA-256 of {image} is {digest}, not the expected {expectedDigest}: it is not the image declared, or it was damaged on the way.");
                 upload.Finish();
             }
             await progress.CompleteAsync();
-            var size = streamed.Header.VirtualSize ?? (ulong)progress.Done;
-            if (Misfit(inputs, image, streamed.Header.Format, size) is { } misfit) throw new ImageSourceException(misfit.Reason);
-            return new Made(volume, streamed.Digest);
+            if (Misfit(inputs, image, header.Format, header.VirtualSize ?? (ulong)progress.Done) is { } late) throw new ImageSourceException(late.Reason);
+            return new Made(volume, digest);
         }
         catch
         {
@@ -131,46 +141,30 @@ internal static class VolumeImage
         }
     }
 
-    /// <summary>The image's first bytes: what cannot become a volume, or contradicts the inputs, fails before the rest is fetched.</summary>
-    private static void CheckHeader(VolumeArgs inputs, string image, ImageHeader header, long? length)
-    {
-        if (header.Problem is { } problem) throw new ImageSourceException($"{image} cannot become a volume: {problem}.");
-        var size = header.VirtualSize ?? (ulong?)length;
-        if (Misfit(inputs, image, header.Format, size) is { } misfit) throw new ImageSourceException(misfit.Reason);
-    }
-
     /// <summary>
-    /// Reads the image in chunks on one task (hashing them) while another sends them through the stream: reading from
-    /// the network and writing on the host overlap, and at most <see cref="ChunksInFlight"/> chunks are in memory.
+    /// Reads the image in chunks on one task (hashing them when <paramref name="hashing"/>: a digest is to be verified)
+    /// while another sends them through the stream: reading and writing on the host overlap, and at most
+    /// <see cref="ChunksInFlight"/> chunks are in memory. Hashing only when asked keeps an upload as fast as virsh's.
     /// </summary>
-    private static async Task<(string Digest, ImageHeader Header)> StreamAsync(Reader read, VolumeUpload upload, TransferProgress progress,
-        Action<ImageHeader> checkHeader, CancellationToken cancellation)
+    private static async Task<string?> StreamAsync(Reader read, (byte[] Buffer, int Count) first, VolumeUpload upload, TransferProgress progress,
+        bool hashing, CancellationToken cancellation)
     {
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellation);
-        using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        using var hash = hashing ? IncrementalHash.CreateHash(HashAlgorithmName.SHA256) : null;
         var chunks = Channel.CreateBounded<(byte[] Buffer, int Count)>(ChunksInFlight);
-        ImageHeader? header = null;
         var reader = Task.Run(async () =>
         {
             try
             {
-                while (true)
+                var chunk = first;
+                while (chunk.Count > 0)
                 {
+                    hash?.AppendData(chunk.Buffer, 0, chunk.Count);
+                    await chunks.Writer.WriteAsync(chunk, stop.Token);
                     var buffer = ArrayPool<byte>.Shared.Rent(ChunkSize);
-                    var count = await FillAsync(read, buffer.AsMemory(0, ChunkSize), stop.Token);
-                    if (count == 0)
-                    {
-                        ArrayPool<byte>.Shared.Return(buffer);
-                        break;
-                    }
-                    if (header is null)
-                    {
-                        header = ImageHeader.Parse(buffer.AsSpan(0, count));
-                        checkHeader(header);
-                    }
-                    hash.AppendData(buffer, 0, count);
-                    await chunks.Writer.WriteAsync((buffer, count), stop.Token);
+                    chunk = (buffer, await FillAsync(read, buffer.AsMemory(0, ChunkSize), stop.Token));
                 }
+                ArrayPool<byte>.Shared.Return(chunk.Buffer);
                 chunks.Writer.Complete();
             }
             catch (Exception e)
@@ -207,7 +201,7 @@ internal static class VolumeImage
             if (causes.FirstOrDefault(e => e is not OperationCanceledException) is { } cause) ExceptionDispatchInfo.Throw(cause);
             throw;
         }
-        return (Convert.ToHexStringLower(hash.GetHashAndReset()), header ?? ImageHeader.Parse([]));
+        return hash is null ? null : Convert.ToHexStringLower(hash.GetHashAndReset());
     }
 
     /// <summary>Reads until <paramref name="buffer"/> is full or the image ends: full chunks make few stream messages.</summary>
@@ -235,8 +229,12 @@ internal static class VolumeImage
         var what = $"Volume '{inputs.Name}': copying '{hostPath}' ({TransferProgress.Size((long)described.Capacity)}, {described.Format}) on the host";
         await context.InfoAsync($"{what}.");
         var watch = Stopwatch.StartNew();
-        // libvirt's copy is one call that cannot be interrupted: a cancel takes effect when it returns.
-        var copying = Task.Run(() => pool.CopyVolume(new VolumeDefinition(inputs.Name!, described.Capacity, described.Format), file.Volume));
+        var definition = new VolumeDefinition(inputs.Name!, described.Capacity, described.Format);
+        // A file of no pool on this machine is copied by cp, which reads only its data where libvirt's copy reads the
+        // holes too. libvirt's copy is one call that cannot be interrupted: a cancel takes effect when it returns.
+        var copying = !file.InPool && libvirt.IsLocal
+            ? CopyLocalFileAsync(pool, definition, hostPath, context.Cancellation)
+            : Task.Run(() => pool.CopyVolume(definition, file.Volume));
         while (await Task.WhenAny(copying, Task.Delay(TransferProgress.Interval)) != copying)
             await context.InfoAsync($"{what}: {watch.Elapsed.TotalSeconds:0} s so far.");
         var volume = await copying;
@@ -247,6 +245,23 @@ internal static class VolumeImage
         }
         await context.InfoAsync($"{what}: done in {watch.Elapsed.TotalSeconds:0.0} s.");
         return volume;
+    }
+
+    private static async Task<StorageVolume> CopyLocalFileAsync(StoragePool pool, VolumeDefinition definition, string path, CancellationToken cancellation)
+    {
+        // libvirt makes the volume (its owner and mode, and knowing of it); cp then fills the same file in place.
+        var volume = pool.CreateVolume(definition with { Capacity = 0 });
+        try
+        {
+            await HostTool.RunAsync(HostTool.Find("cp") ?? "/bin/cp", ["--sparse=always", "--reflink=auto", path, volume.Path],
+                new Dictionary<string, string>(), _ => Task.CompletedTask, cancellation);
+            return volume;
+        }
+        catch
+        {
+            DeleteHalfMade(volume);
+            throw;
+        }
     }
 
     /// <summary>A capacity larger than the image grows the volume now; the guest's filesystem is the user's to grow.</summary>
