@@ -8,13 +8,15 @@
 #   make up          set up libvirt and the Pulumi CLI when missing, then pulumi up on examples/lab (local backend)
 #   make down        pulumi destroy of the same stack: the host is left as it was
 #   make schema      regenerate schema.json from the provider's types
-#   make bench       benchmarks on the real libvirtd (BENCH_ARGS for BenchmarkDotNet, e.g. --job short)
+#   make bench       benchmarks on the real libvirtd (BENCH_FILTER picks some, e.g. '*Upload*' '*HostCopy*';
+#                    BENCH_ARGS for BenchmarkDotNet, e.g. --job short)
 
 VERSION := $(shell sed -n 's:.*<Version>\(.*\)</Version>.*:\1:p' Directory.Build.props)
 BIN := bin/pulumi-resource-libvirt
 PLUGIN_DIR := $(HOME)/.pulumi/plugins/resource-libvirt-v$(VERSION)
 SOURCES := $(shell find provider -name '*.cs' -o -name '*.proto' -o -name '*.csproj') schema.json Directory.Build.props .editorconfig
 EXAMPLE ?= examples/lab
+BENCH_FILTER ?= '*'
 
 .PHONY: build test lint format test-unit deps install up down schema bench clean
 
@@ -59,8 +61,10 @@ down: build
 schema:
 	UPDATE_SCHEMA=1 dotnet test tests/Provider.Tests --nologo -v quiet --filter "FullyQualifiedName~SchemaTests"
 
-bench: deps
-	dotnet run -c Release --project bench -- --filter '*' $(BENCH_ARGS)
+# The plugin's peak memory during a 4 GiB upload first (a one-shot check on the built binary), then BenchmarkDotNet.
+bench: deps build
+	dotnet run -c Release --project bench -- --rss
+	dotnet run -c Release --project bench -- --filter $(BENCH_FILTER) $(BENCH_ARGS)
 
 clean:
 	rm -rf bin provider/bin provider/obj tests/Provider.Tests/bin tests/Provider.Tests/obj bench/bin bench/obj tests/interop/node_modules BenchmarkDotNet.Artifacts

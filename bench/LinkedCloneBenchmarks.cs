@@ -82,9 +82,4 @@ public class LinkedCloneBenchmarks
         _provider.Dispose();
         _libvirt.Dispose();
     }
-
-    private sealed class QuietLog : IEngineLog
-    {
-        public Task LogAsync(LogSeverity severity, string message, string urn = "") => Task.CompletedTask;
-    }
 }
