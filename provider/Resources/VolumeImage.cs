@@ -50,7 +50,9 @@ internal static class VolumeImage
                 throw;
             }
         }
-        catch (ImageSourceException e)
+        // What the source's side says (a file gone since Check, a read error, cp failing) is the user's to act on, not
+        // an internal error; what had been made is removed by then.
+        catch (Exception e) when (e is ImageSourceException or IOException or UnauthorizedAccessException or HostToolException)
         {
             throw new ProviderException(ErrorKind.Failed, $"Volume '{inputs.Name}': {e.Message} Nothing was left behind.", e);
         }
