@@ -33,6 +33,8 @@ public sealed class HostFile : IDisposable
     {
         var volume = libvirt.FindVolume(path);
         if (volume is not null) return new HostFile(volume, null);
+        // Not a volume's key: only an absolute path names a file of the host.
+        if (!Path.IsPathRooted(path)) return null;
 
         FolderPools.Wait();
         StoragePool? folderPool = null;
