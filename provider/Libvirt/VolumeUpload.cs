@@ -11,10 +11,9 @@ public sealed class VolumeUpload : IDisposable
     private const int BlockSize = 4096;
 
     private readonly StreamHandle _stream;
+    private readonly bool _sparse;
     private long _pendingHole;
     private bool _finished;
-
-    private readonly bool _sparse;
 
     internal VolumeUpload(StreamHandle stream, bool sparse) => (_stream, _sparse) = (stream, sparse);
 

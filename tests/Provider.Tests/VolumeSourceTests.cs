@@ -287,6 +287,31 @@ public sealed class VolumeSourceTests(TestPool pool, TestImages images, TestHttp
     }
 
     [Fact]
+    public async Task A_file_gone_between_check_and_create_fails_the_create_naming_it_and_leaves_nothing()
+    {
+        var file = Path.Combine(images.Folder, "vanishing.raw");
+        File.Copy(images.Raw, file);
+        var before = VolumeNames();
+        var check = await _volumes.CheckAsync(Inputs(("source", Source("file", file))));
+        Assert.Empty(check.Failures);
+        File.Delete(file);
+        var failure = await Assert.ThrowsAsync<ProviderException>(() => _volumes.CreateCheckedAsync(check.Inputs));
+        Assert.Equal(ErrorKind.Failed, failure.Kind);
+        Assert.Contains(file, failure.Message);
+        Assert.Equal(before, VolumeNames());
+    }
+
+    [Fact]
+    public async Task A_relative_host_path_is_a_check_failure_asking_for_an_absolute_one()
+    {
+        var check = await _volumes.CheckAsync(Inputs(("source", Source("hostPath", "images/base.qcow2"))));
+        var failure = Assert.Single(check.Failures);
+        Assert.Equal("source.hostPath", failure.Property);
+        Assert.Contains("Give an absolute path", failure.Reason);
+        Assert.DoesNotContain("pulumi-folder-", Command.Run("virsh", "-c", TestPool.Uri, "pool-list", "--all", "--name"));
+    }
+
+    [Fact]
     public async Task A_missing_host_file_in_an_existing_folder_is_a_check_failure()
     {
         var check = await _volumes.CheckAsync(Inputs(("source", Source("hostPath", Path.Combine(images.Folder, "absent.raw")))));
