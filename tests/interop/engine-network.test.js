@@ -16,7 +16,7 @@ const crypto = require('node:crypto');
 const { spawnSync } = require('node:child_process');
 
 const { UNKNOWN, Kind, DiffChanges, ProviderProcess, grpc } = require('./provider-client.js');
-const { virsh, virshNames, virshOk, engineSteps, expectStatus } = require('./engine-steps.js');
+const { expectLibvirt, virsh, virshNames, virshOk, engineSteps, expectStatus } = require('./engine-steps.js');
 
 const NETWORK = 'libvirt:index:Network';
 const DOMAIN = 'libvirt:index:Domain';
@@ -43,8 +43,7 @@ let preview, up, destroy, upExisting, refresh, importResource;
 let tmp;
 
 before(async () => {
-  const probe = virsh('uri');
-  assert.equal(probe.status, 0, `libvirtd is not reachable (make test starts it): ${probe.stderr || probe.error}`);
+  expectLibvirt();
   tmp = fs.mkdtempSync(path.join(os.tmpdir(), `${RUN}-`));
   p = new ProviderProcess({ project: 'engnet' });
   await p.start();

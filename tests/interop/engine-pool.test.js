@@ -15,7 +15,7 @@ const path = require('node:path');
 const crypto = require('node:crypto');
 
 const { grpc, UNKNOWN, Kind, DiffChanges, ProviderProcess } = require('./provider-client.js');
-const { virsh, virshNames, virshOk, engineSteps, expectStatus, statusName } = require('./engine-steps.js');
+const { expectLibvirt, virsh, virshNames, virshOk, engineSteps, expectStatus, statusName } = require('./engine-steps.js');
 
 const POOL = 'libvirt:index:Pool';
 const VOLUME = 'libvirt:index:Volume';
@@ -34,8 +34,7 @@ let p;
 let preview, up, destroy, upExisting, refresh, importResource;
 
 before(async () => {
-  const probe = virsh('uri');
-  assert.equal(probe.status, 0, `libvirtd is not reachable: ${probe.stderr || probe.error}`);
+  expectLibvirt();
   p = new ProviderProcess({ project: 'enginepool' });
   await p.start();
   await p.configure('qemu:///system');

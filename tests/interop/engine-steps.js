@@ -26,6 +26,12 @@ function virsh(...args) {
   return spawnSync('virsh', ['-c', URI, ...args], { encoding: 'utf8', timeout: 60_000 });
 }
 
+// Fails the suite at once, saying why, when libvirtd does not answer: make test starts it, so that is never a skip.
+function expectLibvirt() {
+  const probe = virsh('uri');
+  assert.equal(probe.status, 0, `${URI} is not reachable (make test starts libvirtd): ${probe.stderr || probe.error}`);
+}
+
 function virshOk(...args) {
   const r = virsh(...args);
   assert.equal(r.status, 0, `virsh ${args.join(' ')} failed: ${r.stderr || r.error}`);
@@ -147,4 +153,4 @@ async function expectStatus(promise, check) {
 
 const statusName = (code) => Object.keys(grpc.status).find((k) => grpc.status[k] === code) ?? String(code);
 
-module.exports = { URI, newSeed, sleep, within, virsh, virshOk, virshNames, engineSteps, expectStatus, statusName };
+module.exports = { URI, newSeed, sleep, within, expectLibvirt, virsh, virshOk, virshNames, engineSteps, expectStatus, statusName };

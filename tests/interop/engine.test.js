@@ -16,7 +16,7 @@ const path = require('node:path');
 const crypto = require('node:crypto');
 
 const { grpc, UNKNOWN, Kind, DiffChanges, ProviderProcess } = require('./provider-client.js');
-const { URI, newSeed, sleep, within, virsh, virshNames, virshOk, engineSteps, expectStatus, statusName } = require('./engine-steps.js');
+const { URI, newSeed, sleep, within, expectLibvirt, virsh, virshNames, virshOk, engineSteps, expectStatus, statusName } = require('./engine-steps.js');
 
 const VOLUME = 'libvirt:index:Volume';
 const DOMAIN = 'libvirt:index:Domain';
@@ -93,8 +93,7 @@ let preview, up, destroy, upExisting, upReplace, refresh, importResource;
 // --- setup and cleanup ------------------------------------------------------------------------------------------
 
 before(async () => {
-  const probe = virsh('uri');
-  assert.equal(probe.status, 0, `${URI} is not reachable (make test starts libvirtd): ${probe.stderr || probe.error}`);
+  expectLibvirt();
   poolDir = fs.mkdtempSync(path.join(os.tmpdir(), `${RUN}-`));
   fs.chmodSync(poolDir, 0o755); // qemu runs as another user and must reach the disks
   virshOk('pool-create-as', POOL, 'dir', '--target', poolDir);

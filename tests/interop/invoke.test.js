@@ -17,7 +17,7 @@ const path = require('node:path');
 const crypto = require('node:crypto');
 
 const { grpc, ProviderProcess } = require('./provider-client.js');
-const { URI, virsh, virshOk, expectStatus } = require('./engine-steps.js');
+const { URI, expectLibvirt, virsh, virshOk, expectStatus } = require('./engine-steps.js');
 
 const GET_DOMAIN = 'libvirt:index:getDomain';
 const GET_VOLUME = 'libvirt:index:getVolume';
@@ -38,8 +38,7 @@ const fields = (text) => Object.fromEntries(text.split('\n').filter((l) => l.inc
   .map((l) => [l.slice(0, l.indexOf(':')).trim(), l.slice(l.indexOf(':') + 1).trim()]));
 
 before(async () => {
-  const probe = virsh('uri');
-  assert.equal(probe.status, 0, `${URI} is not reachable (make test starts libvirtd): ${probe.stderr || probe.error}`);
+  expectLibvirt();
   poolDir = fs.mkdtempSync(path.join(os.tmpdir(), `${RUN}-`));
   virshOk('pool-create-as', POOL, 'dir', '--target', poolDir);
   const netXml = path.join(poolDir, 'net.xml');
