@@ -20,7 +20,7 @@ const crypto = require('node:crypto');
 const { spawnSync } = require('node:child_process');
 
 const { grpc, UNKNOWN, Kind, DiffChanges, ProviderProcess, checkRequest } = require('./provider-client.js');
-const { URI, newSeed, virsh, virshNames, virshOk, engineSteps, expectStatus, statusName } = require('./engine-steps.js');
+const { URI, newSeed, sleep, within, expectLibvirt, virsh, virshNames, virshOk, engineSteps, expectStatus, statusName } = require('./engine-steps.js');
 
 const VOLUME = 'libvirt:index:Volume';
 const MiB = 1024 * 1024;
@@ -55,7 +55,8 @@ let other; // 24 MiB, 0xcd at 2 MiB
 
 // --- the HTTP server --------------------------------------------------------------------------------------------
 
-// path -> { body } (served with Content-Length) or { stall: true } (headers, then nothing); anything else is a 404.
+// path -> { body } (served with Content-Length), { body, stallAfter } (that many bytes of it, then nothing) or
+// { stall: true } (headers, then nothing); anything else is a 404.
 const routes = new Map();
 const requests = new Map(); // path -> how many requests it got, 404s included
 let server;
@@ -76,6 +77,9 @@ function startServer() {
     if (!route) {
       res.writeHead(404, { 'Content-Type': 'text/plain' });
       res.end('not found');
+    } else if (route.stallAfter !== undefined) {
+      res.writeHead(200, { 'Content-Type': 'application/octet-stream', 'Content-Length': String(route.body.length) });
+      res.write(route.body.subarray(0, route.stallAfter)); // and never the rest
     } else if (route.stall) {
       res.writeHead(200, { 'Content-Type': 'application/octet-stream', 'Content-Length': String(MiB) });
       res.flushHeaders(); // and never a byte of the body: the connection is closed when the server stops
@@ -104,8 +108,7 @@ let p;
 let preview, up, destroy, upExisting, upReplace, refresh;
 
 before(async () => {
-  const probe = virsh('uri');
-  assert.equal(probe.status, 0, `${URI} is not reachable (make test starts libvirtd): ${probe.stderr || probe.error}`);
+  expectLibvirt();
   poolDir = fs.mkdtempSync(path.join(os.tmpdir(), `${RUN}-pool-`));
   fs.chmodSync(poolDir, 0o755);
   virshOk('pool-create-as', POOL, 'dir', '--target', poolDir);
@@ -315,6 +318,34 @@ test('Volume source: a 404 url passes Check, fails the create over gRPC with the
   assert.equal(requestsOf(urlPath), 1);
   assert.equal(volumeExists(checked.inputs.name), false);
   assert.deepEqual(poolVolumes(), []);
+});
+
+// pkg/resource/plugin/provider_plugin.go (Cancel) and pkg/resource/deploy/deployment_executor.go (Cancel on
+// interrupt): Ctrl-C in `pulumi up` while an image streams in. A provider of its own, with the default stall timeout,
+// so that only the Cancel can end the create.
+test('Volume source: Cancel while an image streams in ends the create CANCELLED and removes the half-made volume', async () => {
+  const body = fs.readFileSync(base.file);
+  assert.ok(body.length > 512 * 1024, 'the image is longer than what the server sends before it stalls');
+  const url = served('/cancel/base.qcow2', { body, stallAfter: 512 * 1024 });
+  const q = new ProviderProcess({ project: 'enginevolsrc' });
+  try {
+    await q.start();
+    await q.configure(URI);
+    const checked = await q.check(VOLUME, `${RUN}-cancel`, { pool: POOL, source: { url } }, { olds: {}, seed: newSeed() });
+    assert.deepEqual(checked.failures, []);
+    const outcome = q.create(VOLUME, `${RUN}-cancel`, checked.inputs, { timeoutMs: 120_000 }).then((res) => ({ res }), (err) => ({ err }));
+    // The volume is made once the image's first piece has arrived: from then on the upload is under way.
+    for (let i = 0; i < 100 && !volumeExists(checked.inputs.name); i++) await sleep(100);
+    assert.ok(volumeExists(checked.inputs.name), 'the upload began');
+    await q.cancel();
+    const result = await within(outcome, 30_000);
+    assert.ok(!result.timeout, 'the create did not end within 30 s of Cancel');
+    assert.ok(result.err, `the create must fail after Cancel, it answered ${JSON.stringify(result.res)}`);
+    assert.equal(result.err.code, grpc.status.CANCELLED, `got ${statusName(result.err.code)}: ${result.err.details}`);
+    assert.equal(volumeExists(checked.inputs.name), false, 'the half-made volume is removed');
+  } finally {
+    await q.stop();
+  }
 });
 
 // The provider's downloadStallTimeout (Configure), against a server that answers the headers and then sends nothing.
