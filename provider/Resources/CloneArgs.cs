@@ -36,6 +36,16 @@ public sealed record CloneVolume
     public string? BackingPath { get; init; }
 }
 
+[Description("What a clone gets on one of its network interfaces, by position.")]
+public sealed record CloneNetworkInterfaceArgs
+{
+    [Description("A fixed IPv4 address for this interface: on a libvirt network with DHCP, a DHCP host entry (MAC → address) is added to the network while the clone exists.")]
+    public string? Ip { get; init; }
+
+    [Description("A DNS name for this interface: on a libvirt network, a DNS host entry (name → its address) is added to the network while the clone exists.")]
+    public string? Hostname { get; init; }
+}
+
 public sealed record CloneArgs
 {
     [ReplaceOnChange]
@@ -80,6 +90,12 @@ public sealed record CloneArgs
     [Description("Seconds to wait for a graceful shutdown before stopping the clone by force (on delete or running: false).")]
     public int ShutdownTimeout { get; init; } = 30;
 
+    [Description("Per interface of the source, in order: a fixed IP and DNS name for the clone on that interface's network.")]
+    public IReadOnlyList<CloneNetworkInterfaceArgs> NetworkInterfaces { get; init; } = [];
+
+    [Description("Wait until the guest has addresses before the create (or an update that starts it) completes.")]
+    public WaitForIpArgs? WaitForIp { get; init; }
+
     [ReplaceOnChange]
     [Description("Make the guest a distinct machine before its first boot (hostname, machine-id, SSH host keys, DHCP leases, persistent net rules), with virt-sysprep on the clone's own disks. Needs libguestfs on the libvirt host, which must be the provider's machine; takes tens of seconds per clone.")]
     public CloneIdentityArgs? Identity { get; init; }
@@ -121,6 +137,14 @@ public sealed record CloneState
     [Computed]
     [Description("What the clone is doing, as libvirt says: running, shutoff, paused…")]
     public string State { get; init; } = "";
+
+    [Computed]
+    [Description("Each network interface, in order, with its MAC and the addresses the guest has on it.")]
+    public IReadOnlyList<NetworkInterfaceState> NetworkInterfaces { get; init; } = [];
+
+    [Computed]
+    [Description("The first IPv4 address of the first interface: the one for `ssh`. Empty while there is none.")]
+    public string IpAddress { get; init; } = "";
 
     [Computed]
     [Description("The identity applied: the guest's hostname, the operations, and the public SSH host keys put in place.")]

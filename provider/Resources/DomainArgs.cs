@@ -51,6 +51,12 @@ public sealed record DomainNetworkInterfaceArgs
 
     [Description("The NIC model the guest sees (virtio, e1000e, rtl8139…).")]
     public string Model { get; init; } = "virtio";
+
+    [Description("A fixed IPv4 address for this interface: on a libvirt network with DHCP, a DHCP host entry (MAC → address) is added to the network while the domain exists.")]
+    public string? Ip { get; init; }
+
+    [Description("A DNS name for this interface: on a libvirt network, a DNS host entry (name → its address) is added to the network while the domain exists.")]
+    public string? Hostname { get; init; }
 }
 
 [Description("The domain's serial console.")]
@@ -125,6 +131,12 @@ public sealed record DomainArgs
 
     [Description("Seconds to wait for a graceful shutdown before stopping the domain by force (on delete or running: false).")]
     public int ShutdownTimeout { get; init; } = 30;
+
+    [Description("Add the QEMU guest agent's channel. The agent (qemu-guest-agent in the guest) then reports addresses and shuts the guest down cleanly before ACPI is tried.")]
+    public bool QemuAgent { get; init; }
+
+    [Description("Wait until the guest has addresses before the create (or an update that starts it) completes.")]
+    public WaitForIpArgs? WaitForIp { get; init; }
 }
 
 /// <summary>What a domain adds to its inputs in the outputs.</summary>
@@ -147,4 +159,12 @@ public sealed record DomainState
     [Computed]
     [Description("What the domain is doing, as libvirt says: running, shutoff, paused…")]
     public string State { get; init; } = "";
+
+    [Computed]
+    [Description("Each network interface, in order, with its MAC and the addresses the guest has on it.")]
+    public IReadOnlyList<NetworkInterfaceState> NetworkInterfaces { get; init; } = [];
+
+    [Computed]
+    [Description("The first IPv4 address of the first interface: the one for `ssh`. Empty while there is none.")]
+    public string IpAddress { get; init; } = "";
 }
