@@ -1,8 +1,4 @@
 using System.Security.Cryptography;
-using Google.Protobuf;
-using Google.Protobuf.WellKnownTypes;
-using PulumiLibvirt.Protocol;
-using PulumiLibvirt.Resources.Framework;
 using PulumiLibvirt.Tests.Support;
 using Rpc = Pulumirpc;
 
@@ -77,90 +73,5 @@ public sealed class ExampleRunTests
             _ => "dominfo",
         };
         return Command.Succeeds("virsh", "-c", TestPool.Uri, command, resource.Id);
-    }
-
-    /// <summary>One resource of a stack as the engine keeps it.</summary>
-    private sealed record StackResource(string Name, string Type, string Urn, string Id, Struct Inputs, ObjectValue Outputs);
-
-    /// <summary>The engine's steps for a whole program, on one provider process.</summary>
-    private sealed class StackRun(ProviderProcess provider, ExampleProgram program, string stack)
-    {
-        private readonly List<StackResource> _created = [];
-
-        /// <summary>Check then Create (a preview's or a real one) of every resource, in dependency order.</summary>
-        public async Task<IReadOnlyList<StackResource>> UpAsync(bool preview)
-        {
-            var outputs = new Dictionary<string, ObjectValue>();
-            var made = new List<StackResource>();
-            foreach (var resource in program.InDependencyOrder())
-            {
-                var urn = $"urn:pulumi:{stack}::{program.Project}::{resource.Type}::{stack}-{resource.Name}";
-                var news = PropertyStruct.Encode(program.Inputs(resource, outputs));
-                var check = await provider.CallAsync<Rpc.CheckResponse>("Check", new Rpc.CheckRequest
-                {
-                    Urn = urn, Type = resource.Type, Name = $"{stack}-{resource.Name}", News = news, Olds = new Struct(),
-                    RandomSeed = ByteString.CopyFrom(RandomNumberGenerator.GetBytes(32)),
-                });
-                Assert.True(check.Failures.Count == 0, $"{resource.Name} fails Check ({(preview ? "preview" : "up")}): {check.Failures}");
-                var create = await provider.CallAsync<Rpc.CreateResponse>("Create", new Rpc.CreateRequest
-                {
-                    Urn = urn, Type = resource.Type, Properties = check.Inputs, Preview = preview,
-                });
-                var state = new StackResource(resource.Name, resource.Type, urn, create.Id, check.Inputs, PropertyStruct.Decode(create.Properties));
-                outputs[resource.Name] = state.Outputs;
-                made.Add(state);
-                if (!preview) _created.Add(state);
-            }
-            return made;
-        }
-
-        /// <summary>The second `pulumi up` with the same program: Check with the old inputs, then Diff, for each.</summary>
-        public async Task<IReadOnlyList<(string Resource, Rpc.DiffResponse Diff)>> DiffAsync()
-        {
-            var outputs = _created.ToDictionary(r => r.Name, r => r.Outputs);
-            var diffs = new List<(string, Rpc.DiffResponse)>();
-            foreach (var resource in _created)
-            {
-                var news = PropertyStruct.Encode(program.Inputs(program.Resources[resource.Name], outputs));
-                var check = await provider.CallAsync<Rpc.CheckResponse>("Check", new Rpc.CheckRequest
-                {
-                    Urn = resource.Urn, Type = resource.Type, Name = $"{stack}-{resource.Name}", News = news, Olds = resource.Inputs,
-                    RandomSeed = ByteString.CopyFrom(RandomNumberGenerator.GetBytes(32)),
-                });
-                Assert.True(check.Failures.Count == 0, $"{resource.Name} fails Check on the second up: {check.Failures}");
-                diffs.Add((resource.Name, await provider.CallAsync<Rpc.DiffResponse>("Diff", new Rpc.DiffRequest
-                {
-                    Id = resource.Id, Urn = resource.Urn, Type = resource.Type, Olds = PropertyStruct.Encode(resource.Outputs),
-                    OldInputs = resource.Inputs, News = check.Inputs,
-                })));
-            }
-            return diffs;
-        }
-
-        /// <summary>Delete of every created resource, dependents first.</summary>
-        public async Task DestroyAsync()
-        {
-            while (_created.Count > 0)
-            {
-                await DeleteAsync(_created[^1]);
-                _created.RemoveAt(_created.Count - 1);
-            }
-        }
-
-        /// <summary>After a failed test: deletes what is left, each as far as it goes.</summary>
-        public async Task CleanUpAsync()
-        {
-            foreach (var resource in Enumerable.Reverse(_created))
-            {
-                try { await DeleteAsync(resource); }
-                catch (RpcException) { }
-            }
-        }
-
-        private Task DeleteAsync(StackResource resource) => provider.CallAsync<Empty>("Delete", new Rpc.DeleteRequest
-        {
-            Id = resource.Id, Urn = resource.Urn, Type = resource.Type, Properties = PropertyStruct.Encode(resource.Outputs),
-            OldInputs = resource.Inputs,
-        });
     }
 }

@@ -69,7 +69,7 @@ public class ExampleTests
         {
             var (target, path) = (reference.Groups["root"].Value, reference.Groups["path"].Value);
             if (target == "pulumi" && path is ".stack" or ".project") continue;
-            if (config.Contains(target) && path.Length == 0) continue;
+            if ((config.Contains(target) || variables.Children.ContainsKey(target)) && path.Length == 0) continue;
             Assert.True(outputs.ContainsKey(target), $"{example}: {reference.Value} names no resource, invoke or config value");
             var output = path.TrimStart('.').Split('.', '[')[0];
             Assert.True(outputs[target].TryGetProperty(output, out _), $"{example}: {reference.Value} names no output of {target}");

@@ -7,13 +7,15 @@ namespace PulumiLibvirt.Tests.Support;
 
 /// <summary>
 /// A Pulumi YAML program of examples/, read as Pulumi YAML reads it, for the subset the examples use: config with
-/// defaults, resources with properties, <c>${resource.output[0].field}</c>, <c>${config}</c> and <c>${pulumi.stack}</c>
+/// defaults, variables with plain values, resources with properties, <c>${resource.output[0].field}</c>, <c>${config}</c> and <c>${pulumi.stack}</c>
 /// references (whole values or parts of strings), and the order the references impose.
 /// </summary>
 public sealed partial class ExampleProgram
 {
     private readonly Dictionary<string, string> _config;
     private readonly Dictionary<string, string> _builtins;
+    private readonly YamlMappingNode _outputs;
+    private readonly Dictionary<string, YamlNode> _variables;
 
     public ExampleProgram(string file, string stack, IReadOnlyDictionary<string, string> config)
     {
@@ -28,31 +30,43 @@ public sealed partial class ExampleProgram
         Resources = ((YamlMappingNode)program["resources"]).Children.ToDictionary(r => r.Key.ToString(), r => new ExampleResource(
             r.Key.ToString(), ((YamlMappingNode)r.Value)["type"].ToString(),
             ((YamlMappingNode)r.Value).Children.TryGetValue("properties", out var p) ? (YamlMappingNode)p : new YamlMappingNode()));
+        _outputs = program.Children.TryGetValue("outputs", out var o) ? (YamlMappingNode)o : new YamlMappingNode();
+        _variables = program.Children.TryGetValue("variables", out var v)
+            ? ((YamlMappingNode)v).Children.ToDictionary(variable => variable.Key.ToString(), variable => variable.Value)
+            : [];
     }
+
+    /// <summary>The stack's outputs, as `pulumi stack output` shows them after an up that made <paramref name="outputs"/>.</summary>
+    public ObjectValue StackOutputs(IReadOnlyDictionary<string, ObjectValue> outputs) => (ObjectValue)Evaluate(_outputs, outputs);
 
     public string Project { get; }
 
     public IReadOnlyDictionary<string, ExampleResource> Resources { get; }
 
-    /// <summary>The resources in an order where each comes after every resource it references.</summary>
-    public IReadOnlyList<ExampleResource> InDependencyOrder()
+    /// <summary>
+    /// The resources in waves: each wave's resources reference only those of earlier waves, so the engine works on a
+    /// whole wave at once.
+    /// </summary>
+    public IReadOnlyList<IReadOnlyList<ExampleResource>> InDependencyWaves()
     {
-        var ordered = new List<ExampleResource>();
+        var waves = new List<IReadOnlyList<ExampleResource>>();
         var placed = new HashSet<string>();
-        while (ordered.Count < Resources.Count)
+        while (placed.Count < Resources.Count)
         {
             var ready = Resources.Values.Where(r => !placed.Contains(r.Name) && DependenciesOf(r).All(placed.Contains)).ToList();
             if (ready.Count == 0) throw new InvalidOperationException("the example's resources reference each other in a cycle");
-            ordered.AddRange(ready);
+            waves.Add(ready);
             placed.UnionWith(ready.Select(r => r.Name));
         }
-        return ordered;
+        return waves;
     }
 
     /// <summary>The resources <paramref name="resource"/> references.</summary>
-    public IEnumerable<string> DependenciesOf(ExampleResource resource) =>
-        Scalars(resource.Properties).SelectMany(text => Reference().Matches(text)).Select(m => m.Groups["root"].Value)
-            .Where(Resources.ContainsKey).Distinct();
+    public IEnumerable<string> DependenciesOf(ExampleResource resource) => DependenciesOf(resource.Properties).Distinct();
+
+    private IEnumerable<string> DependenciesOf(YamlNode node) =>
+        Scalars(node).SelectMany(text => Reference().Matches(text)).Select(m => m.Groups["root"].Value)
+            .SelectMany(root => _variables.TryGetValue(root, out var variable) ? DependenciesOf(variable) : Resources.ContainsKey(root) ? [root] : []);
 
     /// <summary>
     /// The properties of <paramref name="resource"/> with every reference resolved against <paramref name="outputs"/>
@@ -97,6 +111,7 @@ public sealed partial class ExampleProgram
         var path = reference.Groups["path"].Value;
         if (_builtins.TryGetValue($"{root}{path}", out var builtin)) return new StringValue(builtin);
         if (path.Length == 0 && _config.TryGetValue(root, out var configured)) return new StringValue(configured);
+        if (path.Length == 0 && _variables.TryGetValue(root, out var variable)) return Evaluate(variable, outputs);
         PropertyValue value = outputs.TryGetValue(root, out var resource)
             ? resource
             : throw new InvalidOperationException($"${{{root}{path}}}: {root} is not created yet (or names nothing)");
