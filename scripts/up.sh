@@ -22,6 +22,18 @@ if grep -q '^  domainType:' Pulumi.yaml && ! pulumi config get domainType >/dev/
   pulumi config set domainType qemu
 fi
 
+# The lab's machines let in the key of whoever runs make up: ~/.ssh/id_ed25519.pub, made when there is none.
+if [ "$action" = up ] && grep -q '^  sshPublicKey:' Pulumi.yaml && ! pulumi config get sshPublicKey >/dev/null 2>&1; then
+  key=$HOME/.ssh/id_ed25519
+  if [ ! -f "$key.pub" ]; then
+    mkdir -p -m 700 "$HOME/.ssh"
+    ssh-keygen -q -t ed25519 -N '' -C "$(id -un)@$(hostname)" -f "$key"
+    echo "made the SSH key $key for the lab's machines"
+  fi
+  echo "the machines let in $key.pub (pulumi config set sshPublicKey to choose another key)"
+  pulumi config set sshPublicKey "$(cat "$key.pub")"
+fi
+
 # Asks before changing anything when someone is at the terminal; a script or CI gets --yes.
 confirm=()
 [ -t 0 ] || confirm=(--yes)
