@@ -1,0 +1,207 @@
+#!/usr/bin/env bash
+# Build a real Debian 12 (bookworm) cloud-style test guest: systemd, cloud-init
+# (NoCloud), openssh-server, qemu-guest-agent. Built once per machine.
+#
+# Usage: tests/guest/build-debian.sh [OUTDIR]   (FORCE=1 to rebuild)
+#        OUTDIR defaults to /var/tmp/pulumi-libvirt-test-debian
+#
+# Outputs in OUTDIR (world-readable: qemu runs as libvirt-qemu):
+#   debian.qcow2  root filesystem: ext4 on the whole disk (no partition
+#                 table), 2 GiB virtual; use it as the base of an overlay
+#   vmlinuz       the guest's own kernel, initrd.img its initramfs-tools
+#                 initrd (virtio_pci/virtio_blk/virtio_net/ext4 included):
+#                 boot it directly, there is no bootloader
+#   cmdline       kernel command line (CMDLINE below)
+#   guest.env     paths, CMDLINE, HOSTKEYS_SHA256 (sha256 of the template's
+#                 host public keys, sorted by file name) and
+#                 HOSTKEY_FINGERPRINTS (their SHA256 fingerprints, sorted):
+#                 a clone that ran cloud-init with a new instance-id has
+#                 other keys
+#
+# The guest: hostname 'template', empty /etc/machine-id, no users but root
+# (locked); cloud-init with datasource_list [NoCloud, None] makes the users
+# (seed ISO with volume id 'cidata'). Network: cloud-init renders its
+# config for systemd-networkd (first NIC, DHCP when no network-config);
+# net.ifnames=0 makes the first NIC eth0.
+#
+# Needs (apt): debootstrap e2fsprogs qemu-utils, and network access to
+# the Debian mirror (MIRROR, default http://deb.debian.org/debian). Root.
+set -euo pipefail
+
+OUT=${1:-/var/tmp/pulumi-libvirt-test-debian}
+MIRROR=${MIRROR:-http://deb.debian.org/debian}
+SUITE=bookworm
+SIZE=2G
+FS_UUID='3b0f6a52-5d0c-4d1e-9c7e-2a6e0d9b7c11'  # fixed: stable fstab and inspection
+CMDLINE='root=/dev/vda rw console=ttyS0 net.ifnames=0 fsck.mode=skip'
+PACKAGES=(
+    systemd-sysv udev dbus linux-image-amd64 initramfs-tools zstd
+    cloud-init openssh-server openssh-sftp-server qemu-guest-agent
+    netbase iproute2 systemd-resolved sudo procps less
+)
+
+[ $# -le 1 ] || { echo "usage: $0 [OUTDIR]" >&2; exit 2; }
+[ "$(id -u)" = 0 ] || { echo "$0 needs root (debootstrap, chroot)" >&2; exit 1; }
+for t in debootstrap mkfs.ext4 qemu-img sha256sum ssh-keygen; do
+    command -v "$t" >/dev/null || { echo "missing tool: $t (scripts/install-deps.sh)" >&2; exit 1; }
+done
+
+# Idempotent: skip when this script is unchanged, so a rerun never replaces a
+# debian.qcow2 that existing overlays are backed by.
+STAMP="$(sha256sum "$0" | cut -d' ' -f1) $SUITE"
+if [ "${FORCE:-0}" != 1 ] && [ -f "$OUT/.stamp" ] && [ "$(cat "$OUT/.stamp")" = "$STAMP" ] \
+   && [ -f "$OUT/debian.qcow2" ] && [ -f "$OUT/vmlinuz" ] && [ -f "$OUT/initrd.img" ] && [ -f "$OUT/guest.env" ]; then
+    echo "debian guest up to date in $OUT"; exit 0
+fi
+
+mkdir -p "$OUT"
+OUT=$(cd "$OUT" && pwd)
+chmod 0755 "$OUT"
+# Not /tmp: the root tree is ~1 GiB and /tmp may be a small tmpfs.
+WORK=$(mktemp -d /var/tmp/debian-build.XXXXXX)
+R=$WORK/root
+
+unmount_chroot() {
+    local m
+    for m in dev/pts dev sys proc; do
+        if mountpoint -q "$R/$m"; then umount "$R/$m" || umount -l "$R/$m"; fi
+    done
+}
+cleanup() {
+    unmount_chroot
+    # Never rm -rf through a bind mount of the host's /dev.
+    if findmnt -rn -o TARGET | grep -q "^$R/"; then
+        echo "still mounted under $R; leaving $WORK" >&2
+    else
+        rm -rf "$WORK"
+    fi
+}
+trap cleanup EXIT
+
+in_chroot() { chroot "$R" /usr/bin/env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin DEBIAN_FRONTEND=noninteractive LANG=C.UTF-8 "$@"; }
+
+# ---------- install ----------
+echo "debootstrap $SUITE from $MIRROR"
+debootstrap --variant=minbase "$SUITE" "$R" "$MIRROR" >"$WORK/debootstrap.log" 2>&1 \
+    || { tail -n 30 "$WORK/debootstrap.log" >&2; exit 1; }
+
+# Nothing starts inside the chroot.
+printf '#!/bin/sh\nexit 101\n' >"$R/usr/sbin/policy-rc.d"
+chmod 0755 "$R/usr/sbin/policy-rc.d"
+
+mount -t proc proc "$R/proc"
+mount -t sysfs sysfs "$R/sys"
+mount --bind /dev "$R/dev"
+mount --bind /dev/pts "$R/dev/pts"
+
+# initramfs-tools reads these when linux-image-amd64 installs: only what a
+# virtio guest needs to mount its root (a small initrd unpacks fast under TCG).
+mkdir -p "$R/etc/initramfs-tools/conf.d"
+echo 'MODULES=list' >"$R/etc/initramfs-tools/conf.d/lab.conf"
+printf '%s\n' virtio_pci virtio_blk virtio_net virtio_scsi virtio_console ext4 crc32c_generic >>"$R/etc/initramfs-tools/modules"
+
+echo "installing ${PACKAGES[*]}"
+in_chroot apt-get update -qq
+in_chroot apt-get install -y -qq --no-install-recommends "${PACKAGES[@]}" >"$WORK/apt.log" 2>&1 \
+    || { tail -n 30 "$WORK/apt.log" >&2; exit 1; }
+in_chroot apt-get clean
+
+KVER=$(basename "$(ls -1 "$R"/boot/vmlinuz-* | sort -V | tail -n1)")
+KVER=${KVER#vmlinuz-}
+in_chroot lsinitramfs "/boot/initrd.img-$KVER" >"$WORK/initrd.list"
+for m in virtio_pci virtio_blk virtio_net ext4; do
+    grep -q "/$m\.ko" "$WORK/initrd.list" || { echo "initrd lacks $m" >&2; exit 1; }
+done
+
+# ---------- configure ----------
+cat >"$R/etc/cloud/cloud.cfg.d/90-lab.cfg" <<'EOF'
+# Lab guest: the seed is a NoCloud ISO (volume id cidata); never probe the network for metadata.
+datasource_list: [ NoCloud, None ]
+system_info:
+  network:
+    renderers: [ networkd ]
+    activators: [ networkd ]
+# A new instance-id (a clone) gets new host keys; ed25519 and ecdsa only,
+# because RSA key generation is slow under TCG.
+ssh_deletekeys: true
+ssh_genkeytypes: [ ed25519, ecdsa ]
+preserve_hostname: false
+manage_etc_hosts: true
+# Modules that only cost time on a lab guest without a package mirror or locales.
+cloud_config_modules:
+  - ssh-import-id
+  - keyboard
+  - set-passwords
+  - timezone
+  - disable-ec2-metadata
+  - runcmd
+cloud_final_modules:
+  - package-update-upgrade-install
+  - write-files-deferred
+  - scripts-vendor
+  - scripts-per-once
+  - scripts-per-boot
+  - scripts-per-instance
+  - scripts-user
+  - ssh-authkey-fingerprints
+  - keys-to-console
+  - install-hotplug
+  - phone-home
+  - final-message
+  - power-state-change
+EOF
+
+# networkd-wait-online orders cloud-init's network stage: one link up is enough,
+# and a guest without a lease must not hold the boot for two minutes.
+mkdir -p "$R/etc/systemd/system/systemd-networkd-wait-online.service.d"
+cat >"$R/etc/systemd/system/systemd-networkd-wait-online.service.d/lab.conf" <<'EOF'
+[Service]
+ExecStart=
+ExecStart=/lib/systemd/systemd-networkd-wait-online --any --timeout=30
+EOF
+in_chroot systemctl enable -q systemd-networkd systemd-resolved
+# Masked, not disabled: an empty machine-id makes systemd apply presets on first boot.
+in_chroot systemctl mask -q apt-daily.timer apt-daily-upgrade.timer man-db.timer e2scrub_all.timer \
+    e2scrub_reap.service fstrim.timer dpkg-db-backup.timer logrotate.timer systemd-firstboot.service 2>/dev/null || true
+in_chroot systemctl set-default -q multi-user.target
+
+echo template >"$R/etc/hostname"
+printf '127.0.0.1\tlocalhost\n127.0.1.1\ttemplate\n::1\tlocalhost ip6-localhost ip6-loopback\n' >"$R/etc/hosts"
+echo "UUID=$FS_UUID / ext4 errors=remount-ro 0 0" >"$R/etc/fstab"
+# Empty, as cloud images ship it: every first boot makes its own.
+: >"$R/etc/machine-id"
+rm -f "$R/var/lib/dbus/machine-id"
+
+# The template's host keys, as openssh-server's postinst generated them.
+ls "$R"/etc/ssh/ssh_host_*_key.pub >/dev/null
+HOSTKEYS=$(cat $(ls "$R"/etc/ssh/ssh_host_*_key.pub | LC_ALL=C sort) | sha256sum | cut -d' ' -f1)
+FINGERPRINTS=$(for k in "$R"/etc/ssh/ssh_host_*_key.pub; do ssh-keygen -lf "$k" | cut -d' ' -f2; done | LC_ALL=C sort | tr '\n' ' ')
+
+unmount_chroot
+rm -f "$R/usr/sbin/policy-rc.d"
+rm -rf "$R"/var/lib/apt/lists/* "$R"/var/cache/apt/*.bin "$R"/var/lib/cloud/* "$R"/var/log/*.log \
+    "$R"/usr/share/doc/* "$R"/usr/share/man/* "$R"/usr/share/locale/* "$R"/tmp/* "$R"/root/.bash_history
+
+# ---------- disk ----------
+mkfs.ext4 -q -F -L debianroot -U "$FS_UUID" -E root_owner=0:0 -d "$R" "$WORK/root.img" "$SIZE" >/dev/null
+qemu-img convert -f raw -O qcow2 "$WORK/root.img" "$WORK/debian.qcow2"
+rm -f "$WORK/root.img"
+
+# ---------- publish ----------
+cp "$R/boot/vmlinuz-$KVER" "$WORK/vmlinuz"
+cp "$R/boot/initrd.img-$KVER" "$WORK/initrd.img"
+echo "$CMDLINE" >"$WORK/cmdline"
+cat >"$WORK/guest.env" <<EOF
+KVER=$KVER
+IMAGE=$OUT/debian.qcow2
+KERNEL=$OUT/vmlinuz
+INITRD=$OUT/initrd.img
+CMDLINE='$CMDLINE'
+HOSTKEYS_SHA256=$HOSTKEYS
+HOSTKEY_FINGERPRINTS='${FINGERPRINTS% }'
+EOF
+chmod 0644 "$WORK"/{vmlinuz,initrd.img,debian.qcow2,cmdline,guest.env}
+for f in vmlinuz initrd.img debian.qcow2 cmdline guest.env; do mv -f "$WORK/$f" "$OUT/$f"; done
+echo "$STAMP" >"$OUT/.stamp"
+
+echo "built debian guest in $OUT (kernel $KVER, $(du -h "$OUT/debian.qcow2" | cut -f1) qcow2)"
