@@ -6,12 +6,11 @@
 #        OUTDIR defaults to /var/tmp/pulumi-libvirt-test-debian
 #
 # Outputs in OUTDIR (world-readable: qemu runs as libvirt-qemu):
-#   debian.qcow2  root filesystem: ext4 on the whole disk (no partition
-#                 table), 2 GiB virtual; use it as the base of an overlay
+#   debian.qcow2  a disk that boots by itself (MBR, extlinux, ext4 root in
+#                 partition 1), 2 GiB virtual; the base of overlays
 #   vmlinuz       the guest's own kernel, initrd.img its initramfs-tools
-#                 initrd (virtio_pci/virtio_blk/virtio_net/ext4 included):
-#                 boot it directly, there is no bootloader
-#   cmdline       kernel command line (CMDLINE below)
+#                 initrd (virtio_pci/virtio_blk/virtio_net/ext4 included)
+#   cmdline       kernel command line (CMDLINE below), extlinux's too
 #   guest.env     paths, CMDLINE, HOSTKEYS_SHA256 (sha256 of the template's
 #                 host public keys, sorted by file name) and
 #                 HOSTKEY_FINGERPRINTS (their SHA256 fingerprints, sorted):
@@ -24,7 +23,7 @@
 # config for systemd-networkd (first NIC, DHCP when no network-config);
 # net.ifnames=0 makes the first NIC eth0.
 #
-# Needs (apt): debootstrap e2fsprogs qemu-utils, and network access to
+# Needs (apt): debootstrap e2fsprogs fdisk extlinux syslinux-common qemu-utils, and network access to
 # the Debian mirror (MIRROR, default http://deb.debian.org/debian). Root.
 set -euo pipefail
 
@@ -33,7 +32,7 @@ MIRROR=${MIRROR:-http://deb.debian.org/debian}
 SUITE=bookworm
 SIZE=2G
 FS_UUID='3b0f6a52-5d0c-4d1e-9c7e-2a6e0d9b7c11'  # fixed: stable fstab and inspection
-CMDLINE='root=/dev/vda rw console=ttyS0 net.ifnames=0 fsck.mode=skip'
+CMDLINE="root=UUID=$FS_UUID rw console=ttyS0 net.ifnames=0 fsck.mode=skip"
 PACKAGES=(
     systemd-sysv udev dbus linux-image-amd64 initramfs-tools zstd
     cloud-init openssh-server openssh-sftp-server qemu-guest-agent
@@ -42,7 +41,7 @@ PACKAGES=(
 
 [ $# -le 1 ] || { echo "usage: $0 [OUTDIR]" >&2; exit 2; }
 [ "$(id -u)" = 0 ] || { echo "$0 needs root (debootstrap, chroot)" >&2; exit 1; }
-for t in debootstrap mkfs.ext4 qemu-img sha256sum ssh-keygen; do
+for t in debootstrap mkfs.ext4 qemu-img sha256sum ssh-keygen sfdisk extlinux; do
     command -v "$t" >/dev/null || { echo "missing tool: $t (scripts/install-deps.sh)" >&2; exit 1; }
 done
 
@@ -60,9 +59,11 @@ chmod 0755 "$OUT"
 # Not /tmp: the root tree is ~1 GiB and /tmp may be a small tmpfs.
 WORK=$(mktemp -d /var/tmp/debian-build.XXXXXX)
 R=$WORK/root
+MNT=$WORK/mnt
 
 unmount_chroot() {
     local m
+    if mountpoint -q "$MNT"; then umount "$MNT" || umount -l "$MNT"; fi
     for m in dev/pts dev sys proc; do
         if mountpoint -q "$R/$m"; then umount "$R/$m" || umount -l "$R/$m"; fi
     done
@@ -70,7 +71,7 @@ unmount_chroot() {
 cleanup() {
     unmount_chroot
     # Never rm -rf through a bind mount of the host's /dev.
-    if findmnt -rn -o TARGET | grep -q "^$R/"; then
+    if findmnt -rn -o TARGET | grep -q "^$WORK/"; then
         echo "still mounted under $R; leaving $WORK" >&2
     else
         rm -rf "$WORK"
@@ -183,9 +184,31 @@ rm -rf "$R"/var/lib/apt/lists/* "$R"/var/cache/apt/*.bin "$R"/var/lib/cloud/* "$
     "$R"/usr/share/doc/* "$R"/usr/share/man/* "$R"/usr/share/locale/* "$R"/tmp/* "$R"/root/.bash_history
 
 # ---------- disk ----------
-mkfs.ext4 -q -F -L debianroot -U "$FS_UUID" -E root_owner=0:0 -d "$R" "$WORK/root.img" "$SIZE" >/dev/null
-qemu-img convert -f raw -O qcow2 "$WORK/root.img" "$WORK/debian.qcow2"
-rm -f "$WORK/root.img"
+# Bootable from its own disk, as a published cloud image is: an MBR partition table, the root filesystem in
+# partition 1 (from 1 MiB) with extlinux in it, and syslinux's MBR code in front. 64bit stays off: extlinux cannot
+# read such a filesystem. A Domain or Clone boots it with no kernel of its own.
+OFFSET=$((1024 * 1024))
+mkdir -p "$R/boot/syslinux"
+cat >"$R/boot/syslinux/syslinux.cfg" <<EOF
+DEFAULT debian
+PROMPT 0
+TIMEOUT 0
+LABEL debian
+  LINUX /boot/vmlinuz-$KVER
+  INITRD /boot/initrd.img-$KVER
+  APPEND $CMDLINE
+EOF
+truncate -s "$SIZE" "$WORK/disk.raw"
+echo 'start=2048, type=83, bootable' | sfdisk -q "$WORK/disk.raw"
+FS_KIB=$(( ($(stat -c %s "$WORK/disk.raw") - OFFSET) / 1024 ))
+mkfs.ext4 -q -F -O ^64bit -L debianroot -U "$FS_UUID" -E "root_owner=0:0,offset=$OFFSET" -d "$R" "$WORK/disk.raw" "${FS_KIB}k" >/dev/null
+mkdir -p "$MNT"
+mount -o "loop,offset=$OFFSET" "$WORK/disk.raw" "$MNT"
+extlinux --install "$MNT/boot/syslinux" >/dev/null 2>&1 || { echo "extlinux --install failed" >&2; exit 1; }
+umount "$MNT"
+dd if=/usr/lib/syslinux/mbr/mbr.bin of="$WORK/disk.raw" bs=440 count=1 conv=notrunc status=none
+qemu-img convert -f raw -O qcow2 "$WORK/disk.raw" "$WORK/debian.qcow2"
+rm -f "$WORK/disk.raw"
 
 # ---------- publish ----------
 cp "$R/boot/vmlinuz-$KVER" "$WORK/vmlinuz"
