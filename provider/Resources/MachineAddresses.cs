@@ -29,9 +29,12 @@ public static class MachineAddresses
             {
                 reported.AddRange(domain.InterfaceAddresses(origin));
             }
-            catch (LibvirtException e) when (e.IsAgentUnavailable || e.Code == LibvirtErrorCode.OperationInvalid)
+            catch (LibvirtException e) when (e.IsAgentUnavailable || e.Code == LibvirtErrorCode.OperationInvalid
+                || (origin == AddressOrigin.Arp && source == AddressSource.Any))
             {
                 // The agent is not up yet (or not there), or the machine stopped just now: nothing from this source.
+                // With any, ARP is the last resort: a host whose neighbour table libvirt cannot read (libvirt 9.0 fails
+                // with "wrong nlmsg len" on some kernels) leaves the other sources to answer.
             }
         }
         return reported;
