@@ -242,19 +242,18 @@ public sealed class Clone : LibvirtResource<CloneArgs, CloneState>
 
     /// <param name="definition">The clone's persistent definition, as just read.</param>
     /// <param name="interfaces">Its interfaces with their addresses (<see cref="MachineAddresses"/>).</param>
-    private static CloneState StateOf(CloneArgs inputs, LibvirtDomain domain, DomainDefinition definition, string sourceUuid, AppliedIdentity? identity,
-        IReadOnlyList<NetworkInterfaceState> interfaces, Connection libvirt) => new()
-        {
-            Uuid = domain.Uuid,
-            Name = definition.Name,
-            SourceUuid = sourceUuid,
-            Macs = definition.Interfaces.Select(i => i.Mac ?? "").ToList(),
-            Memory = (int)(definition.MemoryKiB / 1024),
-            Vcpus = definition.Vcpus,
-            Volumes = definition.Disks.Where(d => d.Path is not null).Select(d => CloneDisks.Describe(d, CloneDisks.ModeOf(d, inputs), libvirt)).ToList(),
-            State = LibvirtNames.Of(domain.State),
-            Identity = identity,
-            NetworkInterfaces = interfaces,
-            IpAddress = MachineAddresses.FirstIpv4(interfaces),
-        };
+    private static CloneState StateOf(CloneArgs inputs, LibvirtDomain domain, DomainDefinition definition, string sourceUuid, AppliedIdentity? identity, IReadOnlyList<NetworkInterfaceState> interfaces, Connection libvirt) => new()
+    {
+        Uuid = domain.Uuid,
+        Name = definition.Name,
+        SourceUuid = sourceUuid,
+        Macs = definition.Interfaces.Select(i => i.Mac ?? "").ToList(),
+        Memory = (int)(definition.MemoryKiB / 1024),
+        Vcpus = definition.Vcpus,
+        Volumes = definition.Disks.Where(d => d.Path is not null).Select(d => CloneDisks.Describe(d, CloneDisks.ModeOf(d, inputs), libvirt)).ToList(),
+        State = LibvirtNames.Of(domain.State),
+        Identity = identity,
+        NetworkInterfaces = interfaces,
+        IpAddress = MachineAddresses.FirstIpv4(interfaces),
+    };
 }
