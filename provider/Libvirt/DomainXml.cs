@@ -67,6 +67,12 @@ public sealed record DomainDefinition
     public DomainConsole? Console { get; init; }
     public DomainGraphics? Graphics { get; init; }
 
+    /// <summary>Whether the domain has the QEMU guest agent's virtio channel.</summary>
+    public bool QemuAgent { get; init; }
+
+    /// <summary>The name of the QEMU guest agent's virtio channel, which qemu-guest-agent in the guest opens.</summary>
+    public const string AgentChannel = "org.qemu.guest_agent.0";
+
     /// <summary>Read only (libvirt chooses it): the file of the domain's UEFI variables, when it has one.</summary>
     public string? NvramPath { get; init; }
 
@@ -86,6 +92,10 @@ public sealed record DomainDefinition
             devices.Add(new XElement("controller", new XAttribute("type", "scsi"), new XAttribute("model", "virtio-scsi")));
         if (Console is not null) devices.Add(ConsoleXml(Console));
         if (Graphics is not null) devices.Add(GraphicsXml(Graphics));
+        // libvirt chooses the host side's socket path.
+        if (QemuAgent)
+            devices.Add(new XElement("channel", new XAttribute("type", "unix"),
+                new XElement("target", new XAttribute("type", "virtio"), new XAttribute("name", AgentChannel))));
 
         var domain = new XElement("domain", new XAttribute("type", Type), new XElement("name", Name));
         if (Uuid is not null) domain.Add(new XElement("uuid", Uuid));
@@ -164,6 +174,7 @@ public sealed record DomainDefinition
                 serial.Attribute("type")?.Value == "file" ? serial.Element("source")?.Attribute("path")?.Value : null),
             Graphics = graphics is null ? null : new DomainGraphics(graphics.Attribute("type")?.Value ?? "vnc",
                 graphics.Element("listen")?.Attribute("address")?.Value ?? graphics.Attribute("listen")?.Value ?? "127.0.0.1"),
+            QemuAgent = devices?.Elements("channel").Any(c => c.Element("target")?.Attribute("name")?.Value == AgentChannel) ?? false,
         };
     }
 

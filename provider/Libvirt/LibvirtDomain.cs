@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using System.Text;
 
 namespace PulumiLibvirt.Libvirt;
@@ -6,7 +7,7 @@ namespace PulumiLibvirt.Libvirt;
 public enum DomainRunState { NoState, Running, Blocked, Paused, Shutdown, Shutoff, Crashed, PmSuspended }
 
 /// <summary>A libvirt domain (a virtual machine).</summary>
-public sealed class LibvirtDomain : IDisposable
+public sealed class LibvirtDomain : IGuestPower, IDisposable
 {
     private readonly DomainHandle _handle;
 
@@ -56,6 +57,38 @@ public sealed class LibvirtDomain : IDisposable
 
     /// <summary>Asks the guest to shut down (ACPI); it may take its time or ignore it.</summary>
     public void Shutdown() => LibvirtCall.Check(Native.virDomainShutdown(_handle));
+
+    public void ShutdownThroughAgent() => LibvirtCall.Check(Native.virDomainShutdownFlags(_handle, Native.VIR_DOMAIN_SHUTDOWN_GUEST_AGENT));
+
+    public bool HasAgentChannel => Describe(persistent: !IsActive).QemuAgent;
+
+    /// <summary>
+    /// The running domain's interfaces and addresses, as <paramref name="origin"/> knows them. The agent's answer fails
+    /// with IsAgentUnavailable while the agent is not connected.
+    /// </summary>
+    public IReadOnlyList<GuestInterface> InterfaceAddresses(AddressOrigin origin)
+    {
+        var count = LibvirtCall.Check(Native.virDomainInterfaceAddresses(_handle, out var array, (uint)origin, 0));
+        return LibvirtCall.TakeArray(count, array, pointer =>
+        {
+            try
+            {
+                var nic = Marshal.PtrToStructure<Native.DomainInterfaceAddresses>(pointer);
+                var addresses = Enumerable.Range(0, (int)nic.Naddrs).Select(i =>
+                {
+                    var address = Marshal.PtrToStructure<Native.DomainIpAddress>(nic.Addrs + (i * Marshal.SizeOf<Native.DomainIpAddress>()));
+                    return new GuestAddress(address.Type == 1, Text(address.Addr), (int)address.Prefix);
+                }).ToList();
+                return new GuestInterface(Text(nic.Name), Text(nic.HwAddr), addresses);
+            }
+            finally
+            {
+                Native.virDomainInterfaceFree(pointer);
+            }
+        });
+    }
+
+    private static string Text(IntPtr borrowed) => borrowed == IntPtr.Zero ? "" : Marshal.PtrToStringUTF8(borrowed)!;
 
     /// <summary>Stops the qemu process at once, like pulling the power cord.</summary>
     public void Destroy() => LibvirtCall.Check(Native.virDomainDestroy(_handle));

@@ -14,6 +14,9 @@ public enum LibvirtErrorCode
     NoStorageVolume = 50,
     OperationInvalid = 55,
     ConfigUnsupported = 67,
+    ArgumentUnsupported = 74,
+    OperationUnsupported = 84,
+    AgentUnresponsive = 86,
     StorageVolumeExists = 90,
 }
 
@@ -47,6 +50,12 @@ public sealed class LibvirtException(int code, int domain, string message)
 
     /// <summary>True when the object looked up does not exist (volume, pool, domain or network).</summary>
     public bool IsNotFound => Category == LibvirtErrorCategory.NotFound;
+
+    /// <summary>
+    /// True when the QEMU guest agent cannot answer: not connected or not responding yet (the guest is booting, or has
+    /// no agent running), or the domain has no agent channel at all. Another source of the same facts may be tried.
+    /// </summary>
+    public bool IsAgentUnavailable => Code is LibvirtErrorCode.AgentUnresponsive or LibvirtErrorCode.ArgumentUnsupported or LibvirtErrorCode.OperationUnsupported;
 
     public LibvirtErrorCategory Category => Code switch
     {

@@ -81,6 +81,7 @@ internal static class Native
     [DllImport(Lib)] public static extern DomainHandle virDomainDefineXMLFlags(ConnectHandle conn, [MarshalAs(UnmanagedType.LPUTF8Str)] string xml, uint flags);
     [DllImport(Lib)] public static extern int virDomainCreate(DomainHandle domain);
     [DllImport(Lib)] public static extern int virDomainShutdown(DomainHandle domain);
+    [DllImport(Lib)] public static extern int virDomainShutdownFlags(DomainHandle domain, uint flags);
     [DllImport(Lib)] public static extern int virDomainDestroy(DomainHandle domain);
     [DllImport(Lib)] public static extern int virDomainUndefineFlags(DomainHandle domain, uint flags);
     [DllImport(Lib)] public static extern IntPtr virDomainGetXMLDesc(DomainHandle domain, uint flags);
@@ -94,6 +95,8 @@ internal static class Native
     [DllImport(Lib)] public static extern unsafe int virDomainGetUUIDString(DomainHandle domain, byte* buffer);
     [DllImport(Lib)] public static extern IntPtr virDomainGetName(DomainHandle domain);
     [DllImport(Lib)] public static extern int virDomainFree(IntPtr domain);
+    [DllImport(Lib)] public static extern int virDomainInterfaceAddresses(DomainHandle domain, out IntPtr ifaces, uint source, uint flags);
+    [DllImport(Lib)] public static extern void virDomainInterfaceFree(IntPtr iface);
 
     // ---- networks ----
     [DllImport(Lib)] public static extern int virConnectListAllNetworks(ConnectHandle conn, out IntPtr networks, uint flags);
@@ -157,6 +160,25 @@ internal static class Native
         public IntPtr ClientId;
     }
 
+    /// <summary>virDomainInterface: strings and the address array owned by it, freed with it.</summary>
+    [StructLayout(LayoutKind.Sequential)]
+    public struct DomainInterfaceAddresses
+    {
+        public IntPtr Name;
+        public IntPtr HwAddr;
+        public uint Naddrs;
+        public IntPtr Addrs;
+    }
+
+    /// <summary>virDomainIPAddress: type 0 is IPv4, 1 IPv6.</summary>
+    [StructLayout(LayoutKind.Sequential)]
+    public struct DomainIpAddress
+    {
+        public int Type;
+        public IntPtr Addr;
+        public uint Prefix;
+    }
+
     // Flags (values from libvirt's headers).
     public const uint VIR_CONNECT_LIST_STORAGE_POOLS_ACTIVE = 2;
     public const uint VIR_STORAGE_VOL_UPLOAD_SPARSE_STREAM = 1;
@@ -171,6 +193,7 @@ internal static class Native
     public const int VIR_DOMAIN_METADATA_ELEMENT = 2;
     public const uint VIR_DOMAIN_AFFECT_LIVE = 1;
     public const uint VIR_DOMAIN_AFFECT_CONFIG = 2;
+    public const uint VIR_DOMAIN_SHUTDOWN_GUEST_AGENT = 2;
     public const uint VIR_NETWORK_XML_INACTIVE = 1;
     public const uint VIR_NETWORK_DEFINE_VALIDATE = 1;
     public const uint VIR_NETWORK_UPDATE_AFFECT_LIVE = 1;

@@ -55,6 +55,9 @@ public sealed class Clone : LibvirtResource<CloneArgs, CloneState>
                 check.Fail("macs", $"'macs' has {macs.Count} addresses but the source '{template.Name}' has {template.Interfaces.Count} network interfaces; give one per interface, or leave 'macs' out.");
             check.Macs(macs.Select((mac, i) => ($"macs[{i}]", mac)).ToList());
         }
+        if (news.WaitForIp is { } wait && marks.IsKnown("waitForIp"))
+            foreach (var (property, message) in AddressWait.Problems(wait, template.Interfaces.Count, template.Interfaces.Any(n => n.Network is not null), template.QemuAgent))
+                check.Fail(property, message);
         var inputs = news.Macs is null ? news : news with { Macs = news.Macs.Select(MacAddresses.Normalize).ToList() };
         return new Checked<CloneArgs>(inputs, check.Failures);
     }
@@ -118,10 +121,13 @@ public sealed class Clone : LibvirtResource<CloneArgs, CloneState>
             }), context.Cancellation);
             domain.Autostart = inputs.Autostart;
             if (inputs.Running) domain.Start();
-            var state = StateOf(inputs, domain, domain.Describe(), source.Uuid, identity, libvirt);
+            var reading = await AddressWait.ReadAsync(domain, Hosts(inputs), inputs.WaitForIp, inputs.Running, context);
+            var state = StateOf(inputs, domain, domain.Describe(), source.Uuid, identity, reading.Interfaces, libvirt);
+            // The clone is whole: it is recorded, not removed, and the next `pulumi up` waits again.
+            if (reading.Failure is not null) throw new ResourceInitFailedException(state.Uuid, EncodeOutputs(inputs, state), reading.Failure);
             return (state.Uuid, state);
         }
-        catch (Exception failure)
+        catch (Exception failure) when (failure is not ResourceInitFailedException)
         {
             try
             {
@@ -134,8 +140,12 @@ public sealed class Clone : LibvirtResource<CloneArgs, CloneState>
                 if (domain is not null && libvirt.FindDomain(domain.Uuid) is { } stillDefined)
                 {
                     using (stillDefined)
-                        throw new ResourceInitFailedException(domain.Uuid, EncodeOutputs(inputs, StateOf(inputs, domain, domain.Describe(), source.Uuid, null, libvirt)),
+                    {
+                        var definition = domain.Describe();
+                        var interfaces = MachineAddresses.Shape(definition.Interfaces, Hosts(inputs), []);
+                        throw new ResourceInitFailedException(domain.Uuid, EncodeOutputs(inputs, StateOf(inputs, domain, definition, source.Uuid, null, interfaces, libvirt)),
                             $"{failure.Message}; {left}, so the clone is recorded as made: `pulumi destroy` removes it.");
+                    }
                 }
                 throw new ProviderException(ErrorKind.Failed, $"{failure.Message}; {left}. Delete what is left by hand: {string.Join(", ", made)}.");
             }
@@ -172,7 +182,8 @@ public sealed class Clone : LibvirtResource<CloneArgs, CloneState>
             Running = domain.IsActive,
             Autostart = domain.Autostart,
         };
-        var state = StateOf(read, domain, definition, definition.ClonedFrom ?? source?.Uuid ?? "", oldState?.Identity, libvirt);
+        var interfaces = MachineAddresses.Read(domain, definition, Hosts(read), read.WaitForIp?.Source ?? AddressSource.Any);
+        var state = StateOf(read, domain, definition, definition.ClonedFrom ?? source?.Uuid ?? "", oldState?.Identity, interfaces, libvirt);
         return Task.FromResult<(string, CloneArgs, CloneState)?>((state.Uuid, read, state));
     }
 
@@ -197,8 +208,12 @@ public sealed class Clone : LibvirtResource<CloneArgs, CloneState>
         }
         if (changed.Contains("description")) domain.SetDescription(news.Description);
         if (changed.Contains("autostart")) domain.Autostart = news.Autostart;
-        await DomainPower.ApplyAsync(domain, news.Running, news.ShutdownTimeout, context);
-        return StateOf(news, domain, domain.Describe(), state.SourceUuid, state.Identity, libvirt);
+        var started = await DomainPower.ApplyAsync(domain, news.Running, news.ShutdownTimeout, context);
+        var reading = await AddressWait.ReadAsync(domain, Hosts(news), news.WaitForIp,
+            AddressWait.NeededOnUpdate(news.WaitForIp, news.Running, started, state.NetworkInterfaces), context);
+        var updated = StateOf(news, domain, domain.Describe(), state.SourceUuid, state.Identity, reading.Interfaces, libvirt);
+        if (reading.Failure is not null) throw new ResourceInitFailedException(id, EncodeOutputs(news, updated), reading.Failure);
+        return updated;
     }
 
     protected override async Task DeleteAsync(string id, CloneArgs inputs, CloneState state, LibvirtContext context)
@@ -223,8 +238,11 @@ public sealed class Clone : LibvirtResource<CloneArgs, CloneState>
         foreach (var path in files) libvirt.DeleteFile(path);
     }
 
+    private static List<FixedHost> Hosts(CloneArgs inputs) => inputs.NetworkInterfaces.Select(n => new FixedHost(n.Ip, n.Hostname)).ToList();
+
     /// <param name="definition">The clone's persistent definition, as just read.</param>
-    private static CloneState StateOf(CloneArgs inputs, LibvirtDomain domain, DomainDefinition definition, string sourceUuid, AppliedIdentity? identity, Connection libvirt) => new()
+    /// <param name="interfaces">Its interfaces with their addresses (<see cref="MachineAddresses"/>).</param>
+    private static CloneState StateOf(CloneArgs inputs, LibvirtDomain domain, DomainDefinition definition, string sourceUuid, AppliedIdentity? identity, IReadOnlyList<NetworkInterfaceState> interfaces, Connection libvirt) => new()
     {
         Uuid = domain.Uuid,
         Name = definition.Name,
@@ -235,5 +253,7 @@ public sealed class Clone : LibvirtResource<CloneArgs, CloneState>
         Volumes = definition.Disks.Where(d => d.Path is not null).Select(d => CloneDisks.Describe(d, CloneDisks.ModeOf(d, inputs), libvirt)).ToList(),
         State = LibvirtNames.Of(domain.State),
         Identity = identity,
+        NetworkInterfaces = interfaces,
+        IpAddress = MachineAddresses.FirstIpv4(interfaces),
     };
 }

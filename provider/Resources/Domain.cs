@@ -11,7 +11,7 @@ public sealed class Domain : LibvirtResource<DomainArgs, DomainState>
 
     // Changes to these redefine the persistent definition; a running domain sees them at its next boot.
     private static readonly string[] DefinitionProperties =
-        ["memory", "vcpus", "disks", "networkInterfaces", "console", "graphics", "kernel", "initrd", "cmdline"];
+        ["memory", "vcpus", "disks", "networkInterfaces", "console", "graphics", "kernel", "initrd", "cmdline", "qemuAgent"];
 
     protected override Task<Checked<DomainArgs>> CheckAsync(DomainArgs news, DomainArgs? olds, PropertyMarks marks, LibvirtContext context)
     {
@@ -24,6 +24,9 @@ public sealed class Domain : LibvirtResource<DomainArgs, DomainState>
         check.Boot(news);
         check.Console(news.Console);
         check.ShutdownTimeout(news.ShutdownTimeout);
+        if (news.WaitForIp is { } wait && marks.IsKnown("waitForIp") && marks.IsKnown("networkInterfaces"))
+            foreach (var (property, message) in AddressWait.Problems(wait, news.NetworkInterfaces.Count, news.NetworkInterfaces.Any(n => n.Network is not null), news.QemuAgent))
+                check.Fail(property, message);
         var inputs = news with
         {
             Disks = disks,
@@ -70,12 +73,15 @@ public sealed class Domain : LibvirtResource<DomainArgs, DomainState>
             }
             catch (LibvirtException undo)
             {
-                throw new ResourceInitFailedException(domain.Uuid, EncodeOutputs(inputs, StateOf(domain, domain.Describe())),
+                var definition = domain.Describe();
+                throw new ResourceInitFailedException(domain.Uuid, EncodeOutputs(inputs, StateOf(domain, definition, MachineAddresses.Shape(definition.Interfaces, Hosts(inputs), []))),
                     $"{failure.Message}; the domain could not be undefined again ({undo.Message}), so it is recorded as made: fix the cause and run `pulumi up` again, or `pulumi destroy`.");
             }
             throw AfterRollback(failure);
         }
-        var state = StateOf(domain, domain.Describe());
+        var reading = await AddressWait.ReadAsync(domain, Hosts(inputs), inputs.WaitForIp, inputs.Running, context);
+        var state = StateOf(domain, domain.Describe(), reading.Interfaces);
+        if (reading.Failure is not null) throw new ResourceInitFailedException(state.Uuid, EncodeOutputs(inputs, state), reading.Failure);
         return (state.Uuid, state);
     }
 
@@ -94,7 +100,7 @@ public sealed class Domain : LibvirtResource<DomainArgs, DomainState>
             Running = domain.IsActive,
             Autostart = domain.Autostart,
         };
-        var state = StateOf(domain, definition);
+        var state = StateOf(domain, definition, MachineAddresses.Read(domain, definition, Hosts(read), read.WaitForIp?.Source ?? AddressSource.Any));
         return Task.FromResult<(string, DomainArgs, DomainState)?>((state.Uuid, read, state));
     }
 
@@ -113,8 +119,12 @@ public sealed class Domain : LibvirtResource<DomainArgs, DomainState>
         }
         if (changed.Contains("description")) domain.SetDescription(news.Description);
         if (changed.Contains("autostart")) domain.Autostart = news.Autostart;
-        await DomainPower.ApplyAsync(domain, news.Running, news.ShutdownTimeout, context);
-        return StateOf(domain, domain.Describe());
+        var started = await DomainPower.ApplyAsync(domain, news.Running, news.ShutdownTimeout, context);
+        var reading = await AddressWait.ReadAsync(domain, Hosts(news), news.WaitForIp,
+            AddressWait.NeededOnUpdate(news.WaitForIp, news.Running, started, state.NetworkInterfaces), context);
+        var updated = StateOf(domain, domain.Describe(), reading.Interfaces);
+        if (reading.Failure is not null) throw new ResourceInitFailedException(id, EncodeOutputs(news, updated), reading.Failure);
+        return updated;
     }
 
     protected override async Task DeleteAsync(string id, DomainArgs inputs, DomainState state, LibvirtContext context)
@@ -138,12 +148,17 @@ public sealed class Domain : LibvirtResource<DomainArgs, DomainState>
         return macs;
     }
 
+    private static List<FixedHost> Hosts(DomainArgs inputs) => inputs.NetworkInterfaces.Select(n => new FixedHost(n.Ip, n.Hostname)).ToList();
+
     /// <param name="definition">The domain's persistent definition, as just read.</param>
-    private static DomainState StateOf(LibvirtDomain domain, DomainDefinition definition) => new()
+    /// <param name="interfaces">Its interfaces with their addresses (<see cref="MachineAddresses"/>).</param>
+    private static DomainState StateOf(LibvirtDomain domain, DomainDefinition definition, IReadOnlyList<NetworkInterfaceState> interfaces) => new()
     {
         Uuid = domain.Uuid,
         Name = definition.Name,
         Macs = definition.Interfaces.Select(i => i.Mac ?? "").ToList(),
         State = LibvirtNames.Of(domain.State),
+        NetworkInterfaces = interfaces,
+        IpAddress = MachineAddresses.FirstIpv4(interfaces),
     };
 }

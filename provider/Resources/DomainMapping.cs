@@ -34,6 +34,7 @@ internal static class DomainMapping
         }).ToList(),
         Console = inputs.Console is { } console ? new DomainConsole(LibvirtNames.Of(console.Type), console.Path) : new DomainConsole("pty", null),
         Graphics = inputs.Graphics is { } graphics ? new DomainGraphics(LibvirtNames.Of(graphics.Type), graphics.Listen) : null,
+        QemuAgent = inputs.QemuAgent,
     };
 
     /// <summary>The inputs that would declare an existing domain (pulumi import).</summary>
@@ -55,6 +56,7 @@ internal static class DomainMapping
         Graphics = definition.Graphics is { Type: "vnc" or "spice" } graphics
             ? new DomainGraphicsArgs { Type = LibvirtNames.Parse<GraphicsType>(graphics.Type, "The domain's graphics"), Listen = graphics.Listen }
             : null,
+        QemuAgent = definition.QemuAgent,
     };
 
     private static DomainDisk ResolveDisk(DomainDiskArgs disk, int index, Connection libvirt)

@@ -9,17 +9,18 @@ public static class DomainPower
     private static readonly TimeSpan PollInterval = TimeSpan.FromMilliseconds(200);
 
     /// <summary>
-    /// Asks the guest to shut down and waits up to <paramref name="timeoutSeconds"/>; a guest still running then
-    /// (no ACPI support, hung, busy) is stopped by force, with a warning.
+    /// Asks the guest to shut down (through its guest agent when it has the channel, else or when the agent does not
+    /// answer through ACPI) and waits up to <paramref name="timeoutSeconds"/>; a guest still running then (no ACPI
+    /// support, hung, busy) is stopped by force, with a warning.
     /// </summary>
-    public static async Task StopAsync(LibvirtDomain domain, int timeoutSeconds, ResourceContext context)
+    public static async Task StopAsync(IGuestPower domain, int timeoutSeconds, ResourceContext context)
     {
         if (!domain.IsActive) return;
         var name = domain.Name;
         await context.InfoAsync($"Shutting down domain '{name}' (waiting up to {timeoutSeconds} s).");
         try
         {
-            domain.Shutdown();
+            await RequestShutdownAsync(domain, name, context);
         }
         catch (LibvirtException e) when (e.Code == LibvirtErrorCode.OperationInvalid)
         {
@@ -40,11 +41,34 @@ public static class DomainPower
         }
     }
 
-    /// <summary>Brings the domain to the wanted power state.</summary>
-    public static async Task ApplyAsync(LibvirtDomain domain, bool running, int shutdownTimeout, ResourceContext context)
+    // The agent shuts the guest down as its own init would; ACPI needs the guest to listen for the power button.
+    private static async Task RequestShutdownAsync(IGuestPower domain, string name, ResourceContext context)
     {
-        if (running && !domain.IsActive) domain.Start();
-        else if (!running) await StopAsync(domain, shutdownTimeout, context);
+        if (domain.HasAgentChannel)
+        {
+            try
+            {
+                domain.ShutdownThroughAgent();
+                return;
+            }
+            catch (LibvirtException e) when (e.IsAgentUnavailable)
+            {
+                await context.InfoAsync($"The guest agent of '{name}' does not answer ({e.Message}); asking through ACPI instead.");
+            }
+        }
+        domain.Shutdown();
+    }
+
+    /// <summary>Brings the domain to the wanted power state; true when it started it.</summary>
+    public static async Task<bool> ApplyAsync(LibvirtDomain domain, bool running, int shutdownTimeout, ResourceContext context)
+    {
+        if (running && !domain.IsActive)
+        {
+            domain.Start();
+            return true;
+        }
+        if (!running) await StopAsync(domain, shutdownTimeout, context);
+        return false;
     }
 
     /// <summary>Stops the domain as <see cref="StopAsync"/> does, then forgets it with its NVRAM, managed save and snapshot metadata.</summary>
