@@ -13,7 +13,8 @@ public sealed class Clone : LibvirtResource<CloneArgs, CloneState>
     protected override async Task<Checked<CloneArgs>> CheckAsync(CloneArgs news, CloneArgs? olds, PropertyMarks marks, LibvirtContext context)
     {
         var libvirt = context.Libvirt;
-        var check = new DomainCheck(libvirt, marks, new OwnDomain(context.Urn, olds?.Name), Token);
+        var own = new OwnDomain(context.Urn, olds?.Name);
+        var check = new DomainCheck(libvirt, marks, own, Token);
         check.Name(news.Name);
         if (news.Pool is not null && marks.IsKnown("pool") && Volume.PoolProblem(news.Pool, libvirt) is { } poolProblem)
             check.Fail("pool", poolProblem);
@@ -55,18 +56,20 @@ public sealed class Clone : LibvirtResource<CloneArgs, CloneState>
                 check.Fail("macs", $"'macs' has {macs.Count} addresses but the source '{template.Name}' has {template.Interfaces.Count} network interfaces; give one per interface, or leave 'macs' out.");
             check.Macs(macs.Select((mac, i) => ($"macs[{i}]", mac)).ToList());
         }
+        check.Failures.AddRange(HostReservationCheck.Clone(libvirt, marks, own, news, template));
         var inputs = news.Macs is null ? news : news with { Macs = news.Macs.Select(MacAddresses.Normalize).ToList() };
         return new Checked<CloneArgs>(inputs, check.Failures);
     }
 
     /// <summary>
     /// The replacement cannot exist beside the old clone when it takes its name (and so its volumes' names), one of
-    /// its MACs, or shares a writable disk of the source with it.
+    /// its MACs, a fixed address or hostname, or shares a writable disk of the source with it.
     /// </summary>
     protected override bool DeleteBeforeReplace(Replacement<CloneArgs, CloneState> replacement) =>
         replacement.KeepsName
         || (replacement.News.Macs ?? []).Intersect(replacement.OldState.Macs).Any()
-        || SharedTargets(replacement.News).Intersect(SharedTargets(replacement.Olds)).Any();
+        || SharedTargets(replacement.News).Intersect(SharedTargets(replacement.Olds)).Any()
+        || HostReservationCheck.Shared(replacement.Olds.NetworkInterfaces.Select(n => (n.Ip, n.Hostname)), replacement.News.NetworkInterfaces.Select(n => (n.Ip, n.Hostname)));
 
     private static IEnumerable<string> SharedTargets(CloneArgs args) => args.Disks.Where(d => d.Mode == CloneDiskMode.Share).Select(d => d.Target);
 
@@ -117,7 +120,11 @@ public sealed class Clone : LibvirtResource<CloneArgs, CloneState>
                 Vcpus = inputs.Vcpus,
             }), context.Cancellation);
             domain.Autostart = inputs.Autostart;
-            if (inputs.Running) domain.Start();
+            HostReservations.Record(domain, inputs.NetworkInterfaces);
+            await HostReservations.AddBeforeStartAsync(libvirt, domain, context, () =>
+            {
+                if (inputs.Running) domain.Start();
+            });
             var state = StateOf(inputs, domain, domain.Describe(), source.Uuid, identity, libvirt);
             return (state.Uuid, state);
         }
@@ -197,6 +204,8 @@ public sealed class Clone : LibvirtResource<CloneArgs, CloneState>
         }
         if (changed.Contains("description")) domain.SetDescription(news.Description);
         if (changed.Contains("autostart")) domain.Autostart = news.Autostart;
+        if (changed.Contains("networkInterfaces"))
+            await HostReservations.ChangeAsync(libvirt, HostReservations.Record(domain, news.NetworkInterfaces), domain.Describe().Reservations, news.Name!, domain.IsActive, context);
         await DomainPower.ApplyAsync(domain, news.Running, news.ShutdownTimeout, context);
         return StateOf(news, domain, domain.Describe(), state.SourceUuid, state.Identity, libvirt);
     }
@@ -213,7 +222,9 @@ public sealed class Clone : LibvirtResource<CloneArgs, CloneState>
                 throw new ProviderException(ErrorKind.FailedPrecondition, $"Clone '{inputs.Name}' cannot be deleted: {problem}");
         }
         using var domain = libvirt.FindDomain(id);
+        var reserved = domain?.Describe().Reservations ?? [];
         await RemoveAsync(domain, owned, libvirt, context, inputs.ShutdownTimeout);
+        HostReservations.Remove(libvirt, reserved);
     }
 
     /// <summary>Stops and undefines the clone's domain (if any), then deletes the files made for it.</summary>
