@@ -79,6 +79,9 @@ public sealed record DomainDefinition
     /// <summary>Read only (written by <see cref="CloneXml"/>): the UUID of the domain this one was cloned from.</summary>
     public string? ClonedFrom { get; init; }
 
+    /// <summary>The fixed addresses the domain holds on networks (see <see cref="HostReservationXml"/>).</summary>
+    public IReadOnlyList<HostReservation> Reservations { get; init; } = [];
+
     public string ToXml()
     {
         var os = new XElement("os", new XElement("type", "hvm"));
@@ -108,6 +111,7 @@ public sealed record DomainDefinition
             new XElement("features", new XElement("acpi"), new XElement("apic")),
             devices);
         if (Owner is not null) DomainOwner.Set(domain, Owner);
+        if (HostReservationXml.ElementFor(Reservations) is { } reservations) DomainOwner.Metadata(domain).Add(reservations);
         return domain.ToString(SaveOptions.DisableFormatting);
     }
 
@@ -160,6 +164,7 @@ public sealed record DomainDefinition
             Description = domain.Element("description")?.Value,
             Owner = DomainOwner.Of(domain),
             ClonedFrom = CloneXml.SourceUuidOf(domain),
+            Reservations = HostReservationXml.Of(domain),
             Type = domain.Attribute("type")?.Value ?? "kvm",
             MemoryKiB = Kibibytes(domain.Element("memory")),
             Vcpus = int.Parse(domain.Element("vcpu")?.Value ?? "1", CultureInfo.InvariantCulture),

@@ -106,6 +106,10 @@ public sealed class LibvirtDomain : IGuestPower, IDisposable
     public void SetOwner(string owner) =>
         SetMetadata(Native.VIR_DOMAIN_METADATA_ELEMENT, DomainOwner.ElementFor(owner).ToString(), "owner", DomainOwner.Namespace.NamespaceName);
 
+    /// <summary>Notes the domain's fixed addresses on networks (<see cref="HostReservationXml"/>), replacing those noted before.</summary>
+    public void SetReservations(IReadOnlyList<HostReservation> reservations) =>
+        SetMetadata(Native.VIR_DOMAIN_METADATA_ELEMENT, HostReservationXml.ElementFor(reservations)?.ToString(), HostReservationXml.Key, HostReservationXml.Namespace.NamespaceName);
+
     private void SetMetadata(int type, string? metadata, string? key, string? uri)
     {
         var flags = Native.VIR_DOMAIN_AFFECT_CONFIG | (IsActive ? Native.VIR_DOMAIN_AFFECT_LIVE : 0);

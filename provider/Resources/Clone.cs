@@ -13,7 +13,8 @@ public sealed class Clone : LibvirtResource<CloneArgs, CloneState>
     protected override async Task<Checked<CloneArgs>> CheckAsync(CloneArgs news, CloneArgs? olds, PropertyMarks marks, LibvirtContext context)
     {
         var libvirt = context.Libvirt;
-        var check = new DomainCheck(libvirt, marks, new OwnDomain(context.Urn, olds?.Name), Token);
+        var own = new OwnDomain(context.Urn, olds?.Name);
+        var check = new DomainCheck(libvirt, marks, own, Token);
         check.Name(news.Name);
         if (news.Pool is not null && marks.IsKnown("pool") && Volume.PoolProblem(news.Pool, libvirt) is { } poolProblem)
             check.Fail("pool", poolProblem);
@@ -58,18 +59,20 @@ public sealed class Clone : LibvirtResource<CloneArgs, CloneState>
         if (news.WaitForIp is { } wait && marks.IsKnown("waitForIp"))
             foreach (var (property, message) in AddressWait.Problems(wait, template.Interfaces.Count, template.Interfaces.Any(n => n.Network is not null), template.QemuAgent))
                 check.Fail(property, message);
+        check.Failures.AddRange(HostReservationCheck.Clone(libvirt, marks, own, news, template));
         var inputs = news.Macs is null ? news : news with { Macs = news.Macs.Select(MacAddresses.Normalize).ToList() };
         return new Checked<CloneArgs>(inputs, check.Failures);
     }
 
     /// <summary>
     /// The replacement cannot exist beside the old clone when it takes its name (and so its volumes' names), one of
-    /// its MACs, or shares a writable disk of the source with it.
+    /// its MACs, a fixed address or hostname, or shares a writable disk of the source with it.
     /// </summary>
     protected override bool DeleteBeforeReplace(Replacement<CloneArgs, CloneState> replacement) =>
         replacement.KeepsName
         || (replacement.News.Macs ?? []).Intersect(replacement.OldState.Macs).Any()
-        || SharedTargets(replacement.News).Intersect(SharedTargets(replacement.Olds)).Any();
+        || SharedTargets(replacement.News).Intersect(SharedTargets(replacement.Olds)).Any()
+        || HostReservationCheck.Shared(replacement.Olds.NetworkInterfaces.Select(n => (n.Ip, n.Hostname)), replacement.News.NetworkInterfaces.Select(n => (n.Ip, n.Hostname)));
 
     private static IEnumerable<string> SharedTargets(CloneArgs args) => args.Disks.Where(d => d.Mode == CloneDiskMode.Share).Select(d => d.Target);
 
@@ -120,7 +123,11 @@ public sealed class Clone : LibvirtResource<CloneArgs, CloneState>
                 Vcpus = inputs.Vcpus,
             }), context.Cancellation);
             domain.Autostart = inputs.Autostart;
-            if (inputs.Running) domain.Start();
+            HostReservations.Record(domain, inputs.NetworkInterfaces);
+            await HostReservations.AddBeforeStartAsync(libvirt, domain, context, () =>
+            {
+                if (inputs.Running) domain.Start();
+            });
             var reading = await AddressWait.ReadAsync(domain, Hosts(inputs), inputs.WaitForIp, inputs.Running, context);
             var state = StateOf(inputs, domain, domain.Describe(), source.Uuid, identity, reading.Interfaces, libvirt);
             // The clone is whole: it is recorded, not removed, and the next `pulumi up` waits again.
@@ -208,6 +215,8 @@ public sealed class Clone : LibvirtResource<CloneArgs, CloneState>
         }
         if (changed.Contains("description")) domain.SetDescription(news.Description);
         if (changed.Contains("autostart")) domain.Autostart = news.Autostart;
+        if (changed.Contains("networkInterfaces"))
+            await HostReservations.ChangeAsync(libvirt, HostReservations.Record(domain, news.NetworkInterfaces), domain.Describe().Reservations, news.Name!, domain.IsActive, context);
         var started = await DomainPower.ApplyAsync(domain, news.Running, news.ShutdownTimeout, context);
         var reading = await AddressWait.ReadAsync(domain, Hosts(news), news.WaitForIp,
             AddressWait.NeededOnUpdate(news.WaitForIp, news.Running, started, state.NetworkInterfaces), context);
@@ -228,7 +237,9 @@ public sealed class Clone : LibvirtResource<CloneArgs, CloneState>
                 throw new ProviderException(ErrorKind.FailedPrecondition, $"Clone '{inputs.Name}' cannot be deleted: {problem}");
         }
         using var domain = libvirt.FindDomain(id);
+        var reserved = domain?.Describe().Reservations ?? [];
         await RemoveAsync(domain, owned, libvirt, context, inputs.ShutdownTimeout);
+        HostReservations.Remove(libvirt, reserved);
     }
 
     /// <summary>Stops and undefines the clone's domain (if any), then deletes the files made for it.</summary>

@@ -15,7 +15,8 @@ public sealed class Domain : LibvirtResource<DomainArgs, DomainState>
 
     protected override Task<Checked<DomainArgs>> CheckAsync(DomainArgs news, DomainArgs? olds, PropertyMarks marks, LibvirtContext context)
     {
-        var check = new DomainCheck(context.Libvirt, marks, new OwnDomain(context.Urn, olds?.Name), Token);
+        var own = new OwnDomain(context.Urn, olds?.Name);
+        var check = new DomainCheck(context.Libvirt, marks, own, Token);
         check.Name(news.Name);
         var type = LibvirtNames.Of(news.Type);
         check.Size(marks.IsKnown("type") && check.HypervisorType(type, "type") ? type : null, news.Memory, news.Vcpus);
@@ -27,6 +28,7 @@ public sealed class Domain : LibvirtResource<DomainArgs, DomainState>
         if (news.WaitForIp is { } wait && marks.IsKnown("waitForIp") && marks.IsKnown("networkInterfaces"))
             foreach (var (property, message) in AddressWait.Problems(wait, news.NetworkInterfaces.Count, news.NetworkInterfaces.Any(n => n.Network is not null), news.QemuAgent))
                 check.Fail(property, message);
+        check.Failures.AddRange(HostReservationCheck.Domain(context.Libvirt, marks, own, news));
         var inputs = news with
         {
             Disks = disks,
@@ -38,7 +40,7 @@ public sealed class Domain : LibvirtResource<DomainArgs, DomainState>
     /// <summary>
     /// The replacement cannot run beside the old domain when it takes its name, one of its MACs (both machines on
     /// one network with one address), one of its writable disks (two machines writing one disk corrupt it) or its
-    /// console log file.
+    /// console log file, or a fixed address or hostname (libvirt keeps one DHCP entry per address and name).
     /// </summary>
     protected override bool DeleteBeforeReplace(Replacement<DomainArgs, DomainState> replacement)
     {
@@ -49,7 +51,8 @@ public sealed class Domain : LibvirtResource<DomainArgs, DomainState>
         return replacement.KeepsName
             || news.NetworkInterfaces.Any(n => n.Mac is { } mac && oldState.Macs.Contains(MacAddresses.Normalize(mac)))
             || WritableDisks(news).Intersect(WritableDisks(olds)).Any()
-            || (ConsoleFile(news) is { } log && log == ConsoleFile(olds));
+            || (ConsoleFile(news) is { } log && log == ConsoleFile(olds))
+            || HostReservationCheck.Shared(olds.NetworkInterfaces.Select(n => (n.Ip, n.Hostname)), news.NetworkInterfaces.Select(n => (n.Ip, n.Hostname)));
     }
 
     protected override async Task<(string Id, DomainState State)> CreateAsync(DomainArgs inputs, LibvirtContext context)
@@ -57,12 +60,15 @@ public sealed class Domain : LibvirtResource<DomainArgs, DomainState>
         var libvirt = context.Libvirt;
         new OwnDomain(context.Urn).EnsureNameFree(libvirt, inputs.Name!, Token);
         using var domain = await MacAddresses.DefineAsync(libvirt, null, used =>
-            libvirt.DefineDomain(DomainMapping.Definition(inputs, null, AssignMacs(inputs.NetworkInterfaces, [], used), context.Urn, libvirt)),
+            libvirt.DefineDomain(HostReservations.Recorded(DomainMapping.Definition(inputs, null, AssignMacs(inputs.NetworkInterfaces, [], used), context.Urn, libvirt), inputs.NetworkInterfaces)),
             context.Cancellation);
         try
         {
             domain.Autostart = inputs.Autostart;
-            if (inputs.Running) domain.Start();
+            await HostReservations.AddBeforeStartAsync(libvirt, domain, context, () =>
+            {
+                if (inputs.Running) domain.Start();
+            });
         }
         catch (Exception failure)
         {
@@ -111,9 +117,11 @@ public sealed class Domain : LibvirtResource<DomainArgs, DomainState>
         var changed = ChangedInputs(olds, news);
         if (DefinitionProperties.Any(changed.Contains))
         {
+            var reserved = domain.Describe().Reservations;
             using var redefined = await MacAddresses.DefineAsync(libvirt, new OwnDomain(context.Urn, news.Name), used =>
-                libvirt.DefineDomain(DomainMapping.Definition(news, domain.Uuid, AssignMacs(news.NetworkInterfaces, state.Macs, used), context.Urn, libvirt)),
+                libvirt.DefineDomain(HostReservations.Recorded(DomainMapping.Definition(news, domain.Uuid, AssignMacs(news.NetworkInterfaces, state.Macs, used), context.Urn, libvirt), news.NetworkInterfaces)),
                 context.Cancellation);
+            await HostReservations.ChangeAsync(libvirt, reserved, redefined.Describe().Reservations, news.Name!, domain.IsActive, context);
             if (domain.IsActive && news.Running)
                 await context.InfoAsync($"Domain '{news.Name}' is running: the change to {string.Join(", ", DefinitionProperties.Where(changed.Contains))} takes effect at its next boot.");
         }
@@ -131,7 +139,9 @@ public sealed class Domain : LibvirtResource<DomainArgs, DomainState>
     {
         using var domain = context.Libvirt.FindDomain(id);
         if (domain is null) return;
+        var reserved = domain.Describe().Reservations;
         await DomainPower.DeleteAsync(domain, inputs.ShutdownTimeout, context);
+        HostReservations.Remove(context.Libvirt, reserved);
     }
 
     /// <summary>Each interface's MAC: the one given, else the one it had, else a new one no domain uses.</summary>

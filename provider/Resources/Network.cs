@@ -13,6 +13,7 @@ public sealed class Network : LibvirtResource<NetworkArgs, NetworkState>
     {
         var check = new NetworkCheck(context.Libvirt, marks, context.Urn, olds?.Name, Token);
         var inputs = check.Run(news);
+        check.Failures.AddRange(HostReservationCheck.Network(context.Libvirt, marks, inputs));
         // The detailed diff shows an update either way: the preview also says when the update is a restart.
         if (olds is not null && check.Failures.Count == 0 && marks.Unknown.Count == 0 && olds.Name == inputs.Name
             && olds.Running && inputs.Running && !NetworkUpdate.IsLive(olds, inputs))
@@ -56,7 +57,8 @@ public sealed class Network : LibvirtResource<NetworkArgs, NetworkState>
         var libvirt = context.Libvirt;
         using var network = libvirt.FindNetwork(id);
         if (network is null) return Task.FromResult<(string, NetworkArgs, NetworkState)?>(null);
-        var definition = network.Describe();
+        // The entries machines added for their fixed addresses are theirs, not this resource's.
+        var definition = HostReservations.WithoutMachines(network.Describe(), libvirt);
         // An imported network is marked as the resource's own, so that a replacement's Check knows its subnets.
         if (definition.Owner is null) libvirt.SetOwner(network, context.Urn);
         // What can drift outside Pulumi is read back into the inputs, so that the next preview proposes to undo it.
@@ -79,7 +81,7 @@ public sealed class Network : LibvirtResource<NetworkArgs, NetworkState>
         }
         else
         {
-            using (libvirt.DefineNetwork(NetworkMapping.Definition(news, context.Urn, network.Describe()))) { }
+            using (libvirt.DefineNetwork(HostReservations.WithMachines(NetworkMapping.Definition(news, context.Urn, network.Describe()), libvirt))) { }
             var changed = ChangedInputs(olds, news).Except(["autostart", "running"]).ToList();
             if (network.IsActive && news.Running) await NetworkUpdate.RestartAsync(network, libvirt, changed, context);
         }
