@@ -106,16 +106,22 @@ internal static class HostReservations
         var subnet = definition.Ips.ToList().FindIndex(s => !s.IsIpv6 && s.Dhcp && NetworkAddresses.SubnetOf(s).Contains(ip));
         if (subnet < 0)
             throw new ProviderException(ErrorKind.FailedPrecondition, $"The network '{reservation.Network}' has no IPv4 subnet with DHCP containing {ip} any more; give '{machine}' an address in its DHCP subnet.");
+        var dhcp = reservation.DhcpHost.ToXml().ToString();
+        var addedDhcp = false;
         try
         {
             if (!definition.Ips[subnet].Hosts.Any(reservation.Made))
-                network.Update(NetworkSection.IpDhcpHost, NetworkUpdateCommand.AddLast, reservation.DhcpHost.ToXml().ToString(), subnet);
+            {
+                network.Update(NetworkSection.IpDhcpHost, NetworkUpdateCommand.AddLast, dhcp, subnet);
+                addedDhcp = true;
+            }
             if (reservation.DnsHost is { } dns && !definition.DnsHosts.Any(reservation.Made))
                 network.Update(NetworkSection.DnsHost, NetworkUpdateCommand.AddLast, dns.ToXml().ToString());
         }
         catch (LibvirtException e) when (e.Category is LibvirtErrorCategory.Conflict or LibvirtErrorCategory.InvalidInput)
         {
-            Remove(libvirt, [reservation]);
+            // Only what this call added goes: an equal entry already there is the holder's.
+            if (addedDhcp) network.Update(NetworkSection.IpDhcpHost, NetworkUpdateCommand.Delete, dhcp, subnet);
             throw new ProviderException(ErrorKind.FailedPrecondition,
                 $"'{machine}' cannot have the fixed address {reservation.Ip}{(reservation.Hostname is null ? "" : $" and hostname {reservation.Hostname}")} on network '{reservation.Network}': "
                 + $"{Holder(libvirt, reservation)} already holds {(reservation.Hostname is null ? "it" : "one of them")}. Check could not see it (made in the same update, or since). Give each machine its own 'ip' and 'hostname'.");
