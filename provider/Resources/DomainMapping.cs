@@ -79,7 +79,7 @@ internal static class DomainMapping
             // libvirt's pools call ISO images "iso"; qemu reads them as raw.
             Format = format == "iso" ? "raw" : format,
             Device = LibvirtNames.Of(disk.Device),
-            Bus = LibvirtNames.Of(disk.Bus),
+            Bus = LibvirtNames.Of(disk.Bus!.Value),
             Target = disk.Target!,
             ReadOnly = disk.ReadOnly,
         };
