@@ -69,8 +69,7 @@ internal sealed class DomainCheck(Connection libvirt, PropertyMarks marks, OwnDo
     public List<DomainDiskArgs> Disks(IReadOnlyList<DomainDiskArgs> disks)
     {
         var taken = new Dictionary<string, int>();
-        disks = disks.Select((disk, i) => disk.Bus is not null || !marks.IsKnown($"disks[{i}]") ? disk
-            : disk with { Bus = disk.Device == DiskDevice.Cdrom ? DiskBus.Sata : DiskBus.Virtio }).ToList();
+        disks = disks.Select((disk, i) => disk.Bus is not null || !marks.IsKnown($"disks[{i}]") ? disk : disk with { Bus = DefaultBus(disk.Device) }).ToList();
         for (var i = 0; i < disks.Count; i++)
         {
             var (disk, path) = (disks[i], $"disks[{i}]");
@@ -186,6 +185,9 @@ internal sealed class DomainCheck(Connection libvirt, PropertyMarks marks, OwnDo
         else if (!active && running)
             Fail(property, $"'{property}': the network '{network}' is not active, so the domain cannot start. Start it with `virsh net-start {network}` (and `virsh net-autostart {network}`).");
     }
+
+    /// <summary>The bus a disk is on when none is given: virtio, which cannot carry a CD-ROM; sata for one.</summary>
+    public static DiskBus DefaultBus(DiskDevice device) => device == DiskDevice.Cdrom ? DiskBus.Sata : DiskBus.Virtio;
 
     private static string TargetPrefix(DiskBus bus) => bus switch
     {
