@@ -10,8 +10,8 @@ command -v node >/dev/null || need_apt+=(nodejs npm)
 # The tests' bootable guest: a Debian kernel, a busybox initramfs, an ext4 root.
 ls /boot/vmlinuz-* >/dev/null 2>&1 || need_apt+=(linux-image-amd64)
 dpkg -s busybox-static >/dev/null 2>&1 || need_apt+=(busybox-static)
-# dig: the tests ask the network's dnsmasq for machines' hostnames.
-for tool in cpio:cpio modprobe:kmod mkfs.ext4:e2fsprogs ssh-keygen:openssh-client dig:dnsutils; do
+# dig: the tests ask the network's dnsmasq for machines' hostnames; isoinfo reads the CloudInit seeds.
+for tool in cpio:cpio modprobe:kmod mkfs.ext4:e2fsprogs ssh-keygen:openssh-client dig:dnsutils isoinfo:genisoimage; do
   command -v "${tool%%:*}" >/dev/null || need_apt+=("${tool##*:}")
 done
 if [ ${#need_apt[@]} -gt 0 ]; then

@@ -30,7 +30,13 @@ public sealed record CloneChanges
 
     public ulong? MemoryKiB { get; init; }
     public int? Vcpus { get; init; }
+
+    /// <summary>A NoCloud seed for the clone alone: the CD-ROM at its target gets the seed's file, or is added (sata).</summary>
+    public CloneSeed? Seed { get; init; }
 }
+
+/// <summary>The seed's file, and the CD-ROM target it goes to: the source's seed drive, or a free one.</summary>
+public sealed record CloneSeed(string Target, string Path);
 
 /// <summary>
 /// Turns a source domain's persistent XML into its clone's, the way virt-clone does and one step further: new name,
@@ -67,14 +73,9 @@ public static class CloneXml
                 disk.Remove();
                 continue;
             }
-            disk.SetAttributeValue("type", "file");
-            disk.Element("source")?.Remove();
-            disk.Element("backingStore")?.Remove();
-            var driver = disk.Element("driver");
-            if (driver is null) disk.AddFirst(driver = new XElement("driver", new XAttribute("name", "qemu")));
-            driver.SetAttributeValue("type", cloned.Format);
-            driver.AddAfterSelf(new XElement("source", new XAttribute("file", cloned.Path)));
+            PointAt(disk, cloned);
         }
+        if (changes.Seed is { } seed) SetSeed(devices, seed);
         foreach (var (nic, mac) in devices.Elements("interface").Zip(changes.Macs))
         {
             var element = nic.Element("mac");
@@ -96,6 +97,32 @@ public static class CloneXml
                 log.Value = RenamedFile(log.Value, sourceName, changes.Name);
         }
         return domain.ToString(SaveOptions.DisableFormatting);
+    }
+
+    /// <summary>Makes <paramref name="disk"/> a disk of the file <paramref name="file"/>, whatever its source was.</summary>
+    private static void PointAt(XElement disk, ClonedDisk file)
+    {
+        disk.SetAttributeValue("type", "file");
+        disk.Element("source")?.Remove();
+        disk.Element("backingStore")?.Remove();
+        var driver = disk.Element("driver");
+        if (driver is null) disk.AddFirst(driver = new XElement("driver", new XAttribute("name", "qemu")));
+        driver.SetAttributeValue("type", file.Format);
+        driver.AddAfterSelf(new XElement("source", new XAttribute("file", file.Path)));
+    }
+
+    /// <summary>The seed goes into the CD-ROM at its target; when there is none, a read-only sata CD-ROM is added after the disks.</summary>
+    private static void SetSeed(XElement devices, CloneSeed seed)
+    {
+        var drive = devices.Elements("disk").FirstOrDefault(d => d.Element("target")?.Attribute("dev")?.Value == seed.Target);
+        if (drive is null)
+        {
+            drive = new XElement("disk", new XAttribute("type", "file"), new XAttribute("device", "cdrom"),
+                new XElement("target", new XAttribute("dev", seed.Target), new XAttribute("bus", "sata")), new XElement("readonly"));
+            if (devices.Elements("disk").LastOrDefault() is { } last) last.AddAfterSelf(drive);
+            else devices.AddFirst(drive);
+        }
+        PointAt(drive, new ClonedDisk(seed.Path, "raw"));
     }
 
     /// <summary>A domain's XML with another memory size or number of vCPUs (null keeps it).</summary>

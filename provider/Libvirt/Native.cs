@@ -56,12 +56,14 @@ internal static class Native
     [DllImport(Lib)] public static extern IntPtr virStorageVolGetPath(StorageVolumeHandle vol);
     [DllImport(Lib)] public static extern int virStorageVolFree(IntPtr vol);
     [DllImport(Lib)] public static extern int virStorageVolUpload(StorageVolumeHandle vol, StreamHandle stream, ulong offset, ulong length, uint flags);
+    [DllImport(Lib)] public static extern int virStorageVolDownload(StorageVolumeHandle vol, StreamHandle stream, ulong offset, ulong length, uint flags);
     [DllImport(Lib)] public static extern StoragePoolHandle virStoragePoolCreateXML(ConnectHandle conn, [MarshalAs(UnmanagedType.LPUTF8Str)] string xml, uint flags);
 
     // ---- streams (blocking) ----
     [DllImport(Lib)] public static extern StreamHandle virStreamNew(ConnectHandle conn, uint flags);
     [DllImport(Lib)] public static extern unsafe int virStreamSend(StreamHandle stream, byte* data, nuint nbytes);
     [DllImport(Lib)] public static extern int virStreamSendHole(StreamHandle stream, long length, uint flags);
+    [DllImport(Lib)] public static extern unsafe int virStreamRecv(StreamHandle stream, byte* data, nuint nbytes);
     [DllImport(Lib)] public static extern int virStreamFinish(StreamHandle stream);
     [DllImport(Lib)] public static extern int virStreamAbort(StreamHandle stream);
     [DllImport(Lib)] public static extern int virStreamFree(IntPtr stream);

@@ -19,6 +19,12 @@ public sealed class Clone : LibvirtResource<CloneArgs, CloneState>
         if (news.Pool is not null && marks.IsKnown("pool") && Volume.PoolProblem(news.Pool, libvirt) is { } poolProblem)
             check.Fail("pool", poolProblem);
         check.ShutdownTimeout(news.ShutdownTimeout);
+        if (news.CloudInit is { } seed && marks.IsKnown("cloudInit"))
+        {
+            using var volume = libvirt.FindVolume(seed);
+            if (volume is null)
+                check.Fail("cloudInit", $"'cloudInit': no volume with key or path '{seed}' exists on {libvirt.Uri}. Give a CloudInit's key (its 'key' output).");
+        }
         if (news.Identity is { } identity && marks.IsKnown("identity"))
             await GuestIdentity.CheckAsync(identity, news.Name, context.Config.EffectiveUri, check, context.Cancellation);
         if (!marks.IsKnown("source")) return new Checked<CloneArgs>(news, check.Failures);
@@ -106,6 +112,7 @@ public sealed class Clone : LibvirtResource<CloneArgs, CloneState>
                 disks[disk.Target] = cloned;
             }
             var nvram = CloneDisks.CopyNvram(libvirt, template, name, made);
+            var seed = inputs.CloudInit is null ? null : CloneDisks.Seed(libvirt, template, inputs.CloudInit);
             var identity = inputs.Identity is null ? null : await GuestIdentity.ApplyAsync(inputs.Identity, name,
                 disks.Values.OfType<ClonedDisk>().Select(d => new SysprepDisk(d.Path, d.Format)).ToList(), context);
 
@@ -121,6 +128,7 @@ public sealed class Clone : LibvirtResource<CloneArgs, CloneState>
                 NvramPath = nvram,
                 MemoryKiB = (ulong?)inputs.Memory * 1024,
                 Vcpus = inputs.Vcpus,
+                Seed = seed,
             }), context.Cancellation);
             domain.Autostart = inputs.Autostart;
             HostReservations.Record(domain, inputs.NetworkInterfaces);

@@ -96,6 +96,11 @@ public sealed record CloneArgs
     [Description("Wait until the guest has addresses before the create (or an update that starts it) completes.")]
     public WaitForIpArgs? WaitForIp { get; init; }
 
+    // Replaced, not updated: cloud-init reads a seed at an instance's first boot, so a new seed only counts for a new machine.
+    [ReplaceOnChange]
+    [Description("Key of a CloudInit seed for this clone alone (the template is untouched): it takes the place of the template's NoCloud seed CD-ROM (one labelled cidata), or is added as a sata CD-ROM at the next free target. A change makes a new clone, which boots with the new seed.")]
+    public string? CloudInit { get; init; }
+
     [ReplaceOnChange]
     [Description("Make the guest a distinct machine before its first boot (hostname, machine-id, SSH host keys, DHCP leases, persistent net rules), with virt-sysprep on the clone's own disks. Needs libguestfs on the libvirt host, which must be the provider's machine; takes tens of seconds per clone.")]
     public CloneIdentityArgs? Identity { get; init; }

@@ -48,6 +48,25 @@ internal static class CloneDisks
         return path;
     }
 
+    /// <summary>
+    /// Where the clone's seed goes: into the source's CD-ROM that holds a NoCloud seed (so the clone never sees the
+    /// template's), else into a new CD-ROM at the first sd target the source leaves free.
+    /// </summary>
+    public static CloneSeed Seed(Connection libvirt, DomainDefinition source, string cloudInit)
+    {
+        using var seed = libvirt.FindVolume(cloudInit)
+            ?? throw new ProviderException(ErrorKind.NotFound, $"'cloudInit': no volume '{cloudInit}' exists on {libvirt.Uri}. Give a CloudInit's key.");
+        var path = seed.Path;
+        foreach (var disk in source.Disks.Where(d => d.Device == "cdrom"))
+        {
+            using var volume = DomainMapping.VolumeOf(disk, libvirt);
+            if (volume is not null && CloudInit.IsSeed(libvirt, volume)) return new CloneSeed(disk.Target, path);
+        }
+        var taken = source.Disks.Select(d => d.Target).ToHashSet();
+        var target = Enumerable.Range(0, 26).Select(n => $"sd{(char)('a' + n)}").First(t => !taken.Contains(t));
+        return new CloneSeed(target, path);
+    }
+
     /// <summary>What the outputs say of one of the clone's disks.</summary>
     public static CloneVolume Describe(DomainDisk disk, CloneDiskMode mode, Connection libvirt)
     {

@@ -27,8 +27,8 @@ public sealed record DomainDiskArgs
     [Description("What the guest sees: a disk or a CD-ROM drive.")]
     public DiskDevice Device { get; init; } = DiskDevice.Disk;
 
-    [Description("The bus the disk is on. A CD-ROM needs sata, scsi or ide.")]
-    public DiskBus Bus { get; init; } = DiskBus.Virtio;
+    [Description("The bus the disk is on. A CD-ROM needs sata, scsi or ide. Default: virtio for a disk, sata for a CD-ROM.")]
+    public DiskBus? Bus { get; init; }
 
     [Description("The device name in the guest (vda, sdb, hdc…). Default: the next free name for the bus, in list order.")]
     public string? Target { get; init; }

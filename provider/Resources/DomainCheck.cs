@@ -62,10 +62,14 @@ internal sealed class DomainCheck(Connection libvirt, PropertyMarks marks, OwnDo
         }
     }
 
-    /// <summary>Checks each disk and gives those without a target the next free name for their bus.</summary>
+    /// <summary>
+    /// Checks each disk and gives those without a bus the default for their device (a CD-ROM cannot be on virtio),
+    /// and those without a target the next free name for their bus.
+    /// </summary>
     public List<DomainDiskArgs> Disks(IReadOnlyList<DomainDiskArgs> disks)
     {
         var taken = new Dictionary<string, int>();
+        disks = disks.Select((disk, i) => disk.Bus is not null || !marks.IsKnown($"disks[{i}]") ? disk : disk with { Bus = DefaultBus(disk.Device) }).ToList();
         for (var i = 0; i < disks.Count; i++)
         {
             var (disk, path) = (disks[i], $"disks[{i}]");
@@ -80,13 +84,13 @@ internal sealed class DomainCheck(Connection libvirt, PropertyMarks marks, OwnDo
                 Fail($"{path}.bus", $"'{path}' is a CD-ROM, which cannot be on the virtio bus; set 'bus' to sata, scsi or ide.");
             if (disk.Target is { } target)
             {
-                if (!target.StartsWith(TargetPrefix(disk.Bus), StringComparison.Ordinal) || target.Length < 3 || !target[2..].All(char.IsAsciiLetterLower))
-                    Fail($"{path}.target", $"'{path}.target' \"{target}\" does not name a disk on the {LibvirtNames.Of(disk.Bus)} bus; use {TargetPrefix(disk.Bus)}a, {TargetPrefix(disk.Bus)}b… or leave it out.");
+                if (!target.StartsWith(TargetPrefix(disk.Bus!.Value), StringComparison.Ordinal) || target.Length < 3 || !target[2..].All(char.IsAsciiLetterLower))
+                    Fail($"{path}.target", $"'{path}.target' \"{target}\" does not name a disk on the {LibvirtNames.Of(disk.Bus.Value)} bus; use {TargetPrefix(disk.Bus.Value)}a, {TargetPrefix(disk.Bus.Value)}b… or leave it out.");
                 else if (!taken.TryAdd(target, i))
                     Fail($"{path}.target", $"'{path}.target' {target} is already the target of disks[{taken[target]}]; two disks cannot share a target.");
             }
         }
-        return disks.Select((disk, i) => disk.Target is not null || !marks.IsKnown($"disks[{i}]") ? disk : disk with { Target = NextFree(disk.Bus, taken, i) }).ToList();
+        return disks.Select((disk, i) => disk.Target is not null || !marks.IsKnown($"disks[{i}]") ? disk : disk with { Target = NextFree(disk.Bus!.Value, taken, i) }).ToList();
     }
 
     public void NetworkInterfaces(IReadOnlyList<DomainNetworkInterfaceArgs> interfaces, bool running)
@@ -181,6 +185,9 @@ internal sealed class DomainCheck(Connection libvirt, PropertyMarks marks, OwnDo
         else if (!active && running)
             Fail(property, $"'{property}': the network '{network}' is not active, so the domain cannot start. Start it with `virsh net-start {network}` (and `virsh net-autostart {network}`).");
     }
+
+    /// <summary>The bus a disk is on when none is given: virtio, which cannot carry a CD-ROM; sata for one.</summary>
+    public static DiskBus DefaultBus(DiskDevice device) => device == DiskDevice.Cdrom ? DiskBus.Sata : DiskBus.Virtio;
 
     private static string TargetPrefix(DiskBus bus) => bus switch
     {

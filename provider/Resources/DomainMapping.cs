@@ -81,7 +81,7 @@ internal static class DomainMapping
             // libvirt's pools call ISO images "iso"; qemu reads them as raw.
             Format = format == "iso" ? "raw" : format,
             Device = LibvirtNames.Of(disk.Device),
-            Bus = LibvirtNames.Of(disk.Bus),
+            Bus = LibvirtNames.Of(disk.Bus!.Value),
             Target = disk.Target!,
             ReadOnly = disk.ReadOnly,
         };
@@ -104,14 +104,17 @@ internal static class DomainMapping
         using (var volume = VolumeOf(disk, libvirt)) volumeKey = volume?.Key;
         if (volumeKey is null && disk.Path is null)
             throw new ProviderException(ErrorKind.InvalidArgument, $"Disk '{disk.Target}' has no file or volume (an empty drive?); this provider cannot declare it.");
+        var device = LibvirtNames.Parse<DiskDevice>(disk.Device, $"The domain's disk {disk.Target}");
         return new DomainDiskArgs
         {
             Volume = volumeKey,
             File = volumeKey is null ? disk.Path : null,
-            Device = LibvirtNames.Parse<DiskDevice>(disk.Device, $"The domain's disk {disk.Target}"),
+            Device = device,
+            // Spelled out: its default depends on the device, and an input left out would differ from the one Check fills in.
             Bus = LibvirtNames.Parse<DiskBus>(disk.Bus, $"The domain's disk {disk.Target}"),
             Target = disk.Target,
-            ReadOnly = disk.ReadOnly,
+            // libvirt makes every CD-ROM read-only: saying so again is no choice of the program's.
+            ReadOnly = disk.ReadOnly && device != DiskDevice.Cdrom,
         };
     }
 }

@@ -33,7 +33,7 @@ internal sealed partial class VolumeCheck(PropertyMarks marks, LibvirtContext co
 
     private Checked<VolumeArgs> Done(VolumeArgs args) => new(args, _failures);
 
-    private static string? NameProblem(string name)
+    internal static string? NameProblem(string name)
     {
         if (string.IsNullOrWhiteSpace(name)) return "'name' is empty: give the volume a name, or leave it out to get one from the resource name.";
         if (name.Contains('/') || name.Contains('\0') || name.Contains(".."))

@@ -279,7 +279,7 @@ internal static class VolumeImage
     /// Removes a volume that was not finished and releases it. libvirt may still be closing its stream (and
     /// refreshing the pool after it), so a refusal is retried for a few seconds.
     /// </summary>
-    private static void DeleteHalfMade(StorageVolume volume)
+    internal static void DeleteHalfMade(StorageVolume volume)
     {
         using var _ = volume;
         for (var attempt = 1; ; attempt++)
