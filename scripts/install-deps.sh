@@ -10,7 +10,9 @@ command -v node >/dev/null || need_apt+=(nodejs npm)
 # The tests' bootable guest: a Debian kernel, a busybox initramfs, an ext4 root.
 ls /boot/vmlinuz-* >/dev/null 2>&1 || need_apt+=(linux-image-amd64)
 dpkg -s busybox-static >/dev/null 2>&1 || need_apt+=(busybox-static)
-for tool in cpio:cpio modprobe:kmod mkfs.ext4:e2fsprogs ssh-keygen:openssh-client; do
+# The Debian guest (tests/guest/build-debian.sh) and the tests that boot it: NoCloud seed ISOs (genisoimage, isoinfo), DNS lookups (dig).
+for tool in cpio:cpio modprobe:kmod mkfs.ext4:e2fsprogs ssh-keygen:openssh-client debootstrap:debootstrap \
+            genisoimage:genisoimage dig:dnsutils; do
   command -v "${tool%%:*}" >/dev/null || need_apt+=("${tool##*:}")
 done
 if [ ${#need_apt[@]} -gt 0 ]; then
