@@ -10,10 +10,14 @@ command -v node >/dev/null || need_apt+=(nodejs npm)
 # The tests' bootable guest: a Debian kernel, a busybox initramfs, an ext4 root.
 ls /boot/vmlinuz-* >/dev/null 2>&1 || need_apt+=(linux-image-amd64)
 dpkg -s busybox-static >/dev/null 2>&1 || need_apt+=(busybox-static)
-# dig: the tests ask the network's dnsmasq for machines' hostnames; isoinfo reads the CloudInit seeds.
-for tool in cpio:cpio modprobe:kmod mkfs.ext4:e2fsprogs ssh-keygen:openssh-client dig:dnsutils isoinfo:genisoimage; do
+# The Debian guest (tests/guest/build-debian.sh: debootstrap, sfdisk, extlinux) and the tests that boot it: DNS lookups
+# at a network's dnsmasq (dig), NoCloud seeds read back (isoinfo) or made by hand (genisoimage).
+for tool in cpio:cpio modprobe:kmod mkfs.ext4:e2fsprogs ssh-keygen:openssh-client debootstrap:debootstrap \
+            sfdisk:fdisk extlinux:extlinux genisoimage:genisoimage isoinfo:genisoimage dig:dnsutils; do
   command -v "${tool%%:*}" >/dev/null || need_apt+=("${tool##*:}")
 done
+# extlinux's MBR code.
+[ -f /usr/lib/syslinux/mbr/mbr.bin ] || need_apt+=(syslinux-common)
 if [ ${#need_apt[@]} -gt 0 ]; then
   echo "installing ${need_apt[*]}"
   apt-get update -qq
