@@ -64,13 +64,13 @@ MNT=$WORK/mnt
 unmount_chroot() {
     local m
     if mountpoint -q "$MNT"; then umount "$MNT" || umount -l "$MNT"; fi
-    for m in dev/pts dev sys proc; do
+    for m in dev/pts sys proc; do
         if mountpoint -q "$R/$m"; then umount "$R/$m" || umount -l "$R/$m"; fi
     done
 }
 cleanup() {
     unmount_chroot
-    # Never rm -rf through a bind mount of the host's /dev.
+    # Never rm -rf through a mount.
     if findmnt -rn -o TARGET | grep -q "^$WORK/"; then
         echo "still mounted under $R; leaving $WORK" >&2
     else
@@ -92,8 +92,9 @@ chmod 0755 "$R/usr/sbin/policy-rc.d"
 
 mount -t proc proc "$R/proc"
 mount -t sysfs sysfs "$R/sys"
-mount --bind /dev "$R/dev"
-mount --bind /dev/pts "$R/dev/pts"
+# Not the host's /dev: package scripts in the chroot would chgrp its device nodes (udev's gives /dev/kvm to the
+# chroot's kvm group id, another group on the host, and qemu loses KVM). debootstrap made the few nodes apt needs.
+mount -t devpts -o newinstance,ptmxmode=0666 devpts "$R/dev/pts"
 
 # initramfs-tools reads these when linux-image-amd64 installs: only what a
 # virtio guest needs to mount its root (a small initrd unpacks fast under TCG).
