@@ -17,10 +17,9 @@ public static class DomainPower
     {
         if (!domain.IsActive) return;
         var name = domain.Name;
-        await context.InfoAsync($"Shutting down domain '{name}' (waiting up to {timeoutSeconds} s).");
         try
         {
-            await RequestShutdownAsync(domain, name, context);
+            await RequestShutdownAsync(domain, name, $"(waiting up to {timeoutSeconds} s)", context);
         }
         catch (LibvirtException e) when (e.Code == LibvirtErrorCode.OperationInvalid)
         {
@@ -42,13 +41,14 @@ public static class DomainPower
     }
 
     // The agent shuts the guest down as its own init would; ACPI needs the guest to listen for the power button.
-    private static async Task RequestShutdownAsync(IGuestPower domain, string name, ResourceContext context)
+    private static async Task RequestShutdownAsync(IGuestPower domain, string name, string waiting, ResourceContext context)
     {
         if (domain.HasAgentChannel)
         {
             try
             {
                 domain.ShutdownThroughAgent();
+                await context.InfoAsync($"Shutting down domain '{name}' through its guest agent {waiting}.");
                 return;
             }
             catch (LibvirtException e) when (e.IsAgentUnavailable)
@@ -57,6 +57,7 @@ public static class DomainPower
             }
         }
         domain.Shutdown();
+        await context.InfoAsync($"Shutting down domain '{name}' through ACPI {waiting}.");
     }
 
     /// <summary>Brings the domain to the wanted power state; true when it started it.</summary>
