@@ -8,9 +8,6 @@
 # Outputs in OUTDIR (world-readable: qemu runs as libvirt-qemu):
 #   debian.qcow2  a disk that boots by itself (MBR, extlinux, ext4 root in
 #                 partition 1), 2 GiB virtual; the base of overlays
-#   vmlinuz       the guest's own kernel, initrd.img its initramfs-tools
-#                 initrd (virtio_pci/virtio_blk/virtio_net/ext4 included)
-#   cmdline       kernel command line (CMDLINE below), extlinux's too
 #   guest.env     paths, CMDLINE, HOSTKEYS_SHA256 (sha256 of the template's
 #                 host public keys, sorted by file name) and
 #                 HOSTKEY_FINGERPRINTS (their SHA256 fingerprints, sorted):
@@ -49,7 +46,7 @@ done
 # debian.qcow2 that existing overlays are backed by.
 STAMP="$(sha256sum "$0" | cut -d' ' -f1) $SUITE"
 if [ "${FORCE:-0}" != 1 ] && [ -f "$OUT/.stamp" ] && [ "$(cat "$OUT/.stamp")" = "$STAMP" ] \
-   && [ -f "$OUT/debian.qcow2" ] && [ -f "$OUT/vmlinuz" ] && [ -f "$OUT/initrd.img" ] && [ -f "$OUT/guest.env" ]; then
+   && [ -f "$OUT/debian.qcow2" ] && [ -f "$OUT/guest.env" ]; then
     echo "debian guest up to date in $OUT"; exit 0
 fi
 
@@ -212,20 +209,15 @@ qemu-img convert -f raw -O qcow2 "$WORK/disk.raw" "$WORK/debian.qcow2"
 rm -f "$WORK/disk.raw"
 
 # ---------- publish ----------
-cp "$R/boot/vmlinuz-$KVER" "$WORK/vmlinuz"
-cp "$R/boot/initrd.img-$KVER" "$WORK/initrd.img"
-echo "$CMDLINE" >"$WORK/cmdline"
 cat >"$WORK/guest.env" <<EOF
 KVER=$KVER
 IMAGE=$OUT/debian.qcow2
-KERNEL=$OUT/vmlinuz
-INITRD=$OUT/initrd.img
 CMDLINE='$CMDLINE'
 HOSTKEYS_SHA256=$HOSTKEYS
 HOSTKEY_FINGERPRINTS='${FINGERPRINTS% }'
 EOF
-chmod 0644 "$WORK"/{vmlinuz,initrd.img,debian.qcow2,cmdline,guest.env}
-for f in vmlinuz initrd.img debian.qcow2 cmdline guest.env; do mv -f "$WORK/$f" "$OUT/$f"; done
+chmod 0644 "$WORK"/{debian.qcow2,guest.env}
+for f in debian.qcow2 guest.env; do mv -f "$WORK/$f" "$OUT/$f"; done
 echo "$STAMP" >"$OUT/.stamp"
 
 echo "built debian guest in $OUT (kernel $KVER, $(du -h "$OUT/debian.qcow2" | cut -f1) qcow2)"

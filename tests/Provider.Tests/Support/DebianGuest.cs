@@ -2,16 +2,12 @@ namespace PulumiLibvirt.Tests.Support;
 
 /// <summary>
 /// The real Debian 12 guest of tests/guest/build-debian.sh (systemd, cloud-init with the NoCloud datasource,
-/// openssh-server, qemu-guest-agent), built once per machine into a folder qemu can read. It boots directly from
-/// <see cref="Kernel"/> and <see cref="Initrd"/> with <see cref="Cmdline"/> (no bootloader); <see cref="Image"/> is
-/// its root disk (ext4, no partition table), to be the base of an overlay. Its first NIC is eth0.
+/// openssh-server, qemu-guest-agent), built once per machine into a folder qemu can read. <see cref="Image"/> boots
+/// from itself (extlinux) as a published cloud image does, and is the base of overlays. Its first NIC is eth0.
 /// </summary>
 public sealed class DebianGuest
 {
     public const string Folder = "/var/tmp/pulumi-libvirt-test-debian";
-
-    /// <summary>The smallest memory with which cloud-init boots it reliably under TCG.</summary>
-    public const int MemoryMiB = 512;
 
     private static readonly Lazy<DebianGuest> Built = new(() => new DebianGuest());
 
@@ -24,15 +20,11 @@ public sealed class DebianGuest
         var env = File.ReadAllLines(Path.Combine(Folder, "guest.env"))
             .Select(line => line.Split('=', 2))
             .ToDictionary(pair => pair[0], pair => pair[1].Trim('\''));
-        Cmdline = env["CMDLINE"];
         TemplateHostKeys = [.. env["HOSTKEY_FINGERPRINTS"].Split(' ', StringSplitOptions.RemoveEmptyEntries).Order(StringComparer.Ordinal)];
     }
 
     // Instance members, reached through Shared: a path is handed out only once the guest is built.
     public string Image { get; } = Path.Combine(Folder, "debian.qcow2");
-    public string Kernel { get; } = Path.Combine(Folder, "vmlinuz");
-    public string Initrd { get; } = Path.Combine(Folder, "initrd.img");
-    public string Cmdline { get; }
 
     /// <summary>SHA256 fingerprints ("SHA256:…", sorted) of the host keys in the image; cloud-init replaces them at a new instance-id.</summary>
     public IReadOnlyList<string> TemplateHostKeys { get; }
