@@ -1,4 +1,5 @@
 using System.Security.Cryptography;
+using PulumiLibvirt.Resources.Framework;
 using PulumiLibvirt.Tests.Support;
 using Rpc = Pulumirpc;
 
@@ -9,7 +10,8 @@ namespace PulumiLibvirt.Tests;
 /// destroy` run it (no Pulumi CLI can be installed here): the program's own resources in their dependency order, each
 /// one's inputs made from the outputs of those before it. The examples declare their own pool and network, so they
 /// need nothing on the host, and destroy leaves nothing behind. The stack is named after the run, and the config
-/// moves the network to a subnet and MACs of the run's own.
+/// moves the network to a subnet and MACs of the run's own. The cloud image is the Debian guest of tests/guest, so the
+/// lab's machines boot, and every ssh command the stack prints is tried.
 /// </summary>
 public sealed class ExampleRunTests
 {
@@ -21,9 +23,10 @@ public sealed class ExampleRunTests
     {
         var stack = TestPool.UniqueName("stack");
         var octets = RandomNumberGenerator.GetBytes(2);
-        // A base image served here instead of the publisher's, with its checksum list: the run needs no internet.
+        // A cloud image served here instead of the publisher's, with its checksum list: the run needs no internet.
         using var images = new TestHttpServer();
-        var image = await File.ReadAllBytesAsync(TestGuest.Shared.RootImage);
+        var image = await File.ReadAllBytesAsync(DebianGuest.Shared.Image);
+        using var ssh = new GuestSsh();
         var program = new ExampleProgram(Repository.File(example, "Pulumi.yaml"), stack, new Dictionary<string, string>
         {
             ["domainType"] = "qemu",
@@ -32,6 +35,7 @@ public sealed class ExampleRunTests
             ["imageUrl"] = images.Serve("/cloud/root.img", new TestHttpServer.Route(image)).ToString(),
             ["imageSha256Url"] = images.Serve("/cloud/SHA256SUMS", new TestHttpServer.Route(
                 System.Text.Encoding.ASCII.GetBytes($"{Convert.ToHexStringLower(SHA256.HashData(image))}  root.img\n"))).ToString(),
+            ["sshPublicKey"] = ssh.PublicKey,
         });
         await using var session = await EngineSession.StartAsync(type: "");
         var run = new StackRun(session.Provider, program, stack);
@@ -49,6 +53,22 @@ public sealed class ExampleRunTests
                 Assert.True(diff.Changes == Rpc.DiffResponse.Types.DiffChanges.DiffNone,
                     $"the same program changes nothing in {resource}, yet: {string.Join(", ", diff.DetailedDiff.Keys)}");
             }
+
+            // Each `ssh` command the stack prints (output sshName: "ssh user@address") logs in on the machine of that
+            // name, which is a machine of its own: SSH host keys that are neither the template's nor another's.
+            var outputs = program.StackOutputs(created.ToDictionary(r => r.Name, r => r.Outputs)).Properties;
+            var seenKeys = new List<string>(DebianGuest.Shared.TemplateHostKeys);
+            foreach (var (name, command) in outputs.Where(o => o.Key.StartsWith("ssh", StringComparison.Ordinal)))
+            {
+                var target = ((StringValue)command).Value["ssh ".Length..].Split('@');
+                var (user, address) = (target[0], target[1]);
+                var hostname = await ssh.RunAsync(user, address, "hostname", TimeSpan.FromMinutes(5));
+                Assert.Equal(name["ssh".Length..].ToLowerInvariant(), hostname.Trim());
+                var keys = await GuestSsh.HostKeysAsync(address);
+                Assert.Empty(keys.Intersect(seenKeys));
+                seenKeys.AddRange(keys);
+            }
+            Assert.True(example != "examples/lab" || outputs.Keys.Count(k => k.StartsWith("ssh", StringComparison.Ordinal)) == 2, "the lab prints an ssh command per machine");
 
             await run.DestroyAsync();
             foreach (var resource in created) Assert.False(Exists(resource), $"{resource.Name} is gone after destroy");
@@ -69,7 +89,7 @@ public sealed class ExampleRunTests
         {
             "libvirt:index:Pool" => "pool-info",
             "libvirt:index:Network" => "net-info",
-            "libvirt:index:Volume" => "vol-info",
+            "libvirt:index:Volume" or "libvirt:index:CloudInit" => "vol-info",
             _ => "dominfo",
         };
         return Command.Succeeds("virsh", "-c", TestPool.Uri, command, resource.Id);
