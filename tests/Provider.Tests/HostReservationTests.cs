@@ -100,7 +100,7 @@ public sealed class HostReservationTests(TestPool pool) : IClassFixture<TestPool
         Assert.Equal(new NetworkDhcpHost { Mac = mac, Ip = net + "78", Name = "web2" }, Assert.Single(definition.Ips[0].Hosts));
         Assert.Equal([$"{net}78 web2"], DnsHosts(network));
         Assert.Equal(net + "78", Dig(net + "1", "web2.fx.test"));
-        Assert.Equal("", Dig(net + "1", "web.fx.test"));
+        // (dnsmasq still answers "web" from the guest's current lease until the guest renews it.)
         Assert.Contains(_domains.Log.Messages, m => m.Message.Contains("next DHCP lease renewal or boot", StringComparison.Ordinal));
 
         await _domains.DeleteAsync(id, updated);
