@@ -167,7 +167,7 @@ public sealed class DomainTests(TestPool pool, TestNetwork network) : IClassFixt
                 Disk(Path.Combine(pool.Path, "missing.qcow2")),
                 Props.Object(("file", "/nonexistent/boot.iso"), ("device", "cdrom"), ("bus", "sata")),
                 Disk(disk.Key, ("target", "vdb")),
-                Props.Object(("file", "/nonexistent/x.iso"), ("device", "cdrom")))),
+                Props.Object(("file", "/nonexistent/x.iso"), ("device", "cdrom"), ("bus", "virtio")))),
             ("networkInterfaces", Props.Array(Props.Object(("network", "no-such-network-" + TestPool.RunPrefix)))),
             ("console", Props.Object(("type", "file"))),
             ("cmdline", "console=ttyS0")));
