@@ -9,6 +9,7 @@ namespace PulumiLibvirt.Tests;
 /// addresses; web1 has a fixed address and a DNS name in lab.test, web2 the guest agent, whose addresses it waits
 /// for and through which alone its guest can be shut down (its user-data makes logind ignore the power button).
 /// </summary>
+[Collection(DebianGuestsInTurn.Name)]
 public sealed class DebianMachineTests
 {
     private static readonly TimeSpan SshTimeout = TimeSpan.FromMinutes(5);

@@ -13,6 +13,7 @@ namespace PulumiLibvirt.Tests;
 /// moves the network to a subnet and MACs of the run's own. The cloud image is the Debian guest of tests/guest, so the
 /// lab's machines boot, and every ssh command the stack prints is tried.
 /// </summary>
+[Collection(DebianGuestsInTurn.Name)]
 public sealed class ExampleRunTests
 {
     [Theory]
