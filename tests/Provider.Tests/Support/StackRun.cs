@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Security.Cryptography;
 using Google.Protobuf;
 using Google.Protobuf.WellKnownTypes;
@@ -28,13 +29,26 @@ public sealed class StackRun(ProviderProcess provider, ExampleProgram program, s
         var made = new List<StackResource>();
         foreach (var wave in program.InDependencyWaves())
         {
-            var states = await Task.WhenAll(wave.Select(resource => CreateAsync(resource, outputs, preview)));
-            foreach (var state in states) outputs[state.Name] = state.Outputs;
-            made.AddRange(states);
-            if (!preview) _created.Add([.. states]);
+            var creates = wave.Select(resource => CreateAsync(resource, outputs, preview)).ToList();
+            try
+            {
+                await Task.WhenAll(creates);
+            }
+            finally
+            {
+                // What a failed wave made is still cleaned up: the creates that succeeded, and the ones the provider
+                // reported as made but not initialised.
+                var states = creates.Where(c => c.IsCompletedSuccessfully).Select(c => c.Result).ToList();
+                foreach (var state in states) outputs[state.Name] = state.Outputs;
+                made.AddRange(states);
+                if (!preview) _created.Add([.. states, .. _initFailed]);
+                _initFailed.Clear();
+            }
         }
         return made;
     }
+
+    private readonly ConcurrentBag<StackResource> _initFailed = [];
 
     private async Task<StackResource> CreateAsync(ExampleResource resource, IReadOnlyDictionary<string, ObjectValue> outputs, bool preview)
     {
@@ -46,10 +60,19 @@ public sealed class StackRun(ProviderProcess provider, ExampleProgram program, s
             RandomSeed = ByteString.CopyFrom(RandomNumberGenerator.GetBytes(32)),
         });
         Assert.True(check.Failures.Count == 0, $"{resource.Name} fails Check ({(preview ? "preview" : "up")}): {check.Failures}");
-        var create = await provider.CallAsync<Rpc.CreateResponse>("Create", new Rpc.CreateRequest
+        Rpc.CreateResponse create;
+        try
         {
-            Urn = urn, Type = resource.Type, Properties = check.Inputs, Preview = preview,
-        });
+            create = await provider.CallAsync<Rpc.CreateResponse>("Create", new Rpc.CreateRequest
+            {
+                Urn = urn, Type = resource.Type, Properties = check.Inputs, Preview = preview,
+            });
+        }
+        catch (RpcException failure) when (failure.Details?.Details.SingleOrDefault()?.TryUnpack<Rpc.ErrorResourceInitFailed>(out var made) == true)
+        {
+            _initFailed.Add(new StackResource(resource.Name, resource.Type, urn, made.Id, check.Inputs, PropertyStruct.Decode(made.Properties)));
+            throw;
+        }
         return new StackResource(resource.Name, resource.Type, urn, create.Id, check.Inputs, PropertyStruct.Decode(create.Properties));
     }
 
