@@ -68,15 +68,8 @@ public sealed class CloudInit : LibvirtResource<CloudInitArgs, CloudInitState>
     protected override Task<CloudInitState> UpdateAsync(string id, CloudInitArgs olds, CloudInitArgs news, CloudInitState state, LibvirtContext context) =>
         Task.FromResult(state);
 
-    protected override Task DeleteAsync(string id, CloudInitArgs inputs, CloudInitState state, LibvirtContext context)
-    {
-        var libvirt = context.Libvirt;
-        using var volume = libvirt.FindVolume(id);
-        if (volume is null) return Task.CompletedTask;
-        if (VolumeUsage.Problem(libvirt, volume) is { } problem) throw new ProviderException(ErrorKind.FailedPrecondition, problem);
-        volume.Delete();
-        return Task.CompletedTask;
-    }
+    protected override Task DeleteAsync(string id, CloudInitArgs inputs, CloudInitState state, LibvirtContext context) =>
+        VolumeUsage.DeleteUnlessUsedAsync(context.Libvirt, id);
 
     /// <summary>The seed's ISO image: user-data and meta-data always (cloud-init needs both), network-config when not empty.</summary>
     public static byte[] Image(CloudInitArgs inputs)

@@ -86,15 +86,8 @@ public sealed class Volume : LibvirtResource<VolumeArgs, VolumeState>
         return StateOf(described, news.BackingStore?.Volume) with { Sha256 = state.Sha256 };
     }
 
-    protected override Task DeleteAsync(string id, VolumeArgs inputs, VolumeState state, LibvirtContext context)
-    {
-        var libvirt = context.Libvirt;
-        using var volume = libvirt.FindVolume(id);
-        if (volume is null) return Task.CompletedTask;
-        if (VolumeUsage.Problem(libvirt, volume) is { } problem) throw new ProviderException(ErrorKind.FailedPrecondition, problem);
-        volume.Delete();
-        return Task.CompletedTask;
-    }
+    protected override Task DeleteAsync(string id, VolumeArgs inputs, VolumeState state, LibvirtContext context) =>
+        VolumeUsage.DeleteUnlessUsedAsync(context.Libvirt, id);
 
     private static VolumeState StateOf(VolumeDescription volume, string? baseVolume) => new()
     {

@@ -1,10 +1,21 @@
 using PulumiLibvirt.Libvirt;
+using PulumiLibvirt.Resources.Framework;
 
 namespace PulumiLibvirt.Resources;
 
 /// <summary>Who still needs a volume: overlays built on it, and domains that have it as a disk.</summary>
 public static class VolumeUsage
 {
+    /// <summary>Deletes the volume <paramref name="id"/> names, refusing while a domain uses it; a volume already gone is fine.</summary>
+    public static Task DeleteUnlessUsedAsync(Connection libvirt, string id)
+    {
+        using var volume = libvirt.FindVolume(id);
+        if (volume is null) return Task.CompletedTask;
+        if (Problem(libvirt, volume) is { } problem) throw new ProviderException(ErrorKind.FailedPrecondition, problem);
+        volume.Delete();
+        return Task.CompletedTask;
+    }
+
     /// <summary>
     /// Why deleting <paramref name="volume"/> would lose data still in use, naming what uses it; null when nothing
     /// does. The domain named <paramref name="deletingDomain"/> is being deleted with it and does not count, nor do
