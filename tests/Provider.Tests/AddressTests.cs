@@ -60,7 +60,7 @@ public sealed class AddressTests(TestPool pool, TestNetwork isolated) : IClassFi
     [Fact]
     public async Task Wait_for_ip_by_lease_gives_the_address_then_refresh_reads_it_and_a_shut_off_machine_has_none_without_a_diff()
     {
-        var (id, outputs, inputs) = await _domains.CreateAsync(DhcpGuest(_names.Name("lease"), Props.Object(("source", "lease"), ("timeout", 120))));
+        var (id, outputs, inputs) = await _domains.CreateAsync(DhcpGuest(_names.Name("lease"), Props.Object(("source", "lease"), ("timeout", 300))));
         AssertAddressInSubnet(outputs);
         Assert.Contains(_domains.Log.Messages, m => m.Message.StartsWith("Waiting for an address on networkInterfaces[0]", StringComparison.Ordinal));
 
@@ -84,7 +84,7 @@ public sealed class AddressTests(TestPool pool, TestNetwork isolated) : IClassFi
         var (templateId, templateOutputs, _) = await _domains.CreateAsync(
             Props.With(DhcpGuest(_names.Name("tpl"), null), ("running", false)));
         var (_, outputs, _) = await _clones.CreateAsync(Props.Object(("source", templateId), ("name", _names.Name("clone")), ("shutdownTimeout", 0),
-            ("waitForIp", Props.Object(("timeout", 120)))));
+            ("waitForIp", Props.Object(("timeout", 300)))));
         AssertAddressInSubnet(outputs);
         Assert.NotEqual(Props.Texts(templateOutputs, "macs")[0], Props.Texts(outputs, "macs")[0]);
     }

@@ -11,7 +11,7 @@ namespace PulumiLibvirt.Tests;
 /// </summary>
 public sealed class HostReservationTests(TestPool pool) : IClassFixture<TestPool>, IDisposable
 {
-    private static readonly TimeSpan BootLimit = TimeSpan.FromSeconds(120);
+    private static readonly TimeSpan BootLimit = TimeSpan.FromMinutes(5);
     private readonly ResourceHarness _networks = new("libvirt:index:Network");
     private readonly ResourceHarness _domains = new("libvirt:index:Domain");
     private readonly ResourceHarness _clones = new("libvirt:index:Clone");

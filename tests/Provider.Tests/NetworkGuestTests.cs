@@ -11,7 +11,7 @@ namespace PulumiLibvirt.Tests;
 /// </summary>
 public sealed partial class NetworkGuestTests(TestPool pool) : IClassFixture<TestPool>, IDisposable
 {
-    private static readonly TimeSpan BootLimit = TimeSpan.FromSeconds(120);
+    private static readonly TimeSpan BootLimit = TimeSpan.FromMinutes(5);
     private readonly ResourceHarness _networks = new("libvirt:index:Network");
     private readonly TestNetworks _names = new();
     private readonly TestDomains _domains = new();
