@@ -21,6 +21,10 @@ failed=$(( $(trx_count failed) + $(tap_count fail) + $(tap_count cancelled) ))
 skipped=$(( $(trx_count notExecuted) + $(tap_count skipped) + $(tap_count todo) ))
 total=$(( passed + failed + skipped ))
 
+# The names of failed tests come last but one, so that the tail of a long CI log says which they were.
+grep -o '<UnitTestResult [^>]*outcome="Failed"' "$results/dotnet.trx" 2>/dev/null | sed 's/.*testName="\([^"]*\)".*/FAILED (dotnet) \1/'
+grep -E '^not ok ' "$results/node.tap" 2>/dev/null | sed 's/^not ok [0-9]* - /FAILED (node) /'
+
 line="$passed passed, $failed failed"
 [ "$skipped" -gt 0 ] && line="$line, $skipped skipped"
 echo "$line"
