@@ -83,7 +83,7 @@ internal sealed class DomainCheck(Connection libvirt, PropertyMarks marks, OwnDo
                 VolumeUsable($"{path}.volume", disk.Volume);
             else if (FileExists($"{path}.file", disk.File!) && libvirt.IsLocal
                 && HostFileCheck.DiskProblem($"{path}.file", disk.File!, disk.BlockDevice, $"{path}.blockDevice") is { } problem)
-                Fail($"{path}.file", problem);
+                Failures.Add(problem);
             if (disk.BlockDevice && disk.File is null)
                 Fail($"{path}.blockDevice", $"'{path}.blockDevice' is for a 'file' that is a block device of the host; a volume's kind is its pool's. Remove it.");
             if (disk.Device == DiskDevice.Cdrom && disk.Bus == DiskBus.Virtio)

@@ -1,5 +1,6 @@
 using PulumiLibvirt.Images;
 using PulumiLibvirt.Libvirt;
+using PulumiLibvirt.Resources.Framework;
 
 namespace PulumiLibvirt.Resources;
 
@@ -64,24 +65,24 @@ internal static class HostFileCheck
     /// <summary>"'/a/b'", or "'/a/b' (which resolves to '/c')" when a link or '..' leads elsewhere.</summary>
     public static string Named(string path, string resolved) => path == resolved ? $"'{resolved}'" : $"'{path}' (which resolves to '{resolved}')";
 
-    /// <summary>Why the file cannot be a disk's, or null. <paramref name="blockDevice"/>: the program says it is a block device.</summary>
-    public static string? DiskProblem(string property, string path, bool blockDevice, string blockProperty)
+    /// <summary>Why the file cannot be a disk's, on its property, or null. <paramref name="blockDevice"/>: the program says it is a block device.</summary>
+    public static CheckFailure? DiskProblem(string property, string path, bool blockDevice, string blockProperty)
     {
         var resolved = Resolve(path);
         var named = Named(path, resolved);
         var kind = LocalFiles.KindOf(resolved);
-        if (blockDevice)
+        if (blockDevice && kind != LocalFileKind.BlockDevice)
+            return new(blockProperty, $"'{blockProperty}' is true, but '{property}' {named} is {Describe(kind)}, not a block device. Remove 'blockDevice' for a disk image file.");
+        var problem = kind switch
         {
-            return kind == LocalFileKind.BlockDevice
-                ? InUse(resolved) is { } use ? $"'{property}' {named} is a block device that the host itself uses ({use}): a guest writing to it would corrupt the host. Give the guest a device the host does not use." : null
-                : $"'{blockProperty}' is true, but '{property}' {named} is {Describe(kind)}, not a block device. Remove 'blockDevice' for a disk image file.";
-        }
-        return kind switch
-        {
-            LocalFileKind.Regular => ImageProblem(resolved) is { } problem ? $"'{property}' {named} {problem}." : null,
+            LocalFileKind.BlockDevice when blockDevice => InUse(resolved) is { } use
+                ? $"'{property}' {named} is a block device that the host itself uses ({use}): a guest writing to it would corrupt the host. Give the guest a device the host does not use."
+                : null,
             LocalFileKind.BlockDevice => $"'{property}' {named} is a block device of the host: the guest would read and write it directly. If that is meant, set '{blockProperty}: true'; otherwise give a disk image file.",
+            LocalFileKind.Regular => ImageProblem(resolved) is { } notImage ? $"'{property}' {named} {notImage}." : null,
             _ => $"'{property}' {named} is {Describe(kind)}, not a disk image file.",
         };
+        return problem is null ? null : new(property, problem);
     }
 
     /// <summary>Why a regular file is not a disk image, or null.</summary>
@@ -94,7 +95,7 @@ internal static class HostFileCheck
             if (header.Kind == ImageKind.Compressed) return $"is {header.Compression}-compressed, not a disk image: decompress it first";
             var size = header.VirtualSize!.Value;
             if (size == 0) return "is empty, not a disk image";
-            if (size % SectorBytes != 0) return $"is {size} bytes, not a whole number of 512-byte sectors: it is no disk image (a raw image or an ISO is)";
+            if (size % SectorBytes != 0) return $"is {size} bytes, not a whole number of 512-byte sectors: it is not a disk image (a raw image or an ISO is one)";
             return IsText(resolved) ? "is a text file, not a disk image" : null;
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)

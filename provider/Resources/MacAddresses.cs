@@ -32,7 +32,7 @@ public static partial class MacAddresses
         }
     }
 
-    [GeneratedRegex("^[0-9a-f]{2}(:[0-9a-f]{2}){5}$", RegexOptions.IgnoreCase)]
+    [GeneratedRegex("^[0-9a-f]{2}(:[0-9a-f]{2}){5}\\z", RegexOptions.IgnoreCase)]
     private static partial Regex Format();
 
     /// <summary>What is wrong with <paramref name="mac"/> as a guest's address, or null.</summary>

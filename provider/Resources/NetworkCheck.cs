@@ -197,6 +197,6 @@ internal sealed partial class NetworkCheck(Connection libvirt, PropertyMarks mar
 
     private static bool IsDnsName(string name) => name.Length <= 253 && DnsName().IsMatch(name);
 
-    [GeneratedRegex(@"^(?!-)[A-Za-z0-9-]{1,63}(?<!-)(\.(?!-)[A-Za-z0-9-]{1,63}(?<!-))*$")]
+    [GeneratedRegex(@"^(?!-)[A-Za-z0-9-]{1,63}(?<!-)(\.(?!-)[A-Za-z0-9-]{1,63}(?<!-))*\z")]
     private static partial Regex DnsName();
 }

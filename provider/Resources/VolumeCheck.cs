@@ -77,7 +77,7 @@ internal sealed partial class VolumeCheck(PropertyMarks marks, LibvirtContext co
             : null;
     }
 
-    [GeneratedRegex("^[0-9a-fA-F]{64}$")]
+    [GeneratedRegex("^[0-9a-fA-F]{64}\\z")]
     private static partial Regex Sha256Hex();
 
     private void Digest(VolumeArgs news)
