@@ -12,6 +12,9 @@ public sealed record DomainDisk
     /// <summary>For a disk of type 'volume': the pool and the volume's name in it.</summary>
     public (string Pool, string Volume)? PoolVolume { get; init; }
 
+    /// <summary>The path is a block device of the host (a disk of type block), not a file.</summary>
+    public bool BlockDevice { get; init; }
+
     public string Format { get; init; } = "raw";
     public string Device { get; init; } = "disk";
     public string Bus { get; init; } = "virtio";
@@ -117,9 +120,9 @@ public sealed record DomainDefinition
 
     private XElement DiskXml(DomainDisk disk, int index)
     {
-        var element = new XElement("disk", new XAttribute("type", "file"), new XAttribute("device", disk.Device),
+        var element = new XElement("disk", new XAttribute("type", disk.BlockDevice ? "block" : "file"), new XAttribute("device", disk.Device),
             new XElement("driver", new XAttribute("name", "qemu"), new XAttribute("type", disk.Format)));
-        if (disk.Path is not null) element.Add(new XElement("source", new XAttribute("file", disk.Path)));
+        if (disk.Path is not null) element.Add(new XElement("source", new XAttribute(disk.BlockDevice ? "dev" : "file", disk.Path)));
         element.Add(new XElement("target", new XAttribute("dev", disk.Target), new XAttribute("bus", disk.Bus)));
         if (disk.ReadOnly) element.Add(new XElement("readonly"));
         if (disk.Shareable) element.Add(new XElement("shareable"));
@@ -193,6 +196,7 @@ public sealed record DomainDefinition
         {
             Path = source?.Attribute("file")?.Value ?? source?.Attribute("dev")?.Value,
             PoolVolume = pool is not null && volume is not null ? (pool, volume) : null,
+            BlockDevice = disk.Attribute("type")?.Value == "block",
             Format = disk.Element("driver")?.Attribute("type")?.Value ?? "raw",
             Device = disk.Attribute("device")?.Value ?? "disk",
             Bus = target?.Attribute("bus")?.Value ?? "",

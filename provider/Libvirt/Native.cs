@@ -123,6 +123,13 @@ internal static class Native
 
     [DllImport(LibC)] public static extern void free(IntPtr ptr);
 
+    // ---- local files (statx: its buffer's layout is the same on every architecture) ----
+    public const int AT_FDCWD = -100;
+    public const uint STATX_TYPE = 0x1;
+    public const int StatxSize = 256;
+    public const int StatxModeOffset = 28;
+    [DllImport(LibC, SetLastError = true)] public static extern int statx(int dirfd, [MarshalAs(UnmanagedType.LPUTF8Str)] string path, int flags, uint mask, [Out] byte[] buffer);
+
     /// <summary>virNodeInfo: memory in KiB; sockets per NUMA node, cores per socket, threads per core.</summary>
     [StructLayout(LayoutKind.Sequential)]
     public unsafe struct NodeInfo

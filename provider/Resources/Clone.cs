@@ -19,6 +19,7 @@ public sealed class Clone : LibvirtResource<CloneArgs, CloneState>
         if (news.Pool is not null && marks.IsKnown("pool") && Volume.PoolProblem(news.Pool, libvirt) is { } poolProblem)
             check.Fail("pool", poolProblem);
         check.ShutdownTimeout(news.ShutdownTimeout);
+        check.Description(news.Description);
         if (news.CloudInit is { } seed && marks.IsKnown("cloudInit"))
         {
             using var volume = libvirt.FindVolume(seed);

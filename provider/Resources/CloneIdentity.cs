@@ -48,7 +48,7 @@ internal static partial class GuestIdentity
 {
     public static readonly IReadOnlyList<string> DefaultOperations = ["dhcp-client-state", "udev-persistent-net", "net-hwaddr"];
 
-    [GeneratedRegex("^(?=.{1,253}$)[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?(\\.[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*$")]
+    [GeneratedRegex("^(?=.{1,253}\\z)[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?(\\.[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*\\z")]
     private static partial Regex Hostname();
 
     /// <summary>

@@ -74,9 +74,9 @@ internal sealed partial class CloudInitCheck(PropertyMarks marks, LibvirtContext
     /// <summary>The parser's reason without the positions it starts with ("(Line: 2, Col: 1, Idx: 9) - (…): reason").</summary>
     private static string Reason(YamlException e) => e.Message[(e.Message.LastIndexOf("): ", StringComparison.Ordinal) is var at and >= 0 ? at + 3 : 0)..];
 
-    [GeneratedRegex("^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")]
+    [GeneratedRegex("^[A-Za-z0-9][A-Za-z0-9._-]{0,63}\\z")]
     private static partial Regex InstanceIdForm();
 
-    [GeneratedRegex(@"^(?=.{1,253}$)[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?(\.[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*$")]
+    [GeneratedRegex(@"^(?=.{1,253}\z)[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?(\.[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*\z")]
     private static partial Regex HostnameForm();
 }

@@ -24,6 +24,8 @@ public sealed class Domain : LibvirtResource<DomainArgs, DomainState>
         check.NetworkInterfaces(news.NetworkInterfaces, news.Running);
         check.Boot(news);
         check.Console(news.Console);
+        check.Graphics(news.Graphics);
+        check.Description(news.Description);
         check.ShutdownTimeout(news.ShutdownTimeout);
         if (news.WaitForIp is { } wait && marks.IsKnown("waitForIp") && marks.IsKnown("networkInterfaces"))
             foreach (var (property, message) in AddressWait.Problems(wait, news.NetworkInterfaces.Count, news.NetworkInterfaces.Any(n => n.Network is not null), news.QemuAgent))

@@ -21,8 +21,11 @@ public sealed record DomainDiskArgs
     [Description("Key or path of a storage volume (for example a Volume's key). Give either this or 'file'.")]
     public string? Volume { get; init; }
 
-    [Description("Path of a file on the libvirt host (an ISO image, a disk image outside any pool). Give either this or 'volume'.")]
+    [Description("Path of a file on the libvirt host (an ISO image, a disk image outside any pool). Give either this or 'volume'. On a local connection it must be a regular file that holds a disk image: qcow2, or raw data (a whole number of 512-byte sectors, not text), as a raw image or an ISO is. Symlinks and '..' are resolved before it is judged.")]
     public string? File { get; init; }
+
+    [Description("The 'file' is a block device of the host (a disk, a partition, an LVM volume) that the guest reads and writes directly. Without it a block device is refused, so that no host disk becomes a guest's by accident; a device the host has mounted or uses is refused even with it.")]
+    public bool BlockDevice { get; init; }
 
     [Description("What the guest sees: a disk or a CD-ROM drive.")]
     public DiskDevice Device { get; init; } = DiskDevice.Disk;
@@ -49,7 +52,7 @@ public sealed record DomainNetworkInterfaceArgs
     [Description("MAC address. Default: a random 52:54:00:xx:xx:xx that no other domain uses, kept for the life of the domain.")]
     public string? Mac { get; init; }
 
-    [Description("The NIC model the guest sees (virtio, e1000e, rtl8139…).")]
+    [Description("The NIC model the guest sees: virtio, virtio-transitional, virtio-non-transitional, e1000, e1000e, igb, rtl8139, vmxnet3, ne2k_pci, pcnet, i82559er or usb-net.")]
     public string Model { get; init; } = "virtio";
 
     [Description("A fixed IPv4 address for this interface: on a libvirt network with DHCP, a DHCP host entry (MAC → address) is added to the network while the domain exists.")]
@@ -65,7 +68,7 @@ public sealed record DomainConsoleArgs
     [Description("pty: a pseudo-terminal (virsh console); file: everything the guest writes goes to 'path' on the host.")]
     public ConsoleType Type { get; init; } = ConsoleType.Pty;
 
-    [Description("For type file: the log file's path on the libvirt host.")]
+    [Description("For type file: the log file's path on the libvirt host. qemu overwrites the file, so it must be new (in an existing folder) or this domain's own console log.")]
     public string? Path { get; init; }
 }
 
@@ -75,7 +78,7 @@ public sealed record DomainGraphicsArgs
     [Description("The display protocol.")]
     public required GraphicsType Type { get; init; }
 
-    [Description("The host address the display listens on; its port is chosen by libvirt.")]
+    [Description("The host's IP address the display listens on (127.0.0.1, 0.0.0.0, ::1…); its port is chosen by libvirt.")]
     public string Listen { get; init; } = "127.0.0.1";
 }
 
@@ -85,7 +88,7 @@ public sealed record DomainArgs
     [Description("Name of the domain. Default: the resource name plus a random suffix.")]
     public string? Name { get; init; }
 
-    [Description("A free-form description, shown by virsh and virt-manager.")]
+    [Description("A free-form description, shown by virsh and virt-manager. At most 65536 bytes.")]
     public string? Description { get; init; }
 
     [ReplaceOnChange]
@@ -108,10 +111,10 @@ public sealed record DomainArgs
     [Description("bios or efi (UEFI firmware and its NVRAM chosen by libvirt).")]
     public DomainFirmware Firmware { get; init; } = DomainFirmware.Bios;
 
-    [Description("Direct kernel boot: path of the kernel on the libvirt host.")]
+    [Description("Direct kernel boot: path of the kernel on the libvirt host. On a local connection it must be a regular file that is not text.")]
     public string? Kernel { get; init; }
 
-    [Description("Direct kernel boot: path of the initrd on the libvirt host.")]
+    [Description("Direct kernel boot: path of the initrd on the libvirt host. On a local connection it must be a regular file that is not text.")]
     public string? Initrd { get; init; }
 
     [Description("Direct kernel boot: the kernel command line.")]

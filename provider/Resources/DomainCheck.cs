@@ -1,3 +1,6 @@
+using System.Net;
+using System.Net.Sockets;
+using System.Text;
 using PulumiLibvirt.Libvirt;
 using PulumiLibvirt.Resources.Framework;
 
@@ -17,9 +20,9 @@ internal sealed class DomainCheck(Connection libvirt, PropertyMarks marks, OwnDo
     public void Name(string? name)
     {
         if (!marks.IsKnown("name") || name is null) return;
-        if (string.IsNullOrWhiteSpace(name) || name.Contains('/'))
+        if (ObjectNames.Problem("name", name, "domain") is { } invalid)
         {
-            Fail("name", $"'name' \"{name}\" must be non-empty and contain no '/'; leave it out to get one from the resource name.");
+            Fail("name", invalid);
             return;
         }
         if (own.NameProblem(libvirt, name, token, creating: false) is { } problem) Fail("name", problem);
@@ -77,9 +80,12 @@ internal sealed class DomainCheck(Connection libvirt, PropertyMarks marks, OwnDo
             if ((disk.Volume is null) == (disk.File is null))
                 Fail(path, $"'{path}' needs exactly one of 'volume' (a volume's key or path) or 'file' (a path on the host).");
             else if (disk.Volume is not null)
-                VolumeExists($"{path}.volume", disk.Volume);
-            else
-                FileExists($"{path}.file", disk.File!);
+                VolumeUsable($"{path}.volume", disk.Volume);
+            else if (FileExists($"{path}.file", disk.File!) && libvirt.IsLocal
+                && HostFileCheck.DiskProblem($"{path}.file", disk.File!, disk.BlockDevice, $"{path}.blockDevice") is { } problem)
+                Failures.Add(problem);
+            if (disk.BlockDevice && disk.File is null)
+                Fail($"{path}.blockDevice", $"'{path}.blockDevice' is for a 'file' that is a block device of the host; a volume's kind is its pool's. Remove it.");
             if (disk.Device == DiskDevice.Cdrom && disk.Bus == DiskBus.Virtio)
                 Fail($"{path}.bus", $"'{path}' is a CD-ROM, which cannot be on the virtio bus; set 'bus' to sata, scsi or ide.");
             if (disk.Target is { } target)
@@ -104,6 +110,8 @@ internal sealed class DomainCheck(Connection libvirt, PropertyMarks marks, OwnDo
                 Fail(path, $"'{path}' needs exactly one of 'network' (a libvirt network) or 'bridge' (a bridge on the host).");
             else if (nic.Network is { } network)
                 NetworkUsable($"{path}.network", network, running);
+            if (marks.IsKnown($"{path}.model") && !NicModels.Contains(nic.Model))
+                Fail($"{path}.model", $"'{path}.model' {ObjectNames.Quote(nic.Model)} is not a NIC model this provider knows; use one of {string.Join(", ", NicModels)}.");
             if (nic.Mac is not null) macs.Add(($"{path}.mac", nic.Mac));
         }
         Macs(macs);
@@ -137,8 +145,8 @@ internal sealed class DomainCheck(Connection libvirt, PropertyMarks marks, OwnDo
             if (args.Cmdline is not null) Fail("cmdline", "'cmdline' is only used with 'kernel' (direct kernel boot); give 'kernel' too.");
             return;
         }
-        if (marks.IsKnown("kernel")) FileExists("kernel", args.Kernel);
-        if (args.Initrd is not null && marks.IsKnown("initrd")) FileExists("initrd", args.Initrd);
+        if (marks.IsKnown("kernel")) BootFile("kernel", args.Kernel);
+        if (args.Initrd is not null && marks.IsKnown("initrd")) BootFile("initrd", args.Initrd);
     }
 
     public void Console(DomainConsoleArgs? console)
@@ -150,31 +158,83 @@ internal sealed class DomainCheck(Connection libvirt, PropertyMarks marks, OwnDo
             Fail("console.path", $"'console.path' \"{console.Path}\" must be an absolute path on the libvirt host.");
         else if (console.Type == ConsoleType.Pty && console.Path is not null)
             Fail("console.path", "'console.path' is only used with type file; remove it or set 'console.type' to file.");
+        else if (console.Type == ConsoleType.File && libvirt.IsLocal && HostFileCheck.ConsoleProblem(console.Path!, libvirt, own) is { } problem)
+            Fail("console.path", problem);
     }
 
-    private void VolumeExists(string property, string keyOrPath)
+    /// <summary>The display listens on an IP address of the host: libvirt writes it into qemu's command line.</summary>
+    public void Graphics(DomainGraphicsArgs? graphics)
+    {
+        if (graphics is null || !marks.IsKnown("graphics.listen")) return;
+        // IPAddress.TryParse also takes "1" or "127.1"; a listen address is written out in full.
+        var address = IPAddress.TryParse(graphics.Listen, out var parsed) && (parsed.AddressFamily == AddressFamily.InterNetworkV6 || graphics.Listen.Count(c => c == '.') == 3);
+        if (!address)
+            Fail("graphics.listen", $"'graphics.listen' {ObjectNames.Quote(graphics.Listen)} is not an IP address of the host; use 127.0.0.1 (this machine only), 0.0.0.0 (every address) or one of the host's addresses.");
+    }
+
+    /// <summary>The description travels in the domain's XML, in one libvirt message; 64 KiB is far beyond any use.</summary>
+    public void Description(string? description)
+    {
+        if (description is null || !marks.IsKnown("description")) return;
+        var bytes = Encoding.UTF8.GetByteCount(description);
+        if (bytes > MaxDescriptionBytes)
+            Fail("description", $"'description' is {bytes} bytes long; it may have at most {MaxDescriptionBytes}. Shorten it, and keep long documents elsewhere.");
+    }
+
+    public const int MaxDescriptionBytes = 65536;
+
+    /// <summary>The NIC models QEMU emulates on x86 and ARM machines; libvirt passes any word on, and qemu would fail at start.</summary>
+    public static readonly IReadOnlyList<string> NicModels =
+        ["virtio", "virtio-transitional", "virtio-non-transitional", "e1000", "e1000e", "igb", "rtl8139", "vmxnet3", "ne2k_pci", "pcnet", "i82559er", "usb-net"];
+
+    /// <summary>
+    /// The volume must exist; a volume whose file is a link (which a directory pool lists as a volume) must lead to a
+    /// disk image, never to any other file of the host.
+    /// </summary>
+    private void VolumeUsable(string property, string keyOrPath)
     {
         using var volume = libvirt.FindVolume(keyOrPath);
         if (volume is null)
             Fail(property, $"No volume with key or path '{keyOrPath}' exists on {libvirt.Uri}. Create it first, or declare it as a Volume and pass its key.");
+        else if (LinkedImageProblem(libvirt, volume.Describe().Path) is { } problem)
+            Fail(property, $"'{property}': the volume's file {problem}.");
+    }
+
+    /// <summary>What is wrong with a pool volume's file when it is a link that leads to something not a disk image, or null.</summary>
+    public static string? LinkedImageProblem(Connection libvirt, string path)
+    {
+        if (!libvirt.IsLocal) return null;
+        var resolved = HostFileCheck.Resolve(path);
+        if (resolved == path) return null;
+        var kind = LocalFiles.KindOf(resolved);
+        if (kind == LocalFileKind.BlockDevice) return $"{HostFileCheck.Named(path, resolved)} is a link to a block device of the host; attach a device with a disk's 'file' and 'blockDevice: true'";
+        return kind == LocalFileKind.Regular && HostFileCheck.ImageProblem(resolved) is { } problem ? $"{HostFileCheck.Named(path, resolved)} {problem}" : null;
     }
 
     /// <summary>
     /// A file the domain needs must exist. libvirt can only see files in storage pools; on a local connection the
     /// provider can look itself.
     /// </summary>
-    private void FileExists(string property, string path)
+    private bool FileExists(string property, string path)
     {
         if (!path.StartsWith('/'))
         {
             Fail(property, $"'{property}' \"{path}\" must be an absolute path on the libvirt host.");
-            return;
+            return false;
         }
         using var volume = libvirt.FindVolume(path);
-        if (volume is not null || (libvirt.IsLocal && File.Exists(path))) return;
+        if (volume is not null || (libvirt.IsLocal && LocalFiles.KindOf(path) != LocalFileKind.Missing)) return true;
         Fail(property, libvirt.IsLocal
-            ? $"'{property}': the file '{path}' does not exist."
+            ? $"'{property}': the file {HostFileCheck.Named(path, HostFileCheck.Resolve(path))} does not exist."
             : $"'{property}': '{path}' is in no storage pool of {libvirt.Uri}, so it cannot be checked remotely; put it in a pool's folder (e.g. /var/lib/libvirt/images).");
+        return false;
+    }
+
+    /// <summary>A kernel or initrd must exist and, on a local host, be a regular file that is not text.</summary>
+    private void BootFile(string property, string path)
+    {
+        if (FileExists(property, path) && libvirt.IsLocal && HostFileCheck.BootFileProblem(property, path) is { } problem)
+            Fail(property, problem);
     }
 
     private void NetworkUsable(string property, string network, bool running)
@@ -182,8 +242,8 @@ internal sealed class DomainCheck(Connection libvirt, PropertyMarks marks, OwnDo
         var (exists, active) = libvirt.NetworkStatus(network);
         if (!exists)
             Fail(property, $"'{property}': no libvirt network named '{network}' exists on {libvirt.Uri} (see `virsh net-list --all`).");
-        else if (!active && running)
-            Fail(property, $"'{property}': the network '{network}' is not active, so the domain cannot start. Start it with `virsh net-start {network}` (and `virsh net-autostart {network}`).");
+        else if (!active)
+            Fail(property, $"'{property}': the network '{network}' is not active, so the domain could not start{(running ? "" : " when it is started later")}. Start it with `virsh net-start {network}` (and `virsh net-autostart {network}`).");
     }
 
     /// <summary>The bus a disk is on when none is given: virtio, which cannot carry a CD-ROM; sata for one.</summary>

@@ -84,6 +84,7 @@ internal static class DomainMapping
             Bus = LibvirtNames.Of(disk.Bus!.Value),
             Target = disk.Target!,
             ReadOnly = disk.ReadOnly,
+            BlockDevice = disk.BlockDevice,
         };
     }
 
@@ -109,6 +110,7 @@ internal static class DomainMapping
         {
             Volume = volumeKey,
             File = volumeKey is null ? disk.Path : null,
+            BlockDevice = volumeKey is null && disk.BlockDevice,
             Device = device,
             // Spelled out: its default depends on the device, and an input left out would differ from the one Check fills in.
             Bus = LibvirtNames.Parse<DiskBus>(disk.Bus, $"The domain's disk {disk.Target}"),

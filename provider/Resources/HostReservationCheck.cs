@@ -182,6 +182,6 @@ internal sealed partial class HostReservationCheck(Connection libvirt, PropertyM
 
     private static bool IsLabel(string name) => Label().IsMatch(name);
 
-    [GeneratedRegex(@"^(?!-)[A-Za-z0-9-]{1,63}(?<!-)$")]
+    [GeneratedRegex(@"^(?!-)[A-Za-z0-9-]{1,63}(?<!-)\z")]
     private static partial Regex Label();
 }

@@ -45,12 +45,12 @@ public sealed class LibvirtProvider(IEngineLog log) : IProvider, IDisposable
     private ProviderConfig _config = new();
     private Connection? _connection;
 
-    public IReadOnlyList<CheckFailure> CheckConfig(ObjectValue config)
+    public IReadOnlyList<CheckFailure> CheckConfig(ObjectValue config) => Validate(config).Failures;
+
+    private static (ProviderConfig Config, IReadOnlyList<CheckFailure> Failures) Validate(ObjectValue config)
     {
         var decoded = PropertyMapper.DecodeConfig<ProviderConfig>(config);
-        return decoded.Value.DownloadStallTimeout is <= 0
-            ? [.. decoded.Failures, new CheckFailure("downloadStallTimeout", "'downloadStallTimeout' is in seconds and must be more than 0 (default 60).")]
-            : decoded.Failures;
+        return (decoded.Value, [.. decoded.Failures, .. decoded.Value.Problems()]);
     }
 
     /// <summary>A new URI means another host: every resource of the old provider would be out of reach.</summary>
@@ -59,12 +59,12 @@ public sealed class LibvirtProvider(IEngineLog log) : IProvider, IDisposable
 
     public void Configure(ObjectValue config)
     {
-        var decoded = PropertyMapper.DecodeConfig<ProviderConfig>(config);
-        if (decoded.Failures.Count > 0)
-            throw new ProviderException(ErrorKind.InvalidArgument, string.Join(" ", decoded.Failures.Select(f => f.Reason)));
+        var (decoded, failures) = Validate(config);
+        if (failures.Count > 0)
+            throw new ProviderException(ErrorKind.InvalidArgument, string.Join(" ", failures.Select(f => f.Reason)));
         lock (_gate)
         {
-            _config = decoded.Value;
+            _config = decoded;
             _connection?.Dispose();
             _connection = null;
         }

@@ -32,7 +32,7 @@ public static partial class MacAddresses
         }
     }
 
-    [GeneratedRegex("^[0-9a-f]{2}(:[0-9a-f]{2}){5}$", RegexOptions.IgnoreCase)]
+    [GeneratedRegex("^[0-9a-f]{2}(:[0-9a-f]{2}){5}\\z", RegexOptions.IgnoreCase)]
     private static partial Regex Format();
 
     /// <summary>What is wrong with <paramref name="mac"/> as a guest's address, or null.</summary>
@@ -40,7 +40,8 @@ public static partial class MacAddresses
     {
         if (!Format().IsMatch(mac)) return $"\"{mac}\" is not a MAC address; write six hexadecimal pairs separated by colons, e.g. 52:54:00:12:34:56.";
         // The lowest bit of the first octet marks a multicast (group) address, which no NIC may have.
-        return (Convert.ToByte(mac[..2], 16) & 1) == 1 ? $"\"{mac}\" is a multicast address; a network interface needs a unicast one (first octet even, e.g. 52:54:00:…)." : null;
+        if ((Convert.ToByte(mac[..2], 16) & 1) == 1) return $"\"{mac}\" is a multicast address; a network interface needs a unicast one (first octet even, e.g. 52:54:00:…).";
+        return mac == "00:00:00:00:00:00" ? $"\"{mac}\" is the null address, which no network interface may have; leave the MAC out to get a free one." : null;
     }
 
     public static string Normalize(string mac) => mac.ToLowerInvariant();

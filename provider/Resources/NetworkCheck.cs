@@ -51,8 +51,8 @@ internal sealed partial class NetworkCheck(Connection libvirt, PropertyMarks mar
     private void Name(string? name, List<NetworkDefinition> others)
     {
         if (!marks.IsKnown("name") || name is null) return;
-        if (string.IsNullOrWhiteSpace(name) || name.Contains('/'))
-            Fail("name", $"'name' \"{name}\" must be non-empty and contain no '/'; leave it out to get one from the resource name.");
+        if (ObjectNames.Problem("name", name, "network") is { } problem)
+            Fail("name", problem);
         else if (others.Any(n => n.Name == name))
         {
             using var existing = libvirt.FindNetwork(name);
@@ -197,6 +197,6 @@ internal sealed partial class NetworkCheck(Connection libvirt, PropertyMarks mar
 
     private static bool IsDnsName(string name) => name.Length <= 253 && DnsName().IsMatch(name);
 
-    [GeneratedRegex(@"^(?!-)[A-Za-z0-9-]{1,63}(?<!-)(\.(?!-)[A-Za-z0-9-]{1,63}(?<!-))*$")]
+    [GeneratedRegex(@"^(?!-)[A-Za-z0-9-]{1,63}(?<!-)(\.(?!-)[A-Za-z0-9-]{1,63}(?<!-))*\z")]
     private static partial Regex DnsName();
 }

@@ -10,7 +10,7 @@ internal static class PoolCheck
     public static Checked<PoolArgs> Run(PoolArgs news, PoolArgs? olds, PropertyMarks marks, Connection libvirt)
     {
         var failures = new List<CheckFailure>();
-        if (marks.IsKnown("name") && NameProblem(news.Name!) is { } nameProblem)
+        if (marks.IsKnown("name") && ObjectNames.Problem("name", news.Name!, "pool") is { } nameProblem)
             failures.Add(new CheckFailure("name", nameProblem));
         if (!marks.IsKnown("path")) return new Checked<PoolArgs>(news, failures);
         if (!Path.IsPathFullyQualified(news.Path))
@@ -30,13 +30,6 @@ internal static class PoolCheck
     /// <summary>An absolute path as libvirt keeps it: no "." or ".." parts, no trailing separator.</summary>
     public static string Normalize(string path) => Path.TrimEndingDirectorySeparator(Path.GetFullPath(path));
 
-    private static string? NameProblem(string name)
-    {
-        if (string.IsNullOrWhiteSpace(name)) return "'name' is empty: give the pool a name, or leave it out to get one from the resource name.";
-        return name.Contains('/') || name.Contains('\0')
-            ? $"'name' \"{name.Replace("\0", "\\0", StringComparison.Ordinal)}\" may not contain '/' or a NUL character: libvirt keeps the pool's definition in a file of that name."
-            : null;
-    }
 
     /// <summary>
     /// The name of another pool (active or not) on <paramref name="path"/>. The pool this resource updates is not

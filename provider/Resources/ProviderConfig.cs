@@ -1,4 +1,5 @@
 using System.ComponentModel;
+using PulumiLibvirt.Resources.Framework;
 
 namespace PulumiLibvirt.Resources;
 
@@ -13,10 +14,24 @@ public sealed record ProviderConfig
     [Description("LIBGUESTFS_BACKEND_SETTINGS for virt-sysprep when a Clone has an identity, e.g. force_tcg where KVM does not work. Default: the LIBGUESTFS_BACKEND_SETTINGS environment variable, else what works on this machine (force_tcg when KVM is missing or its guests do not run).")]
     public string? GuestfsBackendSettings { get; init; }
 
-    [Description("Seconds a download (a Volume's source.url or sha256Url) may go without receiving a byte before it fails. Default: 60.")]
+    [Description("Seconds a download (a Volume's source.url or sha256Url) may go without receiving a byte before it fails: 1 to 86400. Default: 60.")]
     public int? DownloadStallTimeout { get; init; }
 
     public TimeSpan EffectiveDownloadStallTimeout => TimeSpan.FromSeconds(DownloadStallTimeout ?? 60);
+
+    public const int MaxDownloadStallTimeout = 86400;
+
+    /// <summary>What is wrong with the configuration beyond its types, each on its property.</summary>
+    public IEnumerable<CheckFailure> Problems()
+    {
+        if (DownloadStallTimeout is <= 0 or > MaxDownloadStallTimeout)
+            yield return new CheckFailure("downloadStallTimeout", $"'downloadStallTimeout' is in seconds and must be between 1 and {MaxDownloadStallTimeout} (default 60).");
+        // libvirt parses the URI itself; what is no URI at all (a typo, a stray newline) is refused before it is tried.
+        if (Uri is { Length: > 0 } uri && (!System.Uri.TryCreate(uri, UriKind.Absolute, out var parsed) || uri.Any(c => char.IsControl(c) || char.IsWhiteSpace(c)) || parsed.Scheme.Length == 0))
+            yield return new CheckFailure("uri", $"'uri' {ObjectNames.Quote(uri)} is not a libvirt connection URI such as qemu:///system or qemu+ssh://user@host/system.");
+        if (GuestfsBackendSettings is { } settings && settings.Any(char.IsControl))
+            yield return new CheckFailure("guestfsBackendSettings", $"'guestfsBackendSettings' {ObjectNames.Quote(settings)} contains a control character (a newline, a tab…); give the settings on one line, such as force_tcg.");
+    }
 
     /// <summary>The URI to connect to, with the documented defaults applied.</summary>
     public string EffectiveUri =>

@@ -45,7 +45,7 @@ public sealed class Volume : LibvirtResource<VolumeArgs, VolumeState>
             return (filledState.Key, filledState);
         }
         var capacity = (ulong)(inputs.Capacity ?? 0);
-        using var volume = pool.CreateVolume(new VolumeDefinition(inputs.Name!, capacity, LibvirtNames.Of(inputs.Format ?? VolumeFormat.Qcow2), backing));
+        using var volume = SizedBy(capacity, () => pool.CreateVolume(new VolumeDefinition(inputs.Name!, capacity, LibvirtNames.Of(inputs.Format ?? VolumeFormat.Qcow2), backing)));
         var state = StateOf(volume.Describe(), inputs.BackingStore?.Volume);
         return (state.Key, state);
     }
@@ -79,11 +79,32 @@ public sealed class Volume : LibvirtResource<VolumeArgs, VolumeState>
         var described = volume.Describe();
         if (news.Capacity is { } wanted && (ulong)wanted > described.Capacity)
         {
-            volume.Resize((ulong)wanted);
+            SizedBy((ulong)wanted, () =>
+            {
+                volume.Resize((ulong)wanted);
+                return true;
+            });
             await context.InfoAsync($"Volume '{described.Name}' grown to {wanted} bytes in place; grow the partition and filesystem inside the guest to use the space.");
             described = volume.Describe();
         }
         return StateOf(described, news.BackingStore?.Volume) with { Sha256 = state.Sha256 };
+    }
+
+    /// <summary>
+    /// Runs a libvirt call that makes or grows a volume to <paramref name="capacity"/>. Its refusal (a size beyond what
+    /// the pool's filesystem holds, which Check cannot know for every host) is reported on 'capacity'.
+    /// </summary>
+    private static T SizedBy<T>(ulong capacity, Func<T> call)
+    {
+        try
+        {
+            return call();
+        }
+        catch (LibvirtException e) when (e.Category is LibvirtErrorCategory.InvalidInput or LibvirtErrorCategory.Other)
+        {
+            throw new ProviderException(ErrorKind.InvalidArgument,
+                $"'capacity' {capacity}: libvirt could not make a volume of that size: {e.Message}. Give a capacity the pool's storage can hold.", e);
+        }
     }
 
     protected override Task DeleteAsync(string id, VolumeArgs inputs, VolumeState state, LibvirtContext context) =>

@@ -31,17 +31,53 @@ internal sealed partial class VolumeCheck(PropertyMarks marks, LibvirtContext co
         return Done(news with { Format = news.Format ?? VolumeFormat.Qcow2 });
     }
 
-    private Checked<VolumeArgs> Done(VolumeArgs args) => new(args, _failures);
+    private Checked<VolumeArgs> Done(VolumeArgs args)
+    {
+        if (marks.IsKnown("capacity") && marks.IsKnown("format") && args.Capacity is { } capacity) CapacityLimit(capacity, args.Format ?? VolumeFormat.Qcow2, args.Pool);
+        return new(args, _failures);
+    }
+
+    /// <summary>The most bytes a qcow2 image holds with qemu-img's default 64 KiB clusters (its L1 table's limit).</summary>
+    public const long MaxQcow2Bytes = 1L << 51;
+
+    /// <summary>Past 2^53 a Pulumi number (a double) no longer holds every whole number: 2^53 + 1 arrives as 2^53.</summary>
+    public const long MaxExactBytes = 1L << 53;
+
+    /// <summary>The largest file ext2, ext3 and ext4 (4 KiB blocks) hold: 16 TiB less one block.</summary>
+    public const long MaxExtFileBytes = (1L << 44) - 4096;
+
+    /// <summary>
+    /// The capacity must be one qemu-img and the pool's filesystem can hold. A raw volume is a file as large as its
+    /// capacity: its limit is the filesystem's, known here for ext2/3/4 on a local pool; elsewhere libvirt reports it.
+    /// </summary>
+    private void CapacityLimit(long capacity, VolumeFormat format, string pool)
+    {
+        string? limit = null;
+        if (capacity <= 0) limit = "more than 0";
+        else if (capacity > MaxExactBytes) limit = $"at most 2^53 = {MaxExactBytes} bytes (8 PiB): past it a Pulumi number is not exact";
+        else if (format == VolumeFormat.Qcow2 && capacity > MaxQcow2Bytes) limit = $"at most {MaxQcow2Bytes} bytes (2 PiB), the most a qcow2 image holds";
+        else if (format == VolumeFormat.Raw && capacity > MaxExtFileBytes && PoolFileSystem(pool) is { } fileSystem && fileSystem.StartsWith("ext", StringComparison.Ordinal))
+            limit = $"at most {MaxExtFileBytes} bytes (16 TiB less 4 KiB) for a raw volume, a file that large, on pool '{pool}''s {fileSystem} filesystem";
+        if (limit is not null) Fail("capacity", $"'capacity' {capacity} must be {limit}. Give a smaller capacity (in bytes).");
+    }
+
+    /// <summary>The filesystem type of a local directory pool's folder (ext4, xfs…), or null when it cannot be known here.</summary>
+    private string? PoolFileSystem(string pool)
+    {
+        if (!Libvirt.IsLocal) return null;
+        using var found = Libvirt.FindPool(pool);
+        return found?.Path is { Length: > 0 } path && Directory.Exists(path) ? new DriveInfo(path).DriveFormat : null;
+    }
 
     internal static string? NameProblem(string name)
     {
-        if (string.IsNullOrWhiteSpace(name)) return "'name' is empty: give the volume a name, or leave it out to get one from the resource name.";
-        if (name.Contains('/') || name.Contains('\0') || name.Contains(".."))
-            return $"'name' \"{name.Replace("\0", "\\0")}\" may not contain '/', '..' or a NUL character: it becomes a file name inside the pool.";
-        return null;
+        if (ObjectNames.Problem("name", name, "volume", ObjectNames.MaxVolumeBytes) is { } problem) return problem;
+        return name.Contains("..", StringComparison.Ordinal)
+            ? $"'name' {ObjectNames.Quote(name)} may not contain '..': it becomes a file name inside the pool."
+            : null;
     }
 
-    [GeneratedRegex("^[0-9a-fA-F]{64}$")]
+    [GeneratedRegex("^[0-9a-fA-F]{64}\\z")]
     private static partial Regex Sha256Hex();
 
     private void Digest(VolumeArgs news)
@@ -173,6 +209,20 @@ internal sealed partial class VolumeCheck(PropertyMarks marks, LibvirtContext co
     public static string GrowthAdvice(long capacity, string start) =>
         $"Volume capacity {capacity} is larger than {start}: the guest sees a larger disk, but its partition and filesystem must be grown inside the guest (growpart, resize2fs; cloud images do it at first boot).";
 
+    /// <summary>The first file missing in the chain of backing files under <paramref name="base"/>, or null.</summary>
+    private string? MissingBacking(VolumeDescription @base)
+    {
+        // A chain deeper than 16 is no chain a person made: stop there rather than loop on a cycle.
+        for (var (next, depth) = (@base.BackingStore?.Path, 0); next is not null && depth < 16; depth++)
+        {
+            using var volume = Libvirt.FindVolume(next);
+            // A file in no pool: only a local host's can be looked at.
+            if (volume is null) return Libvirt.IsLocal && !File.Exists(next) ? next : null;
+            next = volume.Describe().BackingStore?.Path;
+        }
+        return null;
+    }
+
     private async Task<Checked<VolumeArgs>> BackingStoreAsync(VolumeArgs news)
     {
         if (marks.IsKnown("format") && news.Format != VolumeFormat.Qcow2)
@@ -187,6 +237,10 @@ internal sealed partial class VolumeCheck(PropertyMarks marks, LibvirtContext co
             return Done(news);
         }
         var based = baseVolume.Describe();
+        if (DomainCheck.LinkedImageProblem(Libvirt, based.Path) is { } linked)
+            Fail("backingStore.volume", $"'backingStore.volume': the base's file {linked}. A base must be a disk image.");
+        else if (MissingBacking(based) is { } missing)
+            Fail("backingStore.volume", $"'backingStore.volume': the base '{based.Path}' is an overlay on '{missing}', which does not exist on {Libvirt.Uri}: an overlay on it could not be read. Restore that file, or choose another base.");
         if (news.BackingStore.Format is { } declared && LibvirtNames.Of(declared) != based.Format)
             Fail("backingStore.format",
                 $"The base '{based.Path}' is {based.Format}, not {LibvirtNames.Of(declared)}. Remove 'backingStore.format' to use the detected format.");

@@ -77,7 +77,7 @@ public class DomainXmlTests
         Assert.Null(domain.Owner);
         Assert.Equal(
         [
-            new DomainDisk { Path = "/dev/vg0/db-2", Format = "raw", Bus = "ide", Target = "hda" },
+            new DomainDisk { Path = "/dev/vg0/db-2", BlockDevice = true, Format = "raw", Bus = "ide", Target = "hda" },
             new DomainDisk { Path = "/srv/pool/db-2-scratch.qcow2", Format = "qcow2", Bus = "scsi", Target = "sda" },
         ], domain.Disks);
         Assert.Equal([new DomainInterface { Network = "isolated", Mac = "52:54:00:10:20:30", Model = "rtl8139" }], domain.Interfaces);
@@ -290,5 +290,22 @@ public class DomainXmlTests
         Assert.Equal(definition.Interfaces, parsed.Interfaces);
         // The lists are compared above; a record compares lists by reference.
         Assert.Equal(definition, parsed with { Disks = definition.Disks, Interfaces = definition.Interfaces, Reservations = definition.Reservations });
+    }
+
+    [Fact]
+    public void A_block_device_disk_is_written_as_type_block_and_read_back_as_one()
+    {
+        var written = new DomainDefinition
+        {
+            Name = "blk",
+            MemoryKiB = 65536,
+            Disks = [new DomainDisk { Path = "/dev/loop7", BlockDevice = true, Target = "vda" }, new DomainDisk { Path = "/var/lib/a.qcow2", Format = "qcow2", Target = "vdb" }],
+        }.ToXml();
+        var disks = XElement.Parse(written).Element("devices")!.Elements("disk").ToList();
+        Assert.Equal("block", disks[0].Attribute("type")!.Value);
+        Assert.Equal("/dev/loop7", disks[0].Element("source")!.Attribute("dev")!.Value);
+        Assert.Equal("file", disks[1].Attribute("type")!.Value);
+        Assert.Equal("/var/lib/a.qcow2", disks[1].Element("source")!.Attribute("file")!.Value);
+        Assert.Equal([true, false], DomainDefinition.Parse(written).Disks.Select(d => d.BlockDevice));
     }
 }

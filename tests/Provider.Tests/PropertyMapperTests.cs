@@ -67,4 +67,33 @@ public class PropertyMapperTests
         Assert.Equal(Props.Secret("k"), encoded["key"]);
         Assert.Equal(Props.Value("p"), encoded["plain"]);
     }
+
+    [Fact]
+    public void A_NUL_character_in_any_string_is_a_failure_on_its_path()
+    {
+        var decoded = PropertyMapper.Decode<DomainArgs>(Props.Object(
+            ("name", "vm"),
+            ("disks", Props.Array(Props.Object(("file", "/var/lib/a.iso\0/etc/shadow")))),
+            ("networkInterfaces", Props.Array(Props.Object(("network", "default")), Props.Object(("network", "lab\0"))))), strict: true);
+        Assert.Equal(["disks[0].file", "networkInterfaces[1].network"], decoded.Failures.Select(f => f.Property));
+        Assert.All(decoded.Failures, f => Assert.Contains("NUL character", f.Reason, StringComparison.Ordinal));
+    }
+
+    [Theory]
+    [InlineData(9223372036854775808.0)] // 2^63, which (double)long.MaxValue equals
+    [InlineData(-9223372036854777856.0)]
+    [InlineData(1e300)]
+    public void A_number_beyond_a_long_is_a_failure_not_a_saturated_value(double capacity)
+    {
+        var decoded = PropertyMapper.Decode<VolumeArgs>(Props.Object(("capacity", capacity)));
+        Assert.Equal("capacity", Assert.Single(decoded.Failures).Property);
+        Assert.Null(decoded.Value.Capacity);
+    }
+
+    [Fact]
+    public void Int_bounds_are_exact()
+    {
+        Assert.Empty(PropertyMapper.Decode<DomainArgs>(Props.Object(("memory", int.MaxValue))).Failures);
+        Assert.Equal("memory", Assert.Single(PropertyMapper.Decode<DomainArgs>(Props.Object(("memory", int.MaxValue + 1.0))).Failures).Property);
+    }
 }

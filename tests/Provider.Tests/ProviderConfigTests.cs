@@ -31,7 +31,8 @@ public sealed class ProviderConfigTests
     [Theory]
     [InlineData("soon", "must be a whole number, not \"soon\"")]
     [InlineData("2.5", "must be a whole number, not 2.5")]
-    [InlineData("0", "must be more than 0")]
+    [InlineData("0", "must be between 1 and 86400")]
+    [InlineData("86401", "must be between 1 and 86400")]
     public void A_download_stall_timeout_that_is_no_positive_whole_number_fails_on_the_property(string seconds, string reason)
     {
         using var provider = new LibvirtProvider(new RecordingLog());

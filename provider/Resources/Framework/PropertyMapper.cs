@@ -137,6 +137,12 @@ public static class PropertyMapper
                 return null;
             }
             if (value is NullValue) return null;
+            // Refused here, once for every string: libvirt and the C strings under it would end the text at the NUL.
+            if (value is StringValue { Value: var text } && text.Contains('\0', StringComparison.Ordinal))
+            {
+                Failures.Add(new CheckFailure(path, $"'{path}' contains a NUL character (\\0 at position {text.IndexOf('\0', StringComparison.Ordinal)}); remove it: no name, path or text given to libvirt may hold one."));
+                return null;
+            }
 
             var target = Nullable.GetUnderlyingType(type) ?? type;
             switch (value)
@@ -160,9 +166,9 @@ public static class PropertyMapper
 
         private object? DecodeInteger(Type target, double number, string path)
         {
-            var max = target == typeof(int) ? int.MaxValue : long.MaxValue;
-            var min = target == typeof(int) ? int.MinValue : long.MinValue;
-            if (number != Math.Floor(number) || number > max || number < min)
+            // 2^63 itself is (double)long.MaxValue: the bounds are exclusive above, or it would wrap to long.MaxValue.
+            var (min, end) = target == typeof(int) ? (int.MinValue, int.MaxValue + 1.0) : (long.MinValue, -(double)long.MinValue);
+            if (number != Math.Floor(number) || number >= end || number < min)
             {
                 Failures.Add(new CheckFailure(path, $"'{path}' must be a whole number, not {number.ToString(CultureInfo.InvariantCulture)}."));
                 return null;
