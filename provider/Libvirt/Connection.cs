@@ -89,5 +89,9 @@ public sealed partial class Connection : IDisposable
         catch (LibvirtException e) when (e.IsNotFound) { return null; }
     }
 
-    public void Dispose() => _handle.Dispose();
+    public void Dispose()
+    {
+        DisposeIndexes();
+        _handle.Dispose();
+    }
 }
