@@ -8,7 +8,9 @@ namespace PulumiLibvirt.Libvirt;
 /// deleting one clone of a 200-machine lab would otherwise read 200 volume descriptions to find overlays on its disk.
 /// Each question lists the pools and their volumes (a call a pool): volumes not seen before are described, volumes gone
 /// are dropped. What was kept for a pool is forgotten when libvirt tells that the pool was refreshed (files changed
-/// outside libvirt), stopped or deleted. Without events every question describes every volume.
+/// outside libvirt), stopped or deleted, and a volume this process deletes is forgotten at once. A volume another
+/// process deletes and makes again at the same path, with no pool refresh between, keeps its old description until one
+/// (libvirt raises no event for volumes). Without events every question describes every volume.
 /// </summary>
 internal sealed unsafe class VolumeIndex : IDisposable
 {
@@ -102,6 +104,21 @@ internal sealed unsafe class VolumeIndex : IDisposable
         finally
         {
             foreach (var volume in volumes) volume.Dispose();
+        }
+    }
+
+    /// <summary>
+    /// Drops the volume <paramref name="key"/> from every index: libvirt tells of no volume being deleted, and one made
+    /// again at the same path (a replaced overlay) may have another backing store.
+    /// </summary>
+    public static void Forget(string key)
+    {
+        foreach (var index in Indexes.Values)
+        {
+            lock (index._gate)
+            {
+                foreach (var pool in index._known.Values) pool.Remove(key);
+            }
         }
     }
 

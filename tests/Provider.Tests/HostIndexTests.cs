@@ -68,6 +68,24 @@ public sealed class HostIndexTests(TestPool pool, TestNetwork network) : IClassF
     }
 
     [Fact]
+    public void An_overlay_deleted_and_made_again_on_another_base_is_read_again()
+    {
+        var (first, second) = (pool.CreateVolume("rebased-a", 1 << 20).Path, pool.CreateVolume("rebased-b", 1 << 20).Path);
+        var overlay = pool.CreateVolume("rebased-overlay", 1 << 20, backingStore: new BackingStore(first, "qcow2"));
+        using var firstVolume = pool.Libvirt.FindVolume(first)!;
+        using var secondVolume = pool.Libvirt.FindVolume(second)!;
+        Assert.NotNull(VolumeUsage.Problem(pool.Libvirt, firstVolume));
+        Assert.Null(VolumeUsage.Problem(pool.Libvirt, secondVolume));
+
+        // Same name, so same key and path: only the delete can tell the index that the overlay it knows is gone.
+        using (var old = pool.Libvirt.FindVolume(overlay.Path)!) old.Delete();
+        using (pool.Pool.CreateVolume(new VolumeDefinition(overlay.Name, 1 << 20, "qcow2", new BackingStore(second, "qcow2")))) { }
+
+        Assert.Null(VolumeUsage.Problem(pool.Libvirt, firstVolume));
+        Assert.Contains(overlay.Path, VolumeUsage.Problem(pool.Libvirt, secondVolume));
+    }
+
+    [Fact]
     public async Task Macs_and_names_stay_unique_when_ten_creates_race_another_process_defining_domains()
     {
         var template = new TemplateDomain(pool, network, _names);
