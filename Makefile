@@ -8,7 +8,7 @@
 #   make up          set up libvirt and the Pulumi CLI when missing, then pulumi up on examples/lab (local backend)
 #   make down        pulumi destroy of the same stack: the host is left as it was
 #   make schema      regenerate schema.json from the provider's types
-#   make bench       benchmarks on the real libvirtd (BENCH_FILTER picks some, e.g. '*Upload*' '*HostCopy*';
+#   make bench       benchmarks on the real libvirtd (bench/README.md; BENCH_FILTER picks some, e.g. '*Upload*' '*HostCopy*';
 #                    BENCH_ARGS for BenchmarkDotNet, e.g. --job short)
 
 VERSION := $(shell sed -n 's:.*<Version>\(.*\)</Version>.*:\1:p' Directory.Build.props)
@@ -61,9 +61,11 @@ down: build
 schema:
 	UPDATE_SCHEMA=1 dotnet test tests/Provider.Tests --nologo -v quiet --filter "FullyQualifiedName~SchemaTests"
 
-# The plugin's peak memory during a 4 GiB upload first (a one-shot check on the built binary), then BenchmarkDotNet.
+# The plugin's peak memory during a 4 GiB upload first (a one-shot check on the built binary), then a classroom lab
+# through the built binary against libvirt's own tools (bench/README.md), then BenchmarkDotNet.
 bench: deps build
 	dotnet run -c Release --project bench -- --rss
+	dotnet run -c Release --project bench -- --scale
 	dotnet run -c Release --project bench -- --filter $(BENCH_FILTER) $(BENCH_ARGS)
 
 clean:

@@ -1,9 +1,16 @@
+using System.Globalization;
 using BenchmarkDotNet.Running;
 using PulumiLibvirt.Bench;
 
-// make bench runs both modes. `--rss`: the plugin's peak memory while it uploads a 4 GiB image, against its limit.
+// make bench runs every mode. `--rss`: the plugin's peak memory while it uploads a 4 GiB image, against its limit.
+// `--scale [sizes] [rounds]`: a classroom lab through the built binary against libvirt's own tools (bench/README.md).
 // Anything else goes to BenchmarkDotNet (e.g. --filter '*Upload*').
 if (args is ["--rss"]) return await UploadMemory.RunAsync();
+if (args is ["--scale", ..])
+{
+    var sizes = args.Length > 1 ? args[1].Split(',').Select(s => int.Parse(s, CultureInfo.InvariantCulture)).ToList() : [50, 100, 200];
+    return await ScaleBench.RunAsync(sizes, args.Length > 2 ? int.Parse(args[2], CultureInfo.InvariantCulture) : 5);
+}
 var summaries = BenchmarkSwitcher.FromAssembly(typeof(LinkedCloneBenchmarks).Assembly).Run(args);
 // A benchmark that threw (a copy that is not sparse, say) fails make bench instead of leaving a gap in a table.
 return summaries.Any(s => s.HasCriticalValidationErrors || s.Reports.Any(r => !r.Success)) ? 1 : 0;

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Globalization;
 using System.Text;
 using System.Xml.Linq;
@@ -11,6 +12,12 @@ namespace PulumiLibvirt.Libvirt;
 public sealed partial class Connection : IDisposable
 {
     private readonly ConnectHandle _handle;
+
+    // What the host offers is read once per connection: a provider lives for one engine command, and these were the
+    // dearest calls of every Domain and Clone Check (virsh maxvcpus takes 40 ms here), asked again for each machine of a lab.
+    private IReadOnlySet<string>? _guestDomainTypes;
+    private readonly ConcurrentDictionary<string, int> _maxVcpus = new(StringComparer.Ordinal);
+    private ulong? _hostMemoryKiB;
 
     private Connection(ConnectHandle handle, string uri)
     {
@@ -31,8 +38,8 @@ public sealed partial class Connection : IDisposable
         return new Connection(handle, LibvirtCall.TakeString(Native.virConnectGetURI(handle)));
     }
 
-    /// <summary>The host's memory in KiB.</summary>
-    public ulong HostMemoryKiB => Host().MemoryKiB;
+    /// <summary>The host's memory in KiB (read once, as the other limits a Check compares with).</summary>
+    public ulong HostMemoryKiB => _hostMemoryKiB ??= Host().MemoryKiB;
 
     /// <summary>The host's processors and memory, as libvirt sees them.</summary>
     public unsafe HostInfo Host()
@@ -74,14 +81,14 @@ public sealed partial class Connection : IDisposable
     /// The hypervisor types (kvm, qemu…) this host can run full-virtualisation guests of, as libvirt's capabilities
     /// list them: kvm only where /dev/kvm works.
     /// </summary>
-    public IReadOnlySet<string> GuestDomainTypes =>
+    public IReadOnlySet<string> GuestDomainTypes => _guestDomainTypes ??=
         XElement.Parse(LibvirtCall.TakeString(Native.virConnectGetCapabilities(_handle)))
             .Elements("guest").Where(g => g.Element("os_type")?.Value == "hvm")
             .Elements("arch").Elements("domain").Select(d => d.Attribute("type")?.Value).OfType<string>()
             .ToHashSet();
 
     /// <summary>The most virtual CPUs the hypervisor allows one guest of <paramref name="type"/> (kvm, qemu).</summary>
-    public int MaxVcpus(string type) => LibvirtCall.Check(Native.virConnectGetMaxVcpus(_handle, type));
+    public int MaxVcpus(string type) => _maxVcpus.GetOrAdd(type, t => LibvirtCall.Check(Native.virConnectGetMaxVcpus(_handle, t)));
 
     internal static T? NullIfNotFound<T>(Func<T> lookup) where T : class
     {
@@ -89,5 +96,9 @@ public sealed partial class Connection : IDisposable
         catch (LibvirtException e) when (e.IsNotFound) { return null; }
     }
 
-    public void Dispose() => _handle.Dispose();
+    public void Dispose()
+    {
+        DisposeIndexes();
+        _handle.Dispose();
+    }
 }

@@ -41,8 +41,13 @@ public sealed partial class Connection
     public LibvirtDomain DefineDomain(DomainDefinition definition) => DefineDomain(definition.ToXml());
 
     /// <summary>Defines a persistent domain from its XML, validated against libvirt's schema.</summary>
-    public LibvirtDomain DefineDomain(string xml) =>
-        new(LibvirtCall.Check(Native.virDomainDefineXMLFlags(_handle, xml, Native.VIR_DOMAIN_DEFINE_VALIDATE)));
+    public LibvirtDomain DefineDomain(string xml)
+    {
+        var domain = new LibvirtDomain(LibvirtCall.Check(Native.virDomainDefineXMLFlags(_handle, xml, Native.VIR_DOMAIN_DEFINE_VALIDATE)));
+        // The index must not answer with the old definition until the event arrives.
+        _domainIndex?.Changed(domain.Uuid);
+        return domain;
+    }
 
     /// <summary>Defines a clone of <paramref name="source"/>: its persistent definition with <paramref name="changes"/> applied.</summary>
     public LibvirtDomain DefineClone(LibvirtDomain source, CloneChanges changes) => DefineDomain(CloneXml.Make(source.Xml(), changes));

@@ -20,6 +20,17 @@ internal static class Native
     [DllImport(Lib)] public static extern void virResetLastError();
     [DllImport(Lib)] public static extern unsafe void virSetErrorFunc(IntPtr userData, delegate* unmanaged<IntPtr, IntPtr, void> handler);
 
+    // ---- events (the default event loop, and callbacks for what changes on the host) ----
+    [DllImport(Lib)] public static extern int virEventRegisterDefaultImpl();
+    [DllImport(Lib)] public static extern int virEventRunDefaultImpl();
+    [DllImport(Lib)] public static extern int virConnectDomainEventRegisterAny(ConnectHandle conn, IntPtr dom, int eventID, IntPtr callback, IntPtr opaque, IntPtr freecb);
+    [DllImport(Lib)] public static extern int virConnectDomainEventDeregisterAny(ConnectHandle conn, int callbackID);
+    [DllImport(Lib)] public static extern int virConnectStoragePoolEventRegisterAny(ConnectHandle conn, IntPtr pool, int eventID, IntPtr callback, IntPtr opaque, IntPtr freecb);
+    [DllImport(Lib)] public static extern int virConnectStoragePoolEventDeregisterAny(ConnectHandle conn, int callbackID);
+    // The object an event callback is given is borrowed: read, never freed.
+    [DllImport(Lib, EntryPoint = "virDomainGetUUIDString")] public static extern unsafe int virDomainGetUUIDStringBorrowed(IntPtr domain, byte* buffer);
+    [DllImport(Lib, EntryPoint = "virStoragePoolGetName")] public static extern IntPtr virStoragePoolGetNameBorrowed(IntPtr pool);
+
     // ---- storage pools ----
     [DllImport(Lib)] public static extern int virConnectListAllStoragePools(ConnectHandle conn, out IntPtr pools, uint flags);
     [DllImport(Lib)] public static extern StoragePoolHandle virStoragePoolLookupByName(ConnectHandle conn, [MarshalAs(UnmanagedType.LPUTF8Str)] string name);
@@ -192,6 +203,12 @@ internal static class Native
     public const uint VIR_CONNECT_LIST_STORAGE_POOLS_ACTIVE = 2;
     public const uint VIR_STORAGE_VOL_UPLOAD_SPARSE_STREAM = 1;
     public const int VIR_UUID_STRING_BUFLEN = 37;
+    public const int VIR_DOMAIN_EVENT_ID_LIFECYCLE = 0;
+    public const int VIR_DOMAIN_EVENT_ID_DEVICE_REMOVED = 15;
+    public const int VIR_DOMAIN_EVENT_ID_DEVICE_ADDED = 19;
+    public const int VIR_DOMAIN_EVENT_ID_METADATA_CHANGE = 23;
+    public const int VIR_STORAGE_POOL_EVENT_ID_LIFECYCLE = 0;
+    public const int VIR_STORAGE_POOL_EVENT_ID_REFRESH = 1;
     public const uint VIR_DOMAIN_XML_INACTIVE = 2;
     public const uint VIR_DOMAIN_DEFINE_VALIDATE = 1;
     public const uint VIR_DOMAIN_UNDEFINE_MANAGED_SAVE = 1;

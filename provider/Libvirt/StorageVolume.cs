@@ -31,7 +31,12 @@ public sealed class StorageVolume : IDisposable
     /// <summary>Grows the volume in place; the data in it is kept.</summary>
     public void Resize(ulong capacity) => LibvirtCall.Check(Native.virStorageVolResize(_handle, capacity, 0));
 
-    public void Delete() => LibvirtCall.Check(Native.virStorageVolDelete(_handle, 0));
+    public void Delete()
+    {
+        var key = Key;
+        LibvirtCall.Check(Native.virStorageVolDelete(_handle, 0));
+        VolumeIndex.Forget(key);
+    }
 
     public void Dispose() => _handle.Dispose();
 }

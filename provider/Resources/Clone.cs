@@ -117,7 +117,7 @@ public sealed class Clone : LibvirtResource<CloneArgs, CloneState>
             var identity = inputs.Identity is null ? null : await GuestIdentity.ApplyAsync(inputs.Identity, name,
                 disks.Values.OfType<ClonedDisk>().Select(d => new SysprepDisk(d.Path, d.Format)).ToList(), context);
 
-            domain = await MacAddresses.DefineAsync(libvirt, null, used => libvirt.DefineClone(source, new CloneChanges
+            domain = MacAddresses.Define(libvirt, null, used => libvirt.DefineClone(source, new CloneChanges
             {
                 Name = name,
                 Uuid = Guid.NewGuid().ToString(),
@@ -130,7 +130,7 @@ public sealed class Clone : LibvirtResource<CloneArgs, CloneState>
                 MemoryKiB = (ulong?)inputs.Memory * 1024,
                 Vcpus = inputs.Vcpus,
                 Seed = seed,
-            }), context.Cancellation);
+            }));
             domain.Autostart = inputs.Autostart;
             HostReservations.Record(domain, inputs.NetworkInterfaces);
             await HostReservations.AddBeforeStartAsync(libvirt, domain, context, () =>

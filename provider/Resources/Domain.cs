@@ -61,9 +61,8 @@ public sealed class Domain : LibvirtResource<DomainArgs, DomainState>
     {
         var libvirt = context.Libvirt;
         new OwnDomain(context.Urn).EnsureNameFree(libvirt, inputs.Name!, Token);
-        using var domain = await MacAddresses.DefineAsync(libvirt, null, used =>
-            libvirt.DefineDomain(HostReservations.Recorded(DomainMapping.Definition(inputs, null, AssignMacs(inputs.NetworkInterfaces, [], used), context.Urn, libvirt), inputs.NetworkInterfaces)),
-            context.Cancellation);
+        using var domain = MacAddresses.Define(libvirt, null, used =>
+            libvirt.DefineDomain(HostReservations.Recorded(DomainMapping.Definition(inputs, null, AssignMacs(inputs.NetworkInterfaces, [], used), context.Urn, libvirt), inputs.NetworkInterfaces)));
         try
         {
             domain.Autostart = inputs.Autostart;
@@ -120,9 +119,8 @@ public sealed class Domain : LibvirtResource<DomainArgs, DomainState>
         if (DefinitionProperties.Any(changed.Contains))
         {
             var reserved = domain.Describe().Reservations;
-            using var redefined = await MacAddresses.DefineAsync(libvirt, new OwnDomain(context.Urn, news.Name), used =>
-                libvirt.DefineDomain(HostReservations.Recorded(DomainMapping.Definition(news, domain.Uuid, AssignMacs(news.NetworkInterfaces, state.Macs, used), context.Urn, libvirt), news.NetworkInterfaces)),
-                context.Cancellation);
+            using var redefined = MacAddresses.Define(libvirt, new OwnDomain(context.Urn, news.Name), used =>
+                libvirt.DefineDomain(HostReservations.Recorded(DomainMapping.Definition(news, domain.Uuid, AssignMacs(news.NetworkInterfaces, state.Macs, used), context.Urn, libvirt), news.NetworkInterfaces)));
             await HostReservations.ChangeAsync(libvirt, reserved, redefined.Describe().Reservations, news.Name!, domain.IsActive, context);
             if (domain.IsActive && news.Running)
                 await context.InfoAsync($"Domain '{news.Name}' is running: the change to {string.Join(", ", DefinitionProperties.Where(changed.Contains))} takes effect at its next boot.");

@@ -10,27 +10,20 @@ namespace PulumiLibvirt.Resources;
 public static partial class MacAddresses
 {
     /// <summary>
-    /// Held from choosing new MACs until the domain that gets them is defined, so that resources created in parallel
-    /// by this provider never pick the same address.
+    /// Every address this process has given a new interface. A MAC is chosen against the domains the host has (the
+    /// connection's index) and this set, under <see cref="Gate"/>: resources created in parallel never pick the same
+    /// address, while their domains are defined concurrently. Kept for the process's life (a few bytes a machine), as a
+    /// domain being defined meanwhile may not be in the index yet.
     /// </summary>
-    private static readonly SemaphoreSlim DefineLock = new(1, 1);
+    private static readonly HashSet<string> Given = new(StringComparer.Ordinal);
+
+    private static readonly Lock Gate = new();
 
     /// <summary>
     /// Defines a domain with <paramref name="define"/>, which is given the MACs in use on the host (but those of the
-    /// resource's <paramref name="own"/> domain) and adds the ones it takes; no other define of this provider runs meanwhile.
+    /// resource's <paramref name="own"/> domain) and takes new ones from it with <see cref="NewUnique"/>.
     /// </summary>
-    public static async Task<T> DefineAsync<T>(Connection libvirt, OwnDomain? own, Func<HashSet<string>, T> define, CancellationToken cancellation)
-    {
-        await DefineLock.WaitAsync(cancellation);
-        try
-        {
-            return define(InUse(libvirt, own));
-        }
-        finally
-        {
-            DefineLock.Release();
-        }
-    }
+    public static T Define<T>(Connection libvirt, OwnDomain? own, Func<HashSet<string>, T> define) => define(InUse(libvirt, own));
 
     [GeneratedRegex("^[0-9a-f]{2}(:[0-9a-f]{2}){5}\\z", RegexOptions.IgnoreCase)]
     private static partial Regex Format();
@@ -48,20 +41,27 @@ public static partial class MacAddresses
 
     /// <summary>The MACs of every domain of the connection, except those of the resource's <paramref name="own"/> domain.</summary>
     public static HashSet<string> InUse(Connection libvirt, OwnDomain? own = null) =>
-        libvirt.DescribeAllDomains()
+        libvirt.IndexedDomains()
             .Where(d => own is null || !own.Owns(d))
             .SelectMany(d => d.Interfaces)
             .Where(i => i.Mac is not null)
             .Select(i => Normalize(i.Mac!))
             .ToHashSet();
 
-    /// <summary>A new random address not in <paramref name="used"/>, which it is added to.</summary>
+    /// <summary>A new random address neither in <paramref name="used"/> nor given before by this process; it is added to both.</summary>
     public static string NewUnique(ISet<string> used)
     {
-        while (true)
+        lock (Gate)
         {
-            var mac = $"52:54:00:{RandomNumberGenerator.GetHexString(2, lowercase: true)}:{RandomNumberGenerator.GetHexString(2, lowercase: true)}:{RandomNumberGenerator.GetHexString(2, lowercase: true)}";
-            if (used.Add(mac)) return mac;
+            while (true)
+            {
+                var mac = $"52:54:00:{RandomNumberGenerator.GetHexString(2, lowercase: true)}:{RandomNumberGenerator.GetHexString(2, lowercase: true)}:{RandomNumberGenerator.GetHexString(2, lowercase: true)}";
+                if (!Given.Contains(mac) && used.Add(mac))
+                {
+                    Given.Add(mac);
+                    return mac;
+                }
+            }
         }
     }
 }

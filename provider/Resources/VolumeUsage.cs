@@ -25,12 +25,12 @@ public static class VolumeUsage
     {
         var path = volume.Path;
         var (poolName, name) = (volume.PoolName, volume.Describe().Name);
-        var domains = libvirt.DescribeAllDomains().Where(d => d.Name != deletingDomain).ToList();
+        var domains = libvirt.IndexedDomains().Where(d => d.Name != deletingDomain).ToList();
         string DomainsUsing(string diskPath, (string, string)? poolVolume = null) => string.Join(", ", domains
             .Where(d => d.Disks.Any(disk => disk.Path == diskPath || (poolVolume is not null && disk.PoolVolume == poolVolume)))
             .Select(d => $"'{d.Name}'").Distinct());
 
-        var overlays = libvirt.DescribeAllVolumes()
+        var overlays = libvirt.IndexedVolumes()
             .Where(v => v.BackingStore is { } b && SamePath(v.Path, b.Path, path) && deletingVolumes?.Contains(v.Path) != true).ToList();
         if (overlays.Count > 0)
         {
