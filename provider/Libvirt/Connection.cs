@@ -24,12 +24,30 @@ public sealed partial class Connection : IDisposable
     /// <summary>Whether libvirt runs on this machine (no host in the URI), so its files are this machine's files.</summary>
     public bool IsLocal => string.IsNullOrEmpty(new Uri(Uri).Host);
 
+    /// <summary>Seconds between keepalive probes of a silent daemon.</summary>
+    public const int KeepAliveInterval = 5;
+
+    /// <summary>
+    /// Probes left unanswered before the connection is closed: a frozen or unreachable daemon fails every call on it
+    /// after at most <see cref="KeepAliveInterval"/> × (<see cref="KeepAliveCount"/> + 1) seconds.
+    /// </summary>
+    public const int KeepAliveCount = 3;
+
     public static Connection Open(string uri)
     {
         LibvirtCall.Initialize();
+        EventLoop.EnsureRunning();
         var handle = LibvirtCall.Check(Native.virConnectOpen(uri));
+        // Local drivers (test:///, a session without a daemon) have no keepalive: 1 says so, and nothing can hang there.
+        LibvirtCall.Check(Native.virConnectSetKeepAlive(handle, KeepAliveInterval, KeepAliveCount));
         return new Connection(handle, LibvirtCall.TakeString(Native.virConnectGetURI(handle)));
     }
+
+    /// <summary>
+    /// False once the daemon closed the connection (it stopped or restarted) or stopped answering keepalives: every
+    /// call on it fails, and a new connection is needed.
+    /// </summary>
+    public bool IsAlive => Native.virConnectIsAlive(_handle) == 1;
 
     /// <summary>The host's memory in KiB.</summary>
     public ulong HostMemoryKiB => Host().MemoryKiB;

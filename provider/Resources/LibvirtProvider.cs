@@ -80,9 +80,15 @@ public sealed class LibvirtProvider(IEngineLog log) : IProvider, IDisposable
         ?? throw new ProviderException(ErrorKind.InvalidArgument,
             $"Unknown function '{token}'; this provider offers {string.Join(", ", FunctionTypes.Select(f => f.Token))}.");
 
-    public ResourceContext Context(string urn)
+    public ResourceContext Context(string urn, CancellationToken deadline = default)
     {
-        lock (_gate) return new LibvirtContext(Connection, _config, log, urn, _cancellation.Token);
+        lock (_gate)
+        {
+            var token = deadline.CanBeCanceled
+                ? CancellationTokenSource.CreateLinkedTokenSource(_cancellation.Token, deadline).Token
+                : _cancellation.Token;
+            return new LibvirtContext(Connection, _config, log, urn, token);
+        }
     }
 
     /// <summary>
@@ -100,11 +106,17 @@ public sealed class LibvirtProvider(IEngineLog log) : IProvider, IDisposable
         cancelled.Cancel();
     }
 
+    /// <summary>
+    /// The connection, opened again when the one before broke: libvirtd restarted or stopped, or left keepalives
+    /// unanswered (<see cref="Connection.KeepAliveInterval"/>). Objects of the broken one fail with their calls.
+    /// </summary>
     private Connection Connection()
     {
         lock (_gate)
         {
-            if (_connection is not null) return _connection;
+            if (_connection is { IsAlive: true }) return _connection;
+            _connection?.Dispose();
+            _connection = null;
             var uri = _config.EffectiveUri;
             try
             {
@@ -113,7 +125,7 @@ public sealed class LibvirtProvider(IEngineLog log) : IProvider, IDisposable
             catch (LibvirtException e)
             {
                 throw new ProviderException(ErrorKind.Unavailable,
-                    $"Cannot connect to libvirt at '{uri}': {e.Message}. Check that libvirtd runs there and that you may use it, or set the provider's 'uri' (pulumi config set libvirt:uri …).", e);
+                    $"Cannot connect to libvirt at '{uri}': libvirtd is not answering ({e.Message}). Check that libvirtd runs there and that you may use it, or set the provider's 'uri' (pulumi config set libvirt:uri …).", e);
             }
         }
     }
