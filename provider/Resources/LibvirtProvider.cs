@@ -40,6 +40,9 @@ public sealed class LibvirtProvider(IEngineLog log) : IProvider, IDisposable
     /// <summary>The package schema, derived from the resource and function types (schema.json is a checked-in copy).</summary>
     public static string GenerateSchema() => SchemaGenerator.Generate(Package, typeof(ProviderConfig), ResourceTypes, FunctionTypes);
 
+    /// <summary>How long opening a connection may take before the daemon counts as not answering.</summary>
+    public static readonly TimeSpan OpenTimeout = TimeSpan.FromSeconds(30);
+
     private readonly Lock _gate = new();
     private CancellationTokenSource _cancellation = new();
     private ProviderConfig _config = new();
@@ -118,15 +121,20 @@ public sealed class LibvirtProvider(IEngineLog log) : IProvider, IDisposable
             _connection?.Dispose();
             _connection = null;
             var uri = _config.EffectiveUri;
+            // Keepalive starts only once the connection is open: a frozen daemon would hold the opening itself forever.
+            var opening = Task.Run(() => Libvirt.Connection.Open(uri));
             try
             {
-                return _connection = Libvirt.Connection.Open(uri);
+                if (opening.Wait(OpenTimeout)) return _connection = opening.Result;
             }
-            catch (LibvirtException e)
+            catch (AggregateException wrapped) when (wrapped.InnerException is LibvirtException e)
             {
                 throw new ProviderException(ErrorKind.Unavailable,
                     $"Cannot connect to libvirt at '{uri}': libvirtd is not answering ({e.Message}). Check that libvirtd runs there and that you may use it, or set the provider's 'uri' (pulumi config set libvirt:uri …).", e);
             }
+            _ = opening.ContinueWith(late => late.Result.Dispose(), TaskContinuationOptions.OnlyOnRanToCompletion);
+            throw new ProviderException(ErrorKind.Unavailable,
+                $"Cannot connect to libvirt at '{uri}': libvirtd is not answering (no answer within {OpenTimeout.TotalSeconds} s). Check that libvirtd runs there and is not stuck (systemctl status libvirtd).");
         }
     }
 

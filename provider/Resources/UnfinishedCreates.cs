@@ -15,6 +15,9 @@ internal static class UnfinishedCreates
 {
     private const string MarkerInfix = ".unfinished-";
 
+    /// <summary>How long a volume that libvirtd is still writing (a copy whose caller died) is waited for before its removal fails.</summary>
+    public static readonly TimeSpan BusyWait = TimeSpan.FromSeconds(120);
+
     /// <summary>
     /// The marker of an unfinished create of volume <paramref name="name"/> by resource <paramref name="urn"/>: the
     /// volume's name, then a digest of the URN (a retry under another automatic name still finds it).
@@ -49,8 +52,8 @@ internal static class UnfinishedCreates
         {
             var name = marker[..^suffix.Length];
             await context.InfoAsync($"Removing volume '{name}' of pool '{pool.Name}', left by an interrupted create of this resource.");
-            RemoveVolume(pool, name, libvirt);
-            RemoveVolume(pool, marker, libvirt);
+            await RemoveVolumeAsync(pool, name, libvirt, context);
+            await RemoveVolumeAsync(pool, marker, libvirt, context);
         }
     }
 
@@ -75,7 +78,7 @@ internal static class UnfinishedCreates
                 foreach (var volume in unfinished.Volumes)
                 {
                     using var pool = libvirt.FindPool(volume.Pool);
-                    if (pool is not null) RemoveVolume(pool, volume.Name, libvirt);
+                    if (pool is not null) await RemoveVolumeAsync(pool, volume.Name, libvirt, context);
                 }
                 foreach (var path in unfinished.Files) libvirt.DeleteFile(path);
             }
@@ -107,12 +110,30 @@ internal static class UnfinishedCreates
     /// Deletes a volume by name. A file that libvirtd was still writing when it died may be unknown to the pool until
     /// a refresh (which a pool busy with another copy refuses): in a local directory pool the file itself goes.
     /// </summary>
-    private static void RemoveVolume(StoragePool pool, string name, Connection libvirt)
+    private static async Task RemoveVolumeAsync(StoragePool pool, string name, Connection libvirt, LibvirtContext context)
     {
         pool.RefreshIfIdle();
         using var volume = pool.FindVolume(name);
-        if (volume is not null) volume.Delete();
-        else if (pool.Type == "dir") libvirt.DeleteFile(Path.Combine(pool.Path, name));
+        if (volume is null)
+        {
+            if (pool.Type == "dir") libvirt.DeleteFile(Path.Combine(pool.Path, name));
+            return;
+        }
+        // libvirtd finishes a copy whose caller died, and refuses to delete the volume until then.
+        var deadline = DateTime.UtcNow + BusyWait;
+        while (true)
+        {
+            try
+            {
+                volume.Delete();
+                return;
+            }
+            catch (LibvirtException e) when (e.Category == LibvirtErrorCategory.Conflict && DateTime.UtcNow < deadline)
+            {
+                await context.InfoAsync($"Volume '{name}' is still being written by libvirtd ({e.Message}); waiting to remove it.");
+                await Task.Delay(TimeSpan.FromSeconds(1), CancellationToken.None);
+            }
+        }
     }
 
     private static string Describe(UnfinishedCreate unfinished) =>
