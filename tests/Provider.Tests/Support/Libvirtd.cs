@@ -9,8 +9,25 @@ namespace PulumiLibvirt.Tests.Support;
 /// </summary>
 public static class Libvirtd
 {
+    // A killed daemon stays a zombie until init reaps it, which can take seconds here: it counts as gone.
     private static int? Pid(string name) =>
-        Command.Try("pgrep", null, "-x", name) is (0, var stdout, _) ? int.Parse(stdout.Split('\n')[0], System.Globalization.CultureInfo.InvariantCulture) : null;
+        Command.Try("pgrep", null, "-x", name) is (0, var stdout, _)
+            ? stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(p => int.Parse(p, System.Globalization.CultureInfo.InvariantCulture))
+                .Where(p => !IsGone(p)).Cast<int?>().FirstOrDefault()
+            : null;
+
+    private static bool IsGone(int pid)
+    {
+        try
+        {
+            var stat = File.ReadAllText($"/proc/{pid}/stat");
+            return stat[(stat.LastIndexOf(')') + 2)..].StartsWith('Z');
+        }
+        catch (IOException)
+        {
+            return true;
+        }
+    }
 
     /// <summary>Kills libvirtd (SIGKILL: no chance to tidy up) and waits until it is gone.</summary>
     public static void Kill()
@@ -18,17 +35,18 @@ public static class Libvirtd
         if (Pid("libvirtd") is not { } pid) return;
         Command.Run("kill", "-KILL", pid.ToString(System.Globalization.CultureInfo.InvariantCulture));
         var deadline = Stopwatch.StartNew();
-        while (Directory.Exists($"/proc/{pid}") && deadline.Elapsed < TimeSpan.FromSeconds(10)) Thread.Sleep(20);
+        while (!IsGone(pid) && deadline.Elapsed < TimeSpan.FromSeconds(10)) Thread.Sleep(20);
     }
 
     /// <summary>Starts libvirtd (and virtlogd, if gone) and waits until it answers.</summary>
     public static void Start()
     {
-        if (Pid("virtlogd") is null) Command.Run("/usr/sbin/virtlogd", "-d");
-        if (Pid("libvirtd") is null) Command.Run("/usr/sbin/libvirtd", "-d");
         var waited = Stopwatch.StartNew();
         while (true)
         {
+            if (Pid("virtlogd") is null) Command.Try("/usr/sbin/virtlogd", null, "-d");
+            // A child the killed daemon had just forked may hold its pidfile's lock for a moment: starting is retried.
+            if (Pid("libvirtd") is null) Command.Try("/usr/sbin/libvirtd", null, "-d");
             try
             {
                 using var _ = Connection.Open(TestPool.Uri);
@@ -36,7 +54,7 @@ public static class Libvirtd
             }
             catch (LibvirtException) when (waited.Elapsed < TimeSpan.FromSeconds(60))
             {
-                Thread.Sleep(100);
+                Thread.Sleep(200);
             }
         }
     }
