@@ -47,7 +47,14 @@ public sealed partial class Connection : IDisposable
     /// False once the daemon closed the connection (it stopped or restarted) or stopped answering keepalives: every
     /// call on it fails, and a new connection is needed.
     /// </summary>
-    public bool IsAlive => Native.virConnectIsAlive(_handle) == 1;
+    public bool IsAlive
+    {
+        get
+        {
+            try { return Native.virConnectIsAlive(_handle) == 1; }
+            catch (ObjectDisposedException) { return false; }
+        }
+    }
 
     /// <summary>The host's memory in KiB.</summary>
     public ulong HostMemoryKiB => Host().MemoryKiB;

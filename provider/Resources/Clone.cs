@@ -156,9 +156,10 @@ public sealed class Clone : LibvirtResource<CloneArgs, CloneState>
         }
         catch (Exception failure) when (failure is not ResourceInitFailedException)
         {
+            var reported = Reported(failure, context);
             if (await UnfinishedCreates.UndoAsync(context, live => UnfinishedCreates.RemoveDomainsAsync(live, context)) is { } left)
-                throw NotUndone(failure, left, context);
-            throw AfterRollback(failure, context);
+                throw NotUndone(reported, left);
+            throw AfterRollback(reported, context);
         }
         finally
         {

@@ -18,7 +18,15 @@ public sealed class LibvirtContext(Func<Connection> libvirt, ProviderConfig conf
     /// The provider's connection, opened on first use (a preview that needs none never opens it), and opened again
     /// when the one before broke (libvirtd restarted or stopped answering).
     /// </summary>
-    public Connection Libvirt => libvirt();
+    public Connection Libvirt => _used = libvirt();
+
+    private Connection? _used;
+
+    /// <summary>
+    /// Whether the connection this operation used is still alive (nothing is opened to find out): a call cut off by a
+    /// dying daemon may fail without an error of the transport's.
+    /// </summary>
+    public bool Connected => _used?.IsAlive ?? true;
 
     /// <summary>
     /// A live connection for undoing what a failed operation made: when libvirtd went away during the operation, it is

@@ -6,9 +6,11 @@ namespace PulumiLibvirt.Resources;
 /// <summary>libvirt's errors as the errors the user sees, with the status their category calls for.</summary>
 internal static class LibvirtErrors
 {
-    public static ProviderException? Translate(Exception exception, string uri) => exception switch
+    /// <param name="connected">Whether the connection is still alive: a call cut off by a dying daemon may fail without an error of the transport's.</param>
+    public static ProviderException? Translate(Exception exception, string uri, bool connected) => exception switch
     {
         LibvirtException { IsConnectionLost: true } e => NotAnswering(uri, e),
+        LibvirtException e when !connected => NotAnswering(uri, e),
         LibvirtException e => new ProviderException(e.Category switch
         {
             LibvirtErrorCategory.NotFound => ErrorKind.NotFound,

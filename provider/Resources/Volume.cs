@@ -38,10 +38,11 @@ public sealed class Volume : LibvirtResource<VolumeArgs, VolumeState>
             var based = baseVolume.Describe();
             backing = new BackingStore(based.Path, wanted.Format is { } f ? LibvirtNames.Of(f) : based.Format);
         }
-        // Marked unfinished until made: if libvirtd or the provider dies half-way, the next create of the resource removes it.
-        UnfinishedCreates.MarkVolume(pool, inputs.Name!, context.Urn);
         try
         {
+            // Marked unfinished until made: if libvirtd or the provider dies half-way, the next create of the resource
+            // removes it. The marker too may be made with its answer lost: the undo looks for it.
+            UnfinishedCreates.MarkVolume(pool, inputs.Name!, context.Urn);
             VolumeState state;
             if (inputs.Source is not null)
             {
@@ -66,13 +67,14 @@ public sealed class Volume : LibvirtResource<VolumeArgs, VolumeState>
         }
         catch (Exception failure)
         {
+            var reported = Reported(failure, context);
             if (await UnfinishedCreates.UndoAsync(context, async live =>
                 {
                     using var livePool = live.LookupPool(inputs.Pool);
                     await UnfinishedCreates.RemoveVolumesAsync(livePool, live, context);
                 }) is { } left)
-                throw NotUndone(failure, left, context);
-            throw;
+                throw NotUndone(reported, left);
+            throw AfterRollback(reported, context);
         }
     }
 

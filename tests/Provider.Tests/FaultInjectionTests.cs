@@ -100,8 +100,7 @@ public sealed class FaultInjectionTests(ITestOutputHelper output) : IDisposable
             }
             var outcome = await Outcome(create);
             counts.Record(trial, outcome, clock.Elapsed, outcome.Error is null ? [] : Leftovers(name), output);
-            if (outcome.Error is not null) outcome = await Outcome(harness.CreateCheckedAsync(check.Inputs, name));
-            counts.Retried(outcome);
+            if (outcome.Error is not null) counts.Retried(outcome = await Outcome(harness.CreateCheckedAsync(check.Inputs, name)));
             await harness.DeleteAsync(outcome.Created!.Id, outcome.Created.Outputs);
             Assert.Empty(Leftovers(name));
         }
@@ -120,7 +119,7 @@ public sealed class FaultInjectionTests(ITestOutputHelper output) : IDisposable
             foreach (var name in names)
                 checks.Add((await harness.CheckAsync(Props.Object(("name", name), ("pool", _pool.Name), ("capacity", 64 * MiB), ("format", "qcow2")), name: name)).Inputs);
             var clock = Stopwatch.StartNew();
-            var creates = names.Select((name, i) => Task.Run(() => harness.CreateCheckedAsync(checks[i], name))).ToList();
+            var creates = names.Select((name, i) => Task.Run(async () => (Outcome: await Outcome(harness.CreateCheckedAsync(checks[i], name)), Took: clock.Elapsed))).ToList();
             await Task.Delay(Random.Shared.Next(10, 120));
             try
             {
@@ -130,14 +129,14 @@ public sealed class FaultInjectionTests(ITestOutputHelper output) : IDisposable
             {
                 Libvirtd.Restore();
             }
+            await Task.WhenAll(creates);
             for (var i = 0; i < names.Count; i++)
             {
-                var outcome = await Outcome(creates[i]);
+                var (outcome, took) = await creates[i];
                 // A failed create leaves neither its volume nor its marker; a finished one leaves no marker.
                 var left = _pool.VolumeNames().Where(v => v.StartsWith(names[i] + ".", StringComparison.Ordinal) || (outcome.Error is not null && v == names[i])).ToList();
-                counts.Record(trial, outcome, clock.Elapsed, left, output, quiet: outcome.Error is null);
-                if (outcome.Error is not null) outcome = await Outcome(harness.CreateCheckedAsync(checks[i], names[i]));
-                counts.Retried(outcome);
+                counts.Record(trial, outcome, took, left, output, quiet: outcome.Error is null);
+                if (outcome.Error is not null) counts.Retried(outcome = await Outcome(harness.CreateCheckedAsync(checks[i], names[i])));
                 await harness.DeleteAsync(outcome.Created!.Id, outcome.Created.Outputs);
             }
             Assert.Empty(_pool.VolumeNames());
@@ -405,7 +404,7 @@ public sealed class FaultInjectionTests(ITestOutputHelper output) : IDisposable
         }
 
         public void Report(string scenario, ITestOutputHelper output) =>
-            output.WriteLine($"{scenario}: {_total} creates, {_interrupted} interrupted, {_orphaned} left something before the retry, {_retriesOk} of {_retries} follow-up creates succeeded (0 orphans after them), slowest answer {_slowest.TotalMilliseconds:0} ms");
+            output.WriteLine($"{scenario}: {_total} creates, {_interrupted} interrupted, {_orphaned} left something before the retry, {_retriesOk} of {_retries} retries succeeded (0 orphans after them), slowest answer {_slowest.TotalMilliseconds:0} ms");
     }
 
     /// <summary>A shut-off qemu domain with one raw disk full of data: a full clone of it copies for a second or more.</summary>
@@ -432,7 +431,7 @@ public sealed class FaultInjectionTests(ITestOutputHelper output) : IDisposable
         {
             using var libvirt = Connection.Open(TestPool.Uri);
             using var pool = libvirt.LookupPool(Name);
-            pool.Refresh();
+            pool.RefreshIfIdle();
             var volumes = pool.ListVolumes();
             try { return [.. volumes.Select(v => v.Name).Where(n => n.StartsWith(TestPool.RunPrefix, StringComparison.Ordinal))]; }
             finally { foreach (var v in volumes) v.Dispose(); }
