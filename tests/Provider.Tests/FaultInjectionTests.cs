@@ -209,16 +209,17 @@ public sealed class FaultInjectionTests(ITestOutputHelper output) : IDisposable
         var template = _pool.BigTemplate(_names);
         var copyTime = await TimeOneCloneAsync(template);
         var counts = new Counts();
-        for (var trial = 0; trial < Trials; trial++)
+        for (var trial = 0; counts.Interrupted < Trials && trial < 3 * Trials; trial++)
         {
             var name = _names.Name($"pk{trial}");
             var program = CloneProgram(template, name);
-            await KillDuringCreateAsync(CloneToken, name, program, copyTime * (0.2 + (0.5 * Random.Shared.NextDouble())));
+            if (!await KillDuringCreateAsync(CloneToken, name, program, copyTime * (0.2 + (0.5 * Random.Shared.NextDouble())))) continue;
             var orphaned = Leftovers(name);
             counts.Orphaned(orphaned.Count > 0);
             await RetryFromFreshProviderAsync(CloneToken, name, program, counts, () => Leftovers(name));
         }
         counts.Report("provider killed during a full clone", output);
+        Assert.Equal(Trials, counts.Interrupted);
     }
 
     [Fact]
@@ -226,16 +227,17 @@ public sealed class FaultInjectionTests(ITestOutputHelper output) : IDisposable
     {
         var disk = _pool.CreateVolume("dk", 4 * MiB);
         var counts = new Counts();
-        for (var trial = 0; trial < Trials; trial++)
+        for (var trial = 0; counts.Interrupted < Trials && trial < 3 * Trials; trial++)
         {
             var name = _names.Name($"dk{trial}");
             var program = Props.Object(("name", name), ("type", "qemu"), ("memory", 64), ("shutdownTimeout", 1),
                 ("disks", Props.Array(Props.Object(("volume", disk)))));
-            await KillDuringCreateAsync("libvirt:index:Domain", name, program, TimeSpan.FromMilliseconds(Random.Shared.Next(50, 600)));
+            if (!await KillDuringCreateAsync("libvirt:index:Domain", name, program, TimeSpan.FromMilliseconds(Random.Shared.Next(20, 400)))) continue;
             counts.Orphaned(Leftovers(name).Count > 0);
             await RetryFromFreshProviderAsync("libvirt:index:Domain", name, program, counts, () => Leftovers(name));
         }
         counts.Report("provider killed during a Domain create", output);
+        Assert.Equal(Trials, counts.Interrupted);
     }
 
     [Fact]
@@ -308,16 +310,24 @@ public sealed class FaultInjectionTests(ITestOutputHelper output) : IDisposable
     }
 
     /// <summary>Starts the create through the binary, then kills the binary (SIGKILL) after <paramref name="delay"/>.</summary>
-    private async Task KillDuringCreateAsync(string token, string name, ObjectValue program, TimeSpan delay)
+    /// <returns>False when the create answered before the kill: the engine recorded it, and it is deleted here.</returns>
+    private async Task<bool> KillDuringCreateAsync(string token, string name, ObjectValue program, TimeSpan delay)
     {
         await using var session = await EngineSession.StartAsync(token);
         var check = await session.CheckAsync(name, program);
         Assert.Empty(check.Failures);
         var create = session.CreateAsync(name, check.Inputs);
-        await Task.WhenAny(create, Task.Delay(delay));
+        if (await Task.WhenAny(create, Task.Delay(delay)) == create)
+        {
+            output.WriteLine($"{name}: the create answered before the kill");
+            var created = await create;
+            await session.DeleteAsync(name, created.Id, created.Properties, check.Inputs);
+            return false;
+        }
         Process.GetProcessById(session.Provider.ProcessId).Kill();
         try { await create; }
         catch (Exception e) { output.WriteLine($"{name}: the engine saw {e.GetType().Name} after {delay.TotalMilliseconds:0} ms"); }
+        return true;
     }
 
     /// <summary>The engine's next `pulumi up`: a fresh provider, Check and Create again (the create never finished), then destroy.</summary>
@@ -369,6 +379,8 @@ public sealed class FaultInjectionTests(ITestOutputHelper output) : IDisposable
     private sealed class Counts
     {
         private int _total, _interrupted, _orphaned, _retries, _retriesOk;
+
+        public int Interrupted => _interrupted;
         private TimeSpan _slowest;
 
         public void Record(int trial, Result outcome, TimeSpan took, List<string> left, ITestOutputHelper output, bool quiet = false)
