@@ -38,8 +38,12 @@ public sealed partial class Connection : IDisposable
         LibvirtCall.Initialize();
         EventLoop.EnsureRunning();
         var handle = LibvirtCall.Check(Native.virConnectOpen(uri));
-        // Local drivers (test:///, a session without a daemon) have no keepalive: 1 says so, and nothing can hang there.
-        LibvirtCall.Check(Native.virConnectSetKeepAlive(handle, KeepAliveInterval, KeepAliveCount));
+        // Drivers without a daemon (test:///) have no keepalive, and nothing to hang on.
+        if (Native.virConnectSetKeepAlive(handle, KeepAliveInterval, KeepAliveCount) < 0 && LibvirtCall.LastError() is { Code: not LibvirtErrorCode.NoSupport } e)
+        {
+            handle.Dispose();
+            throw e;
+        }
         return new Connection(handle, LibvirtCall.TakeString(Native.virConnectGetURI(handle)));
     }
 

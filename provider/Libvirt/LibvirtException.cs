@@ -4,6 +4,7 @@ namespace PulumiLibvirt.Libvirt;
 public enum LibvirtErrorCode
 {
     Unknown = -1,
+    NoSupport = 3,
     NoConnect = 5,
     InvalidArg = 8,
     XmlError = 27,
