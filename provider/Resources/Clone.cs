@@ -98,6 +98,14 @@ public sealed class Clone : LibvirtResource<CloneArgs, CloneState>
         var modes = template.Disks.ToDictionary(d => d.Target, d => CloneDisks.ModeOf(d, inputs));
         var targets = template.Disks.Where(d => modes[d.Target] is CloneDiskMode.Full or CloneDiskMode.Linked)
             .ToDictionary(d => d.Target, d => CloneDisks.Target(libvirt, d, modes[d.Target], name, inputs.Pool));
+        // The mark lists these volumes for removal: one of the name that is already there is another's, so nothing starts.
+        foreach (var target in targets.Values)
+        {
+            using var pool = libvirt.LookupPool(target.Pool);
+            using var existing = pool.FindVolume(target.Name);
+            if (existing is not null)
+                throw new ProviderException(ErrorKind.FailedPrecondition, NameTaken.Reason("volume", target.Name, $"in pool '{target.Pool}' ({existing.Path})", Token, existing.Key));
+        }
         var nvram = CloneDisks.NvramPath(template, name);
         // The clone's name is taken first by an empty domain marked with the resource's URN and everything this create
         // makes: if libvirtd or the provider dies half-way, the next create of the resource finds and removes it all.

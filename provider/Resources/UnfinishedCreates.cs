@@ -63,17 +63,23 @@ internal static class UnfinishedCreates
     /// </summary>
     public static async Task RemoveDomainsAsync(Connection libvirt, LibvirtContext context)
     {
+        var domains = new List<(LibvirtDomain Domain, DomainDefinition Definition)>();
         foreach (var domain in libvirt.ListDomains())
+        {
+            try { domains.Add((domain, domain.Describe())); }
+            catch (LibvirtException e) when (e.IsNotFound) { domain.Dispose(); }
+        }
+        foreach (var (domain, definition) in domains)
         {
             using (domain)
             {
-                DomainDefinition definition;
-                try { definition = domain.Describe(); }
-                catch (LibvirtException e) when (e.IsNotFound) { continue; }
                 if (definition.Owner != context.Urn || definition.Unfinished is not { } unfinished) continue;
+                // An address or name another domain holds stays: this create may have lost the race for it.
+                var others = domains.Where(d => d.Definition.Uuid != definition.Uuid).SelectMany(d => d.Definition.Reservations).ToList();
+                var reservations = definition.Reservations.Where(r => !others.Any(o => o.Network == r.Network && (o.Ip == r.Ip || (r.Hostname is not null && o.Hostname == r.Hostname))));
                 await context.InfoAsync($"Removing domain '{definition.Name}', left by an interrupted create of this resource, and what it was made with: {Describe(unfinished)}.");
                 if (domain.IsActive) domain.Destroy();
-                HostReservations.Remove(libvirt, definition.Reservations);
+                HostReservations.Remove(libvirt, reservations);
                 domain.Undefine();
                 foreach (var volume in unfinished.Volumes)
                 {

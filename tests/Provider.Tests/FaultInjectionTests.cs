@@ -313,7 +313,7 @@ public sealed class FaultInjectionTests(ITestOutputHelper output) : IDisposable
     /// <returns>False when the create answered before the kill: the engine recorded it, and it is deleted here.</returns>
     private async Task<bool> KillDuringCreateAsync(string token, string name, ObjectValue program, TimeSpan delay)
     {
-        await using var session = await EngineSession.StartAsync(token);
+        await using var session = await EngineSession.StartAsync(token, stack: name);
         var check = await session.CheckAsync(name, program);
         Assert.Empty(check.Failures);
         var create = session.CreateAsync(name, check.Inputs);
@@ -333,7 +333,7 @@ public sealed class FaultInjectionTests(ITestOutputHelper output) : IDisposable
     /// <summary>The engine's next `pulumi up`: a fresh provider, Check and Create again (the create never finished), then destroy.</summary>
     private async Task RetryFromFreshProviderAsync(string token, string name, ObjectValue program, Counts counts, Func<List<string>> leftovers)
     {
-        await using var session = await EngineSession.StartAsync(token);
+        await using var session = await EngineSession.StartAsync(token, stack: name);
         var check = await session.CheckAsync(name, program);
         Assert.Empty(check.Failures);
         var clock = Stopwatch.StartNew();
