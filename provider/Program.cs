@@ -13,7 +13,15 @@ await using var server = await GrpcServer.StartAsync(service.Register(new GrpcMe
 
 Console.Out.WriteLine(server.Port);
 Console.Out.Flush();
-await server.WaitForShutdownAsync();
+using var stopWatching = new CancellationTokenSource();
+var gone = EngineWatch.GoneAsync(engineAddress, stopWatching.Token);
+if (await Task.WhenAny(server.WaitForShutdownAsync(), gone) == gone)
+{
+    // No one is left to answer: what runs is cancelled (and undoes what it made), then the server stops.
+    Console.Error.WriteLine($"pulumi-resource-libvirt: exiting, {await gone}.");
+    provider.Cancel();
+}
+await stopWatching.CancelAsync();
 
 static string? EngineAddress(string[] args)
 {

@@ -16,6 +16,9 @@ public sealed record CloneChanges
     /// <summary>Who manages the clone (see <see cref="DomainOwner"/>); a source's owner is never inherited.</summary>
     public required string Owner { get; init; }
 
+    /// <summary>What the create still makes, noted with the owner until it finishes.</summary>
+    public UnfinishedCreate? Unfinished { get; init; }
+
     /// <summary>Null keeps the source's description.</summary>
     public string? Description { get; init; }
 
@@ -58,7 +61,7 @@ public static class CloneXml
             entry.Value = changes.Uuid;
         if (changes.Description is not null) SetChild(domain, "description", changes.Description);
         SetMetadata(domain, changes.SourceUuid);
-        DomainOwner.Set(domain, changes.Owner);
+        DomainOwner.Set(domain, changes.Owner, changes.Unfinished);
         Resize(domain, changes.MemoryKiB, changes.Vcpus);
         if (changes.NvramPath is not null && domain.Element("os")?.Element("nvram") is { } nvram) nvram.Value = changes.NvramPath;
 

@@ -31,11 +31,40 @@ public sealed partial class Connection : IDisposable
     /// <summary>Whether libvirt runs on this machine (no host in the URI), so its files are this machine's files.</summary>
     public bool IsLocal => string.IsNullOrEmpty(new Uri(Uri).Host);
 
+    /// <summary>Seconds between keepalive probes of a silent daemon.</summary>
+    public const int KeepAliveInterval = 5;
+
+    /// <summary>
+    /// Probes left unanswered before the connection is closed: a frozen or unreachable daemon fails every call on it
+    /// after at most <see cref="KeepAliveInterval"/> × (<see cref="KeepAliveCount"/> + 1) seconds.
+    /// </summary>
+    public const int KeepAliveCount = 3;
+
     public static Connection Open(string uri)
     {
         LibvirtCall.Initialize();
+        EventLoop.EnsureRunning();
         var handle = LibvirtCall.Check(Native.virConnectOpen(uri));
+        // Drivers without a daemon (test:///) have no keepalive, and nothing to hang on.
+        if (Native.virConnectSetKeepAlive(handle, KeepAliveInterval, KeepAliveCount) < 0 && LibvirtCall.LastError() is { Code: not LibvirtErrorCode.NoSupport } e)
+        {
+            handle.Dispose();
+            throw e;
+        }
         return new Connection(handle, LibvirtCall.TakeString(Native.virConnectGetURI(handle)));
+    }
+
+    /// <summary>
+    /// False once the daemon closed the connection (it stopped or restarted) or stopped answering keepalives: every
+    /// call on it fails, and a new connection is needed.
+    /// </summary>
+    public bool IsAlive
+    {
+        get
+        {
+            try { return Native.virConnectIsAlive(_handle) == 1; }
+            catch (ObjectDisposedException) { return false; }
+        }
     }
 
     /// <summary>The host's memory in KiB (read once, as the other limits a Check compares with).</summary>

@@ -10,7 +10,7 @@ namespace PulumiLibvirt.Libvirt;
 /// and delete. Each question lists the domains (one call): domains not seen before are read, domains gone are
 /// dropped. A domain changed in place (redefined, started or stopped, a device or metadata changed, by any process)
 /// is marked by libvirt's events and read again at the next question, as is one this connection defines. Without
-/// events (no event loop, or a driver that has none) every question reads every domain.
+/// events (a driver that has none) every question reads every domain.
 /// </summary>
 internal sealed unsafe class DomainIndex : IDisposable
 {
@@ -30,7 +30,6 @@ internal sealed unsafe class DomainIndex : IDisposable
     {
         _connection = connection;
         _handle = handle;
-        if (!EventLoop.Running) return;
         Indexes[_id] = this;
         var opaque = _id;
         // Each event has its own callback shape; every one of them only marks the domain.

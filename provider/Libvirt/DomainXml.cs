@@ -53,6 +53,9 @@ public sealed record DomainDefinition
     /// <summary>Who manages the domain (see <see cref="DomainOwner"/>); null for a domain nobody claimed.</summary>
     public string? Owner { get; init; }
 
+    /// <summary>Set while the owner's create has not finished (see <see cref="DomainOwner"/>).</summary>
+    public UnfinishedCreate? Unfinished { get; init; }
+
     /// <summary>The hypervisor type: kvm, or qemu for software emulation.</summary>
     public string Type { get; init; } = "kvm";
 
@@ -113,7 +116,7 @@ public sealed record DomainDefinition
             // ACPI lets a graceful shutdown reach the guest.
             new XElement("features", new XElement("acpi"), new XElement("apic")),
             devices);
-        if (Owner is not null) DomainOwner.Set(domain, Owner);
+        if (Owner is not null) DomainOwner.Set(domain, Owner, Unfinished);
         if (HostReservationXml.ElementFor(Reservations) is { } reservations) DomainOwner.Metadata(domain).Add(reservations);
         return domain.ToString(SaveOptions.DisableFormatting);
     }
@@ -166,6 +169,7 @@ public sealed record DomainDefinition
             Uuid = domain.Element("uuid")?.Value,
             Description = domain.Element("description")?.Value,
             Owner = DomainOwner.Of(domain),
+            Unfinished = DomainOwner.UnfinishedOf(domain),
             ClonedFrom = CloneXml.SourceUuidOf(domain),
             Reservations = HostReservationXml.Of(domain),
             Type = domain.Attribute("type")?.Value ?? "kvm",

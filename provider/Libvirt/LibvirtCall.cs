@@ -13,7 +13,6 @@ internal static unsafe class LibvirtCall
     {
         // Without a handler libvirt prints every error to stderr as well; we report them ourselves.
         Native.virSetErrorFunc(IntPtr.Zero, &IgnoreError);
-        EventLoop.Start();
     }
 
     [UnmanagedCallersOnly]

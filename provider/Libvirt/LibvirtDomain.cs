@@ -102,9 +102,12 @@ public sealed class LibvirtDomain : IGuestPower, IDisposable
     public void SetDescription(string? description) =>
         SetMetadata(Native.VIR_DOMAIN_METADATA_DESCRIPTION, string.IsNullOrEmpty(description) ? null : description, null, null);
 
-    /// <summary>Notes who manages the domain (<see cref="DomainOwner"/>), in the persistent definition and the running domain.</summary>
-    public void SetOwner(string owner) =>
-        SetMetadata(Native.VIR_DOMAIN_METADATA_ELEMENT, DomainOwner.ElementFor(owner).ToString(), "owner", DomainOwner.Namespace.NamespaceName);
+    /// <summary>
+    /// Notes who manages the domain (<see cref="DomainOwner"/>), in the persistent definition and the running domain;
+    /// without <paramref name="unfinished"/>, the owner's create has finished.
+    /// </summary>
+    public void SetOwner(string owner, UnfinishedCreate? unfinished = null) =>
+        SetMetadata(Native.VIR_DOMAIN_METADATA_ELEMENT, DomainOwner.ElementFor(owner, unfinished).ToString(), "owner", DomainOwner.Namespace.NamespaceName);
 
     /// <summary>Notes the domain's fixed addresses on networks (<see cref="HostReservationXml"/>), replacing those noted before.</summary>
     public void SetReservations(IReadOnlyList<HostReservation> reservations) =>

@@ -4,6 +4,7 @@ namespace PulumiLibvirt.Libvirt;
 public enum LibvirtErrorCode
 {
     Unknown = -1,
+    NoSupport = 3,
     NoConnect = 5,
     InvalidArg = 8,
     XmlError = 27,
@@ -29,7 +30,7 @@ public enum LibvirtErrorCategory
     InvalidInput,
     /// <summary>The object is not in a state that allows it (already exists, running, in use).</summary>
     Conflict,
-    /// <summary>libvirtd cannot be reached or refuses the caller.</summary>
+    /// <summary>libvirtd cannot be reached, went away during the call, or refuses the caller.</summary>
     Unreachable,
     /// <summary>The call failed for another reason; the message says which.</summary>
     Other,
@@ -48,6 +49,12 @@ public sealed class LibvirtException(int code, int domain, string message)
     public LibvirtErrorCode Code =>
         Enum.IsDefined(typeof(LibvirtErrorCode), RawCode) ? (LibvirtErrorCode)RawCode : LibvirtErrorCode.Unknown;
 
+    /// <summary>
+    /// True when the connection to the daemon broke (end of file, closed socket, keepalive timeout): whether the call
+    /// took effect is unknown, and the connection is dead.
+    /// </summary>
+    public bool IsConnectionLost => Domain == FromRpc;
+
     /// <summary>True when the object looked up does not exist (volume, pool, domain or network).</summary>
     public bool IsNotFound => Category == LibvirtErrorCategory.NotFound;
 
@@ -57,7 +64,10 @@ public sealed class LibvirtException(int code, int domain, string message)
     /// </summary>
     public bool IsAgentUnavailable => Code is LibvirtErrorCode.AgentUnresponsive or LibvirtErrorCode.ArgumentUnsupported or LibvirtErrorCode.OperationUnsupported;
 
-    public LibvirtErrorCategory Category => Code switch
+    /// <summary>libvirt's VIR_FROM_RPC: the transport to the daemon failed (closed socket, end of file, keepalive timeout).</summary>
+    private const int FromRpc = 7;
+
+    public LibvirtErrorCategory Category => Domain == FromRpc ? LibvirtErrorCategory.Unreachable : Code switch
     {
         LibvirtErrorCode.NoStorageVolume or LibvirtErrorCode.NoStoragePool or LibvirtErrorCode.NoDomain or LibvirtErrorCode.NoNetwork
             => LibvirtErrorCategory.NotFound,

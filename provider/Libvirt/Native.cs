@@ -16,6 +16,8 @@ internal static class Native
     [DllImport(Lib)] public static extern ConnectHandle virConnectOpen([MarshalAs(UnmanagedType.LPUTF8Str)] string? name);
     [DllImport(Lib)] public static extern int virConnectClose(IntPtr conn);
     [DllImport(Lib)] public static extern IntPtr virConnectGetURI(ConnectHandle conn);
+    [DllImport(Lib)] public static extern int virConnectIsAlive(ConnectHandle conn);
+    [DllImport(Lib)] public static extern int virConnectSetKeepAlive(ConnectHandle conn, int interval, uint count);
     [DllImport(Lib)] public static extern IntPtr virGetLastError();
     [DllImport(Lib)] public static extern void virResetLastError();
     [DllImport(Lib)] public static extern unsafe void virSetErrorFunc(IntPtr userData, delegate* unmanaged<IntPtr, IntPtr, void> handler);

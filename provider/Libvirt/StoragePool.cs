@@ -24,6 +24,9 @@ public sealed class StoragePool : IDisposable
     /// <summary>The pool's target folder (for a directory pool, where its volumes are files), as its definition says.</summary>
     public string Path => PoolXml.Parse(Xml()).Path;
 
+    /// <summary>The pool's type as libvirt names it (dir, logical, netfs…).</summary>
+    public string Type => PoolXml.Parse(Xml()).Type;
+
     public bool IsActive => LibvirtCall.Check(Native.virStoragePoolIsActive(_handle)) == 1;
 
     public void Refresh() => LibvirtCall.Check(Native.virStoragePoolRefresh(_handle, 0));

@@ -11,6 +11,9 @@ public sealed class StorageVolume : IDisposable
 
     public string Key => LibvirtCall.BorrowString(Native.virStorageVolGetKey(_handle));
 
+    /// <summary>The volume's name in its pool.</summary>
+    public string Name => LibvirtCall.BorrowString(Native.virStorageVolGetName(_handle));
+
     public string Path => LibvirtCall.TakeString(Native.virStorageVolGetPath(_handle));
 
     public VolumeDescription Describe() =>

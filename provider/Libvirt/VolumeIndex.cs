@@ -31,7 +31,6 @@ internal sealed unsafe class VolumeIndex : IDisposable
     {
         _connection = connection;
         _handle = handle;
-        if (!EventLoop.Running) return;
         Indexes[_id] = this;
         Register(Native.VIR_STORAGE_POOL_EVENT_ID_LIFECYCLE, (IntPtr)(delegate* unmanaged<IntPtr, IntPtr, int, int, IntPtr, void>)&OnLifecycle);
         Register(Native.VIR_STORAGE_POOL_EVENT_ID_REFRESH, (IntPtr)(delegate* unmanaged<IntPtr, IntPtr, IntPtr, void>)&OnRefresh);

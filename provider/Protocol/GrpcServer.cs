@@ -26,6 +26,8 @@ public sealed class GrpcServer : IAsyncDisposable
         // no environment or command-line configuration, and watches no files there; the content root is the
         // plugin's own folder. Nothing logs: stdout belongs to the engine, which reads the port from it.
         var builder = WebApplication.CreateEmptyBuilder(new WebApplicationOptions { ContentRootPath = AppContext.BaseDirectory });
+        // On stop, requests still running get this long to finish: a cancelled create undoes what it made first.
+        builder.Services.Configure<HostOptions>(host => host.ShutdownTimeout = TimeSpan.FromSeconds(45));
         builder.WebHost.UseKestrelCore().ConfigureKestrel(kestrel =>
             kestrel.Listen(IPAddress.Loopback, 0, listen => listen.Protocols = HttpProtocols.Http2));
         var app = builder.Build();

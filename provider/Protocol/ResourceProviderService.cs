@@ -104,9 +104,9 @@ public sealed class ResourceProviderService(IProvider provider, EngineLogClient 
             request.IgnoreChanges))));
     });
 
-    private Task<Rpc.CreateResponse> Create(Rpc.CreateRequest request, CancellationToken _) => RunAsync(async () =>
+    private Task<Rpc.CreateResponse> Create(Rpc.CreateRequest request, CancellationToken _) => RunTimedAsync(request.Timeout, async deadline =>
     {
-        var (resource, context) = Resolve(request.Type, request.Urn);
+        var (resource, context) = Resolve(request.Type, request.Urn, deadline);
         var created = await resource.CreateAsync(new CreateRequest(request.Urn, PropertyStruct.Decode(request.Properties), request.Preview), context);
         return new Rpc.CreateResponse { Id = created.Id, Properties = Encode(created.Outputs) };
     });
@@ -121,18 +121,18 @@ public sealed class ResourceProviderService(IProvider provider, EngineLogClient 
             : new Rpc.ReadResponse { Id = read.Id, Properties = Encode(read.Outputs), Inputs = Encode(read.Inputs) };
     });
 
-    private Task<Rpc.UpdateResponse> Update(Rpc.UpdateRequest request, CancellationToken _) => RunAsync(async () =>
+    private Task<Rpc.UpdateResponse> Update(Rpc.UpdateRequest request, CancellationToken _) => RunTimedAsync(request.Timeout, async deadline =>
     {
-        var (resource, context) = Resolve(request.Type, request.Urn);
+        var (resource, context) = Resolve(request.Type, request.Urn, deadline);
         var outputs = await resource.UpdateAsync(new UpdateRequest(request.Id, request.Urn, PropertyStruct.Decode(request.Olds),
             PropertyStruct.DecodeOptional(request.OldInputs), PropertyStruct.Decode(request.News), request.Preview,
             request.IgnoreChanges), context);
         return new Rpc.UpdateResponse { Properties = Encode(outputs) };
     });
 
-    private Task<Empty> Delete(Rpc.DeleteRequest request, CancellationToken _) => RunAsync(async () =>
+    private Task<Empty> Delete(Rpc.DeleteRequest request, CancellationToken _) => RunTimedAsync(request.Timeout, async deadline =>
     {
-        var (resource, context) = Resolve(request.Type, request.Urn);
+        var (resource, context) = Resolve(request.Type, request.Urn, deadline);
         await resource.DeleteAsync(new DeleteRequest(request.Id, request.Urn, PropertyStruct.Decode(request.Properties),
             PropertyStruct.DecodeOptional(request.OldInputs)), context);
         return new Empty();
@@ -144,10 +144,10 @@ public sealed class ResourceProviderService(IProvider provider, EngineLogClient 
         return Task.FromResult(new Empty());
     }
 
-    private (IResource Resource, ResourceContext Context) Resolve(string type, string urn)
+    private (IResource Resource, ResourceContext Context) Resolve(string type, string urn, CancellationToken deadline = default)
     {
         var resource = provider.Resource(type.Length > 0 ? type : TypeOf(urn));
-        return (resource, provider.Context(urn));
+        return (resource, provider.Context(urn, deadline));
     }
 
     // A URN is urn:pulumi:stack::project::parentType$type::name.
@@ -185,6 +185,24 @@ public sealed class ResourceProviderService(IProvider provider, EngineLogClient 
         foreach (var (path, kind) in diff.Detailed)
             response.DetailedDiff[path] = new Rpc.PropertyDiff { Kind = (Rpc.PropertyDiff.Types.Kind)(int)kind, InputDiff = true };
         return response;
+    }
+
+    /// <summary>
+    /// <see cref="RunAsync"/> within the engine's timeout for the operation (the program's customTimeouts), when it
+    /// sends one: the operation is cancelled then, undoes what it made, and answers DEADLINE_EXCEEDED.
+    /// </summary>
+    private async Task<T> RunTimedAsync<T>(double seconds, Func<CancellationToken, Task<T>> operation)
+    {
+        using var deadline = seconds > 0 ? new CancellationTokenSource(TimeSpan.FromSeconds(seconds)) : null;
+        try
+        {
+            return await RunAsync(() => operation(deadline?.Token ?? CancellationToken.None));
+        }
+        catch (RpcException e) when (e.Status == StatusCode.Cancelled && deadline is { IsCancellationRequested: true })
+        {
+            throw new RpcException(StatusCode.DeadlineExceeded,
+                $"the operation did not finish within its timeout of {seconds.ToString(System.Globalization.CultureInfo.InvariantCulture)} s (the resource's customTimeouts) and was stopped; raise the timeout to give it longer.");
+        }
     }
 
     /// <summary>Turns the provider's errors into gRPC statuses, keeping the message the user acts on.</summary>

@@ -87,6 +87,7 @@ public sealed class Clone : LibvirtResource<CloneArgs, CloneState>
     {
         var libvirt = context.Libvirt;
         var name = inputs.Name!;
+        await UnfinishedCreates.RemoveDomainsAsync(libvirt, context);
         using var source = libvirt.FindDomain(inputs.Source)
             ?? throw new ProviderException(ErrorKind.NotFound, $"The source domain '{inputs.Source}' does not exist on {libvirt.Uri}.");
         var template = source.Describe();
@@ -95,34 +96,52 @@ public sealed class Clone : LibvirtResource<CloneArgs, CloneState>
                 $"The source domain '{template.Name}' is running: its disks would be cloned while they change. Shut it down first (`virsh shutdown {template.Name}`, or running: false on its Domain).");
         new OwnDomain(context.Urn).EnsureNameFree(libvirt, name, Token);
 
-        // Everything made so far, so that a failure half-way removes it: nothing is left that the state does not know.
-        var made = new List<string>();
+        var modes = template.Disks.ToDictionary(d => d.Target, d => CloneDisks.ModeOf(d, inputs));
+        var targets = template.Disks.Where(d => modes[d.Target] is CloneDiskMode.Full or CloneDiskMode.Linked)
+            .ToDictionary(d => d.Target, d => CloneDisks.Target(libvirt, d, modes[d.Target], name, inputs.Pool));
+        // The mark lists these volumes for removal: one of the name that is already there is another's, so nothing starts.
+        foreach (var target in targets.Values)
+        {
+            using var pool = libvirt.LookupPool(target.Pool);
+            using var existing = pool.FindVolume(target.Name);
+            if (existing is not null)
+                throw new ProviderException(ErrorKind.FailedPrecondition, NameTaken.Reason("volume", target.Name, $"in pool '{target.Pool}' ({existing.Path})", Token, existing.Key));
+        }
+        var nvram = CloneDisks.NvramPath(template, name);
+        // The clone's name is taken first by an empty domain marked with the resource's URN and everything this create
+        // makes: if libvirtd or the provider dies half-way, the next create of the resource finds and removes it all.
+        var unfinished = new UnfinishedCreate([.. targets.Values], nvram is null ? [] : [nvram]);
+        var uuid = Guid.NewGuid().ToString();
         LibvirtDomain? domain = null;
         try
         {
-            var disks = new Dictionary<string, ClonedDisk?>();
-            foreach (var disk in template.Disks)
+            domain = libvirt.DefineDomain(new DomainDefinition
             {
-                var mode = CloneDisks.ModeOf(disk, inputs);
-                if (mode == CloneDiskMode.Skip) disks[disk.Target] = null;
-                if (mode is not (CloneDiskMode.Full or CloneDiskMode.Linked)) continue;
+                Name = name, Uuid = uuid, Type = template.Type, MemoryKiB = template.MemoryKiB, Vcpus = template.Vcpus,
+                Owner = context.Urn, Unfinished = unfinished,
+            });
+            var disks = template.Disks.Where(d => modes[d.Target] == CloneDiskMode.Skip).ToDictionary(d => d.Target, _ => (ClonedDisk?)null);
+            foreach (var disk in template.Disks.Where(d => targets.ContainsKey(d.Target)))
+            {
+                var mode = modes[disk.Target];
                 context.Cancellation.ThrowIfCancellationRequested();
                 await context.InfoAsync($"Clone '{name}': {(mode == CloneDiskMode.Full ? "copying" : "linking")} disk {disk.Target} of '{template.Name}'.");
-                var cloned = CloneDisks.Make(libvirt, disk, mode, name, inputs.Pool);
-                made.Add(cloned.Path);
-                disks[disk.Target] = cloned;
+                disks[disk.Target] = CloneDisks.Make(libvirt, disk, mode, targets[disk.Target]);
             }
-            var nvram = CloneDisks.CopyNvram(libvirt, template, name, made);
+            if (nvram is not null) CloneDisks.CopyNvram(libvirt, template, nvram);
             var seed = inputs.CloudInit is null ? null : CloneDisks.Seed(libvirt, template, inputs.CloudInit);
             var identity = inputs.Identity is null ? null : await GuestIdentity.ApplyAsync(inputs.Identity, name,
                 disks.Values.OfType<ClonedDisk>().Select(d => new SysprepDisk(d.Path, d.Format)).ToList(), context);
 
+            domain.Dispose();
+            domain = null;
             domain = MacAddresses.Define(libvirt, null, used => libvirt.DefineClone(source, new CloneChanges
             {
                 Name = name,
-                Uuid = Guid.NewGuid().ToString(),
+                Uuid = uuid,
                 SourceUuid = source.Uuid,
                 Owner = context.Urn,
+                Unfinished = unfinished,
                 Description = inputs.Description,
                 Macs = inputs.Macs?.ToList() ?? template.Interfaces.Select(_ => MacAddresses.NewUnique(used)).ToList(),
                 Disks = disks,
@@ -139,33 +158,17 @@ public sealed class Clone : LibvirtResource<CloneArgs, CloneState>
             });
             var reading = await AddressWait.ReadAsync(domain, Hosts(inputs), inputs.WaitForIp, inputs.Running, context);
             var state = StateOf(inputs, domain, domain.Describe(), source.Uuid, identity, reading.Interfaces, libvirt);
+            domain.SetOwner(context.Urn);
             // The clone is whole: it is recorded, not removed, and the next `pulumi up` waits again.
             if (reading.Failure is not null) throw new ResourceInitFailedException(state.Uuid, EncodeOutputs(inputs, state), reading.Failure);
             return (state.Uuid, state);
         }
         catch (Exception failure) when (failure is not ResourceInitFailedException)
         {
-            try
-            {
-                await RemoveAsync(domain, made, libvirt, context);
-            }
-            catch (Exception undo) when (undo is LibvirtException or IOException)
-            {
-                var left = $"removing what was made failed too ({undo.Message})";
-                // A clone still defined is recorded by the engine; files alone cannot be, so they are named.
-                if (domain is not null && libvirt.FindDomain(domain.Uuid) is { } stillDefined)
-                {
-                    using (stillDefined)
-                    {
-                        var definition = domain.Describe();
-                        var interfaces = MachineAddresses.Shape(definition.Interfaces, Hosts(inputs), []);
-                        throw new ResourceInitFailedException(domain.Uuid, EncodeOutputs(inputs, StateOf(inputs, domain, definition, source.Uuid, null, interfaces, libvirt)),
-                            $"{failure.Message}; {left}, so the clone is recorded as made: `pulumi destroy` removes it.");
-                    }
-                }
-                throw new ProviderException(ErrorKind.Failed, $"{failure.Message}; {left}. Delete what is left by hand: {string.Join(", ", made)}.");
-            }
-            throw AfterRollback(failure);
+            var reported = Reported(failure, context);
+            if (await UnfinishedCreates.UndoAsync(context, live => UnfinishedCreates.RemoveDomainsAsync(live, context)) is { } left)
+                throw NotUndone(reported, left);
+            throw AfterRollback(reported, context);
         }
         finally
         {
@@ -247,15 +250,9 @@ public sealed class Clone : LibvirtResource<CloneArgs, CloneState>
         }
         using var domain = libvirt.FindDomain(id);
         var reserved = domain?.Describe().Reservations ?? [];
-        await RemoveAsync(domain, owned, libvirt, context, inputs.ShutdownTimeout);
+        if (domain is not null) await DomainPower.DeleteAsync(domain, inputs.ShutdownTimeout, context);
+        foreach (var path in owned) libvirt.DeleteFile(path);
         HostReservations.Remove(libvirt, reserved);
-    }
-
-    /// <summary>Stops and undefines the clone's domain (if any), then deletes the files made for it.</summary>
-    private static async Task RemoveAsync(LibvirtDomain? domain, IReadOnlyList<string> files, Connection libvirt, LibvirtContext context, int shutdownTimeout = 0)
-    {
-        if (domain is not null) await DomainPower.DeleteAsync(domain, shutdownTimeout, context);
-        foreach (var path in files) libvirt.DeleteFile(path);
     }
 
     private static List<FixedHost> Hosts(CloneArgs inputs) => inputs.NetworkInterfaces.Select(n => new FixedHost(n.Ip, n.Hostname)).ToList();

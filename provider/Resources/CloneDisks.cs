@@ -17,36 +17,46 @@ internal static class CloneDisks
     public static bool IsSharedByDefault(DomainDisk disk) =>
         disk.Device is not "disk" || disk.ReadOnly || disk.Shareable || (disk.Path is null && disk.PoolVolume is null);
 
-    /// <summary>The clone's own volume for one source disk: a sparse copy, or a qcow2 overlay on the source's file.</summary>
-    public static ClonedDisk Make(Connection libvirt, DomainDisk disk, CloneDiskMode mode, string cloneName, string? poolName)
+    /// <summary>Where the clone's own volume for one source disk goes: the pool given (else the source's), under a name of the clone's.</summary>
+    public static PoolVolumeName Target(Connection libvirt, DomainDisk disk, CloneDiskMode mode, string cloneName, string? poolName)
     {
-        using var sourceVolume = SourceVolume(libvirt, disk)
-            ?? throw new ProviderException(ErrorKind.FailedPrecondition,
-                $"Disk {disk.Target} ('{disk.Path}') is in no storage pool, so libvirt cannot {(mode == CloneDiskMode.Full ? "copy" : "make an overlay for")} it. Put it in a pool, or set its mode to share or skip in 'disks'.");
+        using var sourceVolume = Source(libvirt, disk, mode);
+        var format = mode == CloneDiskMode.Full ? sourceVolume.Describe().Format : "qcow2";
+        return new PoolVolumeName(poolName ?? sourceVolume.PoolName, VolumeName(cloneName, disk.Target, format));
+    }
+
+    /// <summary>The clone's own volume for one source disk, at <paramref name="target"/>: a sparse copy, or a qcow2 overlay on the source's file.</summary>
+    public static ClonedDisk Make(Connection libvirt, DomainDisk disk, CloneDiskMode mode, PoolVolumeName target)
+    {
+        using var sourceVolume = Source(libvirt, disk, mode);
         var described = sourceVolume.Describe();
-        using var pool = poolName is null ? sourceVolume.GetPool() : libvirt.LookupPool(poolName);
+        using var pool = libvirt.LookupPool(target.Pool);
         if (mode == CloneDiskMode.Full)
         {
-            using var copy = pool.CopyVolume(new VolumeDefinition(VolumeName(cloneName, disk.Target, described.Format), described.Capacity, described.Format), sourceVolume);
+            using var copy = pool.CopyVolume(new VolumeDefinition(target.Name, described.Capacity, described.Format), sourceVolume);
             return new ClonedDisk(copy.Path, described.Format);
         }
-        using var overlay = pool.CreateVolume(new VolumeDefinition(VolumeName(cloneName, disk.Target, "qcow2"), described.Capacity, "qcow2",
-            new BackingStore(described.Path, described.Format)));
+        using var overlay = pool.CreateVolume(new VolumeDefinition(target.Name, described.Capacity, "qcow2", new BackingStore(described.Path, described.Format)));
         return new ClonedDisk(overlay.Path, "qcow2");
     }
 
+    private static StorageVolume Source(Connection libvirt, DomainDisk disk, CloneDiskMode mode) =>
+        SourceVolume(libvirt, disk)
+        ?? throw new ProviderException(ErrorKind.FailedPrecondition,
+            $"Disk {disk.Target} ('{disk.Path}') is in no storage pool, so libvirt cannot {(mode == CloneDiskMode.Full ? "copy" : "make an overlay for")} it. Put it in a pool, or set its mode to share or skip in 'disks'.");
+
     /// <summary>
-    /// The clone's own NVRAM (UEFI variables: boot entries, secure boot keys): a copy of the source's, next to it and
-    /// named as libvirt names them. A source that never started has no file yet; libvirt then makes the clone's
-    /// from the template at its first start. Adds the file to <paramref name="made"/> when it copied one.
+    /// The file of the clone's own NVRAM (UEFI variables: boot entries, secure boot keys): next to the source's and
+    /// named as libvirt names them; null for a source without one.
     /// </summary>
-    public static string? CopyNvram(Connection libvirt, DomainDefinition source, string cloneName, List<string> made)
-    {
-        if (source.NvramPath is not { } sourcePath) return null;
-        var path = Path.Combine(Path.GetDirectoryName(sourcePath) ?? "/", $"{cloneName}_VARS.fd");
-        if (libvirt.CopyFile(sourcePath, path)) made.Add(path);
-        return path;
-    }
+    public static string? NvramPath(DomainDefinition source, string cloneName) =>
+        source.NvramPath is { } sourcePath ? Path.Combine(Path.GetDirectoryName(sourcePath) ?? "/", $"{cloneName}_VARS.fd") : null;
+
+    /// <summary>
+    /// Copies the source's NVRAM to <paramref name="path"/>. A source that never started has no file yet; libvirt then
+    /// makes the clone's from the template at its first start.
+    /// </summary>
+    public static void CopyNvram(Connection libvirt, DomainDefinition source, string path) => libvirt.CopyFile(source.NvramPath!, path);
 
     /// <summary>
     /// Where the clone's seed goes: into the source's CD-ROM that holds a NoCloud seed (so the clone never sees the

@@ -60,36 +60,38 @@ public sealed class Domain : LibvirtResource<DomainArgs, DomainState>
     protected override async Task<(string Id, DomainState State)> CreateAsync(DomainArgs inputs, LibvirtContext context)
     {
         var libvirt = context.Libvirt;
+        await UnfinishedCreates.RemoveDomainsAsync(libvirt, context);
         new OwnDomain(context.Urn).EnsureNameFree(libvirt, inputs.Name!, Token);
-        using var domain = MacAddresses.Define(libvirt, null, used =>
-            libvirt.DefineDomain(HostReservations.Recorded(DomainMapping.Definition(inputs, null, AssignMacs(inputs.NetworkInterfaces, [], used), context.Urn, libvirt), inputs.NetworkInterfaces)));
+        LibvirtDomain? domain = null;
         try
         {
+            // Marked unfinished until the engine is answered: if the provider or libvirtd dies before, the next create removes it.
+            domain = MacAddresses.Define(libvirt, null, used =>
+                libvirt.DefineDomain(HostReservations.Recorded(DomainMapping.Definition(inputs, null, AssignMacs(inputs.NetworkInterfaces, [], used), context.Urn, libvirt) with { Unfinished = new([], []) }, inputs.NetworkInterfaces)));
             domain.Autostart = inputs.Autostart;
             await HostReservations.AddBeforeStartAsync(libvirt, domain, context, () =>
             {
                 if (inputs.Running) domain.Start();
             });
+            var reading = await AddressWait.ReadAsync(domain, Hosts(inputs), inputs.WaitForIp, inputs.Running, context);
+            var state = StateOf(domain, domain.Describe(), reading.Interfaces);
+            domain.SetOwner(context.Urn);
+            // A machine that runs but got no address in time is kept: recorded as made, not initialised.
+            if (reading.Failure is not null) throw new ResourceInitFailedException(state.Uuid, EncodeOutputs(inputs, state), reading.Failure);
+            return (state.Uuid, state);
         }
-        catch (Exception failure)
+        catch (Exception failure) when (failure is not ResourceInitFailedException)
         {
-            // A domain that cannot start is not left defined behind the engine's back.
-            try
-            {
-                domain.Undefine();
-            }
-            catch (LibvirtException undo)
-            {
-                var definition = domain.Describe();
-                throw new ResourceInitFailedException(domain.Uuid, EncodeOutputs(inputs, StateOf(domain, definition, MachineAddresses.Shape(definition.Interfaces, Hosts(inputs), []))),
-                    $"{failure.Message}; the domain could not be undefined again ({undo.Message}), so it is recorded as made: fix the cause and run `pulumi up` again, or `pulumi destroy`.");
-            }
-            throw AfterRollback(failure);
+            // A domain that cannot start, or whose create was cancelled or cut off, is not left behind the engine's back.
+            var reported = Reported(failure, context);
+            if (await UnfinishedCreates.UndoAsync(context, live => UnfinishedCreates.RemoveDomainsAsync(live, context)) is { } left)
+                throw NotUndone(reported, left);
+            throw AfterRollback(reported, context);
         }
-        var reading = await AddressWait.ReadAsync(domain, Hosts(inputs), inputs.WaitForIp, inputs.Running, context);
-        var state = StateOf(domain, domain.Describe(), reading.Interfaces);
-        if (reading.Failure is not null) throw new ResourceInitFailedException(state.Uuid, EncodeOutputs(inputs, state), reading.Failure);
-        return (state.Uuid, state);
+        finally
+        {
+            domain?.Dispose();
+        }
     }
 
     protected override Task<(string Id, DomainArgs Inputs, DomainState State)?> ReadAsync(string id, DomainArgs? inputs, DomainState? oldState, LibvirtContext context)

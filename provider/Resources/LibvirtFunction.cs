@@ -6,5 +6,5 @@ namespace PulumiLibvirt.Resources;
 public abstract class LibvirtFunction<TArgs, TResult> : Function<TArgs, TResult, LibvirtContext>
     where TArgs : class where TResult : class
 {
-    protected override ProviderException? Translate(Exception exception) => LibvirtErrors.Translate(exception);
+    protected override ProviderException? Translate(Exception exception, LibvirtContext context) => LibvirtErrors.Translate(exception, context.Uri, context.Connected);
 }

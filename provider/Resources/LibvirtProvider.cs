@@ -40,6 +40,9 @@ public sealed class LibvirtProvider(IEngineLog log) : IProvider, IDisposable
     /// <summary>The package schema, derived from the resource and function types (schema.json is a checked-in copy).</summary>
     public static string GenerateSchema() => SchemaGenerator.Generate(Package, typeof(ProviderConfig), ResourceTypes, FunctionTypes);
 
+    /// <summary>How long opening a connection may take before the daemon counts as not answering.</summary>
+    public static readonly TimeSpan OpenTimeout = TimeSpan.FromSeconds(30);
+
     private readonly Lock _gate = new();
     private CancellationTokenSource _cancellation = new();
     private ProviderConfig _config = new();
@@ -80,9 +83,15 @@ public sealed class LibvirtProvider(IEngineLog log) : IProvider, IDisposable
         ?? throw new ProviderException(ErrorKind.InvalidArgument,
             $"Unknown function '{token}'; this provider offers {string.Join(", ", FunctionTypes.Select(f => f.Token))}.");
 
-    public ResourceContext Context(string urn)
+    public ResourceContext Context(string urn, CancellationToken deadline = default)
     {
-        lock (_gate) return new LibvirtContext(Connection, _config, log, urn, _cancellation.Token);
+        lock (_gate)
+        {
+            var token = deadline.CanBeCanceled
+                ? CancellationTokenSource.CreateLinkedTokenSource(_cancellation.Token, deadline).Token
+                : _cancellation.Token;
+            return new LibvirtContext(Connection, _config, log, urn, token);
+        }
     }
 
     /// <summary>
@@ -100,21 +109,32 @@ public sealed class LibvirtProvider(IEngineLog log) : IProvider, IDisposable
         cancelled.Cancel();
     }
 
+    /// <summary>
+    /// The connection, opened again when the one before broke: libvirtd restarted or stopped, or left keepalives
+    /// unanswered (<see cref="Connection.KeepAliveInterval"/>). Objects of the broken one fail with their calls.
+    /// </summary>
     private Connection Connection()
     {
         lock (_gate)
         {
-            if (_connection is not null) return _connection;
+            if (_connection is { IsAlive: true }) return _connection;
+            _connection?.Dispose();
+            _connection = null;
             var uri = _config.EffectiveUri;
+            // Keepalive starts only once the connection is open: a frozen daemon would hold the opening itself forever.
+            var opening = Task.Run(() => Libvirt.Connection.Open(uri));
             try
             {
-                return _connection = Libvirt.Connection.Open(uri);
+                if (opening.Wait(OpenTimeout)) return _connection = opening.Result;
             }
-            catch (LibvirtException e)
+            catch (AggregateException wrapped) when (wrapped.InnerException is LibvirtException e)
             {
                 throw new ProviderException(ErrorKind.Unavailable,
-                    $"Cannot connect to libvirt at '{uri}': {e.Message}. Check that libvirtd runs there and that you may use it, or set the provider's 'uri' (pulumi config set libvirt:uri …).", e);
+                    $"Cannot connect to libvirt at '{uri}': libvirtd is not answering ({e.Message}). Check that libvirtd runs there and that you may use it, or set the provider's 'uri' (pulumi config set libvirt:uri …).", e);
             }
+            _ = opening.ContinueWith(late => late.Result.Dispose(), TaskContinuationOptions.OnlyOnRanToCompletion);
+            throw new ProviderException(ErrorKind.Unavailable,
+                $"Cannot connect to libvirt at '{uri}': libvirtd is not answering (no answer within {OpenTimeout.TotalSeconds} s). Check that libvirtd runs there and is not stuck (systemctl status libvirtd).");
         }
     }
 

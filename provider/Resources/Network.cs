@@ -45,7 +45,7 @@ public sealed class Network : LibvirtResource<NetworkArgs, NetworkState>
         {
             // A network that cannot start is not left defined behind the engine's back.
             network.Undefine();
-            throw AfterRollback(failure);
+            throw AfterRollback(failure, context);
         }
         var state = StateOf(network);
         await context.InfoAsync($"Network '{inputs.Name}' defined{(inputs.Running ? " and started" : "")} on bridge {state.Bridge}.");

@@ -52,7 +52,7 @@ public sealed class Pool : LibvirtResource<PoolArgs, PoolState>
                 throw new ResourceInitFailedException(pool.Uuid, EncodeOutputs(inputs, StateOf(pool.Describe(), createdDirectory)),
                     $"{failure.Message}; the pool could not be removed again ({undo.Message}), so it is recorded as made: fix the cause and run `pulumi up` again, or `pulumi destroy`.");
             }
-            throw AfterRollback(failure);
+            throw AfterRollback(failure, context);
         }
         await context.InfoAsync($"Storage pool '{name}' started on {inputs.Path}{(createdDirectory ? $" (folder made, mode {DirectoryMode})" : "")}.");
         var state = StateOf(pool.Describe(), createdDirectory);

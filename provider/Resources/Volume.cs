@@ -23,6 +23,7 @@ public sealed class Volume : LibvirtResource<VolumeArgs, VolumeState>
     {
         var libvirt = context.Libvirt;
         using var pool = libvirt.LookupPool(inputs.Pool);
+        await UnfinishedCreates.RemoveVolumesAsync(pool, libvirt, context);
         using (var existing = pool.FindVolume(inputs.Name!))
         {
             if (existing is not null)
@@ -37,17 +38,44 @@ public sealed class Volume : LibvirtResource<VolumeArgs, VolumeState>
             var based = baseVolume.Describe();
             backing = new BackingStore(based.Path, wanted.Format is { } f ? LibvirtNames.Of(f) : based.Format);
         }
-        if (inputs.Source is not null)
+        try
         {
-            var made = await VolumeImage.CreateAsync(inputs, pool, context);
-            using var filled = made.Volume;
-            var filledState = StateOf(filled.Describe(), null) with { Sha256 = made.Sha256 };
-            return (filledState.Key, filledState);
+            // Marked unfinished until made: if libvirtd or the provider dies half-way, the next create of the resource
+            // removes it. The marker too may be made with its answer lost: the undo looks for it.
+            UnfinishedCreates.MarkVolume(pool, inputs.Name!, context.Urn);
+            VolumeState state;
+            if (inputs.Source is not null)
+            {
+                var made = await VolumeImage.CreateAsync(inputs, pool, context);
+                using var filled = made.Volume;
+                state = StateOf(filled.Describe(), null) with { Sha256 = made.Sha256 };
+            }
+            else
+            {
+                var capacity = (ulong)(inputs.Capacity ?? 0);
+                using var volume = SizedBy(capacity, () => pool.CreateVolume(new VolumeDefinition(inputs.Name!, capacity, LibvirtNames.Of(inputs.Format ?? VolumeFormat.Qcow2), backing)));
+                state = StateOf(volume.Describe(), inputs.BackingStore?.Volume);
+            }
+            UnfinishedCreates.UnmarkVolume(pool, inputs.Name!, context.Urn);
+            return (state.Key, state);
         }
-        var capacity = (ulong)(inputs.Capacity ?? 0);
-        using var volume = SizedBy(capacity, () => pool.CreateVolume(new VolumeDefinition(inputs.Name!, capacity, LibvirtNames.Of(inputs.Format ?? VolumeFormat.Qcow2), backing)));
-        var state = StateOf(volume.Describe(), inputs.BackingStore?.Volume);
-        return (state.Key, state);
+        catch (LibvirtException e) when (e.Code == LibvirtErrorCode.StorageVolumeExists)
+        {
+            // Another made a volume of this name since the check above: it is theirs to keep.
+            UnfinishedCreates.UnmarkVolume(pool, inputs.Name!, context.Urn);
+            throw;
+        }
+        catch (Exception failure)
+        {
+            var reported = Reported(failure, context);
+            if (await UnfinishedCreates.UndoAsync(context, async live =>
+                {
+                    using var livePool = live.LookupPool(inputs.Pool);
+                    await UnfinishedCreates.RemoveVolumesAsync(livePool, live, context);
+                }) is { } left)
+                throw NotUndone(reported, left);
+            throw AfterRollback(reported, context);
+        }
     }
 
     protected override Task<(string Id, VolumeArgs Inputs, VolumeState State)?> ReadAsync(string id, VolumeArgs? inputs, VolumeState? oldState, LibvirtContext context)

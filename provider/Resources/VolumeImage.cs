@@ -293,7 +293,8 @@ internal static class VolumeImage
             {
                 return;
             }
-            catch (LibvirtException) when (attempt < 25)
+            // A broken connection will not heal here: the caller's undo reconnects.
+            catch (LibvirtException e) when (attempt < 25 && !e.IsConnectionLost)
             {
                 Thread.Sleep(200);
             }

@@ -135,7 +135,7 @@ public sealed class FunctionAdapterTests
             });
         }
 
-        protected override ProviderException? Translate(Exception exception) =>
+        protected override ProviderException? Translate(Exception exception, ResourceContext context) =>
             exception is LampMissingException ? new ProviderException(ErrorKind.NotFound, "No lamp 'missing'.") : null;
     }
 

@@ -304,7 +304,7 @@ public sealed class ResourceAdapterTests
             return Task.CompletedTask;
         }
 
-        protected override ProviderException? Translate(Exception exception) => exception is BulbBrokenException
+        protected override ProviderException? Translate(Exception exception, ResourceContext context) => exception is BulbBrokenException
             ? new ProviderException(ErrorKind.FailedPrecondition, $"lamp: {exception.Message}")
             : null;
 

@@ -7,7 +7,7 @@ internal static class ContextOperation
     /// Runs <paramref name="operation"/> unless the engine has cancelled the deployment, turning the errors of the
     /// owner's own layer into errors with a status (<paramref name="translate"/>).
     /// </summary>
-    public static async Task<T> RunAsync<TContext, T>(ResourceContext context, object owner, Func<Exception, ProviderException?> translate,
+    public static async Task<T> RunAsync<TContext, T>(ResourceContext context, object owner, Func<Exception, TContext, ProviderException?> translate,
         Func<TContext, Task<T>> operation) where TContext : ResourceContext
     {
         context.Cancellation.ThrowIfCancellationRequested();
@@ -17,7 +17,7 @@ internal static class ContextOperation
         {
             return await operation(typed);
         }
-        catch (Exception e) when (e is not ProviderException && translate(e) is { } translated)
+        catch (Exception e) when (e is not ProviderException && translate(e, typed) is { } translated)
         {
             throw translated;
         }

@@ -26,7 +26,7 @@ public abstract class Function<TArgs, TResult, TContext> : IFunction
     protected abstract Task<TResult> InvokeAsync(TArgs args, TContext context);
 
     /// <summary>The error to report for an exception of the function's own layer (a libvirt error…), or null to let it pass.</summary>
-    protected virtual ProviderException? Translate(Exception exception) => null;
+    protected virtual ProviderException? Translate(Exception exception, TContext context) => null;
 
     public async Task<InvokeResult> InvokeAsync(ObjectValue args, ResourceContext context)
     {

@@ -16,8 +16,11 @@ public interface IProvider
     /// <summary>The function behind a function token; a <see cref="ProviderException"/> for a token it does not offer.</summary>
     IFunction Function(string token);
 
-    /// <summary>The context of one operation on the resource <paramref name="urn"/> (empty for a function: it belongs to no resource).</summary>
-    ResourceContext Context(string urn);
+    /// <summary>
+    /// The context of one operation on the resource <paramref name="urn"/> (empty for a function: it belongs to no
+    /// resource), cancelled by the engine's Cancel or by <paramref name="deadline"/> (the engine's timeout for it).
+    /// </summary>
+    ResourceContext Context(string urn, CancellationToken deadline = default);
 
     /// <summary>Asks the operations running now to stop (the engine's Cancel).</summary>
     void Cancel();

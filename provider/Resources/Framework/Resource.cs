@@ -75,7 +75,7 @@ public abstract class Resource<TArgs, TState, TContext> : IResource
     /// <summary>
     /// The error to report for an exception of the resource's own layer (a libvirt error…), or null to let it pass.
     /// </summary>
-    protected virtual ProviderException? Translate(Exception exception) => null;
+    protected virtual ProviderException? Translate(Exception exception, TContext context) => null;
 
     /// <summary>The error for an update or delete of a resource that is no longer there.</summary>
     protected ProviderException NoLongerExists(string id) =>
@@ -85,8 +85,8 @@ public abstract class Resource<TArgs, TState, TContext> : IResource
     /// The error to report for <paramref name="failure"/> once everything the operation had made is removed again:
     /// never an internal error. Cancellation and the errors that already say what happened pass as they are.
     /// </summary>
-    protected Exception AfterRollback(Exception failure) =>
-        failure is ProviderException or OperationCanceledException || Translate(failure) is not null
+    protected Exception AfterRollback(Exception failure, TContext context) =>
+        failure is ProviderException or OperationCanceledException || Translate(failure, context) is not null
             ? failure
             : new ProviderException(ErrorKind.Failed, $"{failure.Message} (what had been made was removed again)", failure);
 

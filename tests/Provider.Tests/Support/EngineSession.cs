@@ -14,10 +14,17 @@ namespace PulumiLibvirt.Tests.Support;
 /// </summary>
 public sealed class EngineSession : IAsyncDisposable
 {
-    private EngineSession(FakeEngine engine, ProviderProcess provider, string type)
+    private EngineSession(FakeEngine engine, ProviderProcess provider, string type, string? stack)
     {
         (Engine, Provider, Type) = (engine, provider, type);
+        Stack = stack ?? TestPool.UniqueName("stack");
     }
+
+    /// <summary>
+    /// The stack in the URNs: one of its own unless given, since tests running side by side must not share URNs (they
+    /// mark what a create makes as its own). A later session of the same stack is the next `pulumi up`.
+    /// </summary>
+    public string Stack { get; }
 
     public FakeEngine Engine { get; }
     public ProviderProcess Provider { get; }
@@ -25,19 +32,19 @@ public sealed class EngineSession : IAsyncDisposable
 
     /// <summary>Starts the binary, shakes hands and configures it for <see cref="TestPool.Uri"/>.</summary>
     /// <param name="environment">Variables set for the binary: a PATH that must not find some tools, a proxy…</param>
-    public static async Task<EngineSession> StartAsync(string type, IReadOnlyDictionary<string, string>? environment = null)
+    public static async Task<EngineSession> StartAsync(string type, IReadOnlyDictionary<string, string>? environment = null, string? stack = null)
     {
-        var session = await StartUnconfiguredAsync(type, environment);
+        var session = await StartUnconfiguredAsync(type, environment, stack);
         await session.ConfigureAsync();
         return session;
     }
 
     /// <summary>Starts the binary and calls nothing yet: the test decides how the engine begins (or that it is an older one).</summary>
-    public static async Task<EngineSession> StartUnconfiguredAsync(string type, IReadOnlyDictionary<string, string>? environment = null)
+    public static async Task<EngineSession> StartUnconfiguredAsync(string type, IReadOnlyDictionary<string, string>? environment = null, string? stack = null)
     {
         var engine = await FakeEngine.StartAsync();
         var provider = await ProviderProcess.StartAsync(engine.Address, environment);
-        return new EngineSession(engine, provider, type);
+        return new EngineSession(engine, provider, type, stack);
     }
 
     /// <summary>Handshake, then Configure for <see cref="TestPool.Uri"/>, as a recent engine begins.</summary>
@@ -50,7 +57,7 @@ public sealed class EngineSession : IAsyncDisposable
         });
     }
 
-    public string Urn(string name) => $"urn:pulumi:dev::protocol-tests::{Type}::{name}";
+    public string Urn(string name) => $"urn:pulumi:{Stack}::protocol-tests::{Type}::{name}";
 
     public static ObjectValue Values(Struct value) => PropertyStruct.Decode(value);
 

@@ -20,7 +20,10 @@ public sealed class ResourceHarness : IDisposable
     public IResource Resource { get; }
     public string Token { get; }
 
-    public string Urn(string name) => $"urn:pulumi:test::libvirt-tests::{Token}::{name}";
+    // A stack of its own: tests running side by side must not share URNs, which mark what a create makes as its own.
+    private readonly string _stack = TestPool.UniqueName("stack");
+
+    public string Urn(string name) => $"urn:pulumi:{_stack}::libvirt-tests::{Token}::{name}";
 
     public Task<CheckResult> CheckAsync(ObjectValue news, ObjectValue? olds = null, string name = "res", byte[]? seed = null) =>
         Resource.CheckAsync(new CheckRequest(Urn(name), name, olds, news, seed ?? System.Security.Cryptography.RandomNumberGenerator.GetBytes(16)), _provider.Context(Urn(name)));
