@@ -170,6 +170,8 @@ internal static class ScaleBench
         string[] header = ["figure", "measured", "floor", "ratio", "goal", "result"];
         var rows = figures.Select(f => new[] { f.Name, f.Measured, f.Floor, f.Ratio, f.Goal, f.Pass ? "pass" : "FAIL" }).Prepend(header).ToList();
         var widths = Enumerable.Range(0, header.Length).Select(c => rows.Max(r => r[c].Length)).ToList();
+        // A Markdown table, so that bench/README.md can take it as printed.
+        rows.Insert(1, widths.Select(w => new string('-', w)).ToArray());
         foreach (var row in rows) Console.WriteLine("| " + string.Join(" | ", row.Select((cell, c) => cell.PadRight(widths[c]))) + " |");
     }
 }

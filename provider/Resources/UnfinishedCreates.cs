@@ -63,31 +63,27 @@ internal static class UnfinishedCreates
     /// </summary>
     public static async Task RemoveDomainsAsync(Connection libvirt, LibvirtContext context)
     {
-        var domains = new List<(LibvirtDomain Domain, DomainDefinition Definition)>();
-        foreach (var domain in libvirt.ListDomains())
+        // Every create asks, so the connection's index answers (not a read of every domain); a candidate is read afresh.
+        var definitions = libvirt.IndexedDomains();
+        var candidates = definitions.Where(d => d.Owner == context.Urn && d.Unfinished is not null).Select(d => d.Uuid!).Distinct().ToList();
+        foreach (var uuid in candidates)
         {
-            try { domains.Add((domain, domain.Describe())); }
-            catch (LibvirtException e) when (e.IsNotFound) { domain.Dispose(); }
-        }
-        foreach (var (domain, definition) in domains)
-        {
-            using (domain)
+            using var domain = libvirt.FindDomain(uuid);
+            var definition = domain is null ? null : Connection.NullIfNotFound(() => domain.Describe());
+            if (domain is null || definition is null || definition.Owner != context.Urn || definition.Unfinished is not { } unfinished) continue;
+            // An address or name another domain holds stays: this create may have lost the race for it.
+            var others = definitions.Where(d => d.Uuid != uuid).SelectMany(d => d.Reservations).ToList();
+            var reservations = definition.Reservations.Where(r => !others.Any(o => o.Network == r.Network && (o.Ip == r.Ip || (r.Hostname is not null && o.Hostname == r.Hostname))));
+            await context.InfoAsync($"Removing domain '{definition.Name}', left by an interrupted create of this resource, and what it was made with: {Describe(unfinished)}.");
+            if (domain.IsActive) domain.Destroy();
+            HostReservations.Remove(libvirt, reservations);
+            domain.Undefine();
+            foreach (var volume in unfinished.Volumes)
             {
-                if (definition.Owner != context.Urn || definition.Unfinished is not { } unfinished) continue;
-                // An address or name another domain holds stays: this create may have lost the race for it.
-                var others = domains.Where(d => d.Definition.Uuid != definition.Uuid).SelectMany(d => d.Definition.Reservations).ToList();
-                var reservations = definition.Reservations.Where(r => !others.Any(o => o.Network == r.Network && (o.Ip == r.Ip || (r.Hostname is not null && o.Hostname == r.Hostname))));
-                await context.InfoAsync($"Removing domain '{definition.Name}', left by an interrupted create of this resource, and what it was made with: {Describe(unfinished)}.");
-                if (domain.IsActive) domain.Destroy();
-                HostReservations.Remove(libvirt, reservations);
-                domain.Undefine();
-                foreach (var volume in unfinished.Volumes)
-                {
-                    using var pool = libvirt.FindPool(volume.Pool);
-                    if (pool is not null) await RemoveVolumeAsync(pool, volume.Name, libvirt, context);
-                }
-                foreach (var path in unfinished.Files) libvirt.DeleteFile(path);
+                using var pool = libvirt.FindPool(volume.Pool);
+                if (pool is not null) await RemoveVolumeAsync(pool, volume.Name, libvirt, context);
             }
+            foreach (var path in unfinished.Files) libvirt.DeleteFile(path);
         }
     }
 
