@@ -27,9 +27,34 @@ public sealed partial class Connection : IDisposable
     public static Connection Open(string uri)
     {
         LibvirtCall.Initialize();
-        var handle = LibvirtCall.Check(Native.virConnectOpen(uri));
-        return new Connection(handle, LibvirtCall.TakeString(Native.virConnectGetURI(handle)));
+        if (SshTarget.Of(uri) is not { } ssh)
+        {
+            var handle = LibvirtCall.Check(Native.virConnectOpen(uri));
+            return new Connection(handle, LibvirtCall.TakeString(Native.virConnectGetURI(handle)));
+        }
+        // libvirt runs ssh only while it connects: the script that passes the URI's known_hosts file on is needed no longer.
+        var folder = ssh.CommandScript() is null ? null : Directory.CreateTempSubdirectory("pulumi-libvirt-ssh-");
+        try
+        {
+            string? command = null;
+            if (folder is not null)
+            {
+                command = Path.Combine(folder.FullName, "ssh");
+                File.WriteAllText(command, ssh.CommandScript());
+                // libvirt (like the whole provider) runs on Linux only; the analyzer wants that said.
+                if (OperatingSystem.IsLinux()) File.SetUnixFileMode(command, UnixFileMode.UserRead | UnixFileMode.UserExecute);
+            }
+            // The URI as given names the connection in messages: the one libvirt gets carries the provider's additions.
+            return new Connection(LibvirtCall.Check(Native.virConnectOpen(SshTarget.ForLibvirt(uri, command))), uri);
+        }
+        finally
+        {
+            folder?.Delete(recursive: true);
+        }
     }
+
+    /// <summary>The SSH side of the URI when libvirt is reached through ssh, else null.</summary>
+    public SshTarget? Ssh => SshTarget.Of(Uri);
 
     /// <summary>The host's memory in KiB.</summary>
     public ulong HostMemoryKiB => Host().MemoryKiB;

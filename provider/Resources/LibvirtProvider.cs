@@ -112,8 +112,9 @@ public sealed class LibvirtProvider(IEngineLog log) : IProvider, IDisposable
             }
             catch (LibvirtException e)
             {
-                throw new ProviderException(ErrorKind.Unavailable,
-                    $"Cannot connect to libvirt at '{uri}': {e.Message}. Check that libvirtd runs there and that you may use it, or set the provider's 'uri' (pulumi config set libvirt:uri …).", e);
+                throw new ProviderException(ErrorKind.Unavailable, SshTarget.Of(uri)?.Explain(e.Message) is { } fix
+                    ? $"Cannot connect to libvirt at '{uri}': {e.Message}. {fix}"
+                    : $"Cannot connect to libvirt at '{uri}': {e.Message}. Check that libvirtd runs there and that you may use it, or set the provider's 'uri' (pulumi config set libvirt:uri …).", e);
             }
         }
     }
