@@ -13,11 +13,11 @@ public sealed record SshTarget(string Host, string? User, int? Port, string? Key
     /// <summary>The target of a URI whose transport is libvirt's <c>ssh</c> (OpenSSH's client), or null for any other URI.</summary>
     public static SshTarget? Of(string uri)
     {
-        if (!System.Uri.TryCreate(uri, UriKind.Absolute, out var parsed) || !parsed.Scheme.EndsWith("+ssh", StringComparison.Ordinal)
+        if (!Uri.TryCreate(uri, UriKind.Absolute, out var parsed) || !parsed.Scheme.EndsWith("+ssh", StringComparison.Ordinal)
             || parsed.Host.Length == 0)
             return null;
         var query = Query(parsed);
-        var user = parsed.UserInfo.Length > 0 ? System.Uri.UnescapeDataString(parsed.UserInfo) : null;
+        var user = parsed.UserInfo.Length > 0 ? Uri.UnescapeDataString(parsed.UserInfo) : null;
         return new SshTarget(parsed.Host, user, parsed.IsDefaultPort || parsed.Port < 0 ? null : parsed.Port,
             query.GetValueOrDefault("keyfile"), query.GetValueOrDefault("known_hosts"));
     }
@@ -30,11 +30,11 @@ public sealed record SshTarget(string Host, string? User, int? Port, string? Key
     /// </summary>
     public static string ForLibvirt(string uri, string? sshCommand)
     {
-        var parsed = new System.Uri(uri);
+        var parsed = new Uri(uri);
         var query = Query(parsed);
         var added = new List<string>();
         if (!query.ContainsKey("no_tty")) added.Add("no_tty=1");
-        if (sshCommand is not null) added.Add($"command={System.Uri.EscapeDataString(sshCommand)}");
+        if (sshCommand is not null) added.Add($"command={Uri.EscapeDataString(sshCommand)}");
         if (added.Count == 0) return uri;
         var fragment = uri.IndexOf('#', StringComparison.Ordinal);
         var head = fragment < 0 ? uri : uri[..fragment];
@@ -91,14 +91,14 @@ public sealed record SshTarget(string Host, string? User, int? Port, string? Key
             ? word
             : "'" + word.Replace("'", "'\\''", StringComparison.Ordinal) + "'";
 
-    private static Dictionary<string, string> Query(System.Uri uri)
+    private static Dictionary<string, string> Query(Uri uri)
     {
         var values = new Dictionary<string, string>(StringComparer.Ordinal);
         foreach (var pair in uri.Query.TrimStart('?').Split('&', StringSplitOptions.RemoveEmptyEntries))
         {
             var equals = pair.IndexOf('=', StringComparison.Ordinal);
-            var name = System.Uri.UnescapeDataString(equals < 0 ? pair : pair[..equals]);
-            values[name] = equals < 0 ? "" : System.Uri.UnescapeDataString(pair[(equals + 1)..]);
+            var name = Uri.UnescapeDataString(equals < 0 ? pair : pair[..equals]);
+            values[name] = equals < 0 ? "" : Uri.UnescapeDataString(pair[(equals + 1)..]);
         }
         return values;
     }
