@@ -160,8 +160,8 @@ internal sealed class DomainCheck(Connection libvirt, PropertyMarks marks, OwnDo
     }
 
     /// <summary>
-    /// A file the domain needs must exist. libvirt can only see files in storage pools; on a local connection the
-    /// provider can look itself.
+    /// A file the domain needs must exist. On a local connection the provider looks itself; on a remote one libvirt
+    /// looks on the host, through the file's pool or a transient pool over its folder.
     /// </summary>
     private void FileExists(string property, string path)
     {
@@ -172,9 +172,20 @@ internal sealed class DomainCheck(Connection libvirt, PropertyMarks marks, OwnDo
         }
         using var volume = libvirt.FindVolume(path);
         if (volume is not null || (libvirt.IsLocal && File.Exists(path))) return;
-        Fail(property, libvirt.IsLocal
-            ? $"'{property}': the file '{path}' does not exist."
-            : $"'{property}': '{path}' is in no storage pool of {libvirt.Uri}, so it cannot be checked remotely; put it in a pool's folder (e.g. /var/lib/libvirt/images).");
+        if (libvirt.IsLocal)
+        {
+            Fail(property, $"'{property}': the file '{path}' does not exist.");
+            return;
+        }
+        try
+        {
+            using var file = libvirt.OpenHostFile(path);
+            if (file is null) Fail(property, $"'{property}': the file '{path}' does not exist on {libvirt.Uri}.");
+        }
+        catch (LibvirtException e)
+        {
+            Fail(property, $"'{property}': libvirt could not look for '{path}' on {libvirt.Uri} ({e.Message}); put the file in a pool's folder (e.g. /var/lib/libvirt/images), or check that its folder exists there.");
+        }
     }
 
     private void NetworkUsable(string property, string network, bool running)

@@ -11,7 +11,7 @@ namespace PulumiLibvirt.Tests;
 /// path there is on that host only, so what works there cannot have gone through this machine's files.
 /// </summary>
 [Collection(OverSsh.Name)]
-public sealed class RemoteTests(SshHosts hosts) : IDisposable
+public sealed class RemoteTests(SshHosts hosts, TestPool pool, TestNetwork network) : IClassFixture<TestPool>, IClassFixture<TestNetwork>, IDisposable
 {
     private readonly TestImages _images = new();
 
@@ -105,6 +105,36 @@ public sealed class RemoteTests(SshHosts hosts) : IDisposable
     }
 
     [Fact]
+    public async Task Identity_on_a_remote_host_runs_virt_sysprep_there_over_the_same_ssh_login_with_its_progress()
+    {
+        var guest = TestGuest.Shared;
+        using var names = new TestDomains();
+        var template = names.Name("tmpl");
+        var rootDisk = guest.CopyRootInto(pool, template);
+        using (var domains = new ResourceHarness("libvirt:index:Domain", hosts.SystemUri))
+        {
+            await domains.CreateAsync(Props.Object(("name", template), ("type", "qemu"), ("memory", 256), ("running", false),
+                ("kernel", guest.Kernel), ("initrd", guest.Initrd), ("cmdline", guest.Cmdline),
+                ("disks", Props.Array(Props.Object(("volume", rootDisk)))),
+                ("networkInterfaces", Props.Array(Props.Object(("network", network.Name))))));
+        }
+        // Only this machine's KVM is probed; a remote host gets what the stack's config says.
+        using var clones = new ResourceHarness("libvirt:index:Clone", hosts.SystemUri,
+            ("guestfsBackendSettings", await PulumiLibvirt.Guestfs.GuestfsBackend.DefaultAsync()));
+        var name = names.Name("ident");
+        var (_, outputs, _) = await clones.CreateAsync(Props.Object(("source", template), ("name", name), ("mode", "linked"), ("running", false),
+            ("identity", Props.Object(("hostname", "remote-one")))));
+
+        var identity = (ObjectValue)outputs["identity"]!;
+        Assert.Equal("remote-one", Props.Text(identity, "hostname"));
+        Assert.Equal(3, Props.Texts(identity, "sshHostKeys").Count);
+        var lines = clones.Log.Messages.Select(m => m.Message).ToList();
+        Assert.Contains(lines, l => l.Contains($"on root@127.0.0.1:{hosts.SystemPort} over SSH", StringComparison.Ordinal));
+        Assert.Contains(lines, l => l.Contains("Setting the hostname: remote-one", StringComparison.Ordinal));
+        Assert.Contains(lines, l => l.Contains("Uploading: ssh_host_ed25519_key", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task Identity_on_a_remote_host_without_virt_sysprep_is_refused_saying_what_to_install_where()
     {
         using var clones = new ResourceHarness("libvirt:index:Clone", hosts.SecondUri);
@@ -112,6 +142,23 @@ public sealed class RemoteTests(SshHosts hosts) : IDisposable
         var failure = Assert.Single(check.Failures, f => f.Property == "identity");
         Assert.Contains($"over SSH (root@127.0.0.1:{hosts.SecondPort})", failure.Reason);
         Assert.Contains("Install it on 127.0.0.1 (apt-get install libguestfs-tools", failure.Reason);
+    }
+
+    [Fact]
+    public async Task Check_looks_for_a_domains_files_on_the_remote_host()
+    {
+        using var domains = new ResourceHarness("libvirt:index:Domain", hosts.SecondUri);
+        var (folder, folderHere) = SecondHostFolder("boot");
+        Directory.CreateDirectory(folderHere);
+        File.WriteAllText(Path.Combine(folderHere, "vmlinuz"), "a kernel");
+        Assert.False(File.Exists($"{folder}/vmlinuz"));
+
+        var found = await domains.CheckAsync(Props.Object(("type", "qemu"), ("kernel", $"{folder}/vmlinuz")));
+        Assert.Empty(found.Failures);
+        var missing = await domains.CheckAsync(Props.Object(("type", "qemu"), ("kernel", $"{folder}/missing"), ("initrd", "/nonexistent-folder/initrd")));
+        Assert.Equal(["kernel", "initrd"], missing.Failures.Select(f => f.Property));
+        Assert.Contains($"'{folder}/missing' does not exist on qemu+ssh://root@127.0.0.1:{hosts.SecondPort}/system", missing.Failures[0].Reason);
+        Assert.Contains("check that its folder exists there", missing.Failures[1].Reason);
     }
 
     [Fact]
