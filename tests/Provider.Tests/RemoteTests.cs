@@ -120,7 +120,7 @@ public sealed class RemoteTests(SshHosts hosts, TestPool pool, TestNetwork netwo
         }
         // Only this machine's KVM is probed; a remote host gets what the stack's config says.
         using var clones = new ResourceHarness("libvirt:index:Clone", hosts.SystemUri,
-            ("guestfsBackendSettings", await PulumiLibvirt.Guestfs.GuestfsBackend.DefaultAsync()));
+            ("guestfsBackendSettings", await Guestfs.GuestfsBackend.DefaultAsync()));
         var name = names.Name("ident");
         var (_, outputs, _) = await clones.CreateAsync(Props.Object(("source", template), ("name", name), ("mode", "linked"), ("running", false),
             ("identity", Props.Object(("hostname", "remote-one")))));
