@@ -18,6 +18,7 @@ public sealed class SshHosts : IDisposable
     private readonly string _folder;
     private readonly Process _systemSshd;
     private readonly Process _secondHost;
+    private readonly string _sshCommand;
 
     public SshHosts()
     {
@@ -26,6 +27,9 @@ public sealed class SshHosts : IDisposable
         KnownHosts = Path.Combine(_folder, "known_hosts");
         Command.Run("ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-C", "pulumi-libvirt-tests", "-f", KeyFile);
         File.Copy(KeyFile + ".pub", Path.Combine(_folder, "authorized_keys"));
+        _sshCommand = Path.Combine(_folder, "ssh");
+        File.WriteAllText(_sshCommand, new SshTarget("127.0.0.1", null, null, null, KnownHosts).CommandScript());
+        Command.Run("chmod", "+x", _sshCommand);
         // sshd's privilege separation needs its empty folder, which Debian's init scripts would make.
         Directory.CreateDirectory("/run/sshd");
 
@@ -62,6 +66,12 @@ public sealed class SshHosts : IDisposable
 
     /// <summary>The second libvirtd's qemu:///system, through its SSH server.</summary>
     public string SecondUri => UriFor(SecondPort);
+
+    /// <summary>
+    /// <see cref="SecondUri"/> for virsh: libvirt's ssh transport ignores known_hosts=, so ssh gets the run's
+    /// known_hosts through a command of the run's, as the provider does it.
+    /// </summary>
+    public string SecondVirshUri => SshTarget.ForLibvirt(SecondUri, _sshCommand);
 
     public string UriFor(int port, string? knownHosts = null, string? keyFile = null) =>
         $"qemu+ssh://root@127.0.0.1:{port}/system?keyfile={keyFile ?? KeyFile}&known_hosts={knownHosts ?? KnownHosts}";
@@ -158,12 +168,12 @@ public sealed class SshHosts : IDisposable
         {
             // Everything on the second daemon is the run's: stop its guests and networks (bridges, dnsmasq, firewall
             // rules live in the machine's network stack) before the daemon goes.
-            foreach (var name in Command.Run("virsh", "-c", SecondUri, "list", "--name").Split('\n', StringSplitOptions.RemoveEmptyEntries))
-                Command.Try("virsh", null, "-c", SecondUri, "destroy", name);
-            foreach (var name in Command.Run("virsh", "-c", SecondUri, "net-list", "--name").Split('\n', StringSplitOptions.RemoveEmptyEntries))
-                Command.Try("virsh", null, "-c", SecondUri, "net-destroy", name);
-            foreach (var name in Command.Run("virsh", "-c", SecondUri, "pool-list", "--name").Split('\n', StringSplitOptions.RemoveEmptyEntries))
-                Command.Try("virsh", null, "-c", SecondUri, "pool-destroy", name);
+            foreach (var name in Command.Run("virsh", "-c", SecondVirshUri, "list", "--name").Split('\n', StringSplitOptions.RemoveEmptyEntries))
+                Command.Try("virsh", null, "-c", SecondVirshUri, "destroy", name);
+            foreach (var name in Command.Run("virsh", "-c", SecondVirshUri, "net-list", "--name").Split('\n', StringSplitOptions.RemoveEmptyEntries))
+                Command.Try("virsh", null, "-c", SecondVirshUri, "net-destroy", name);
+            foreach (var name in Command.Run("virsh", "-c", SecondVirshUri, "pool-list", "--name").Split('\n', StringSplitOptions.RemoveEmptyEntries))
+                Command.Try("virsh", null, "-c", SecondVirshUri, "pool-destroy", name);
         }
         catch (InvalidOperationException)
         {
