@@ -18,6 +18,7 @@ public sealed class SshHosts : IDisposable
     private readonly string _folder;
     private readonly Process _systemSshd;
     private readonly Process _secondHost;
+    private readonly Process _passwordSshd;
     private readonly string _sshCommand;
 
     public SshHosts()
@@ -37,6 +38,12 @@ public sealed class SshHosts : IDisposable
         _systemSshd = StartSshd("system", SystemPort, namespaceScript: null);
         SecondPort = FreePort();
         _secondHost = StartSshd("second", SecondPort, SecondHostScript());
+        PasswordPort = FreePort();
+        _passwordSshd = StartSshd("password", PasswordPort, namespaceScript: null, """
+            PermitRootLogin yes
+            PasswordAuthentication yes
+            KbdInteractiveAuthentication yes
+            """);
         try
         {
             WaitForLibvirt(SystemUri);
@@ -61,6 +68,9 @@ public sealed class SshHosts : IDisposable
     public int SystemPort { get; }
     public int SecondPort { get; }
 
+    /// <summary>An sshd before this machine's libvirtd that offers password logins (for root too), as many hosts do.</summary>
+    public int PasswordPort { get; }
+
     /// <summary>qemu:///system of this machine, through SSH.</summary>
     public string SystemUri => UriFor(SystemPort);
 
@@ -76,8 +86,11 @@ public sealed class SshHosts : IDisposable
     public string UriFor(int port, string? knownHosts = null, string? keyFile = null) =>
         $"qemu+ssh://root@127.0.0.1:{port}/system?keyfile={keyFile ?? KeyFile}&known_hosts={knownHosts ?? KnownHosts}";
 
-    /// <summary>An sshd on 127.0.0.1:<paramref name="port"/>, in a new mount namespace set up by <paramref name="namespaceScript"/> when given.</summary>
-    private Process StartSshd(string name, int port, string? namespaceScript)
+    /// <summary>
+    /// An sshd on 127.0.0.1:<paramref name="port"/>, in a new mount namespace set up by <paramref name="namespaceScript"/>
+    /// when given; <paramref name="settings"/> come first, so they win over the defaults (sshd takes a keyword's first value).
+    /// </summary>
+    private Process StartSshd(string name, int port, string? namespaceScript, string settings = "")
     {
         var hostKey = Path.Combine(_folder, $"{name}_host_ed25519_key");
         Command.Run("ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-C", name, "-f", hostKey);
@@ -85,6 +98,7 @@ public sealed class SshHosts : IDisposable
         var config = Path.Combine(_folder, $"{name}_sshd_config");
         // Keys only, root allowed with a key, no PAM (no system accounts' policies), and the run's files wherever they are.
         File.WriteAllText(config, $"""
+            {settings}
             ListenAddress 127.0.0.1
             Port {port}
             HostKey {hostKey}
@@ -196,7 +210,7 @@ public sealed class SshHosts : IDisposable
                 }
             }
         }
-        foreach (var sshd in new[] { _systemSshd, _secondHost })
+        foreach (var sshd in new[] { _systemSshd, _secondHost, _passwordSshd })
         {
             if (!sshd.HasExited) sshd.Kill(entireProcessTree: true);
             sshd.WaitForExit();
