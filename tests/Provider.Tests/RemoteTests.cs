@@ -162,6 +162,35 @@ public sealed class RemoteTests(SshHosts hosts, TestPool pool, TestNetwork netwo
     }
 
     [Fact]
+    public async Task Check_warns_naming_what_it_cannot_check_on_a_remote_host_and_checks_it_here()
+    {
+        static IEnumerable<string> Warnings(ResourceHarness harness) =>
+            harness.Log.Messages.Where(m => m.Severity == LogSeverity.Warning).Select(m => m.Message);
+        var path = $"/var/lib/libvirt/{TestPool.UniqueName("unchecked")}";
+        using var remotePools = new ResourceHarness("libvirt:index:Pool", hosts.SecondUri);
+        Assert.Empty((await remotePools.CheckAsync(Props.Object(("path", path)))).Failures);
+        Assert.Contains(Warnings(remotePools), w => w.Contains($"'path' {path} is a file rather than a folder is not checked on the remote host", StringComparison.Ordinal)
+            && w.Contains(hosts.SecondUri, StringComparison.Ordinal));
+        using var localPools = new ResourceHarness("libvirt:index:Pool");
+        Assert.Empty((await localPools.CheckAsync(Props.Object(("path", path)))).Failures);
+        Assert.Empty(Warnings(localPools));
+
+        // lo is an interface of every host: here Check refuses it as a bridge name; remotely it says it could not look.
+        var subnet = TestNetworks.FreeSubnet();
+        var routed = Props.Object(("addresses", Props.Array(subnet)), ("bridge", "lo"));
+        var joined = Props.Object(("mode", "bridge"), ("bridge", "br-none"));
+        using var remoteNetworks = new ResourceHarness("libvirt:index:Network", hosts.SecondUri);
+        Assert.Empty((await remoteNetworks.CheckAsync(routed)).Failures);
+        Assert.Contains(Warnings(remoteNetworks), w => w.Contains("not checked on the remote host: whether 'bridge' lo is an interface there already; whether 'addresses' overlap the host's routes", StringComparison.Ordinal));
+        Assert.Empty((await remoteNetworks.CheckAsync(joined)).Failures);
+        Assert.Contains(Warnings(remoteNetworks), w => w.Contains("whether 'bridge' br-none is a bridge there", StringComparison.Ordinal));
+        using var localNetworks = new ResourceHarness("libvirt:index:Network");
+        Assert.Equal(["bridge"], (await localNetworks.CheckAsync(routed)).Failures.Select(f => f.Property));
+        Assert.Equal(["bridge"], (await localNetworks.CheckAsync(joined)).Failures.Select(f => f.Property));
+        Assert.Empty(Warnings(localNetworks));
+    }
+
+    [Fact]
     public async Task An_unknown_host_key_is_refused_saying_how_to_accept_it()
     {
         var empty = Path.Combine(_images.Folder, "known_hosts");
