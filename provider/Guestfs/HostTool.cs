@@ -13,12 +13,13 @@ public static class HostTool
 
     /// <summary>
     /// Runs the tool to the end, passing each line it prints to <paramref name="onLine"/>; stops it when
-    /// <paramref name="cancellation"/> fires. A non-zero exit throws, with the tool's last lines.
+    /// <paramref name="cancellation"/> fires. A non-zero exit throws, with the tool's last lines. With
+    /// <paramref name="input"/>, the tool's standard input is written by it (and closed by it), else it is empty.
     /// </summary>
     public static async Task RunAsync(string path, IEnumerable<string> args, IReadOnlyDictionary<string, string> environment,
-        Func<string, Task> onLine, CancellationToken cancellation)
+        Func<string, Task> onLine, CancellationToken cancellation, Func<Stream, Task>? input = null)
     {
-        var start = new ProcessStartInfo(path) { RedirectStandardOutput = true, RedirectStandardError = true };
+        var start = new ProcessStartInfo(path) { RedirectStandardOutput = true, RedirectStandardError = true, RedirectStandardInput = true };
         foreach (var arg in args) start.ArgumentList.Add(arg);
         foreach (var (key, value) in environment) start.Environment[key] = value;
         using var process = Process.Start(start) ?? throw new InvalidOperationException($"{path} did not start");
@@ -36,6 +37,18 @@ public static class HostTool
             }
         }
         var reading = Task.WhenAll(Read(process.StandardOutput), Read(process.StandardError));
+        if (input is null) process.StandardInput.Close();
+        else
+        {
+            try
+            {
+                await input(process.StandardInput.BaseStream);
+            }
+            catch (IOException)
+            {
+                // The tool stopped reading (it failed early): its exit code and last lines say why.
+            }
+        }
         try
         {
             await process.WaitForExitAsync(cancellation);

@@ -44,14 +44,38 @@ public sealed partial class Connection : IDisposable
     {
         LibvirtCall.Initialize();
         EventLoop.EnsureRunning();
-        var handle = LibvirtCall.Check(Native.virConnectOpen(uri));
+        if (SshTarget.Of(uri) is not { } ssh) return Opened(LibvirtCall.Check(Native.virConnectOpen(uri)), null);
+        // libvirt runs ssh only while it connects: the script that passes the URI's known_hosts file on is needed no longer.
+        var folder = ssh.CommandScript() is null ? null : Directory.CreateTempSubdirectory("pulumi-libvirt-ssh-");
+        try
+        {
+            string? command = null;
+            if (folder is not null)
+            {
+                command = Path.Combine(folder.FullName, "ssh");
+                File.WriteAllText(command, ssh.CommandScript());
+                // libvirt (like the whole provider) runs on Linux only; the analyzer wants that said.
+                if (OperatingSystem.IsLinux()) File.SetUnixFileMode(command, UnixFileMode.UserRead | UnixFileMode.UserExecute);
+            }
+            // The URI as given names the connection in messages: the one libvirt gets carries the provider's additions.
+            return Opened(LibvirtCall.Check(Native.virConnectOpen(SshTarget.ForLibvirt(uri, command))), uri);
+        }
+        finally
+        {
+            folder?.Delete(recursive: true);
+        }
+    }
+
+    /// <summary>An opened connection with keepalive on, named <paramref name="uri"/> or else by the URI libvirt reports.</summary>
+    private static Connection Opened(ConnectHandle handle, string? uri)
+    {
         // Drivers without a daemon (test:///) have no keepalive, and nothing to hang on.
         if (Native.virConnectSetKeepAlive(handle, KeepAliveInterval, KeepAliveCount) < 0 && LibvirtCall.LastError() is { Code: not LibvirtErrorCode.NoSupport } e)
         {
             handle.Dispose();
             throw e;
         }
-        return new Connection(handle, LibvirtCall.TakeString(Native.virConnectGetURI(handle)));
+        return new Connection(handle, uri ?? LibvirtCall.TakeString(Native.virConnectGetURI(handle)));
     }
 
     /// <summary>
@@ -66,6 +90,9 @@ public sealed partial class Connection : IDisposable
             catch (ObjectDisposedException) { return false; }
         }
     }
+
+    /// <summary>The SSH side of the URI when libvirt is reached through ssh, else null.</summary>
+    public SshTarget? Ssh => SshTarget.Of(Uri);
 
     /// <summary>The host's memory in KiB (read once, as the other limits a Check compares with).</summary>
     public ulong HostMemoryKiB => _hostMemoryKiB ??= Host().MemoryKiB;

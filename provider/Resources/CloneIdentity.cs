@@ -1,6 +1,7 @@
 using System.ComponentModel;
 using System.Text.RegularExpressions;
 using PulumiLibvirt.Guestfs;
+using PulumiLibvirt.Libvirt;
 using PulumiLibvirt.Resources.Framework;
 
 namespace PulumiLibvirt.Resources;
@@ -52,22 +53,36 @@ internal static partial class GuestIdentity
     private static partial Regex Hostname();
 
     /// <summary>
-    /// Why an identity cannot be applied through this connection, or null: virt-sysprep works on the disk files,
-    /// which the provider only reaches when libvirt runs on its own machine.
+    /// Why an identity cannot be applied through this connection, or null: virt-sysprep works on the disk files, so it
+    /// runs where they are: on this machine when libvirt runs here, else on the libvirt host over SSH (a qemu+ssh
+    /// URI), where it must be installed. Asking a remote host costs one SSH login, once per provider process.
     /// </summary>
-    public static string? Unavailable(string uri, string? virtSysprep)
+    public static async Task<string?> UnavailableAsync(string uri, CancellationToken cancellation)
     {
-        if (!string.IsNullOrEmpty(new Uri(uri).Host))
-            return $"'identity' runs virt-sysprep on the clone's disk files, which the provider can only reach when libvirt runs on its own machine; {uri} is remote. Run the provider on the libvirt host (uri qemu:///system there), or leave 'identity' out.";
-        return virtSysprep is null
-            ? "'identity' needs libguestfs's virt-sysprep on the libvirt host: install it (apt-get install libguestfs-tools, or dnf install guestfs-tools), or leave 'identity' out."
-            : null;
+        if (string.IsNullOrEmpty(new Uri(uri).Host))
+        {
+            return VirtSysprep.Path is null
+                ? "'identity' needs libguestfs's virt-sysprep on the libvirt host, this machine: install it (apt-get install libguestfs-tools, or dnf install guestfs-tools), or leave 'identity' out."
+                : null;
+        }
+        if (SshTarget.Of(uri) is not { } ssh)
+            return $"'identity' runs virt-sysprep on the libvirt host, which the provider reaches only over SSH; {uri} uses another transport. Use a qemu+ssh:// URI for that host, or leave 'identity' out.";
+        try
+        {
+            await VirtSysprep.OperationsAsync(ssh, cancellation);
+            return null;
+        }
+        catch (HostToolException e)
+        {
+            return $"'identity' runs virt-sysprep on the libvirt host over SSH ({ssh.Display}), and it did not run there: {e.Message}. " +
+                $"Install it on {ssh.Host} (apt-get install libguestfs-tools, or dnf install guestfs-tools), or leave 'identity' out.";
+        }
     }
 
     /// <summary>Checks an identity: where it can run, its hostname, its operation names.</summary>
     public static async Task CheckAsync(CloneIdentityArgs identity, string? cloneName, string uri, DomainCheck check, CancellationToken cancellation)
     {
-        if (Unavailable(uri, VirtSysprep.Path) is { } problem)
+        if (await UnavailableAsync(uri, cancellation) is { } problem)
         {
             check.Fail("identity", problem);
             return;
@@ -81,7 +96,7 @@ internal static partial class GuestIdentity
         }
         if (identity.Operations is { } operations)
         {
-            var known = await VirtSysprep.OperationsAsync(cancellation);
+            var known = await VirtSysprep.OperationsAsync(SshTarget.Of(uri), cancellation);
             for (var i = 0; i < operations.Count; i++)
             {
                 if (!known.Contains(operations[i]))
@@ -93,22 +108,26 @@ internal static partial class GuestIdentity
     /// <summary>Applies the identity to the clone's own disks, logging virt-sysprep's progress, and answers what was applied.</summary>
     public static async Task<AppliedIdentity> ApplyAsync(CloneIdentityArgs identity, string cloneName, IReadOnlyList<SysprepDisk> disks, LibvirtContext context)
     {
-        if (Unavailable(context.Config.EffectiveUri, VirtSysprep.Path) is { } problem)
+        var uri = context.Config.EffectiveUri;
+        if (await UnavailableAsync(uri, context.Cancellation) is { } problem)
             throw new ProviderException(ErrorKind.FailedPrecondition, problem);
+        var host = SshTarget.Of(uri);
         if (disks.Count == 0)
             throw new ProviderException(ErrorKind.FailedPrecondition, $"Clone '{cloneName}' has no disk of its own to apply 'identity' to (all are shared or skipped).");
         var hostname = identity.Hostname ?? cloneName;
         var operations = (identity.Operations ?? DefaultOperations).ToList();
         if (identity.ResetMachineId) operations.Add("machine-id");
         if (identity.ResetSshHostKeys) operations.Add("ssh-hostkeys");
-        var settings = context.Config.GuestfsBackendSettings ?? await GuestfsBackend.DefaultAsync();
+        // What works under KVM is probed on this machine only; a remote host gets the setting given, else libguestfs's default.
+        var settings = context.Config.GuestfsBackendSettings
+            ?? (host is null ? await GuestfsBackend.DefaultAsync() : Environment.GetEnvironmentVariable("LIBGUESTFS_BACKEND_SETTINGS") ?? "");
 
         var folder = Directory.CreateTempSubdirectory("pulumi-libvirt-keys-");
         try
         {
             var keys = identity.ResetSshHostKeys ? await SshHostKeys.GenerateAsync(folder.FullName, $"root@{hostname}", context.Cancellation) : [];
-            await context.InfoAsync($"Clone '{cloneName}': virt-sysprep ({string.Join(", ", operations)}, hostname {hostname}) on {string.Join(", ", disks.Select(d => d.Path))}; this takes tens of seconds{(settings.Contains(GuestfsBackend.ForceTcg) ? " under software emulation" : "")}.");
-            await VirtSysprep.RunAsync(disks, new SysprepPlan(operations, hostname, keys), settings,
+            await context.InfoAsync($"Clone '{cloneName}': virt-sysprep ({string.Join(", ", operations)}, hostname {hostname}) on {string.Join(", ", disks.Select(d => d.Path))}{(host is null ? "" : $" on {host.Display} over SSH")}; this takes tens of seconds{(settings.Contains(GuestfsBackend.ForceTcg) ? " under software emulation" : "")}.");
+            await VirtSysprep.RunAsync(disks, new SysprepPlan(operations, hostname, keys), settings, host,
                 line => line.Length == 0 ? Task.CompletedTask : context.InfoAsync($"Clone '{cloneName}': {line.Trim()}"), context.Cancellation);
             return new AppliedIdentity
             {

@@ -212,8 +212,8 @@ internal sealed class DomainCheck(Connection libvirt, PropertyMarks marks, OwnDo
     }
 
     /// <summary>
-    /// A file the domain needs must exist. libvirt can only see files in storage pools; on a local connection the
-    /// provider can look itself.
+    /// A file the domain needs must exist. On a local connection the provider looks itself; on a remote one libvirt
+    /// looks on the host, through the file's pool or a transient pool over its folder.
     /// </summary>
     private bool FileExists(string property, string path)
     {
@@ -224,9 +224,21 @@ internal sealed class DomainCheck(Connection libvirt, PropertyMarks marks, OwnDo
         }
         using var volume = libvirt.FindVolume(path);
         if (volume is not null || (libvirt.IsLocal && LocalFiles.KindOf(path) != LocalFileKind.Missing)) return true;
-        Fail(property, libvirt.IsLocal
-            ? $"'{property}': the file {HostFileCheck.Named(path, HostFileCheck.Resolve(path))} does not exist."
-            : $"'{property}': '{path}' is in no storage pool of {libvirt.Uri}, so it cannot be checked remotely; put it in a pool's folder (e.g. /var/lib/libvirt/images).");
+        if (libvirt.IsLocal)
+        {
+            Fail(property, $"'{property}': the file {HostFileCheck.Named(path, HostFileCheck.Resolve(path))} does not exist.");
+            return false;
+        }
+        try
+        {
+            using var file = libvirt.OpenHostFile(path);
+            if (file is not null) return true;
+            Fail(property, $"'{property}': the file '{path}' does not exist on {libvirt.Uri}.");
+        }
+        catch (LibvirtException e)
+        {
+            Fail(property, $"'{property}': libvirt could not look for '{path}' on {libvirt.Uri} ({e.Message}); put the file in a pool's folder (e.g. /var/lib/libvirt/images), or check that its folder exists there.");
+        }
         return false;
     }
 

@@ -129,8 +129,9 @@ public sealed class LibvirtProvider(IEngineLog log) : IProvider, IDisposable
             }
             catch (AggregateException wrapped) when (wrapped.InnerException is LibvirtException e)
             {
-                throw new ProviderException(ErrorKind.Unavailable,
-                    $"Cannot connect to libvirt at '{uri}': libvirtd is not answering ({e.Message}). Check that libvirtd runs there and that you may use it, or set the provider's 'uri' (pulumi config set libvirt:uri …).", e);
+                throw new ProviderException(ErrorKind.Unavailable, SshTarget.Of(uri)?.Explain(e.Message) is { } fix
+                    ? $"Cannot connect to libvirt at '{uri}': {e.Message}. {fix}"
+                    : $"Cannot connect to libvirt at '{uri}': libvirtd is not answering ({e.Message}). Check that libvirtd runs there and that you may use it, or set the provider's 'uri' (pulumi config set libvirt:uri …).", e);
             }
             _ = opening.ContinueWith(late => late.Result.Dispose(), TaskContinuationOptions.OnlyOnRanToCompletion);
             throw new ProviderException(ErrorKind.Unavailable,

@@ -14,6 +14,7 @@ public sealed class Network : LibvirtResource<NetworkArgs, NetworkState>
         var check = new NetworkCheck(context.Libvirt, marks, context.Urn, olds?.Name, Token);
         var inputs = check.Run(news);
         check.Failures.AddRange(HostReservationCheck.Network(context.Libvirt, marks, inputs));
+        if (check.UncheckedWarning(inputs.Name ?? context.Urn) is { } warning) await context.WarnAsync(warning);
         // The detailed diff shows an update either way: the preview also says when the update is a restart.
         if (olds is not null && check.Failures.Count == 0 && marks.Unknown.Count == 0 && olds.Name == inputs.Name
             && olds.Running && inputs.Running && !NetworkUpdate.IsLive(olds, inputs))

@@ -16,6 +16,14 @@ internal sealed partial class NetworkCheck(Connection libvirt, PropertyMarks mar
 {
     public List<CheckFailure> Failures { get; } = [];
 
+    /// <summary>What Check could not look at because the host is remote (its interfaces and routes are not this machine's).</summary>
+    public List<string> Unchecked { get; } = [];
+
+    /// <summary>The warning that names what was not checked on a remote host, or null when everything was.</summary>
+    public string? UncheckedWarning(string name) => Unchecked.Count == 0
+        ? null
+        : $"Network '{name}' on {libvirt.Uri}: not checked on the remote host: {string.Join("; ", Unchecked)}. libvirt refuses a clash when the network starts.";
+
     private void Fail(string property, string reason) => Failures.Add(new CheckFailure(property, reason));
 
     public NetworkArgs Run(NetworkArgs news)
@@ -74,7 +82,8 @@ internal sealed partial class NetworkCheck(Connection libvirt, PropertyMarks mar
             return;
         }
         // Only a local host's devices can be seen; on a remote one libvirt reports a missing bridge when the network starts.
-        if (libvirt.IsLocal && !Directory.Exists($"/sys/class/net/{news.Bridge}/bridge"))
+        if (!libvirt.IsLocal) Unchecked.Add($"whether 'bridge' {news.Bridge} is a bridge there");
+        else if (!Directory.Exists($"/sys/class/net/{news.Bridge}/bridge"))
             Fail("bridge", $"'bridge' {news.Bridge} is not a bridge on this host (see `ip -br link show type bridge`). Create it first, or choose another mode to let libvirt make one.");
     }
 
@@ -84,7 +93,9 @@ internal sealed partial class NetworkCheck(Connection libvirt, PropertyMarks mar
             Fail("bridge", $"'bridge' \"{bridge}\" is not a device name: 1 to 15 characters, without spaces, '/' or ':'.");
         else if (others.FirstOrDefault(n => n.Bridge == bridge) is { } other)
             Fail("bridge", $"'bridge' {bridge} is the bridge of libvirt network '{other.Name}'. Choose another name, or leave it out to let libvirt choose.");
-        else if (libvirt.IsLocal && !ownBridges.Contains(bridge) && Directory.Exists($"/sys/class/net/{bridge}"))
+        else if (!libvirt.IsLocal)
+            Unchecked.Add($"whether 'bridge' {bridge} is an interface there already");
+        else if (!ownBridges.Contains(bridge) && Directory.Exists($"/sys/class/net/{bridge}"))
             Fail("bridge", $"'bridge' {bridge} is an existing interface on this host. Choose another name, or use mode bridge to attach to an existing bridge.");
     }
 
@@ -94,6 +105,7 @@ internal sealed partial class NetworkCheck(Connection libvirt, PropertyMarks mar
         var subnets = new List<IPNetwork?>();
         // Only a local host's routing table can be read; on a remote one libvirt refuses a clashing subnet at start.
         var routes = libvirt.IsLocal ? NetworkAddresses.HostRoutes().Where(r => !ownBridges.Contains(r.Device)).ToList() : [];
+        if (!libvirt.IsLocal && news.Addresses.Count > 0) Unchecked.Add("whether 'addresses' overlap the host's routes");
         for (var i = 0; i < news.Addresses.Count; i++)
         {
             var (text, path) = (news.Addresses[i], $"addresses[{i}]");

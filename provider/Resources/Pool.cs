@@ -12,8 +12,12 @@ public sealed class Pool : LibvirtResource<PoolArgs, PoolState>
     // The mode of a folder the provider makes: qemu runs as another user (libvirt-qemu) and must reach the disks.
     private const string DirectoryMode = "0755";
 
-    protected override Task<Checked<PoolArgs>> CheckAsync(PoolArgs news, PoolArgs? olds, PropertyMarks marks, LibvirtContext context) =>
-        Task.FromResult(PoolCheck.Run(news, olds, marks, context.Libvirt));
+    protected override async Task<Checked<PoolArgs>> CheckAsync(PoolArgs news, PoolArgs? olds, PropertyMarks marks, LibvirtContext context)
+    {
+        var check = PoolCheck.Run(news, olds, marks, context.Libvirt);
+        if (PoolCheck.UncheckedWarning(news, marks, context.Libvirt) is { } warning) await context.WarnAsync(warning);
+        return check;
+    }
 
     // Two pools cannot share a name or a folder: the old one must be gone before the replacement takes either.
     protected override bool DeleteBeforeReplace(Replacement<PoolArgs, PoolState> replacement) =>

@@ -27,6 +27,15 @@ internal static class PoolCheck
         return new Checked<PoolArgs>(news with { Path = path }, failures);
     }
 
+    /// <summary>
+    /// The warning that a remote host's pool folder was not looked at (the provider cannot see that host's files), or
+    /// null when it was or the path is not known yet.
+    /// </summary>
+    public static string? UncheckedWarning(PoolArgs news, PropertyMarks marks, Connection libvirt) =>
+        libvirt.IsLocal || !marks.IsKnown("path")
+            ? null
+            : $"Pool '{news.Name}' on {libvirt.Uri}: whether 'path' {news.Path} is a file rather than a folder is not checked on the remote host; libvirt refuses a file when it builds the pool.";
+
     /// <summary>An absolute path as libvirt keeps it: no "." or ".." parts, no trailing separator.</summary>
     public static string Normalize(string path) => Path.TrimEndingDirectorySeparator(Path.GetFullPath(path));
 

@@ -25,7 +25,7 @@ public sealed class DebianMachineTests
             ["subnet"] = subnet, ["imageFile"] = DebianGuest.Shared.Image, ["sshPublicKey"] = ssh.PublicKey,
         });
         await using var session = await EngineSession.StartAsync(type: "");
-        var run = new StackRun(session.Provider, program, stack);
+        await using var run = new StackRun(session, program, stack);
         try
         {
             var created = await run.UpAsync(preview: false);

@@ -39,7 +39,7 @@ public sealed class ExampleRunTests
             ["sshPublicKey"] = ssh.PublicKey,
         });
         await using var session = await EngineSession.StartAsync(type: "");
-        var run = new StackRun(session.Provider, program, stack);
+        await using var run = new StackRun(session, program, stack);
         try
         {
             // Preview: every Check passes on outputs not known yet, and nothing is made.

@@ -13,6 +13,8 @@ namespace PulumiLibvirt.Tests;
 [Trait(Category.Name, Category.Unit)]
 public class ExampleTests
 {
+    private const string ProviderType = "pulumi:providers:libvirt";
+
     public static TheoryData<string> Examples() =>
         new(Directory.GetFiles(Repository.File("examples"), "Pulumi.yaml", SearchOption.AllDirectories)
             .Select(p => Path.GetRelativePath(Repository.Root, p)));
@@ -33,7 +35,17 @@ public class ExampleTests
 
         var config = program.Children.TryGetValue("config", out var c) ? ((YamlMappingNode)c).Children.Keys.Select(k => k.ToString()).ToHashSet() : [];
         var resources = ((YamlMappingNode)program["resources"]).Children.ToDictionary(r => r.Key.ToString(), r => (YamlMappingNode)r.Value);
-        var types = resources.ToDictionary(r => r.Key, r => schema.GetProperty("resources").GetProperty(r.Value["type"].ToString()));
+        // An explicit provider (one per host) takes the provider's configuration as its inputs.
+        var types = resources.ToDictionary(r => r.Key, r => r.Value["type"].ToString() == ProviderType
+            ? schema.GetProperty("provider")
+            : schema.GetProperty("resources").GetProperty(r.Value["type"].ToString()));
+        foreach (var (name, resource) in resources)
+        {
+            if (!resource.Children.TryGetValue("options", out var options) || !((YamlMappingNode)options).Children.TryGetValue("provider", out var provider)) continue;
+            var target = Regex.Match(provider.ToString(), @"^\$\{(\w+)\}$").Groups[1].Value;
+            Assert.True(resources.TryGetValue(target, out var declared) && declared["type"].ToString() == ProviderType,
+                $"{example}: {name}'s provider {provider} is no {ProviderType} resource of the program");
+        }
         // What ${name.property} may name: a resource's outputs, or the outputs of the function a variable invokes.
         var outputs = types.ToDictionary(t => t.Key, t => t.Value.GetProperty("properties"));
         var variables = program.Children.TryGetValue("variables", out var v) ? (YamlMappingNode)v : new YamlMappingNode();
@@ -61,7 +73,7 @@ public class ExampleTests
         {
             var inputs = types[name].GetProperty("inputProperties");
             var given = resource.Children.TryGetValue("properties", out var p) ? (YamlMappingNode)p : new YamlMappingNode();
-            CheckRequired(types[name].GetProperty("requiredInputs"), given, name);
+            if (types[name].TryGetProperty("requiredInputs", out var required)) CheckRequired(required, given, name);
             foreach (var (key, value) in given.Children)
                 CheckProperty(schema, inputs, $"{name}.{key}", key.ToString(), value);
         }
@@ -70,6 +82,7 @@ public class ExampleTests
             var (target, path) = (reference.Groups["root"].Value, reference.Groups["path"].Value);
             if (target == "pulumi" && path is ".stack" or ".project") continue;
             if ((config.Contains(target) || variables.Children.ContainsKey(target)) && path.Length == 0) continue;
+            if (path.Length == 0 && resources.TryGetValue(target, out var whole) && whole["type"].ToString() == ProviderType) continue;
             Assert.True(outputs.ContainsKey(target), $"{example}: {reference.Value} names no resource, invoke or config value");
             var output = path.TrimStart('.').Split('.', '[')[0];
             Assert.True(outputs[target].TryGetProperty(output, out _), $"{example}: {reference.Value} names no output of {target}");

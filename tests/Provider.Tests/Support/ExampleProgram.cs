@@ -29,7 +29,8 @@ public sealed partial class ExampleProgram
             d => config.GetValueOrDefault(d.Key.ToString()) ?? ((YamlMappingNode)d.Value)["default"].ToString());
         Resources = ((YamlMappingNode)program["resources"]).Children.ToDictionary(r => r.Key.ToString(), r => new ExampleResource(
             r.Key.ToString(), ((YamlMappingNode)r.Value)["type"].ToString(),
-            ((YamlMappingNode)r.Value).Children.TryGetValue("properties", out var p) ? (YamlMappingNode)p : new YamlMappingNode()));
+            ((YamlMappingNode)r.Value).Children.TryGetValue("properties", out var p) ? (YamlMappingNode)p : new YamlMappingNode(),
+            ExplicitProvider((YamlMappingNode)r.Value)));
         _outputs = program.Children.TryGetValue("outputs", out var o) ? (YamlMappingNode)o : new YamlMappingNode();
         _variables = program.Children.TryGetValue("variables", out var v)
             ? ((YamlMappingNode)v).Children.ToDictionary(variable => variable.Key.ToString(), variable => variable.Value)
@@ -61,8 +62,15 @@ public sealed partial class ExampleProgram
         return waves;
     }
 
-    /// <summary>The resources <paramref name="resource"/> references.</summary>
-    public IEnumerable<string> DependenciesOf(ExampleResource resource) => DependenciesOf(resource.Properties).Distinct();
+    /// <summary>The resources <paramref name="resource"/> references, and its explicit provider (made before it).</summary>
+    public IEnumerable<string> DependenciesOf(ExampleResource resource) =>
+        DependenciesOf(resource.Properties).Concat(resource.Provider is { } provider ? [provider] : []).Distinct();
+
+    /// <summary>The resource <c>options.provider</c> names (<c>${name}</c>), or null for the default provider.</summary>
+    private static string? ExplicitProvider(YamlMappingNode resource) =>
+        resource.Children.TryGetValue("options", out var options) && ((YamlMappingNode)options).Children.TryGetValue("provider", out var provider)
+            ? Reference().Match(provider.ToString()).Groups["root"].Value
+            : null;
 
     private IEnumerable<string> DependenciesOf(YamlNode node) =>
         Scalars(node).SelectMany(text => Reference().Matches(text)).Select(m => m.Groups["root"].Value)
@@ -141,5 +149,8 @@ public sealed partial class ExampleProgram
     private static partial Regex PathStep();
 }
 
-/// <summary>One resource of an example: its logical name, type token and properties as written.</summary>
-public sealed record ExampleResource(string Name, string Type, YamlMappingNode Properties);
+/// <summary>
+/// One resource of an example: its logical name, type token, properties as written, and the explicit provider
+/// resource (<c>options.provider</c>) it is managed by, if any.
+/// </summary>
+public sealed record ExampleResource(string Name, string Type, YamlMappingNode Properties, string? Provider);

@@ -32,11 +32,17 @@ public sealed class ProviderProcess : IAsyncDisposable
 
     /// <param name="environment">Variables set for the plugin: a PATH that finds other tools (or none), a proxy…</param>
     /// <param name="workingDirectory">Where it runs: the engine runs it in the Pulumi project's folder.</param>
-    public static async Task<ProviderProcess> StartAsync(string engineAddress, IReadOnlyDictionary<string, string>? environment = null, string? workingDirectory = null)
+    /// <param name="launcher">A command that execs the plugin, given as its last arguments (unshare … sh -c '… exec "$0" "$@"').</param>
+    public static async Task<ProviderProcess> StartAsync(string engineAddress, IReadOnlyDictionary<string, string>? environment = null, string? workingDirectory = null,
+        IReadOnlyList<string>? launcher = null)
     {
         var binary = Repository.File("bin", "pulumi-resource-libvirt");
         if (!File.Exists(binary)) throw new InvalidOperationException($"{binary} is missing: run `make build` first (make test does).");
-        var start = new ProcessStartInfo(binary) { RedirectStandardOutput = true, RedirectStandardError = true };
+        var start = launcher is null
+            ? new ProcessStartInfo(binary)
+            : new ProcessStartInfo(launcher[0], [.. launcher.Skip(1), binary]);
+        start.RedirectStandardOutput = true;
+        start.RedirectStandardError = true;
         if (workingDirectory is not null) start.WorkingDirectory = workingDirectory;
         foreach (var (name, value) in environment ?? new Dictionary<string, string>()) start.Environment[name] = value;
         foreach (var arg in new[] { "--logtostderr", "-v=9", "--tracing", "127.0.0.1:1", engineAddress }) start.ArgumentList.Add(arg);

@@ -12,12 +12,29 @@ namespace PulumiLibvirt.Tests.Support;
 public sealed record StackResource(string Name, string Type, string Urn, string Id, Struct Inputs, ObjectValue Outputs);
 
 /// <summary>
-/// The engine's steps for a whole program, on one provider process. Like the engine, it works on the resources whose
-/// dependencies are done all at once, and deletes dependents before what they depend on.
+/// The engine's steps for a whole program. Like the engine, it works on the resources whose dependencies are done all
+/// at once, and deletes dependents before what they depend on. Resources without <c>options.provider</c> go to the
+/// session's (default) provider; each explicit <c>pulumi:providers:libvirt</c> resource gets a provider process of its
+/// own, checked and configured with that resource's inputs (CheckConfig, Configure), and serves the resources that
+/// name it. Disposing it stops the processes it started.
 /// </summary>
-public sealed class StackRun(ProviderProcess provider, ExampleProgram program, string stack)
+public sealed class StackRun(EngineSession session, ExampleProgram program, string stack) : IAsyncDisposable
 {
+    public const string ProviderType = "pulumi:providers:libvirt";
+
     private readonly List<List<StackResource>> _created = [];
+    private readonly ConcurrentDictionary<string, Lazy<Task<ProviderProcess>>> _providers = new();
+
+    /// <summary>The process of the explicit provider resource <paramref name="name"/>, started (and handshaken) once.</summary>
+    public Task<ProviderProcess> ProviderOf(string name) => _providers.GetOrAdd(name, _ => new(async () =>
+    {
+        var process = await ProviderProcess.StartAsync(session.Engine.Address);
+        await process.CallAsync<Rpc.ProviderHandshakeResponse>("Handshake", new Rpc.ProviderHandshakeRequest { EngineAddress = session.Engine.Address });
+        return process;
+    })).Value;
+
+    private async Task<ProviderProcess> ProviderFor(ExampleResource resource) =>
+        resource.Provider is { } name ? await ProviderOf(name) : session.Provider;
 
     /// <summary>The outputs of every resource made so far, by name.</summary>
     public IReadOnlyDictionary<string, StackResource> Created => _created.SelectMany(wave => wave).ToDictionary(r => r.Name);
@@ -50,10 +67,14 @@ public sealed class StackRun(ProviderProcess provider, ExampleProgram program, s
 
     private readonly ConcurrentBag<StackResource> _initFailed = [];
 
+    private string Urn(ExampleResource resource) => $"urn:pulumi:{stack}::{program.Project}::{resource.Type}::{stack}-{resource.Name}";
+
     private async Task<StackResource> CreateAsync(ExampleResource resource, IReadOnlyDictionary<string, ObjectValue> outputs, bool preview)
     {
-        var urn = $"urn:pulumi:{stack}::{program.Project}::{resource.Type}::{stack}-{resource.Name}";
+        var urn = Urn(resource);
         var news = PropertyStruct.Encode(program.Inputs(resource, outputs));
+        if (resource.Type == ProviderType) return await ConfigureAsync(resource, urn, news, preview);
+        var provider = await ProviderFor(resource);
         var check = await provider.CallAsync<Rpc.CheckResponse>("Check", new Rpc.CheckRequest
         {
             Urn = urn, Type = resource.Type, Name = $"{stack}-{resource.Name}", News = news, Olds = new Struct(),
@@ -76,6 +97,25 @@ public sealed class StackRun(ProviderProcess provider, ExampleProgram program, s
         return new StackResource(resource.Name, resource.Type, urn, create.Id, check.Inputs, PropertyStruct.Decode(create.Properties));
     }
 
+    /// <summary>
+    /// An explicit provider as the engine makes one: CheckConfig and Configure on its own process. Its outputs are its
+    /// inputs, its id the engine's own (none in a preview).
+    /// </summary>
+    private async Task<StackResource> ConfigureAsync(ExampleResource resource, string urn, Struct news, bool preview)
+    {
+        var provider = await ProviderOf(resource.Name);
+        var check = await provider.CallAsync<Rpc.CheckResponse>("CheckConfig", new Rpc.CheckRequest
+        {
+            Urn = urn, Type = resource.Type, Name = $"{stack}-{resource.Name}", News = news, Olds = new Struct(),
+        });
+        Assert.True(check.Failures.Count == 0, $"{resource.Name} fails CheckConfig ({(preview ? "preview" : "up")}): {check.Failures}");
+        await provider.CallAsync<Rpc.ConfigureResponse>("Configure", new Rpc.ConfigureRequest
+        {
+            Args = check.Inputs, AcceptSecrets = true, AcceptResources = true, SendsOldInputs = true,
+        });
+        return new StackResource(resource.Name, resource.Type, urn, preview ? "" : Guid.NewGuid().ToString(), check.Inputs, PropertyStruct.Decode(check.Inputs));
+    }
+
     /// <summary>The second `pulumi up` with the same program: Check with the old inputs, then Diff, for each.</summary>
     public async Task<IReadOnlyList<(string Resource, Rpc.DiffResponse Diff)>> DiffAsync()
     {
@@ -84,7 +124,14 @@ public sealed class StackRun(ProviderProcess provider, ExampleProgram program, s
         var diffs = new List<(string, Rpc.DiffResponse)>();
         foreach (var resource in created)
         {
-            var news = PropertyStruct.Encode(program.Inputs(program.Resources[resource.Name], outputs));
+            var declared = program.Resources[resource.Name];
+            var news = PropertyStruct.Encode(program.Inputs(declared, outputs));
+            if (resource.Type == ProviderType)
+            {
+                diffs.Add((resource.Name, await DiffConfigAsync(resource, news)));
+                continue;
+            }
+            var provider = await ProviderFor(declared);
             var check = await provider.CallAsync<Rpc.CheckResponse>("Check", new Rpc.CheckRequest
             {
                 Urn = resource.Urn, Type = resource.Type, Name = $"{stack}-{resource.Name}", News = news, Olds = resource.Inputs,
@@ -98,6 +145,26 @@ public sealed class StackRun(ProviderProcess provider, ExampleProgram program, s
             })));
         }
         return diffs;
+    }
+
+    /// <summary>An explicit provider on the second up: CheckConfig with the old inputs, DiffConfig, then Configure again.</summary>
+    private async Task<Rpc.DiffResponse> DiffConfigAsync(StackResource resource, Struct news)
+    {
+        var provider = await ProviderOf(resource.Name);
+        var check = await provider.CallAsync<Rpc.CheckResponse>("CheckConfig", new Rpc.CheckRequest
+        {
+            Urn = resource.Urn, Type = resource.Type, Name = $"{stack}-{resource.Name}", News = news, Olds = resource.Inputs,
+        });
+        Assert.True(check.Failures.Count == 0, $"{resource.Name} fails CheckConfig on the second up: {check.Failures}");
+        var diff = await provider.CallAsync<Rpc.DiffResponse>("DiffConfig", new Rpc.DiffRequest
+        {
+            Id = resource.Id, Urn = resource.Urn, Type = resource.Type, Olds = resource.Inputs, OldInputs = resource.Inputs, News = check.Inputs,
+        });
+        await provider.CallAsync<Rpc.ConfigureResponse>("Configure", new Rpc.ConfigureRequest
+        {
+            Args = check.Inputs, AcceptSecrets = true, AcceptResources = true, SendsOldInputs = true,
+        });
+        return diff;
     }
 
     /// <summary>Delete of every created resource, dependents first.</summary>
@@ -120,9 +187,21 @@ public sealed class StackRun(ProviderProcess provider, ExampleProgram program, s
         }
     }
 
-    private Task DeleteAsync(StackResource resource) => provider.CallAsync<Empty>("Delete", new Rpc.DeleteRequest
+    /// <summary>A resource's Delete on its provider's process; an explicit provider itself is only forgotten, as the engine does.</summary>
+    private async Task DeleteAsync(StackResource resource)
     {
-        Id = resource.Id, Urn = resource.Urn, Type = resource.Type, Properties = PropertyStruct.Encode(resource.Outputs),
-        OldInputs = resource.Inputs,
-    });
+        if (resource.Type == ProviderType) return;
+        var provider = await ProviderFor(program.Resources[resource.Name]);
+        await provider.CallAsync<Empty>("Delete", new Rpc.DeleteRequest
+        {
+            Id = resource.Id, Urn = resource.Urn, Type = resource.Type, Properties = PropertyStruct.Encode(resource.Outputs),
+            OldInputs = resource.Inputs,
+        });
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        foreach (var provider in _providers.Values.Where(p => p.IsValueCreated && p.Value.IsCompletedSuccessfully))
+            await (await provider.Value).DisposeAsync();
+    }
 }
