@@ -165,10 +165,7 @@ public sealed class Clone : LibvirtResource<CloneArgs, CloneState>
         }
         catch (Exception failure) when (failure is not ResourceInitFailedException)
         {
-            var reported = Reported(failure, context);
-            if (await UnfinishedCreates.UndoAsync(context, live => UnfinishedCreates.RemoveDomainsAsync(live, context)) is { } left)
-                throw NotUndone(reported, left);
-            throw AfterRollback(reported, context);
+            throw await UndoneAsync(failure, context, live => UnfinishedCreates.RemoveDomainsAsync(live, context));
         }
         finally
         {

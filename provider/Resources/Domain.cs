@@ -83,10 +83,7 @@ public sealed class Domain : LibvirtResource<DomainArgs, DomainState>
         catch (Exception failure) when (failure is not ResourceInitFailedException)
         {
             // A domain that cannot start, or whose create was cancelled or cut off, is not left behind the engine's back.
-            var reported = Reported(failure, context);
-            if (await UnfinishedCreates.UndoAsync(context, live => UnfinishedCreates.RemoveDomainsAsync(live, context)) is { } left)
-                throw NotUndone(reported, left);
-            throw AfterRollback(reported, context);
+            throw await UndoneAsync(failure, context, live => UnfinishedCreates.RemoveDomainsAsync(live, context));
         }
         finally
         {

@@ -67,14 +67,11 @@ public sealed class Volume : LibvirtResource<VolumeArgs, VolumeState>
         }
         catch (Exception failure)
         {
-            var reported = Reported(failure, context);
-            if (await UnfinishedCreates.UndoAsync(context, async live =>
-                {
-                    using var livePool = live.LookupPool(inputs.Pool);
-                    await UnfinishedCreates.RemoveVolumesAsync(livePool, live, context);
-                }) is { } left)
-                throw NotUndone(reported, left);
-            throw AfterRollback(reported, context);
+            throw await UndoneAsync(failure, context, async live =>
+            {
+                using var livePool = live.LookupPool(inputs.Pool);
+                await UnfinishedCreates.RemoveVolumesAsync(livePool, live, context);
+            });
         }
     }
 
