@@ -1,4 +1,7 @@
+using System.Diagnostics;
+using PulumiLibvirt.Protocol;
 using PulumiLibvirt.Tests.Support;
+using Rpc = Pulumirpc;
 
 namespace PulumiLibvirt.Tests;
 
@@ -22,5 +25,29 @@ public sealed class VolumeSourceProtocolTests(TestPool pool, TestImages images) 
         Assert.Equal(1, proxy.Requests(Url));
         Assert.True(TestImages.SameContent(images.Qcow2, pool.Find(created.Id)!.Path));
         Assert.Contains(session.Engine.Logs, log => log.Urn == session.Urn("proxied") && log.Message.Contains(Url) && log.Message.Contains("(100%)"));
+    }
+
+    [Fact]
+    public async Task A_create_past_the_engines_timeout_answers_deadline_exceeded_and_leaves_no_volume_and_no_mark()
+    {
+        // The server sends a megabyte, then nothing: the download's own stall timeout (60 s) is far off.
+        using var server = new TestHttpServer();
+        var url = server.Serve("/slow.raw", new TestHttpServer.Route(new byte[8 << 20], StallAfter: 1 << 20));
+        await using var session = await EngineSession.StartAsync("libvirt:index:Volume");
+        var name = TestPool.UniqueName("deadline");
+        var check = await session.CheckAsync("deadline", Props.Object(("pool", pool.Name), ("source", Props.Object(("url", url.ToString()))), ("name", name)));
+        Assert.Empty(check.Failures);
+
+        var clock = Stopwatch.StartNew();
+        var late = await Assert.ThrowsAsync<RpcException>(() => session.Provider.CallAsync<Rpc.CreateResponse>("Create", new Rpc.CreateRequest
+        {
+            Urn = session.Urn("deadline"), Type = session.Type, Properties = check.Inputs, Timeout = 3,
+        }));
+
+        Assert.Equal(StatusCode.DeadlineExceeded, late.Status);
+        Assert.Contains("customTimeouts", late.Message, StringComparison.Ordinal);
+        Assert.InRange(clock.Elapsed.TotalSeconds, 3, 30);
+        pool.Pool.Refresh();
+        Assert.DoesNotContain(pool.Pool.ListVolumes().Select(v => { using (v) return v.Describe().Name; }), v => v.StartsWith(name, StringComparison.Ordinal));
     }
 }
