@@ -22,7 +22,7 @@ skipped=$(( $(trx_count notExecuted) + $(tap_count skipped) + $(tap_count todo) 
 total=$(( passed + failed + skipped ))
 
 # The names of failed tests come last but one, so that the tail of a long CI log says which they were.
-grep -o '<UnitTestResult [^>]*outcome="Failed"' "$results/dotnet.trx" 2>/dev/null | sed 's/.*testName="\([^"]*\)".*/FAILED (dotnet) \1/'
+grep -o '<UnitTestResult [^>]*outcome="Failed"' "$results/dotnet.trx" 2>/dev/null | sed -e 's/.*testName="\([^"]*\)".*/FAILED (dotnet) \1/' -e 's/&quot;/"/g'
 grep -E '^not ok ' "$results/node.tap" 2>/dev/null | sed 's/^not ok [0-9]* - /FAILED (node) /'
 
 line="$passed passed, $failed failed"
