@@ -91,9 +91,6 @@ public sealed partial class Connection : IDisposable
         }
     }
 
-    /// <summary>The SSH side of the URI when libvirt is reached through ssh, else null.</summary>
-    public SshTarget? Ssh => SshTarget.Of(Uri);
-
     /// <summary>The host's memory in KiB (read once, as the other limits a Check compares with).</summary>
     public ulong HostMemoryKiB => _hostMemoryKiB ??= Host().MemoryKiB;
 

@@ -17,7 +17,10 @@ public sealed partial class Connection
         return _domainIndex.Describe();
     }
 
-    /// <summary>What <see cref="DescribeAllVolumes"/> answers, from the index: only volumes not seen before are read.</summary>
+    /// <summary>
+    /// Every volume of every active pool with its description, for questions about the whole host (who is built on this
+    /// volume?), from the index: only volumes not seen before are read.
+    /// </summary>
     public IReadOnlyList<VolumeDescription> IndexedVolumes()
     {
         lock (_indexGate) _volumeIndex ??= new VolumeIndex(this, _handle);

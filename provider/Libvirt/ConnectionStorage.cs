@@ -127,32 +127,6 @@ public sealed partial class Connection
         NullIfNotFound(() => new StorageVolume(LibvirtCall.Check(Native.virStorageVolLookupByKey(_handle, keyOrPath))))
         ?? NullIfNotFound(() => new StorageVolume(LibvirtCall.Check(Native.virStorageVolLookupByPath(_handle, keyOrPath))));
 
-    /// <summary>Every volume of every active pool (with its description), for questions about the whole host.</summary>
-    public IReadOnlyList<VolumeDescription> DescribeAllVolumes()
-    {
-        var result = new List<VolumeDescription>();
-        foreach (var pool in ListActivePools())
-        {
-            using (pool)
-            {
-                // A pool stopped or deleted between the two listings (a stack's Pool deleted meanwhile) holds nothing.
-                IReadOnlyList<StorageVolume> volumes;
-                try { volumes = pool.ListVolumes(); }
-                catch (LibvirtException e) when (e.IsNotFound || e.Category == LibvirtErrorCategory.Conflict) { continue; }
-                foreach (var volume in volumes)
-                {
-                    using (volume)
-                    {
-                        // A volume deleted between the listing and the read is simply not there.
-                        var description = NullIfNotFound(volume.Describe);
-                        if (description is not null) result.Add(description);
-                    }
-                }
-            }
-        }
-        return result;
-    }
-
     /// <summary>
     /// Copies a file on the host to <paramref name="path"/>: through libvirt when a pool holds it (sparse, and possible
     /// on a remote host), else directly when the host is this machine. False when there is no such file to copy.

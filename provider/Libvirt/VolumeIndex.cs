@@ -45,7 +45,7 @@ internal sealed unsafe class VolumeIndex : IDisposable
         else Native.virResetLastError();
     }
 
-    /// <summary>Every volume of every active pool, as <see cref="Connection.DescribeAllVolumes"/> answers them.</summary>
+    /// <summary>Every volume of every active pool; a pool stopped or a volume deleted while being listed holds nothing.</summary>
     public IReadOnlyList<VolumeDescription> Describe()
     {
         var result = new List<VolumeDescription>();

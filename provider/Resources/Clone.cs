@@ -135,7 +135,8 @@ public sealed class Clone : LibvirtResource<CloneArgs, CloneState>
 
             domain.Dispose();
             domain = null;
-            domain = MacAddresses.Define(libvirt, null, used => libvirt.DefineClone(source, new CloneChanges
+            var used = MacAddresses.InUse(libvirt);
+            domain = libvirt.DefineClone(source, new CloneChanges
             {
                 Name = name,
                 Uuid = uuid,
@@ -149,18 +150,13 @@ public sealed class Clone : LibvirtResource<CloneArgs, CloneState>
                 MemoryKiB = (ulong?)inputs.Memory * 1024,
                 Vcpus = inputs.Vcpus,
                 Seed = seed,
-            }));
-            domain.Autostart = inputs.Autostart;
-            HostReservations.Record(domain, inputs.NetworkInterfaces);
-            await HostReservations.AddBeforeStartAsync(libvirt, domain, context, () =>
-            {
-                if (inputs.Running) domain.Start();
             });
-            var reading = await AddressWait.ReadAsync(domain, Hosts(inputs), inputs.WaitForIp, inputs.Running, context);
-            var state = StateOf(inputs, domain, domain.Describe(), source.Uuid, identity, reading.Interfaces, libvirt);
-            domain.SetOwner(context.Urn);
+            HostReservations.Record(domain, inputs.NetworkInterfaces);
+            var made = domain;
+            var (state, waitFailure) = await MachineCreate.FinishAsync(made, inputs.Autostart, inputs.Running, Hosts(inputs), inputs.WaitForIp, context,
+                (definition, interfaces) => StateOf(inputs, made, definition, source.Uuid, identity, interfaces, libvirt));
             // The clone is whole: it is recorded, not removed, and the next `pulumi up` waits again.
-            if (reading.Failure is not null) throw new ResourceInitFailedException(state.Uuid, EncodeOutputs(inputs, state), reading.Failure);
+            if (waitFailure is not null) throw new ResourceInitFailedException(state.Uuid, EncodeOutputs(inputs, state), waitFailure);
             return (state.Uuid, state);
         }
         catch (Exception failure) when (failure is not ResourceInitFailedException)

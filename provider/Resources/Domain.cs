@@ -66,18 +66,13 @@ public sealed class Domain : LibvirtResource<DomainArgs, DomainState>
         try
         {
             // Marked unfinished until the engine is answered: if the provider or libvirtd dies before, the next create removes it.
-            domain = MacAddresses.Define(libvirt, null, used =>
-                libvirt.DefineDomain(HostReservations.Recorded(DomainMapping.Definition(inputs, null, AssignMacs(inputs.NetworkInterfaces, [], used), context.Urn, libvirt) with { Unfinished = new([], []) }, inputs.NetworkInterfaces)));
-            domain.Autostart = inputs.Autostart;
-            await HostReservations.AddBeforeStartAsync(libvirt, domain, context, () =>
-            {
-                if (inputs.Running) domain.Start();
-            });
-            var reading = await AddressWait.ReadAsync(domain, Hosts(inputs), inputs.WaitForIp, inputs.Running, context);
-            var state = StateOf(domain, domain.Describe(), reading.Interfaces);
-            domain.SetOwner(context.Urn);
+            var used = MacAddresses.InUse(libvirt);
+            domain = libvirt.DefineDomain(HostReservations.Recorded(DomainMapping.Definition(inputs, null, AssignMacs(inputs.NetworkInterfaces, [], used), context.Urn, libvirt) with { Unfinished = new([], []) }, inputs.NetworkInterfaces));
+            var made = domain;
+            var (state, waitFailure) = await MachineCreate.FinishAsync(made, inputs.Autostart, inputs.Running, Hosts(inputs), inputs.WaitForIp, context,
+                (definition, interfaces) => StateOf(made, definition, interfaces));
             // A machine that runs but got no address in time is kept: recorded as made, not initialised.
-            if (reading.Failure is not null) throw new ResourceInitFailedException(state.Uuid, EncodeOutputs(inputs, state), reading.Failure);
+            if (waitFailure is not null) throw new ResourceInitFailedException(state.Uuid, EncodeOutputs(inputs, state), waitFailure);
             return (state.Uuid, state);
         }
         catch (Exception failure) when (failure is not ResourceInitFailedException)
@@ -118,8 +113,8 @@ public sealed class Domain : LibvirtResource<DomainArgs, DomainState>
         if (DefinitionProperties.Any(changed.Contains))
         {
             var reserved = domain.Describe().Reservations;
-            using var redefined = MacAddresses.Define(libvirt, new OwnDomain(context.Urn, news.Name), used =>
-                libvirt.DefineDomain(HostReservations.Recorded(DomainMapping.Definition(news, domain.Uuid, AssignMacs(news.NetworkInterfaces, state.Macs, used), context.Urn, libvirt), news.NetworkInterfaces)));
+            var used = MacAddresses.InUse(libvirt, new OwnDomain(context.Urn, news.Name));
+            using var redefined = libvirt.DefineDomain(HostReservations.Recorded(DomainMapping.Definition(news, domain.Uuid, AssignMacs(news.NetworkInterfaces, state.Macs, used), context.Urn, libvirt), news.NetworkInterfaces));
             await HostReservations.ChangeAsync(libvirt, reserved, redefined.Describe().Reservations, news.Name!, domain.IsActive, context);
             if (domain.IsActive && news.Running)
                 await context.InfoAsync($"Domain '{news.Name}' is running: the change to {string.Join(", ", DefinitionProperties.Where(changed.Contains))} takes effect at its next boot.");

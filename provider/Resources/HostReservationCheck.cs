@@ -86,7 +86,8 @@ internal sealed partial class HostReservationCheck(Connection libvirt, PropertyM
     {
         if (hosts.All(h => h.Ip is null && h.Hostname is null)) return;
         var networks = libvirt.DescribeAllNetworks();
-        var domains = libvirt.DescribeAllDomains();
+        // Asked in the Check of every machine of a lab: the connection's index answers.
+        var domains = libvirt.IndexedDomains();
         var seen = new Dictionary<(string?, string), string>();
         foreach (var host in hosts.Where(h => (h.Ip is not null || h.Hostname is not null) && marks.IsKnown(h.Path)))
         {

@@ -19,12 +19,6 @@ public static partial class MacAddresses
 
     private static readonly Lock Gate = new();
 
-    /// <summary>
-    /// Defines a domain with <paramref name="define"/>, which is given the MACs in use on the host (but those of the
-    /// resource's <paramref name="own"/> domain) and takes new ones from it with <see cref="NewUnique"/>.
-    /// </summary>
-    public static T Define<T>(Connection libvirt, OwnDomain? own, Func<HashSet<string>, T> define) => define(InUse(libvirt, own));
-
     [GeneratedRegex("^[0-9a-f]{2}(:[0-9a-f]{2}){5}\\z", RegexOptions.IgnoreCase)]
     private static partial Regex Format();
 

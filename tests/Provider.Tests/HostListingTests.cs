@@ -40,7 +40,7 @@ public sealed class HostListingTests : IDisposable
         });
         try
         {
-            while (churned < 200) _libvirt.DescribeAllVolumes();
+            while (churned < 200) _libvirt.IndexedVolumes();
         }
         finally
         {
