@@ -112,7 +112,7 @@ internal static class UnfinishedCreates
     /// Deletes a volume by name. A file that libvirtd was still writing when it died may be unknown to the pool until
     /// a refresh (which a pool busy with another copy refuses): in a local directory pool the file itself goes.
     /// </summary>
-    private static async Task RemoveVolumeAsync(StoragePool pool, string name, Connection libvirt, LibvirtContext context)
+    public static async Task RemoveVolumeAsync(StoragePool pool, string name, Connection libvirt, LibvirtContext context)
     {
         pool.RefreshIfIdle();
         using var volume = pool.FindVolume(name);

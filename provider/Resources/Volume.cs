@@ -71,6 +71,9 @@ public sealed class Volume : LibvirtResource<VolumeArgs, VolumeState>
             {
                 using var livePool = live.LookupPool(inputs.Pool);
                 await UnfinishedCreates.RemoveVolumesAsync(livePool, live, context);
+                // The name was free before the marker: a volume of that name is this create's, even when the marker went
+                // with the last step and only that step's answer was lost.
+                await UnfinishedCreates.RemoveVolumeAsync(livePool, inputs.Name!, live, context);
             });
         }
     }
