@@ -21,8 +21,15 @@ failed=$(( $(trx_count failed) + $(tap_count fail) + $(tap_count cancelled) ))
 skipped=$(( $(trx_count notExecuted) + $(tap_count skipped) + $(tap_count todo) ))
 total=$(( passed + failed + skipped ))
 
-# The names of failed tests come last but one, so that the tail of a long CI log says which they were.
-grep -o '<UnitTestResult [^>]*outcome="Failed"' "$results/dotnet.trx" 2>/dev/null | sed -e 's/.*testName="\([^"]*\)".*/FAILED (dotnet) \1/' -e 's/&quot;/"/g'
+# Failed tests come last but one, each with its name and the first lines of its message and stack, so that the
+# tail of a long CI log says which failed and why.
+awk '
+  /<UnitTestResult / { failed = /outcome="Failed"/; if (failed) { name = $0; sub(/.*testName="/, "", name); sub(/".*/, "", name); print "FAILED (dotnet) " name; shown = 0 } }
+  failed && /<(Message|StackTrace)>/ { inside = 1 }
+  failed && inside && shown < 12 { line = $0; gsub(/<\/?(Message|StackTrace|ErrorInfo|Output)>/, "", line); sub(/^ +/, "", line); if (line ~ /[^ ]/) { print "  " line; shown++ } }
+  /<\/(Message|StackTrace)>/ { inside = 0 }
+  /<\/UnitTestResult>/ { failed = 0 }
+' "$results/dotnet.trx" 2>/dev/null | sed -e 's/&quot;/"/g' -e "s/&apos;/'/g" -e 's/&lt;/</g' -e 's/&gt;/>/g' -e 's/&amp;/\&/g'
 grep -E '^not ok ' "$results/node.tap" 2>/dev/null | sed 's/^not ok [0-9]* - /FAILED (node) /'
 
 line="$passed passed, $failed failed"
