@@ -12,11 +12,11 @@ ls /boot/vmlinuz-* >/dev/null 2>&1 || need_apt+=(linux-image-amd64)
 dpkg -s busybox-static >/dev/null 2>&1 || need_apt+=(busybox-static)
 # The Debian guest (tests/guest/build-debian.sh: debootstrap, sfdisk, extlinux) and the tests that boot it: DNS lookups
 # at a network's dnsmasq (dig), NoCloud seeds read back (isoinfo) or made by hand (genisoimage). The remote tests: an
-# sshd of their own in front of libvirtd, and a second libvirtd in a mount namespace (unshare).
+# sshd of their own in front of libvirtd, and a second libvirtd in mount and network namespaces (unshare, ip).
 # make bench --scale: virt-clone, the floor of full clones.
 for tool in cpio:cpio modprobe:kmod mkfs.ext4:e2fsprogs ssh-keygen:openssh-client debootstrap:debootstrap \
             sfdisk:fdisk extlinux:extlinux genisoimage:genisoimage isoinfo:genisoimage dig:dnsutils \
-            /usr/sbin/sshd:openssh-server unshare:util-linux virt-clone:virtinst; do
+            /usr/sbin/sshd:openssh-server unshare:util-linux ip:iproute2 virt-clone:virtinst; do
   command -v "${tool%%:*}" >/dev/null || need_apt+=("${tool##*:}")
 done
 # extlinux's MBR code.

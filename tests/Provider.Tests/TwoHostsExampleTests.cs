@@ -16,17 +16,15 @@ public sealed class TwoHostsExampleTests(SshHosts hosts)
     public async Task Two_providers_in_one_stack_make_each_hosts_objects_on_that_host_change_nothing_on_a_second_up_and_destroy_everything()
     {
         var stack = TestPool.UniqueName("twohosts");
-        var firstSubnet = TestNetworks.FreeSubnet();
-        var secondSubnet = TestNetworks.FreeSubnet();
-        // Both libvirtd's share this machine's network stack: the two networks need subnets of their own.
-        while (secondSubnet == firstSubnet) secondSubnet = TestNetworks.FreeSubnet();
+        // The hosts' networks are apart (the second host has a network stack of its own), so one subnet serves both.
+        var subnet = TestNetworks.FreeSubnet().Replace(".0/24", "", StringComparison.Ordinal);
         var poolPath = $"/var/lib/libvirt/{TestPool.UniqueName("twohosts")}";
         var program = new ExampleProgram(Repository.File("examples", "two-hosts", "Pulumi.yaml"), stack, new Dictionary<string, string>
         {
             ["secondUri"] = hosts.SecondUri,
             ["domainType"] = "qemu",
-            ["firstSubnet"] = firstSubnet.Replace(".0/24", "", StringComparison.Ordinal),
-            ["secondSubnet"] = secondSubnet.Replace(".0/24", "", StringComparison.Ordinal),
+            ["firstSubnet"] = subnet,
+            ["secondSubnet"] = subnet,
             ["poolPath"] = poolPath,
         });
         await using var session = await EngineSession.StartAsync(type: "");

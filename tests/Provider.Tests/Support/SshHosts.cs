@@ -9,7 +9,9 @@ namespace PulumiLibvirt.Tests.Support;
 /// Two libvirt hosts reached through real SSH servers (Debian's sshd), made for the run and removed after it: the
 /// machine's own libvirtd behind an sshd on 127.0.0.1, and a second, independent libvirtd in a mount namespace of
 /// its own (private /etc/libvirt, /var/lib/libvirt, /var/cache/libvirt, /var/log/libvirt and /run/libvirt) with its
-/// own sshd, which alone sees that namespace's sockets. Each sshd has its own host key, config and authorized_keys; the
+/// own sshd, which alone sees that namespace's sockets. The second libvirtd also has a network namespace of its own:
+/// its bridges, dnsmasq and firewall rules are apart from the machine's, as a second host's are (two daemons on one
+/// network stack both pick the first free virbrN, and the one that starts its network second fails). Each sshd has its own host key, config and authorized_keys; the
 /// client key and the known_hosts file are the run's. Nothing of the machine's SSH configuration is read or changed.
 /// The second host has no virt-sysprep (it is hidden in its namespace), as a host without libguestfs would have.
 /// </summary>
@@ -127,7 +129,11 @@ public sealed class SshHosts : IDisposable
         return process;
     }
 
-    /// <summary>What the second host's namespace runs before its sshd: private libvirt folders, then virtlogd and libvirtd.</summary>
+    /// <summary>
+    /// What the second host's namespace runs before its sshd: private libvirt folders, then virtlogd, and libvirtd in
+    /// a network namespace of its own (sshd stays in the machine's to be reached; libvirt's socket is a path, which
+    /// crosses network namespaces).
+    /// </summary>
     private string SecondHostScript()
     {
         // Only the daemon's own configuration is copied, not the machine's pools, networks and domains.
@@ -144,7 +150,7 @@ public sealed class SshHosts : IDisposable
             mount --bind $R/run /run/libvirt
             if [ -e /usr/bin/virt-sysprep ]; then mount --bind /dev/null /usr/bin/virt-sysprep; fi
             /usr/sbin/virtlogd -d -p $R/virtlogd.pid
-            /usr/sbin/libvirtd -d -p $R/libvirtd.pid
+            unshare --net -- /bin/sh -c "ip link set lo up && exec /usr/sbin/libvirtd -d -p $R/libvirtd.pid"
             """;
     }
 
@@ -180,8 +186,8 @@ public sealed class SshHosts : IDisposable
     {
         try
         {
-            // Everything on the second daemon is the run's: stop its guests and networks (bridges, dnsmasq, firewall
-            // rules live in the machine's network stack) before the daemon goes.
+            // Everything on the second daemon is the run's: stop its guests and networks (their qemu and dnsmasq
+            // processes would outlive the daemon) before it goes.
             foreach (var name in Command.Run("virsh", "-c", SecondVirshUri, "list", "--name").Split('\n', StringSplitOptions.RemoveEmptyEntries))
                 Command.Try("virsh", null, "-c", SecondVirshUri, "destroy", name);
             foreach (var name in Command.Run("virsh", "-c", SecondVirshUri, "net-list", "--name").Split('\n', StringSplitOptions.RemoveEmptyEntries))
