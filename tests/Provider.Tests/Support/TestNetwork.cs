@@ -6,11 +6,14 @@ namespace PulumiLibvirt.Tests.Support;
 /// </summary>
 public sealed class TestNetwork : IDisposable
 {
+    private static int _bridges;
+
     public TestNetwork()
     {
         Name = TestPool.UniqueName("net");
-        // Linux limits interface names to 15 characters.
-        var bridge = $"vb{Environment.ProcessId % 100000}x{Random.Shared.Next(100, 999)}";
+        // Linux limits interface names to 15 characters. A count, not a random number: a score of these fixtures
+        // live at once, and two random numbers of 900 met often enough to fail a run.
+        var bridge = $"vb{Environment.ProcessId % 100000}x{Interlocked.Increment(ref _bridges)}";
         var xml = Path.Combine(Path.GetTempPath(), $"{Name}.xml");
         File.WriteAllText(xml, $"<network><name>{Name}</name><bridge name='{bridge}'/></network>");
         try
