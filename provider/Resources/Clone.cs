@@ -115,7 +115,7 @@ public sealed class Clone : LibvirtResource<CloneArgs, CloneState>
         LibvirtDomain? domain = null;
         try
         {
-            domain = libvirt.DefineDomain(new DomainDefinition
+            domain = libvirt.DefinePlaceholder(new DomainDefinition
             {
                 Name = name, Uuid = uuid, Type = template.Type, MemoryKiB = template.MemoryKiB, Vcpus = template.Vcpus,
                 Owner = context.Urn, Unfinished = unfinished,
