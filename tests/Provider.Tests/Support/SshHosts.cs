@@ -11,8 +11,9 @@ namespace PulumiLibvirt.Tests.Support;
 /// its own (private /etc/libvirt, /var/lib/libvirt, /var/cache/libvirt, /var/log/libvirt and /run/libvirt) with its
 /// own sshd, which alone sees that namespace's sockets. The second libvirtd also has a network namespace of its own:
 /// its bridges, dnsmasq and firewall rules are apart from the machine's, as a second host's are (two daemons on one
-/// network stack both pick the first free virbrN, and the one that starts its network second fails). Each sshd has its own host key, config and authorized_keys; the
-/// client key and the known_hosts file are the run's. Nothing of the machine's SSH configuration is read or changed.
+/// network stack both pick the first free virbrN, and the one that starts its network second fails). Each sshd has
+/// its own host key, config and authorized_keys; the client key and the known_hosts file are the run's. Nothing of
+/// the machine's SSH configuration is read or changed.
 /// The second host has no virt-sysprep (it is hidden in its namespace), as a host without libguestfs would have.
 /// </summary>
 public sealed class SshHosts : IDisposable
