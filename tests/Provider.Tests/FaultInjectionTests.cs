@@ -74,13 +74,9 @@ public sealed class FaultInjectionTests(ITestOutputHelper output) : IDisposable
     public async Task Libvirtd_killed_during_a_full_clone_leaves_nothing_and_the_retry_succeeds()
     {
         var template = _pool.BigTemplate(_names);
-        using var harness = new ResourceHarness(CloneToken);
         // An uninterrupted clone first: how long one takes, so that the kills land during the copy.
-        var baseline = Stopwatch.StartNew();
-        var (firstId, firstOutputs, _) = await harness.CreateAsync(CloneProgram(template, _names.Name("base")), name: "base");
-        var copyTime = baseline.Elapsed;
-        await harness.DeleteAsync(firstId, firstOutputs);
-        output.WriteLine($"an uninterrupted full clone takes {copyTime.TotalMilliseconds:0} ms");
+        var copyTime = await TimeOneCloneAsync(template);
+        using var harness = new ResourceHarness(CloneToken);
 
         var counts = new Counts();
         for (var trial = 0; trial < Trials; trial++)
