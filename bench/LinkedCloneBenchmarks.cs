@@ -1,7 +1,7 @@
 using BenchmarkDotNet.Attributes;
+using PulumiLibvirt.Framework;
 using PulumiLibvirt.Libvirt;
 using PulumiLibvirt.Resources;
-using PulumiLibvirt.Resources.Framework;
 
 namespace PulumiLibvirt.Bench;
 

@@ -1,4 +1,4 @@
-using PulumiLibvirt.Resources.Framework;
+using PulumiLibvirt.Framework;
 
 namespace PulumiLibvirt.Bench;
 

@@ -3,8 +3,8 @@ using System.Globalization;
 using System.Security.Cryptography;
 using Google.Protobuf;
 using Google.Protobuf.WellKnownTypes;
+using PulumiLibvirt.Framework;
 using PulumiLibvirt.Protocol;
-using PulumiLibvirt.Resources.Framework;
 using PulumiLibvirt.Tests.Support;
 using Rpc = Pulumirpc;
 

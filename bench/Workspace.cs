@@ -1,8 +1,8 @@
 using System.Globalization;
 using System.Security.Cryptography;
+using PulumiLibvirt.Framework;
 using PulumiLibvirt.Libvirt;
 using PulumiLibvirt.Resources;
-using PulumiLibvirt.Resources.Framework;
 using PulumiLibvirt.Tests.Support;
 
 namespace PulumiLibvirt.Bench;

@@ -1,5 +1,5 @@
 using System.Collections.Immutable;
-using PulumiLibvirt.Resources.Framework;
+using PulumiLibvirt.Framework;
 using Struct = Google.Protobuf.WellKnownTypes.Struct;
 using Value = Google.Protobuf.WellKnownTypes.Value;
 

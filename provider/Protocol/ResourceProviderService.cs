@@ -1,5 +1,5 @@
 using Google.Protobuf.WellKnownTypes;
-using PulumiLibvirt.Resources.Framework;
+using PulumiLibvirt.Framework;
 using Rpc = Pulumirpc;
 
 namespace PulumiLibvirt.Protocol;
@@ -69,7 +69,7 @@ public sealed class ResourceProviderService(IProvider provider, EngineLogClient 
 
     /// <summary>Old engines send configuration as strings keyed <c>libvirt:config:uri</c>.</summary>
     private static ObjectValue FromVariables(IDictionary<string, string> variables) =>
-        new(variables.Select(v => KeyValuePair.Create(v.Key[(v.Key.LastIndexOf(':') + 1)..], (PropertyValue)new Resources.Framework.StringValue(v.Value))));
+        new(variables.Select(v => KeyValuePair.Create(v.Key[(v.Key.LastIndexOf(':') + 1)..], (PropertyValue)new Framework.StringValue(v.Value))));
 
     /// <remarks>
     /// Arguments that are wrong go back as failures: the engine hands them to the program, whose SDK reports

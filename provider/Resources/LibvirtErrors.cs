@@ -1,5 +1,5 @@
+using PulumiLibvirt.Framework;
 using PulumiLibvirt.Libvirt;
-using PulumiLibvirt.Resources.Framework;
 
 namespace PulumiLibvirt.Resources;
 

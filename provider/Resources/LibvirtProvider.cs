@@ -1,7 +1,7 @@
 using System.Reflection;
 using System.Text.Json.Nodes;
+using PulumiLibvirt.Framework;
 using PulumiLibvirt.Libvirt;
-using PulumiLibvirt.Resources.Framework;
 
 namespace PulumiLibvirt.Resources;
 

@@ -1,5 +1,5 @@
 using System.ComponentModel;
-using PulumiLibvirt.Resources.Framework;
+using PulumiLibvirt.Framework;
 
 namespace PulumiLibvirt.Resources;
 

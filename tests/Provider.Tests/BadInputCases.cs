@@ -1,4 +1,4 @@
-using PulumiLibvirt.Resources.Framework;
+using PulumiLibvirt.Framework;
 using PulumiLibvirt.Tests.Support;
 using static PulumiLibvirt.Tests.Support.Sizes;
 

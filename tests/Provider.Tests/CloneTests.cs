@@ -1,6 +1,6 @@
 using System.Xml.Linq;
+using PulumiLibvirt.Framework;
 using PulumiLibvirt.Libvirt;
-using PulumiLibvirt.Resources.Framework;
 using PulumiLibvirt.Tests.Support;
 using static PulumiLibvirt.Tests.Support.Sizes;
 

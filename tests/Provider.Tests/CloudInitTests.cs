@@ -1,7 +1,7 @@
 using System.Text;
 using System.Xml.Linq;
+using PulumiLibvirt.Framework;
 using PulumiLibvirt.Guestfs;
-using PulumiLibvirt.Resources.Framework;
 using PulumiLibvirt.Tests.Support;
 
 namespace PulumiLibvirt.Tests;

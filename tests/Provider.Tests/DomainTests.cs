@@ -1,7 +1,7 @@
 using System.Xml.Linq;
+using PulumiLibvirt.Framework;
 using PulumiLibvirt.Libvirt;
 using PulumiLibvirt.Resources;
-using PulumiLibvirt.Resources.Framework;
 using PulumiLibvirt.Tests.Support;
 using static PulumiLibvirt.Tests.Support.Sizes;
 

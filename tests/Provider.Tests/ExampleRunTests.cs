@@ -1,5 +1,5 @@
 using System.Security.Cryptography;
-using PulumiLibvirt.Resources.Framework;
+using PulumiLibvirt.Framework;
 using PulumiLibvirt.Tests.Support;
 using Rpc = Pulumirpc;
 

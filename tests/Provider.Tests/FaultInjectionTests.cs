@@ -1,7 +1,7 @@
 using System.Diagnostics;
+using PulumiLibvirt.Framework;
 using PulumiLibvirt.Libvirt;
 using PulumiLibvirt.Protocol;
-using PulumiLibvirt.Resources.Framework;
 using PulumiLibvirt.Tests.Support;
 using Xunit.Abstractions;
 using static PulumiLibvirt.Tests.Support.Sizes;

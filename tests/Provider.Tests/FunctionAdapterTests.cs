@@ -1,7 +1,7 @@
 using System.ComponentModel;
 using System.Text.Json;
+using PulumiLibvirt.Framework;
 using PulumiLibvirt.Resources;
-using PulumiLibvirt.Resources.Framework;
 using PulumiLibvirt.Tests.Support;
 
 namespace PulumiLibvirt.Tests;

@@ -1,8 +1,8 @@
 using System.Globalization;
 using System.Text.Json;
 using System.Text.RegularExpressions;
+using PulumiLibvirt.Framework;
 using PulumiLibvirt.Protocol;
-using PulumiLibvirt.Resources.Framework;
 using PulumiLibvirt.Tests.Support;
 using static PulumiLibvirt.Tests.Support.Sizes;
 

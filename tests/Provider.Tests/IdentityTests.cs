@@ -1,8 +1,8 @@
 using System.Security.Cryptography;
 using System.Text;
+using PulumiLibvirt.Framework;
 using PulumiLibvirt.Libvirt;
 using PulumiLibvirt.Resources;
-using PulumiLibvirt.Resources.Framework;
 using PulumiLibvirt.Tests.Support;
 using static PulumiLibvirt.Tests.Support.Sizes;
 

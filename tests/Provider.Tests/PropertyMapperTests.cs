@@ -1,5 +1,5 @@
+using PulumiLibvirt.Framework;
 using PulumiLibvirt.Resources;
-using PulumiLibvirt.Resources.Framework;
 using PulumiLibvirt.Tests.Support;
 
 namespace PulumiLibvirt.Tests;

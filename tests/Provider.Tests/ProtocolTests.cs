@@ -1,6 +1,6 @@
 using Google.Protobuf.WellKnownTypes;
+using PulumiLibvirt.Framework;
 using PulumiLibvirt.Protocol;
-using PulumiLibvirt.Resources.Framework;
 using PulumiLibvirt.Tests.Support;
 using static PulumiLibvirt.Tests.Support.Sizes;
 using Rpc = Pulumirpc;

@@ -1,7 +1,7 @@
 using System.Text.Json;
 using System.Text.RegularExpressions;
+using PulumiLibvirt.Framework;
 using PulumiLibvirt.Resources;
-using PulumiLibvirt.Resources.Framework;
 using PulumiLibvirt.Tests.Support;
 
 namespace PulumiLibvirt.Tests;

@@ -1,4 +1,4 @@
-using PulumiLibvirt.Resources.Framework;
+using PulumiLibvirt.Framework;
 using PulumiLibvirt.Tests.Support;
 
 namespace PulumiLibvirt.Tests;

@@ -1,5 +1,5 @@
+using PulumiLibvirt.Framework;
 using PulumiLibvirt.Libvirt;
-using PulumiLibvirt.Resources.Framework;
 using PulumiLibvirt.Tests.Support;
 using static PulumiLibvirt.Tests.Support.Sizes;
 

@@ -1,7 +1,7 @@
 using System.Security.Cryptography;
 using Google.Protobuf;
+using PulumiLibvirt.Framework;
 using PulumiLibvirt.Protocol;
-using PulumiLibvirt.Resources.Framework;
 using static PulumiLibvirt.Tests.Support.Sizes;
 using Rpc = Pulumirpc;
 using Struct = Google.Protobuf.WellKnownTypes.Struct;

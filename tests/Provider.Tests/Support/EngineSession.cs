@@ -1,8 +1,8 @@
 using System.Security.Cryptography;
 using Google.Protobuf;
 using Google.Protobuf.WellKnownTypes;
+using PulumiLibvirt.Framework;
 using PulumiLibvirt.Protocol;
-using PulumiLibvirt.Resources.Framework;
 using Rpc = Pulumirpc;
 using Struct = Google.Protobuf.WellKnownTypes.Struct;
 

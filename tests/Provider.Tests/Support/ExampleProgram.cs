@@ -1,6 +1,6 @@
 using System.Globalization;
 using System.Text.RegularExpressions;
-using PulumiLibvirt.Resources.Framework;
+using PulumiLibvirt.Framework;
 using YamlDotNet.RepresentationModel;
 
 namespace PulumiLibvirt.Tests.Support;

@@ -1,6 +1,6 @@
 using System.Collections.Immutable;
 using System.Globalization;
-using PulumiLibvirt.Resources.Framework;
+using PulumiLibvirt.Framework;
 
 namespace PulumiLibvirt.Tests.Support;
 

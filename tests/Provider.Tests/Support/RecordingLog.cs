@@ -1,5 +1,5 @@
 using System.Collections.Concurrent;
-using PulumiLibvirt.Resources.Framework;
+using PulumiLibvirt.Framework;
 
 namespace PulumiLibvirt.Tests.Support;
 

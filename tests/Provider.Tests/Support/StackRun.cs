@@ -2,8 +2,8 @@ using System.Collections.Concurrent;
 using System.Security.Cryptography;
 using Google.Protobuf;
 using Google.Protobuf.WellKnownTypes;
+using PulumiLibvirt.Framework;
 using PulumiLibvirt.Protocol;
-using PulumiLibvirt.Resources.Framework;
 using Rpc = Pulumirpc;
 
 namespace PulumiLibvirt.Tests.Support;

@@ -1,0 +1,122 @@
+using PulumiLibvirt.Framework;
+using PulumiLibvirt.Libvirt;
+
+namespace PulumiLibvirt.Resources;
+
+/// <summary>
+/// Between a Domain's inputs and libvirt's domain model: the definition its inputs make, and the inputs that would
+/// declare an existing definition (pulumi import).
+/// </summary>
+internal static class DomainMapping
+{
+    /// <summary>The domain's definition, marked as the resource's own (<paramref name="owner"/>, its URN).</summary>
+    /// <param name="macs">One per interface, as assigned.</param>
+    public static DomainDefinition Definition(DomainArgs inputs, string? uuid, IReadOnlyList<string> macs, string owner, Connection libvirt) => new()
+    {
+        Name = inputs.Name!,
+        Uuid = uuid,
+        Owner = owner,
+        Description = inputs.Description,
+        Type = LibvirtNames.Of(inputs.Type),
+        MemoryKiB = (ulong)inputs.Memory * 1024,
+        Vcpus = inputs.Vcpus,
+        Firmware = inputs.Firmware == DomainFirmware.Efi ? "efi" : null,
+        Kernel = inputs.Kernel,
+        Initrd = inputs.Initrd,
+        Cmdline = inputs.Cmdline,
+        Disks = inputs.Disks.Select((disk, i) => ResolveDisk(disk, i, libvirt)).ToList(),
+        Interfaces = inputs.NetworkInterfaces.Select((nic, i) => new DomainInterface
+        {
+            Network = nic.Network,
+            Bridge = nic.Bridge,
+            Mac = macs[i],
+            Model = nic.Model,
+        }).ToList(),
+        Console = inputs.Console is { } console ? new DomainConsole(LibvirtNames.Of(console.Type), console.Path) : new DomainConsole("pty", null),
+        Graphics = inputs.Graphics is { } graphics ? new DomainGraphics(LibvirtNames.Of(graphics.Type), graphics.Listen) : null,
+        QemuAgent = inputs.QemuAgent,
+    };
+
+    /// <summary>The inputs that would declare an existing domain (pulumi import).</summary>
+    public static DomainArgs Imported(DomainDefinition definition, Connection libvirt) => new()
+    {
+        Name = definition.Name,
+        Type = LibvirtNames.Parse<DomainType>(definition.Type, "The domain's type"),
+        Firmware = definition.Firmware == "efi" ? DomainFirmware.Efi : DomainFirmware.Bios,
+        Kernel = definition.Kernel,
+        Initrd = definition.Initrd,
+        Cmdline = definition.Cmdline,
+        Disks = definition.Disks.Select(disk => ImportedDisk(disk, libvirt)).ToList(),
+        NetworkInterfaces = definition.Interfaces.Select(nic => nic.Network is null && nic.Bridge is null
+            ? throw new ProviderException(ErrorKind.InvalidArgument, $"Domain '{definition.Name}' has an interface that is neither on a libvirt network nor on a bridge; this provider cannot manage it.")
+            : new DomainNetworkInterfaceArgs { Network = nic.Network, Bridge = nic.Bridge, Mac = nic.Mac, Model = nic.Model }).ToList(),
+        Console = definition.Console is { Type: "pty" or "file" } console
+            ? new DomainConsoleArgs { Type = LibvirtNames.Parse<ConsoleType>(console.Type, "The domain's console"), Path = console.Path }
+            : null,
+        Graphics = definition.Graphics is { Type: "vnc" or "spice" } graphics
+            ? new DomainGraphicsArgs { Type = LibvirtNames.Parse<GraphicsType>(graphics.Type, "The domain's graphics"), Listen = graphics.Listen }
+            : null,
+        QemuAgent = definition.QemuAgent,
+    };
+
+    private static DomainDisk ResolveDisk(DomainDiskArgs disk, int index, Connection libvirt)
+    {
+        string path, format;
+        if (disk.Volume is not null)
+        {
+            using var volume = libvirt.FindVolume(disk.Volume)
+                ?? throw new ProviderException(ErrorKind.NotFound, $"disks[{index}].volume: no volume '{disk.Volume}' exists on {libvirt.Uri}.");
+            var described = volume.Describe();
+            (path, format) = (described.Path, described.Format);
+        }
+        else
+        {
+            path = disk.File!;
+            using var volume = libvirt.FindVolume(path);
+            format = volume?.Describe().Format ?? "raw";
+        }
+        return new DomainDisk
+        {
+            Path = path,
+            // libvirt's pools call ISO images "iso"; qemu reads them as raw.
+            Format = format == "iso" ? "raw" : format,
+            Device = LibvirtNames.Of(disk.Device),
+            Bus = LibvirtNames.Of(disk.Bus!.Value),
+            Target = disk.Target!,
+            ReadOnly = disk.ReadOnly,
+            BlockDevice = disk.BlockDevice,
+        };
+    }
+
+    /// <summary>The storage volume that holds a disk, when a pool holds it (a disk of type volume, or a file in a pool).</summary>
+    public static StorageVolume? VolumeOf(DomainDisk disk, Connection libvirt)
+    {
+        if (disk.PoolVolume is var (poolName, volumeName))
+        {
+            using var pool = libvirt.LookupPool(poolName);
+            return pool.FindVolume(volumeName);
+        }
+        return disk.Path is null ? null : libvirt.FindVolume(disk.Path);
+    }
+
+    private static DomainDiskArgs ImportedDisk(DomainDisk disk, Connection libvirt)
+    {
+        string? volumeKey;
+        using (var volume = VolumeOf(disk, libvirt)) volumeKey = volume?.Key;
+        if (volumeKey is null && disk.Path is null)
+            throw new ProviderException(ErrorKind.InvalidArgument, $"Disk '{disk.Target}' has no file or volume (an empty drive?); this provider cannot declare it.");
+        var device = LibvirtNames.Parse<DiskDevice>(disk.Device, $"The domain's disk {disk.Target}");
+        return new DomainDiskArgs
+        {
+            Volume = volumeKey,
+            File = volumeKey is null ? disk.Path : null,
+            BlockDevice = volumeKey is null && disk.BlockDevice,
+            Device = device,
+            // Spelled out: its default depends on the device, and an input left out would differ from the one Check fills in.
+            Bus = LibvirtNames.Parse<DiskBus>(disk.Bus, $"The domain's disk {disk.Target}"),
+            Target = disk.Target,
+            // libvirt makes every CD-ROM read-only: saying so again is no choice of the program's.
+            ReadOnly = disk.ReadOnly && device != DiskDevice.Cdrom,
+        };
+    }
+}

@@ -1,4 +1,0 @@
-namespace PulumiLibvirt.Resources.Framework;
-
-/// <summary>An input that failed validation: the property path and what to do about it.</summary>
-public sealed record CheckFailure(string Property, string Reason);

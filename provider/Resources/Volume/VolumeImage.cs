@@ -1,0 +1,303 @@
+using System.Buffers;
+using System.Diagnostics;
+using System.Runtime.ExceptionServices;
+using System.Security.Cryptography;
+using System.Threading.Channels;
+using PulumiLibvirt.Framework;
+using PulumiLibvirt.Guestfs;
+using PulumiLibvirt.Images;
+using PulumiLibvirt.Libvirt;
+
+namespace PulumiLibvirt.Resources;
+
+/// <summary>
+/// Makes a volume from its source: a file of this machine or a URL is streamed into it through libvirt (so a remote
+/// host receives it over its connection), a file of the host is copied by libvirt on the host. A failure or a cancel
+/// at any point removes the half-made volume.
+/// </summary>
+internal static class VolumeImage
+{
+    /// <summary>What one libvirt stream message carries at most (VIR_NET_MESSAGE_LEGACY_PAYLOAD_MAX), as virsh sends it.</summary>
+    private const int ChunkSize = 256 * 1024;
+
+    /// <summary>Chunks between the reader and the sender: the provider's memory stays bounded whatever the image's size.</summary>
+    private const int ChunksInFlight = 8;
+
+    /// <summary>The largest checksum list read for sha256Url.</summary>
+    private const int ChecksumListLimit = 1 << 20;
+
+    private delegate ValueTask<int> Reader(Memory<byte> buffer, CancellationToken cancellation);
+
+    /// <summary>The volume made, and the SHA-256 the image was verified against as it streamed (none when none was asked).</summary>
+    public sealed record Made(StorageVolume Volume, string? Sha256);
+
+    public static async Task<Made> CreateAsync(VolumeArgs inputs, StoragePool pool, LibvirtContext context)
+    {
+        var source = inputs.Source!;
+        try
+        {
+            var made = source.HostPath is { } hostPath
+                ? new Made(await CopyOnHostAsync(inputs, pool, hostPath, context), null)
+                : await UploadAsync(inputs, pool, await ExpectedDigestAsync(inputs, context), context);
+            try
+            {
+                await GrowAsync(inputs, made.Volume, context);
+                return made;
+            }
+            catch
+            {
+                DeleteHalfMade(made.Volume);
+                throw;
+            }
+        }
+        // What the source's side says (a file gone since Check, a read error, cp failing) is the user's to act on, not
+        // an internal error; what had been made is removed by then.
+        catch (Exception e) when (e is ImageSourceException or IOException or UnauthorizedAccessException or HostToolException)
+        {
+            throw new ProviderException(ErrorKind.Failed, $"Volume '{inputs.Name}': {e.Message} Nothing was left behind.", e);
+        }
+    }
+
+    /// <summary>Why a file of the host cannot fill a volume as it is, or null when it can.</summary>
+    public static string? HostFileProblem(VolumeDescription file) => file switch
+    {
+        { Format: not ("raw" or "qcow2") } => $"libvirt reads it as {file.Format}; only raw and qcow2 images become volumes",
+        { BackingStore: { } b } => $"it is a qcow2 overlay on {b.Path}: declare that base as the source and this one as a Volume with a backingStore, or flatten it (qemu-img convert)",
+        _ => null,
+    };
+
+    /// <summary>
+    /// Why an image of <paramref name="format"/> and <paramref name="size"/> (null while unknown) cannot fill the
+    /// volume as declared: the property at fault and the reason, or null.
+    /// </summary>
+    public static (string Property, string Reason)? Misfit(VolumeArgs inputs, string image, string format, ulong? size)
+    {
+        if (inputs.Format is { } declared && LibvirtNames.Of(declared) != format)
+            return ("format", $"'format' is {LibvirtNames.Of(declared)}, but {image} is a {format} image (its header says so). Remove 'format' to use the image's own.");
+        if (inputs.Capacity is { } capacity && size is { } known && capacity < (long)known)
+            return ("capacity", $"'capacity' {capacity} is smaller than the size of {image}, {known} bytes: a volume cannot be smaller than its content. Leave it out to use the image's size.");
+        return null;
+    }
+
+    private static async Task<string?> ExpectedDigestAsync(VolumeArgs inputs, LibvirtContext context)
+    {
+        if (inputs.Sha256 is { } digest) return digest;
+        if (inputs.Sha256Url is not { } sumsUrl) return null;
+        var source = inputs.Source!;
+        var fileName = source.File is { } file ? Path.GetFileName(file) : Uri.UnescapeDataString(new Uri(source.Url!).Segments[^1]);
+        await context.InfoAsync($"Volume '{inputs.Name}': reading the SHA-256 of {fileName} from {sumsUrl}.");
+        var sums = await ImageDownload.ReadTextAsync(new Uri(sumsUrl), ChecksumListLimit, context.Config.EffectiveDownloadStallTimeout, context.Cancellation);
+        return Sha256Sums.Find(sums, fileName)
+            ?? throw new ImageSourceException($"'sha256Url' {sumsUrl} lists no SHA-256 digest for '{fileName}'. Check that it is the checksum list of this image, or give 'sha256' itself.");
+    }
+
+    private static async Task<Made> UploadAsync(VolumeArgs inputs, StoragePool pool, string? expectedDigest, LibvirtContext context)
+    {
+        var source = inputs.Source!;
+        if (source.File is { } file)
+        {
+            var path = Path.GetFullPath(file);
+            await using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, bufferSize: 0, FileOptions.SequentialScan);
+            return await UploadAsync(inputs, pool, $"'{path}'", stream.ReadAsync, stream.Length, expectedDigest, context);
+        }
+        using var download = await ImageDownload.OpenAsync(new Uri(source.Url!), context.Config.EffectiveDownloadStallTimeout, context.Cancellation);
+        return await UploadAsync(inputs, pool, source.Url!, download.ReadAsync, download.Length, expectedDigest, context);
+    }
+
+    private static async Task<Made> UploadAsync(VolumeArgs inputs, StoragePool pool, string image, Reader read, long? length, string? expectedDigest,
+        LibvirtContext context)
+    {
+        var name = inputs.Name!;
+        // The first chunk says what the image is: what cannot become a volume, or contradicts the inputs, fails before
+        // anything is made or fetched further.
+        var first = ArrayPool<byte>.Shared.Rent(ChunkSize);
+        var firstCount = await FillAsync(read, first.AsMemory(0, ChunkSize), context.Cancellation);
+        var header = ImageHeader.Parse(first.AsSpan(0, firstCount));
+        if (header.Problem is { } problem) throw new ImageSourceException($"{image} cannot become a volume: {problem}.");
+        if (Misfit(inputs, image, header.Format, header.VirtualSize ?? (ulong?)length) is { } early) throw new ImageSourceException(early.Reason);
+
+        // The volume is made in the image's format, so that libvirt knows it without a pool refresh (which it skips
+        // while another copy into the pool runs). A raw one starts empty and takes the image's holes as holes; a qcow2
+        // one starts as qemu-img made it and is overwritten whole: a hole would leave its old bytes in place.
+        var qcow2 = header.Kind == ImageKind.Qcow2;
+        var volume = pool.CreateVolume(new VolumeDefinition(name, header.VirtualSize ?? 0, header.Format));
+        try
+        {
+            var progress = new TransferProgress($"Volume '{name}': {image}", length, context.InfoAsync);
+            string? digest;
+            using (var upload = context.Libvirt.BeginUpload(volume, sparse: !qcow2))
+            {
+                digest = await progress.WhileAsync(StreamAsync(read, (first, firstCount), upload, progress, hashing: expectedDigest is not null, context.Cancellation));
+                if (expectedDigest is not null && digest != expectedDigest)
+                    throw new ImageSourceException($"the SHA-256 of {image} is {digest}, not the expected {expectedDigest}: it is not the image declared, or it was damaged on the way.");
+                upload.Finish();
+            }
+            await progress.CompleteAsync();
+            if (Misfit(inputs, image, header.Format, header.VirtualSize ?? (ulong)progress.Done) is { } late) throw new ImageSourceException(late.Reason);
+            return new Made(volume, digest);
+        }
+        catch
+        {
+            DeleteHalfMade(volume);
+            throw;
+        }
+    }
+
+    /// <summary>
+    /// Reads the image in chunks on one task (hashing them when <paramref name="hashing"/>: a digest is to be verified)
+    /// while another sends them through the stream: reading and writing on the host overlap, and at most
+    /// <see cref="ChunksInFlight"/> chunks are in memory. Hashing only when asked keeps an upload as fast as virsh's.
+    /// </summary>
+    private static async Task<string?> StreamAsync(Reader read, (byte[] Buffer, int Count) first, VolumeUpload upload, TransferProgress progress,
+        bool hashing, CancellationToken cancellation)
+    {
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellation);
+        using var hash = hashing ? IncrementalHash.CreateHash(HashAlgorithmName.SHA256) : null;
+        var chunks = Channel.CreateBounded<(byte[] Buffer, int Count)>(ChunksInFlight);
+        var reader = Task.Run(async () =>
+        {
+            try
+            {
+                var chunk = first;
+                while (chunk.Count > 0)
+                {
+                    hash?.AppendData(chunk.Buffer, 0, chunk.Count);
+                    await chunks.Writer.WriteAsync(chunk, stop.Token);
+                    var buffer = ArrayPool<byte>.Shared.Rent(ChunkSize);
+                    chunk = (buffer, await FillAsync(read, buffer.AsMemory(0, ChunkSize), stop.Token));
+                }
+                ArrayPool<byte>.Shared.Return(chunk.Buffer);
+                chunks.Writer.Complete();
+            }
+            catch (Exception e)
+            {
+                chunks.Writer.TryComplete(e);
+                throw;
+            }
+        }, stop.Token);
+        var sender = Task.Run(async () =>
+        {
+            try
+            {
+                await foreach (var (buffer, count) in chunks.Reader.ReadAllAsync(stop.Token))
+                {
+                    upload.Write(buffer.AsSpan(0, count));
+                    ArrayPool<byte>.Shared.Return(buffer);
+                    await progress.AdvanceAsync(count);
+                }
+            }
+            catch
+            {
+                await stop.CancelAsync();
+                throw;
+            }
+        }, stop.Token);
+        try
+        {
+            await Task.WhenAll(reader, sender);
+        }
+        catch
+        {
+            // The first cause, not the cancellation it caused in the other task.
+            var causes = new[] { reader, sender }.Where(t => t.IsFaulted).Select(t => t.Exception!.InnerException!).ToList();
+            if (causes.FirstOrDefault(e => e is not OperationCanceledException) is { } cause) ExceptionDispatchInfo.Throw(cause);
+            throw;
+        }
+        return hash is null ? null : Convert.ToHexStringLower(hash.GetHashAndReset());
+    }
+
+    /// <summary>Reads until <paramref name="buffer"/> is full or the image ends: full chunks make few stream messages.</summary>
+    private static async Task<int> FillAsync(Reader read, Memory<byte> buffer, CancellationToken cancellation)
+    {
+        var filled = 0;
+        while (filled < buffer.Length)
+        {
+            var count = await read(buffer[filled..], cancellation);
+            if (count == 0) break;
+            filled += count;
+        }
+        return filled;
+    }
+
+    private static async Task<StorageVolume> CopyOnHostAsync(VolumeArgs inputs, StoragePool pool, string hostPath, LibvirtContext context)
+    {
+        var libvirt = context.Libvirt;
+        using var file = libvirt.OpenHostFile(hostPath)
+            ?? throw new ImageSourceException($"'source.hostPath' \"{hostPath}\": no such file or volume on {libvirt.Uri}.");
+        var described = file.Description;
+        if (HostFileProblem(described) is { } problem) throw new ImageSourceException($"'{hostPath}' cannot become a volume: {problem}.");
+        if (Misfit(inputs, $"'{hostPath}'", described.Format, described.Capacity) is { } misfit) throw new ImageSourceException(misfit.Reason);
+
+        var what = $"Volume '{inputs.Name}': copying '{hostPath}' ({TransferProgress.Size((long)described.Capacity)}, {described.Format}) on the host";
+        await context.InfoAsync($"{what}.");
+        var watch = Stopwatch.StartNew();
+        var definition = new VolumeDefinition(inputs.Name!, described.Capacity, described.Format);
+        // A file of no pool on this machine is copied by cp, which reads only its data where libvirt's copy reads the
+        // holes too. libvirt's copy is one call that cannot be interrupted: a cancel takes effect when it returns.
+        var copying = !file.InPool && libvirt.IsLocal
+            ? CopyLocalFileAsync(pool, definition, hostPath, context.Cancellation)
+            : Task.Run(() => pool.CopyVolume(definition, file.Volume));
+        while (await Task.WhenAny(copying, Task.Delay(TransferProgress.Interval)) != copying)
+            await context.InfoAsync($"{what}: {watch.Elapsed.TotalSeconds:0} s so far.");
+        var volume = await copying;
+        if (context.Cancellation.IsCancellationRequested)
+        {
+            DeleteHalfMade(volume);
+            context.Cancellation.ThrowIfCancellationRequested();
+        }
+        await context.InfoAsync($"{what}: done in {watch.Elapsed.TotalSeconds:0.0} s.");
+        return volume;
+    }
+
+    private static async Task<StorageVolume> CopyLocalFileAsync(StoragePool pool, VolumeDefinition definition, string path, CancellationToken cancellation)
+    {
+        // libvirt makes the volume (its owner and mode, and knowing of it); cp then fills the same file in place.
+        var volume = pool.CreateVolume(definition with { Capacity = 0 });
+        try
+        {
+            await HostTool.RunAsync(HostTool.Find("cp") ?? "/bin/cp", ["--sparse=always", "--reflink=auto", path, volume.Path],
+                new Dictionary<string, string>(), _ => Task.CompletedTask, cancellation);
+            return volume;
+        }
+        catch
+        {
+            DeleteHalfMade(volume);
+            throw;
+        }
+    }
+
+    /// <summary>A capacity larger than the image grows the volume now; the guest's filesystem is the user's to grow.</summary>
+    private static async Task GrowAsync(VolumeArgs inputs, StorageVolume volume, LibvirtContext context)
+    {
+        var size = volume.Describe().Capacity;
+        if (inputs.Capacity is not { } wanted || (ulong)wanted <= size) return;
+        volume.Resize((ulong)wanted);
+        await context.InfoAsync(VolumeCheck.GrowthAdvice(wanted, $"the image ({size} bytes)"));
+    }
+
+    /// <summary>
+    /// Removes a volume that was not finished and releases it. libvirt may still be closing its stream (and
+    /// refreshing the pool after it), so a refusal is retried for a few seconds.
+    /// </summary>
+    internal static void DeleteHalfMade(StorageVolume volume)
+    {
+        using var _ = volume;
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                volume.Delete();
+                return;
+            }
+            catch (LibvirtException e) when (e.IsNotFound)
+            {
+                return;
+            }
+            // A broken connection will not heal here: the caller's undo reconnects.
+            catch (LibvirtException e) when (attempt < 25 && !e.IsConnectionLost)
+            {
+                Thread.Sleep(200);
+            }
+        }
+    }
+}
