@@ -42,13 +42,19 @@ public sealed class ReferenceDocs
             ["installation-configuration.md"] = docs.InstallationConfiguration(),
         };
         foreach (var resource in document.RootElement.GetProperty("resources").EnumerateObject())
-            pages[ResourcePage(docs.ShortName(resource.Name))] = docs.ResourcePage(resource.Name, resource.Value);
+        {
+            var name = docs.ShortName(resource.Name);
+            pages[ResourcePage(name)] = docs.ResourcePage(resource.Name, resource.Value);
+        }
         foreach (var function in document.RootElement.GetProperty("functions").EnumerateObject())
-            pages[FunctionPage(docs.ShortName(function.Name))] = docs.FunctionPage(function.Name, function.Value);
+        {
+            var name = docs.ShortName(function.Name);
+            pages[FunctionPage(name)] = docs.FunctionPage(function.Name, function.Value);
+        }
         return pages;
     }
 
-    /// <summary>The folders whose every page is generated: a page there that the schema no longer has is stale.</summary>
+    /// <summary>The folders whose every page is generated: a page there that the schema lacks is stale.</summary>
     public static IReadOnlyList<string> GeneratedFolders { get; } = ["resources", "functions"];
 
     private static string ResourcePage(string name) => $"resources/{name.ToLowerInvariant()}.md";
@@ -68,7 +74,8 @@ public sealed class ReferenceDocs
         var page = new StringBuilder();
         FrontMatter(page, $"{DisplayName} Provider", Text(_schema, "description"));
         page.AppendLine(CultureInfo.InvariantCulture, $"{Text(_schema, "description")}").AppendLine();
-        page.AppendLine("See [Installation & Configuration](installation-configuration.md) to set it up.").AppendLine();
+        page.AppendLine("See [Installation & Configuration](installation-configuration.md) to set it up.");
+        page.AppendLine();
         page.AppendLine("## Resources").AppendLine();
         foreach (var resource in _schema.GetProperty("resources").EnumerateObject())
         {
@@ -86,7 +93,8 @@ public sealed class ReferenceDocs
         if (guides.Count > 0)
         {
             page.AppendLine().AppendLine("## Guides").AppendLine();
-            foreach (var guide in guides) page.AppendLine(CultureInfo.InvariantCulture, $"- [{guide.Title}]({guide.File})");
+            foreach (var guide in guides)
+                page.AppendLine(CultureInfo.InvariantCulture, $"- [{guide.Title}]({guide.File})");
         }
         return page.ToString();
     }
@@ -237,18 +245,23 @@ public sealed class ReferenceDocs
 
     private string TypeText(JsonElement property)
     {
-        if (Reference(property) is { } token)
+        if (property.TryGetProperty("$ref", out var reference))
         {
+            var token = reference.GetString()!["#/types/".Length..];
             var type = TypeNode(token);
-            if (type.TryGetProperty("enum", out var values))
-                return "one of " + string.Join(", ", values.EnumerateArray().Select(v => $"`{Literal(v.GetProperty("value"))}`"));
+            if (type.TryGetProperty("enum", out var choices))
+            {
+                var values = choices.EnumerateArray().Select(choice => $"`{Literal(choice.GetProperty("value"))}`");
+                return "one of " + string.Join(", ", values);
+            }
             var name = ShortName(token);
             return $"[{name}](#{name.ToLowerInvariant()})";
         }
         return property.GetProperty("type").GetString() switch
         {
             "array" => $"list of {TypeText(property.GetProperty("items"))}",
-            "object" when property.TryGetProperty("additionalProperties", out var values) => $"map of {TypeText(values)}",
+            "object" when property.TryGetProperty("additionalProperties", out var values) =>
+                $"map of {TypeText(values)}",
             var scalar => scalar!,
         };
     }

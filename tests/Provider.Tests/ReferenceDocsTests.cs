@@ -90,7 +90,8 @@ public partial class ReferenceDocsTests
             var page = Page(generated, "functions", function.Name);
             if (function.Value.TryGetProperty("inputs", out var inputs))
                 AssertListed(page, inputs.GetProperty("properties"), Section(page, "Arguments"));
-            AssertListed(page, function.Value.GetProperty("outputs").GetProperty("properties"), Section(page, "Result"));
+            var result = function.Value.GetProperty("outputs").GetProperty("properties");
+            AssertListed(page, result, Section(page, "Result"));
         }
     }
 
@@ -104,11 +105,12 @@ public partial class ReferenceDocsTests
             Section(volume, "VolumeSource"));
         AssertListed(volume, types.GetProperty("libvirt:index:ResolvedBackingStore").GetProperty("properties"),
             Section(volume, "ResolvedBackingStore"));
-        Assert.Contains("- `pool` (string, default `default`)", Section(volume, "Inputs"), StringComparison.Ordinal);
-        Assert.Contains("- `format` (one of `qcow2`, `raw`)", Section(volume, "Inputs"), StringComparison.Ordinal);
-        Assert.Contains("- `source` ([VolumeSource](#volumesource))", Section(volume, "Inputs"), StringComparison.Ordinal);
-        var domain = Page(Generated(), "resources", "libvirt:index:Domain");
-        Assert.Contains("- `disks` (list of [DomainDisk](#domaindisk)", Section(domain, "Inputs"), StringComparison.Ordinal);
+        var inputs = Section(volume, "Inputs");
+        Assert.Contains("- `pool` (string, default `default`)", inputs, StringComparison.Ordinal);
+        Assert.Contains("- `format` (one of `qcow2`, `raw`)", inputs, StringComparison.Ordinal);
+        Assert.Contains("- `source` ([VolumeSource](#volumesource))", inputs, StringComparison.Ordinal);
+        var domain = Section(Page(Generated(), "resources", "libvirt:index:Domain"), "Inputs");
+        Assert.Contains("- `disks` (list of [DomainDisk](#domaindisk))", domain, StringComparison.Ordinal);
         var cloudInit = Page(Generated(), "resources", "libvirt:index:CloudInit");
         Assert.Matches(@"- `userData` \([^)]*secret", Section(cloudInit, "Inputs"));
     }
@@ -141,7 +143,7 @@ public partial class ReferenceDocsTests
         Assert.Contains("operations.md", linked);
     }
 
-    /// <summary>The README, CONTRIBUTING.md, bench/README.md and every page of docs/: a relative link leads to a file.</summary>
+    /// <summary>In README.md, CONTRIBUTING.md, bench/README.md and docs/, a relative link leads to a file.</summary>
     [Fact]
     public void Links_between_the_docs_lead_to_files_that_exist()
     {
@@ -165,7 +167,7 @@ public partial class ReferenceDocsTests
         Assert.True(checkedLinks >= 20, $"only {checkedLinks} links were found");
     }
 
-    /// <summary>The README's first program is examples/quickstart, which ExampleTests checks against the schema.</summary>
+    /// <summary>The README's first program is examples/quickstart, which ExampleTests checks.</summary>
     [Fact]
     public void Readme_quick_start_program_is_the_checked_example()
     {
@@ -191,9 +193,11 @@ public partial class ReferenceDocsTests
     {
         foreach (var property in properties.EnumerateObject())
         {
-            var line = section.Split('\n').FirstOrDefault(l => l.StartsWith($"- `{property.Name}` (", StringComparison.Ordinal));
+            var start = $"- `{property.Name}` (";
+            var line = section.Split('\n').FirstOrDefault(l => l.StartsWith(start, StringComparison.Ordinal));
             Assert.True(line is not null, $"{property.Name} is missing from its section of the page:\n{page}");
-            Assert.EndsWith(": " + property.Value.GetProperty("description").GetString(), line, StringComparison.Ordinal);
+            var description = property.Value.GetProperty("description").GetString();
+            Assert.EndsWith($": {description}", line, StringComparison.Ordinal);
         }
     }
 
