@@ -32,13 +32,16 @@ public sealed class ReferenceDocs
     }
 
     /// <summary>Every generated page by its path under docs/ ('/'-separated).</summary>
-    public static SortedDictionary<string, string> Generate(string schemaJson, IReadOnlyList<DocsGuide> guides)
+    /// <param name="guides">The hand-written pages the overview links to.</param>
+    /// <param name="example">A Pulumi YAML program the overview shows.</param>
+    public static SortedDictionary<string, string> Generate(string schemaJson, IReadOnlyList<DocsGuide> guides,
+        string example)
     {
         using var document = JsonDocument.Parse(schemaJson);
         var docs = new ReferenceDocs(document.RootElement);
         var pages = new SortedDictionary<string, string>(StringComparer.Ordinal)
         {
-            ["_index.md"] = docs.Overview(guides),
+            ["_index.md"] = docs.Overview(guides, example),
             ["installation-configuration.md"] = docs.InstallationConfiguration(),
         };
         foreach (var resource in document.RootElement.GetProperty("resources").EnumerateObject())
@@ -69,13 +72,14 @@ public sealed class ReferenceDocs
         ? display.GetString()!
         : _name;
 
-    private string Overview(IReadOnlyList<DocsGuide> guides)
+    private string Overview(IReadOnlyList<DocsGuide> guides, string example)
     {
         var page = new StringBuilder();
         FrontMatter(page, $"{DisplayName} Provider", Text(_schema, "description"));
         page.AppendLine(CultureInfo.InvariantCulture, $"{Text(_schema, "description")}").AppendLine();
         page.AppendLine("See [Installation & Configuration](installation-configuration.md) to set it up.");
-        page.AppendLine();
+        page.AppendLine().AppendLine("## Example").AppendLine();
+        page.AppendLine("```yaml").Append(example).AppendLine("```").AppendLine();
         page.AppendLine("## Resources").AppendLine();
         foreach (var resource in _schema.GetProperty("resources").EnumerateObject())
         {

@@ -17,10 +17,12 @@ public partial class ReferenceDocsTests
 
     private static string Schema() => File.ReadAllText(Repository.File("schema.json"));
 
+    private static string Example() => File.ReadAllText(Repository.File("examples", "quickstart", "Pulumi.yaml"));
+
     /// <summary>The hand-written pages of docs/: every top-level page that the generator does not write.</summary>
     private static List<DocsGuide> Guides()
     {
-        var generated = ReferenceDocs.Generate(Schema(), []).Keys.ToHashSet();
+        var generated = ReferenceDocs.Generate(Schema(), [], Example()).Keys.ToHashSet();
         return Directory.GetFiles(Docs(), "*.md")
             .Select(Path.GetFileName)
             .Where(file => !generated.Contains(file!))
@@ -30,7 +32,8 @@ public partial class ReferenceDocsTests
             .ToList();
     }
 
-    private static SortedDictionary<string, string> Generated() => ReferenceDocs.Generate(Schema(), Guides());
+    private static SortedDictionary<string, string> Generated() =>
+        ReferenceDocs.Generate(Schema(), Guides(), Example());
 
     [Fact]
     public void Checked_in_docs_are_what_the_schema_generates()
@@ -141,6 +144,7 @@ public partial class ReferenceDocsTests
         var pages = generated.Keys.Where(p => p != "_index.md").Concat(Guides().Select(g => g.File));
         foreach (var page in pages) Assert.Contains(page, linked);
         Assert.Contains("operations.md", linked);
+        Assert.Contains($"## Example\n\n```yaml\n{Example()}```\n", overview, StringComparison.Ordinal);
     }
 
     /// <summary>In README.md, CONTRIBUTING.md, bench/README.md and docs/, a relative link leads to a file.</summary>
@@ -167,13 +171,12 @@ public partial class ReferenceDocsTests
         Assert.True(checkedLinks >= 20, $"only {checkedLinks} links were found");
     }
 
-    /// <summary>The README's first program is examples/quickstart, which ExampleTests checks.</summary>
+    /// <summary>The README's first program is examples/quickstart, as the overview's: ExampleTests checks it.</summary>
     [Fact]
     public void Readme_quick_start_program_is_the_checked_example()
     {
         var readme = File.ReadAllText(Repository.File("README.md"));
-        var program = File.ReadAllText(Repository.File("examples", "quickstart", "Pulumi.yaml"));
-        Assert.Contains($"```yaml\n{program}```\n", readme, StringComparison.Ordinal);
+        Assert.Contains($"```yaml\n{Example()}```\n", readme, StringComparison.Ordinal);
     }
 
     private static string Page(SortedDictionary<string, string> generated, string folder, string token) =>
