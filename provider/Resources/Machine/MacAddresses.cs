@@ -34,8 +34,11 @@ public static partial class MacAddresses
     public static string Normalize(string mac) => mac.ToLowerInvariant();
 
     /// <summary>The MACs of every domain of the connection, except those of the resource's <paramref name="own"/> domain.</summary>
-    public static HashSet<string> InUse(Connection libvirt, OwnDomain? own = null) =>
-        libvirt.IndexedDomains()
+    public static HashSet<string> InUse(Connection libvirt, OwnDomain? own = null) => InUse(libvirt.IndexedDomains(), own);
+
+    /// <summary>The MACs of <paramref name="domains"/>, except those of the resource's <paramref name="own"/> domain.</summary>
+    public static HashSet<string> InUse(IEnumerable<DomainDefinition> domains, OwnDomain? own = null) =>
+        domains
             .Where(d => own is null || !own.Owns(d))
             .SelectMany(d => d.Interfaces)
             .Where(i => i.Mac is not null)
