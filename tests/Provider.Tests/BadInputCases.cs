@@ -35,12 +35,14 @@ public static class BadInputCases
 
     public static IEnumerable<object[]> Rows => Table.Keys.Select(id => new object[] { id });
 
-    /// <summary>The cases a fake host answers (<see cref="FakeCheckHost"/>): all but those that need this machine's own answer.</summary>
-    public static IEnumerable<object[]> UnitRows => Table.Keys.Where(id => !NeedsDaemon.Contains(id)).Select(id => new object[] { id });
+    /// <summary>The cases run as unit tests (<see cref="FakeCheckHost"/>): all but <see cref="NeedsDaemon"/>.</summary>
+    public static IEnumerable<object[]> UnitRows =>
+        Table.Keys.Where(id => !NeedsDaemon.Contains(id)).Select(id => new object[] { id });
 
-    /// <summary>The cases sent to the built binary on the real daemon: those that need it, and a representative set.</summary>
+    /// <summary>The cases the binary judges on the real daemon: those that need it, and a representative set.</summary>
     public static IEnumerable<object[]> DaemonRows =>
-        Table.Keys.Where(id => NeedsDaemon.Contains(id) || Representative.Contains(id)).Select(id => new object[] { id });
+        Table.Keys.Where(id => NeedsDaemon.Contains(id) || Representative.Contains(id))
+            .Select(id => new object[] { id });
 
     /// <summary>
     /// Cases whose answer is the machine's, not facts a fake holds: what /etc/shadow holds (only root reads it), the

@@ -45,7 +45,8 @@ public sealed class BadInputProtocolTests(BadInputDaemon daemon) : IClassFixture
         // Create without Check, as where Check cannot know the pool's limit (a remote host): libvirt's refusal names 'capacity'.
         var tag = TestPool.UniqueName("bad");
         var inputs = Props.Object(("name", tag), ("pool", daemon.Pool.Name), ("format", "raw"), ("capacity", 1e15));
-        var error = await Assert.ThrowsAsync<RpcException>(() => daemon.CreateAsync("libvirt:index:Volume", tag, PropertyStruct.Encode(inputs)));
+        var error = await Assert.ThrowsAsync<RpcException>(
+            () => daemon.CreateAsync("libvirt:index:Volume", tag, PropertyStruct.Encode(inputs)));
         Assert.NotEqual(StatusCode.Internal, error.Status);
         Assert.Contains("'capacity'", error.Message, StringComparison.Ordinal);
         Assert.Empty(daemon.ObjectsNamed(tag));

@@ -1,3 +1,4 @@
+using System.Security.Cryptography;
 using PulumiLibvirt.Framework;
 using PulumiLibvirt.Protocol;
 using PulumiLibvirt.Resources;
@@ -5,7 +6,7 @@ using PulumiLibvirt.Tests.Support;
 
 namespace PulumiLibvirt.Tests;
 
-/// <summary>The bad-input cases' host with a fake daemon: its files on this machine, its libvirt objects as facts.</summary>
+/// <summary>The bad-input cases' host without a daemon: its files on this machine, its objects as facts.</summary>
 public sealed class FakeBadInputHost : IDisposable
 {
     public BadInputHost Host { get; }
@@ -47,12 +48,14 @@ public sealed class BadInputUnitTests(FakeBadInputHost fake) : IClassFixture<Fak
         var news = WireCopy(bad.Inputs(fake.Host, tag));
         var failures = bad.Type == BadInputCases.Config
             ? new LibvirtProvider(new RecordingLog()).CheckConfig(news)
-            : await CheckAsync(bad.Type, tag, news, bad.Olds is { } olds ? WireCopy(olds(fake.Host, tag)) : ObjectValue.Empty);
+            : await CheckAsync(bad.Type, tag, news,
+                bad.Olds is { } olds ? WireCopy(olds(fake.Host, tag)) : ObjectValue.Empty);
 
         var all = string.Join("; ", failures.Select(f => $"{f.Property}: {f.Reason}"));
         var failure = failures.FirstOrDefault(f => f.Property == bad.Property);
         Assert.True(failure is not null, $"no failure on '{bad.Property}'; failures: [{all}]");
-        Assert.True(failure.Reason.Contains(bad.Says, StringComparison.Ordinal), $"the failure on '{bad.Property}' does not say \"{bad.Says}\": {failure.Reason}");
+        Assert.True(failure.Reason.Contains(bad.Says, StringComparison.Ordinal),
+            $"the failure on '{bad.Property}' does not say \"{bad.Says}\": {failure.Reason}");
     }
 
     [Fact]
@@ -65,14 +68,15 @@ public sealed class BadInputUnitTests(FakeBadInputHost fake) : IClassFixture<Fak
         Assert.Equal(BadInputCases.All.Values.Select(c => c.Type).ToHashSet(), onDaemon);
     }
 
-    private async Task<IReadOnlyList<CheckFailure>> CheckAsync(string type, string name, ObjectValue news, ObjectValue olds)
+    private async Task<IReadOnlyList<CheckFailure>> CheckAsync(
+        string type, string name, ObjectValue news, ObjectValue olds)
     {
         var urn = $"urn:pulumi:dev::bad-inputs::{type}::{name}";
         var context = new LibvirtContext(() => throw new InvalidOperationException("Check opened a libvirt connection"),
             new ProviderConfig(), new RecordingLog(), urn, CancellationToken.None)
         { CheckHost = fake.Facts };
         var provider = new LibvirtProvider(new RecordingLog());
-        var request = new CheckRequest(urn, name, olds, news, System.Security.Cryptography.RandomNumberGenerator.GetBytes(32));
+        var request = new CheckRequest(urn, name, olds, news, RandomNumberGenerator.GetBytes(32));
         return (await provider.Resource(type).CheckAsync(request, context)).Failures;
     }
 

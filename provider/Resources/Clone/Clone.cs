@@ -23,7 +23,8 @@ public sealed class Clone : LibvirtResource<CloneArgs, CloneState>
         if (news.CloudInit is { } seed && marks.IsKnown("cloudInit"))
         {
             if (host.FindVolume(seed) is null)
-                check.Fail("cloudInit", $"'cloudInit': no volume with key or path '{seed}' exists on {host.Uri}. Give a CloudInit's key (its 'key' output).");
+                check.Fail("cloudInit", $"'cloudInit': no volume with key or path '{seed}' exists on {host.Uri}. " +
+                    "Give a CloudInit's key (its 'key' output).");
         }
         if (news.Identity is { } identity && marks.IsKnown("identity"))
             await GuestIdentity.CheckAsync(identity, news.Name, context.Config.EffectiveUri, check, context.Cancellation);
@@ -32,7 +33,8 @@ public sealed class Clone : LibvirtResource<CloneArgs, CloneState>
         var template = host.FindDomain(news.Source);
         if (template is null)
         {
-            check.Fail("source", $"No domain named '{news.Source}' (or with that UUID) exists on {host.Uri}. Name the template domain to clone.");
+            check.Fail("source", $"No domain named '{news.Source}' (or with that UUID) exists on {host.Uri}. " +
+                "Name the template domain to clone.");
             return new Checked<CloneArgs>(news, check.Failures);
         }
         check.Size(check.HypervisorType(template.Type, "source", template.Name) ? template.Type : null,

@@ -38,8 +38,12 @@ internal sealed class DomainCheck(ICheckHost host, PropertyMarks marks, OwnDomai
         if (offered.Contains(type)) return true;
         var kvm = type == "kvm" ? " (/dev/kvm is missing or unusable)" : "";
         Fail(property, template is null
-            ? $"'{property}' is {type}, but {host.Uri} cannot run {type} guests{kvm}; it offers {string.Join(", ", offered)}. Set 'type: qemu' for software emulation (slower, needs no KVM), or use a host with KVM."
-            : $"The template '{template}' is a {type} domain, but {host.Uri} cannot run {type} guests{kvm}; it offers {string.Join(", ", offered)}. Make the template a qemu domain (software emulation), or clone it on a host with KVM.");
+            ? $"'{property}' is {type}, but {host.Uri} cannot run {type} guests{kvm}; it offers " +
+                $"{string.Join(", ", offered)}. Set 'type: qemu' for software emulation (slower, needs no KVM), or " +
+                "use a host with KVM."
+            : $"The template '{template}' is a {type} domain, but {host.Uri} cannot run {type} guests{kvm}; it " +
+                $"offers {string.Join(", ", offered)}. Make the template a qemu domain (software emulation), or " +
+                "clone it on a host with KVM.");
         return false;
     }
 
@@ -133,7 +137,8 @@ internal sealed class DomainCheck(ICheckHost host, PropertyMarks marks, OwnDomai
             if (!given.TryAdd(mac, property))
                 Fail(property, $"'{property}' {mac} is also given to {given[mac]}; each interface needs its own.");
             else if ((inUse ??= MacAddresses.InUse(host.Domains(), own)).Contains(mac))
-                Fail(property, $"'{property}' {mac} is already used by another domain on {host.Uri}; two machines with one MAC disturb each other's traffic. Leave it out to get a free one.");
+                Fail(property, $"'{property}' {mac} is already used by another domain on {host.Uri}; two machines " +
+                    "with one MAC disturb each other's traffic. Leave it out to get a free one.");
         }
     }
 
@@ -158,7 +163,8 @@ internal sealed class DomainCheck(ICheckHost host, PropertyMarks marks, OwnDomai
             Fail("console.path", $"'console.path' \"{console.Path}\" must be an absolute path on the libvirt host.");
         else if (console.Type == ConsoleType.Pty && console.Path is not null)
             Fail("console.path", "'console.path' is only used with type file; remove it or set 'console.type' to file.");
-        else if (console.Type == ConsoleType.File && host.IsLocal && HostFileCheck.ConsoleProblem(console.Path!, host, own) is { } problem)
+        else if (console.Type == ConsoleType.File && host.IsLocal
+            && HostFileCheck.ConsoleProblem(console.Path!, host, own) is { } problem)
             Fail("console.path", problem);
     }
 
@@ -195,7 +201,8 @@ internal sealed class DomainCheck(ICheckHost host, PropertyMarks marks, OwnDomai
     {
         var volume = host.FindVolume(keyOrPath);
         if (volume is null)
-            Fail(property, $"No volume with key or path '{keyOrPath}' exists on {host.Uri}. Create it first, or declare it as a Volume and pass its key.");
+            Fail(property, $"No volume with key or path '{keyOrPath}' exists on {host.Uri}. Create it first, or " +
+                "declare it as a Volume and pass its key.");
         else if (LinkedImageProblem(host, volume.Path) is { } problem)
             Fail(property, $"'{property}': the volume's file {problem}.");
     }
@@ -222,7 +229,8 @@ internal sealed class DomainCheck(ICheckHost host, PropertyMarks marks, OwnDomai
             Fail(property, $"'{property}' \"{path}\" must be an absolute path on the libvirt host.");
             return false;
         }
-        if (host.FindVolume(path) is not null || (host.IsLocal && LocalFiles.KindOf(path) != LocalFileKind.Missing)) return true;
+        if (host.FindVolume(path) is not null || (host.IsLocal && LocalFiles.KindOf(path) != LocalFileKind.Missing))
+            return true;
         if (host.IsLocal)
         {
             Fail(property, $"'{property}': the file {HostFileCheck.Named(path, HostFileCheck.Resolve(path))} does not exist.");
@@ -235,7 +243,8 @@ internal sealed class DomainCheck(ICheckHost host, PropertyMarks marks, OwnDomai
         }
         catch (LibvirtException e)
         {
-            Fail(property, $"'{property}': libvirt could not look for '{path}' on {host.Uri} ({e.Message}); put the file in a pool's folder (e.g. /var/lib/libvirt/images), or check that its folder exists there.");
+            Fail(property, $"'{property}': libvirt could not look for '{path}' on {host.Uri} ({e.Message}); put the " +
+                "file in a pool's folder (e.g. /var/lib/libvirt/images), or check that its folder exists there.");
         }
         return false;
     }
@@ -251,7 +260,8 @@ internal sealed class DomainCheck(ICheckHost host, PropertyMarks marks, OwnDomai
     {
         var (exists, active) = host.NetworkStatus(network);
         if (!exists)
-            Fail(property, $"'{property}': no libvirt network named '{network}' exists on {host.Uri} (see `virsh net-list --all`).");
+            Fail(property, $"'{property}': no libvirt network named '{network}' exists on {host.Uri} (see " +
+                "`virsh net-list --all`).");
         else if (!active)
             Fail(property, $"'{property}': the network '{network}' is not active, so the domain could not start{(running ? "" : " when it is started later")}. Start it with `virsh net-start {network}` (and `virsh net-autostart {network}`).");
     }

@@ -30,7 +30,8 @@ internal sealed partial class HostReservationCheck(ICheckHost checkHost, Propert
     }
 
     /// <param name="source">The source's definition: the clone's interfaces are its interfaces, by index.</param>
-    public static List<CheckFailure> Clone(ICheckHost checkHost, PropertyMarks marks, OwnDomain own, CloneArgs news, DomainDefinition source)
+    public static List<CheckFailure> Clone(
+        ICheckHost checkHost, PropertyMarks marks, OwnDomain own, CloneArgs news, DomainDefinition source)
     {
         var check = new HostReservationCheck(checkHost, marks, own);
         var hosts = new List<FixedHost>();

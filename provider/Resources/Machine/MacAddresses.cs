@@ -34,9 +34,10 @@ public static partial class MacAddresses
     public static string Normalize(string mac) => mac.ToLowerInvariant();
 
     /// <summary>The MACs of every domain of the connection, except those of the resource's <paramref name="own"/> domain.</summary>
-    public static HashSet<string> InUse(Connection libvirt, OwnDomain? own = null) => InUse(libvirt.IndexedDomains(), own);
+    public static HashSet<string> InUse(Connection libvirt, OwnDomain? own = null) =>
+        InUse(libvirt.IndexedDomains(), own);
 
-    /// <summary>The MACs of <paramref name="domains"/>, except those of the resource's <paramref name="own"/> domain.</summary>
+    /// <summary>The MACs of <paramref name="domains"/>, except those of the <paramref name="own"/> domain.</summary>
     public static HashSet<string> InUse(IEnumerable<DomainDefinition> domains, OwnDomain? own = null) =>
         domains
             .Where(d => own is null || !own.Owns(d))

@@ -23,7 +23,9 @@ public sealed record OwnDomain(string Urn, string? OldName = null)
         if (existing is null) return null;
         if (!Owns(existing)) return NameTaken.Reason("domain", name, $"on {host.Uri}", token, existing.Uuid ?? name);
         return creating
-            ? $"A domain named '{name}' already exists on {host.Uri}: the one this resource replaces. Pulumi creates a replacement before it deletes the old resource, and two domains cannot have one name. Add the resource option `deleteBeforeReplace: true`, or leave 'name' out."
+            ? $"A domain named '{name}' already exists on {host.Uri}: the one this resource replaces. Pulumi creates " +
+                "a replacement before it deletes the old resource, and two domains cannot have one name. Add the " +
+                "resource option `deleteBeforeReplace: true`, or leave 'name' out."
             : null;
     }
 

@@ -12,7 +12,8 @@ namespace PulumiLibvirt.Resources;
 /// (marked with its URN <paramref name="urn"/>, or named <paramref name="oldName"/> on an update) is no conflict: its
 /// subnets, bridge and routes are its own, also in a replacement's second Check, which comes without olds.
 /// </summary>
-internal sealed partial class NetworkCheck(ICheckHost host, PropertyMarks marks, string urn, string? oldName, string token)
+internal sealed partial class NetworkCheck(
+    ICheckHost host, PropertyMarks marks, string urn, string? oldName, string token)
 {
     public List<CheckFailure> Failures { get; } = [];
 
@@ -22,7 +23,8 @@ internal sealed partial class NetworkCheck(ICheckHost host, PropertyMarks marks,
     /// <summary>The warning that names what was not checked on a remote host, or null when everything was.</summary>
     public string? UncheckedWarning(string name) => Unchecked.Count == 0
         ? null
-        : $"Network '{name}' on {host.Uri}: not checked on the remote host: {string.Join("; ", Unchecked)}. libvirt refuses a clash when the network starts.";
+        : $"Network '{name}' on {host.Uri}: not checked on the remote host: {string.Join("; ", Unchecked)}. libvirt " +
+            "refuses a clash when the network starts.";
 
     private void Fail(string property, string reason) => Failures.Add(new CheckFailure(property, reason));
 

@@ -33,7 +33,8 @@ internal static class PoolCheck
     public static string? UncheckedWarning(PoolArgs news, PropertyMarks marks, ICheckHost host) =>
         host.IsLocal || !marks.IsKnown("path")
             ? null
-            : $"Pool '{news.Name}' on {host.Uri}: whether 'path' {news.Path} is a file rather than a folder is not checked on the remote host; libvirt refuses a file when it builds the pool.";
+            : $"Pool '{news.Name}' on {host.Uri}: whether 'path' {news.Path} is a file rather than a folder is not " +
+                "checked on the remote host; libvirt refuses a file when it builds the pool.";
 
     /// <summary>An absolute path as libvirt keeps it: no "." or ".." parts, no trailing separator.</summary>
     public static string Normalize(string path) => Path.TrimEndingDirectorySeparator(Path.GetFullPath(path));

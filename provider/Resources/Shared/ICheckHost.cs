@@ -17,7 +17,7 @@ public interface ICheckHost
     /// <summary>The connection's URI, which messages name.</summary>
     string Uri { get; }
 
-    /// <summary>Whether libvirt runs on this machine: only then are its files, devices and routes this machine's.</summary>
+    /// <summary>Whether libvirt runs on this machine: only then are its files, devices and routes ours.</summary>
     bool IsLocal { get; }
 
     PoolFacts? FindPool(string name);
@@ -60,6 +60,9 @@ public interface ICheckHost
     /// <summary>Whether the host's interface of that name is a bridge; asked only of a local host.</summary>
     bool IsBridge(string device);
 
-    /// <summary>The type of the filesystem that holds <paramref name="folder"/> (ext4, xfs…), or null when it is not there; asked only of a local host.</summary>
+    /// <summary>
+    /// The type of the filesystem that holds <paramref name="folder"/> (ext4, xfs…), or null when the folder is not
+    /// there; asked only of a local host.
+    /// </summary>
     string? FileSystem(string folder);
 }

@@ -153,7 +153,13 @@ public sealed class Volume : LibvirtResource<VolumeArgs, VolumeState>
     internal static string? PoolProblem(string name, ICheckHost host)
     {
         var pool = host.FindPool(name);
-        if (pool is null) return $"Storage pool '{name}' does not exist on {host.Uri}. Create it (virsh pool-define-as {name} dir --target /var/lib/libvirt/images; virsh pool-build {name}; virsh pool-start {name}) or name an existing pool.";
-        return pool.Active ? null : $"Storage pool '{name}' exists but is not active. Start it with `virsh pool-start {name}`.";
+        if (pool is null)
+        {
+            return $"Storage pool '{name}' does not exist on {host.Uri}. Create it (virsh pool-define-as {name} dir " +
+                $"--target /var/lib/libvirt/images; virsh pool-build {name}; virsh pool-start {name}) or name an " +
+                "existing pool.";
+        }
+        return pool.Active ? null : $"Storage pool '{name}' exists but is not active. Start it with " +
+            $"`virsh pool-start {name}`.";
     }
 }

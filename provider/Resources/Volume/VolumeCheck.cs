@@ -178,7 +178,8 @@ internal sealed partial class VolumeCheck(PropertyMarks marks, LibvirtContext co
         }
         if (file is null)
         {
-            Fail("source.hostPath", $"'source.hostPath' \"{hostPath}\": no such file or volume on {Host.Uri}. Give an absolute path on the libvirt host, or a volume's key or path.");
+            Fail("source.hostPath", $"'source.hostPath' \"{hostPath}\": no such file or volume on {Host.Uri}. " +
+                "Give an absolute path on the libvirt host, or a volume's key or path.");
             return null;
         }
         if (VolumeImage.HostFileProblem(file) is { } problem)
@@ -231,13 +232,16 @@ internal sealed partial class VolumeCheck(PropertyMarks marks, LibvirtContext co
         if (based is null)
         {
             Fail("backingStore.volume",
-                $"No volume with key or path '{news.BackingStore.Volume}' exists on {Host.Uri}. Create the base first (or declare it as a Volume and pass its key).");
+                $"No volume with key or path '{news.BackingStore.Volume}' exists on {Host.Uri}. Create the base " +
+                    "first (or declare it as a Volume and pass its key).");
             return Done(news);
         }
         if (DomainCheck.LinkedImageProblem(Host, based.Path) is { } linked)
             Fail("backingStore.volume", $"'backingStore.volume': the base's file {linked}. A base must be a disk image.");
         else if (MissingBacking(based) is { } missing)
-            Fail("backingStore.volume", $"'backingStore.volume': the base '{based.Path}' is an overlay on '{missing}', which does not exist on {Host.Uri}: an overlay on it could not be read. Restore that file, or choose another base.");
+            Fail("backingStore.volume", $"'backingStore.volume': the base '{based.Path}' is an overlay on " +
+                $"'{missing}', which does not exist on {Host.Uri}: an overlay on it could not be read. Restore that " +
+                "file, or choose another base.");
         if (news.BackingStore.Format is { } declared && LibvirtNames.Of(declared) != based.Format)
             Fail("backingStore.format",
                 $"The base '{based.Path}' is {based.Format}, not {LibvirtNames.Of(declared)}. Remove 'backingStore.format' to use the detected format.");

@@ -29,12 +29,15 @@ public sealed class BadInputDaemon : IAsyncLifetime
     public BadInputDaemon()
     {
         _template = new TemplateDomain(Pool, Network, Domains);
-        Host = new BadInputHost(new BadInputPool(Pool.Name, Pool.Path), Network.Name, TestPool.UniqueName("off"), _template.Name);
-        Command.Run("qemu-img", "create", "-q", "-f", "qcow2", "-F", "qcow2", "-u", "-b", Host.GoneBase, Host.Orphan, "1M");
+        Host = new BadInputHost(new BadInputPool(Pool.Name, Pool.Path), Network.Name, TestPool.UniqueName("off"),
+            _template.Name);
+        Command.Run("qemu-img", "create", "-q", "-f", "qcow2", "-F", "qcow2", "-u", "-b", Host.GoneBase, Host.Orphan,
+            "1M");
         Pool.Pool.Refresh();
         Pool.Pool.CreateVolume(new VolumeDefinition(Path.GetFileName(Host.Base), MiB, "qcow2")).Dispose();
         var xml = Path.Combine(Host.Files, "net.xml");
-        File.WriteAllText(xml, $"<network><name>{Host.InactiveNetwork}</name><bridge name='vb{Random.Shared.Next(10000, 99999)}off'/></network>");
+        var bridge = $"vb{Random.Shared.Next(10000, 99999)}off";
+        File.WriteAllText(xml, $"<network><name>{Host.InactiveNetwork}</name><bridge name='{bridge}'/></network>");
         Command.Run("virsh", "-c", TestPool.Uri, "net-define", xml);
     }
 
@@ -42,10 +45,14 @@ public sealed class BadInputDaemon : IAsyncLifetime
     {
         _engine = await FakeEngine.StartAsync();
         _provider = await ProviderProcess.StartAsync(_engine.Address);
-        await _provider.CallAsync<Rpc.ProviderHandshakeResponse>("Handshake", new Rpc.ProviderHandshakeRequest { EngineAddress = _engine.Address });
+        await _provider.CallAsync<Rpc.ProviderHandshakeResponse>("Handshake",
+            new Rpc.ProviderHandshakeRequest { EngineAddress = _engine.Address });
         await _provider.CallAsync<Rpc.ConfigureResponse>("Configure", new Rpc.ConfigureRequest
         {
-            Args = PropertyStruct.Encode(Props.Object(("uri", TestPool.Uri))), AcceptSecrets = true, AcceptResources = true, SendsOldInputs = true,
+            Args = PropertyStruct.Encode(Props.Object(("uri", TestPool.Uri))),
+            AcceptSecrets = true,
+            AcceptResources = true,
+            SendsOldInputs = true,
         });
     }
 
@@ -56,21 +63,29 @@ public sealed class BadInputDaemon : IAsyncLifetime
     public Task<Rpc.CheckResponse> CheckAsync(string type, string name, ObjectValue news, ObjectValue? olds = null) =>
         Provider.CallAsync<Rpc.CheckResponse>("Check", new Rpc.CheckRequest
         {
-            Urn = Urn(type, name), Name = name, Type = type, News = PropertyStruct.Encode(news), Olds = PropertyStruct.Encode(olds ?? ObjectValue.Empty),
+            Urn = Urn(type, name),
+            Name = name,
+            Type = type,
+            News = PropertyStruct.Encode(news),
+            Olds = PropertyStruct.Encode(olds ?? ObjectValue.Empty),
             RandomSeed = ByteString.CopyFrom(RandomNumberGenerator.GetBytes(32)),
         });
 
     public Task<Rpc.CheckResponse> CheckConfigAsync(ObjectValue news) =>
         Provider.CallAsync<Rpc.CheckResponse>("CheckConfig", new Rpc.CheckRequest
         {
-            Urn = Urn("pulumi:providers:libvirt", "default"), Name = "default", Type = "pulumi:providers:libvirt", News = PropertyStruct.Encode(news),
+            Urn = Urn("pulumi:providers:libvirt", "default"),
+            Name = "default",
+            Type = "pulumi:providers:libvirt",
+            News = PropertyStruct.Encode(news),
             Olds = PropertyStruct.Encode(ObjectValue.Empty),
         });
 
     public Task<Rpc.CreateResponse> CreateAsync(string type, string name, Struct inputs) =>
-        Provider.CallAsync<Rpc.CreateResponse>("Create", new Rpc.CreateRequest { Urn = Urn(type, name), Type = type, Properties = inputs });
+        Provider.CallAsync<Rpc.CreateResponse>("Create",
+            new Rpc.CreateRequest { Urn = Urn(type, name), Type = type, Properties = inputs });
 
-    /// <summary>Names of the domains, networks, pools and test-pool volumes that start with <paramref name="tag"/>.</summary>
+    /// <summary>Names of the domains, networks, pools and pool volumes starting with <paramref name="tag"/>.</summary>
     public List<string> ObjectsNamed(string tag)
     {
         var libvirt = Pool.Libvirt;

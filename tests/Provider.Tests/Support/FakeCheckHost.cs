@@ -20,7 +20,7 @@ public sealed class FakeCheckHost : ICheckHost
     /// <summary>Volumes by key and by path, as libvirt finds them.</summary>
     public List<VolumeDescription> Volumes { get; } = [];
 
-    /// <summary>Files of the host that are in no pool, as libvirt probes them through a folder's transient pool.</summary>
+    /// <summary>Files of the host in no pool, as libvirt probes them through a transient pool.</summary>
     public List<VolumeDescription> OtherFiles { get; } = [];
 
     public List<NetworkDefinition> NetworkList { get; } = [];
@@ -49,7 +49,8 @@ public sealed class FakeCheckHost : ICheckHost
 
     public IReadOnlyList<PoolFacts> Pools() => PoolList;
 
-    public VolumeDescription? FindVolume(string keyOrPath) => Volumes.FirstOrDefault(v => v.Key == keyOrPath || v.Path == keyOrPath);
+    public VolumeDescription? FindVolume(string keyOrPath) =>
+        Volumes.FirstOrDefault(v => v.Key == keyOrPath || v.Path == keyOrPath);
 
     public VolumeDescription? HostFile(string path) =>
         FindVolume(path) ?? (Path.IsPathRooted(path) ? OtherFiles.FirstOrDefault(f => f.Path == path) : null);
@@ -59,7 +60,8 @@ public sealed class FakeCheckHost : ICheckHost
     public (bool Exists, bool Active) NetworkStatus(string name) =>
         (NetworkList.Any(n => n.Name == name), ActiveNetworks.Contains(name));
 
-    public DomainDefinition? FindDomain(string uuidOrName) => DomainList.FirstOrDefault(d => d.Uuid == uuidOrName || d.Name == uuidOrName);
+    public DomainDefinition? FindDomain(string uuidOrName) =>
+        DomainList.FirstOrDefault(d => d.Uuid == uuidOrName || d.Name == uuidOrName);
 
     public IReadOnlyList<DomainDefinition> Domains() => DomainList;
 
@@ -73,11 +75,11 @@ public sealed class FakeCheckHost : ICheckHost
 
     public string? FileSystem(string folder) => FileSystemType;
 
-    /// <summary>A qcow2 volume of 1 MiB at <paramref name="path"/>, its key being its path (as in a directory pool).</summary>
+    /// <summary>A qcow2 volume of 1 MiB at <paramref name="path"/>, keyed by its path as in a directory pool.</summary>
     public static VolumeDescription Qcow2(string path, BackingStore? backingStore = null) =>
         new(Path.GetFileName(path), path, path, MiB, 0, "qcow2", backingStore);
 
-    /// <summary>The facts of the bad-input cases' host: its pool and volumes, its two networks, its template domain.</summary>
+    /// <summary>The facts of the bad-input cases' host: its pool, volumes, networks and template domain.</summary>
     public static FakeCheckHost For(BadInputHost host)
     {
         var fake = new FakeCheckHost();
