@@ -1,6 +1,3 @@
-using System.Security.Cryptography;
-using PulumiLibvirt.Framework;
-using PulumiLibvirt.Protocol;
 using PulumiLibvirt.Resources;
 using PulumiLibvirt.Tests.Support;
 
@@ -29,10 +26,9 @@ public sealed class FakeBadInputHost : IDisposable
 }
 
 /// <summary>
-/// The bad inputs of <see cref="BadInputCases"/> judged in process by the provider's Check, as the protocol host hands
-/// them over (encoded and decoded), against a host of facts (<see cref="FakeCheckHost"/>) instead of libvirtd: each is
-/// a CheckFailure on its property that says what to do. The connection is never opened: a Check that asked libvirt
-/// anything but the host of facts would fail.
+/// The bad inputs of <see cref="BadInputCases"/> judged in process by the provider's Check against a host of facts
+/// (<see cref="CheckOnFacts"/>, <see cref="FakeCheckHost"/>) instead of libvirtd: each is a CheckFailure on its
+/// property that says what to do.
 /// </summary>
 [Trait(Category.Name, Category.Unit)]
 public sealed class BadInputUnitTests(FakeBadInputHost fake) : IClassFixture<FakeBadInputHost>
@@ -45,11 +41,10 @@ public sealed class BadInputUnitTests(FakeBadInputHost fake) : IClassFixture<Fak
     {
         var bad = BadInputCases.All[id];
         var tag = TestPool.UniqueName("bad");
-        var news = WireCopy(bad.Inputs(fake.Host, tag));
+        var news = bad.Inputs(fake.Host, tag);
         var failures = bad.Type == BadInputCases.Config
-            ? new LibvirtProvider(new RecordingLog()).CheckConfig(news)
-            : await CheckAsync(bad.Type, tag, news,
-                bad.Olds is { } olds ? WireCopy(olds(fake.Host, tag)) : ObjectValue.Empty);
+            ? new LibvirtProvider(new RecordingLog()).CheckConfig(CheckOnFacts.WireCopy(news))
+            : (await CheckOnFacts.RunAsync(fake.Facts, bad.Type, tag, news, bad.Olds?.Invoke(fake.Host, tag))).Failures;
 
         var all = string.Join("; ", failures.Select(f => $"{f.Property}: {f.Reason}"));
         var failure = failures.FirstOrDefault(f => f.Property == bad.Property);
@@ -67,19 +62,4 @@ public sealed class BadInputUnitTests(FakeBadInputHost fake) : IClassFixture<Fak
         var onDaemon = BadInputCases.DaemonRows.Select(row => BadInputCases.All[(string)row[0]].Type).ToHashSet();
         Assert.Equal(BadInputCases.All.Values.Select(c => c.Type).ToHashSet(), onDaemon);
     }
-
-    private async Task<IReadOnlyList<CheckFailure>> CheckAsync(
-        string type, string name, ObjectValue news, ObjectValue olds)
-    {
-        var urn = $"urn:pulumi:dev::bad-inputs::{type}::{name}";
-        var context = new LibvirtContext(() => throw new InvalidOperationException("Check opened a libvirt connection"),
-            new ProviderConfig(), new RecordingLog(), urn, CancellationToken.None)
-        { CheckHost = fake.Facts };
-        var provider = new LibvirtProvider(new RecordingLog());
-        var request = new CheckRequest(urn, name, olds, news, RandomNumberGenerator.GetBytes(32));
-        return (await provider.Resource(type).CheckAsync(request, context)).Failures;
-    }
-
-    /// <summary>The values as the protocol host decodes them from the engine's message.</summary>
-    private static ObjectValue WireCopy(ObjectValue values) => PropertyStruct.Decode(PropertyStruct.Encode(values));
 }

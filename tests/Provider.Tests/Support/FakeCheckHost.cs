@@ -52,8 +52,15 @@ public sealed class FakeCheckHost : ICheckHost
     public VolumeDescription? FindVolume(string keyOrPath) =>
         Volumes.FirstOrDefault(v => v.Key == keyOrPath || v.Path == keyOrPath);
 
-    public VolumeDescription? HostFile(string path) =>
-        FindVolume(path) ?? (Path.IsPathRooted(path) ? OtherFiles.FirstOrDefault(f => f.Path == path) : null);
+    /// <summary>When set, what libvirt answers when asked for a file in no pool (it cannot open the folder).</summary>
+    public LibvirtException? FolderError { get; init; }
+
+    public VolumeDescription? HostFile(string path)
+    {
+        if (FindVolume(path) is { } volume) return volume;
+        if (!Path.IsPathRooted(path)) return null;
+        return FolderError is null ? OtherFiles.FirstOrDefault(f => f.Path == path) : throw FolderError;
+    }
 
     public IReadOnlyList<NetworkDefinition> Networks() => NetworkList;
 
