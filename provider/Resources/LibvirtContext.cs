@@ -23,6 +23,18 @@ public sealed class LibvirtContext(Func<Connection> libvirt, ProviderConfig conf
     private Connection? _used;
 
     /// <summary>
+    /// What Check asks of the host: the connection's answers (opened when first asked), unless a test gives facts of
+    /// its own.
+    /// </summary>
+    public ICheckHost CheckHost
+    {
+        get => _checkHost ??= new LibvirtCheckHost(() => Libvirt);
+        init => _checkHost = value;
+    }
+
+    private ICheckHost? _checkHost;
+
+    /// <summary>
     /// Whether the connection this operation used is still alive (nothing is opened to find out): a call cut off by a
     /// dying daemon may fail without an error of the transport's.
     /// </summary>

@@ -12,31 +12,31 @@ public sealed class Clone : LibvirtResource<CloneArgs, CloneState>
 
     protected override async Task<Checked<CloneArgs>> CheckAsync(CloneArgs news, CloneArgs? olds, PropertyMarks marks, LibvirtContext context)
     {
-        var libvirt = context.Libvirt;
+        var host = context.CheckHost;
         var own = new OwnDomain(context.Urn, olds?.Name);
-        var check = new DomainCheck(libvirt, marks, own, Token);
+        var check = new DomainCheck(host, marks, own, Token);
         check.Name(news.Name);
-        if (news.Pool is not null && marks.IsKnown("pool") && Volume.PoolProblem(news.Pool, libvirt) is { } poolProblem)
+        if (news.Pool is not null && marks.IsKnown("pool") && Volume.PoolProblem(news.Pool, host) is { } poolProblem)
             check.Fail("pool", poolProblem);
         check.ShutdownTimeout(news.ShutdownTimeout);
         check.Description(news.Description);
         if (news.CloudInit is { } seed && marks.IsKnown("cloudInit"))
         {
-            using var volume = libvirt.FindVolume(seed);
-            if (volume is null)
-                check.Fail("cloudInit", $"'cloudInit': no volume with key or path '{seed}' exists on {libvirt.Uri}. Give a CloudInit's key (its 'key' output).");
+            if (host.FindVolume(seed) is null)
+                check.Fail("cloudInit", $"'cloudInit': no volume with key or path '{seed}' exists on {host.Uri}. " +
+                    "Give a CloudInit's key (its 'key' output).");
         }
         if (news.Identity is { } identity && marks.IsKnown("identity"))
             await GuestIdentity.CheckAsync(identity, news.Name, context.Config.EffectiveUri, check, context.Cancellation);
         if (!marks.IsKnown("source")) return new Checked<CloneArgs>(news, check.Failures);
 
-        using var source = libvirt.FindDomain(news.Source);
-        if (source is null)
+        var template = host.FindDomain(news.Source);
+        if (template is null)
         {
-            check.Fail("source", $"No domain named '{news.Source}' (or with that UUID) exists on {libvirt.Uri}. Name the template domain to clone.");
+            check.Fail("source", $"No domain named '{news.Source}' (or with that UUID) exists on {host.Uri}. " +
+                "Name the template domain to clone.");
             return new Checked<CloneArgs>(news, check.Failures);
         }
-        var template = source.Describe();
         check.Size(check.HypervisorType(template.Type, "source", template.Name) ? template.Type : null,
             news.Memory ?? (int)(template.MemoryKiB / 1024), news.Vcpus ?? template.Vcpus);
 
@@ -66,7 +66,7 @@ public sealed class Clone : LibvirtResource<CloneArgs, CloneState>
         if (news.WaitForIp is { } wait && marks.IsKnown("waitForIp"))
             foreach (var (property, message) in AddressWait.Problems(wait, template.Interfaces.Count, template.Interfaces.Any(n => n.Network is not null), template.QemuAgent))
                 check.Fail(property, message);
-        check.Failures.AddRange(HostReservationCheck.Clone(libvirt, marks, own, news, template));
+        check.Failures.AddRange(HostReservationCheck.Clone(host, marks, own, news, template));
         var inputs = news.Macs is null ? news : news with { Macs = news.Macs.Select(MacAddresses.Normalize).ToList() };
         return new Checked<CloneArgs>(inputs, check.Failures);
     }

@@ -16,7 +16,7 @@ public sealed class Domain : LibvirtResource<DomainArgs, DomainState>
     protected override Task<Checked<DomainArgs>> CheckAsync(DomainArgs news, DomainArgs? olds, PropertyMarks marks, LibvirtContext context)
     {
         var own = new OwnDomain(context.Urn, olds?.Name);
-        var check = new DomainCheck(context.Libvirt, marks, own, Token);
+        var check = new DomainCheck(context.CheckHost, marks, own, Token);
         check.Name(news.Name);
         var type = LibvirtNames.Of(news.Type);
         check.Size(marks.IsKnown("type") && check.HypervisorType(type, "type") ? type : null, news.Memory, news.Vcpus);
@@ -30,7 +30,7 @@ public sealed class Domain : LibvirtResource<DomainArgs, DomainState>
         if (news.WaitForIp is { } wait && marks.IsKnown("waitForIp") && marks.IsKnown("networkInterfaces"))
             foreach (var (property, message) in AddressWait.Problems(wait, news.NetworkInterfaces.Count, news.NetworkInterfaces.Any(n => n.Network is not null), news.QemuAgent))
                 check.Fail(property, message);
-        check.Failures.AddRange(HostReservationCheck.Domain(context.Libvirt, marks, own, news));
+        check.Failures.AddRange(HostReservationCheck.Domain(context.CheckHost, marks, own, news));
         var inputs = news with
         {
             Disks = disks,
