@@ -33,7 +33,8 @@ internal sealed class ProviderConnection(string uri, Func<string, Connection> op
         {
             if (_disposal.Task.IsCompleted) return null;
             var opened = _opening is { IsCompletedSuccessfully: true } ? _opening.Result : null;
-            if (_opening is null || (_opening.IsCompleted && opened is not { IsAlive: true }))
+            if (opened is { IsAlive: true }) return opened;
+            if (_opening is null || _opening.IsCompleted)
             {
                 broken = opened;
                 _opening = OpenAsync();
