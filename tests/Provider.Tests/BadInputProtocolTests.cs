@@ -1,3 +1,4 @@
+using Grpc.Core;
 using PulumiLibvirt.Protocol;
 using PulumiLibvirt.Tests.Support;
 
@@ -44,8 +45,8 @@ public sealed class BadInputProtocolTests(BadInputHost host) : IClassFixture<Bad
         var tag = TestPool.UniqueName("bad");
         var inputs = Props.Object(("name", tag), ("pool", host.Pool.Name), ("format", "raw"), ("capacity", 1e15));
         var error = await Assert.ThrowsAsync<RpcException>(() => host.CreateAsync("libvirt:index:Volume", tag, PropertyStruct.Encode(inputs)));
-        Assert.NotEqual(StatusCode.Internal, error.Status);
-        Assert.Contains("'capacity'", error.Message, StringComparison.Ordinal);
+        Assert.NotEqual(StatusCode.Internal, error.StatusCode);
+        Assert.Contains("'capacity'", error.Status.Detail, StringComparison.Ordinal);
         Assert.Empty(host.ObjectsNamed(tag));
     }
 
