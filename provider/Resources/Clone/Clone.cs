@@ -16,7 +16,7 @@ public sealed class Clone : LibvirtResource<CloneArgs, CloneState>
         var own = new OwnDomain(context.Urn, olds?.Name);
         var check = new DomainCheck(libvirt, marks, own, Token);
         check.Name(news.Name);
-        if (news.Pool is not null && marks.IsKnown("pool") && Volume.PoolProblem(news.Pool, libvirt) is { } poolProblem)
+        if (news.Pool is not null && marks.IsKnown("pool") && PoolAvailability.Problem(news.Pool, libvirt) is { } poolProblem)
             check.Fail("pool", poolProblem);
         check.ShutdownTimeout(news.ShutdownTimeout);
         check.Description(news.Description);

@@ -69,8 +69,8 @@ internal static class CloneDisks
         var path = seed.Path;
         foreach (var disk in source.Disks.Where(d => d.Device == "cdrom"))
         {
-            using var volume = DomainMapping.VolumeOf(disk, libvirt);
-            if (volume is not null && CloudInit.IsSeed(libvirt, volume)) return new CloneSeed(disk.Target, path);
+            using var volume = MachineDisks.VolumeOf(disk, libvirt);
+            if (volume is not null && NoCloudSeed.IsSeed(libvirt, volume)) return new CloneSeed(disk.Target, path);
         }
         var taken = source.Disks.Select(d => d.Target).ToHashSet();
         var target = Enumerable.Range(0, 26).Select(n => $"sd{(char)('a' + n)}").First(t => !taken.Contains(t));

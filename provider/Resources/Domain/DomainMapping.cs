@@ -88,21 +88,10 @@ internal static class DomainMapping
         };
     }
 
-    /// <summary>The storage volume that holds a disk, when a pool holds it (a disk of type volume, or a file in a pool).</summary>
-    public static StorageVolume? VolumeOf(DomainDisk disk, Connection libvirt)
-    {
-        if (disk.PoolVolume is var (poolName, volumeName))
-        {
-            using var pool = libvirt.LookupPool(poolName);
-            return pool.FindVolume(volumeName);
-        }
-        return disk.Path is null ? null : libvirt.FindVolume(disk.Path);
-    }
-
     private static DomainDiskArgs ImportedDisk(DomainDisk disk, Connection libvirt)
     {
         string? volumeKey;
-        using (var volume = VolumeOf(disk, libvirt)) volumeKey = volume?.Key;
+        using (var volume = MachineDisks.VolumeOf(disk, libvirt)) volumeKey = volume?.Key;
         if (volumeKey is null && disk.Path is null)
             throw new ProviderException(ErrorKind.InvalidArgument, $"Disk '{disk.Target}' has no file or volume (an empty drive?); this provider cannot declare it.");
         var device = LibvirtNames.Parse<DiskDevice>(disk.Device, $"The domain's disk {disk.Target}");

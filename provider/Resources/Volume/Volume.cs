@@ -149,11 +149,4 @@ public sealed class Volume : LibvirtResource<VolumeArgs, VolumeState>
             ? new ResolvedBackingStore { Volume = baseVolume ?? b.Path, Path = b.Path, Format = b.Format }
             : null,
     };
-
-    internal static string? PoolProblem(string name, Connection libvirt)
-    {
-        using var pool = libvirt.FindPool(name);
-        if (pool is null) return $"Storage pool '{name}' does not exist on {libvirt.Uri}. Create it (virsh pool-define-as {name} dir --target /var/lib/libvirt/images; virsh pool-build {name}; virsh pool-start {name}) or name an existing pool.";
-        return pool.IsActive ? null : $"Storage pool '{name}' exists but is not active. Start it with `virsh pool-start {name}`.";
-    }
 }

@@ -19,8 +19,8 @@ internal sealed partial class VolumeCheck(PropertyMarks marks, LibvirtContext co
 
     public async Task<Checked<VolumeArgs>> RunAsync(VolumeArgs news)
     {
-        if (marks.IsKnown("name") && NameProblem(news.Name!) is { } nameProblem) Fail("name", nameProblem);
-        if (marks.IsKnown("pool") && Volume.PoolProblem(news.Pool, Libvirt) is { } poolProblem) Fail("pool", poolProblem);
+        if (marks.IsKnown("name") && ObjectNames.VolumeProblem(news.Name!) is { } nameProblem) Fail("name", nameProblem);
+        if (marks.IsKnown("pool") && PoolAvailability.Problem(news.Pool, Libvirt) is { } poolProblem) Fail("pool", poolProblem);
         Digest(news);
         // A digest is the same in either case: a change of case alone is no new image.
         news = news with { Sha256 = news.Sha256?.ToLowerInvariant() };
@@ -67,14 +67,6 @@ internal sealed partial class VolumeCheck(PropertyMarks marks, LibvirtContext co
         if (!Libvirt.IsLocal) return null;
         using var found = Libvirt.FindPool(pool);
         return found?.Path is { Length: > 0 } path && Directory.Exists(path) ? new DriveInfo(path).DriveFormat : null;
-    }
-
-    internal static string? NameProblem(string name)
-    {
-        if (ObjectNames.Problem("name", name, "volume", ObjectNames.MaxVolumeBytes) is { } problem) return problem;
-        return name.Contains("..", StringComparison.Ordinal)
-            ? $"'name' {ObjectNames.Quote(name)} may not contain '..': it becomes a file name inside the pool."
-            : null;
     }
 
     [GeneratedRegex("^[0-9a-fA-F]{64}\\z")]
@@ -237,7 +229,7 @@ internal sealed partial class VolumeCheck(PropertyMarks marks, LibvirtContext co
             return Done(news);
         }
         var based = baseVolume.Describe();
-        if (DomainCheck.LinkedImageProblem(Libvirt, based.Path) is { } linked)
+        if (HostFileCheck.LinkedImageProblem(Libvirt.IsLocal, based.Path) is { } linked)
             Fail("backingStore.volume", $"'backingStore.volume': the base's file {linked}. A base must be a disk image.");
         else if (MissingBacking(based) is { } missing)
             Fail("backingStore.volume", $"'backingStore.volume': the base '{based.Path}' is an overlay on '{missing}', which does not exist on {Libvirt.Uri}: an overlay on it could not be read. Restore that file, or choose another base.");
