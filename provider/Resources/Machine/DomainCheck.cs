@@ -7,7 +7,8 @@ using PulumiLibvirt.Libvirt;
 namespace PulumiLibvirt.Resources;
 
 /// <summary>
-/// Validates a domain's inputs against the libvirt host, collecting every failure with the property it names.
+/// Validates the inputs a Domain and a Clone share (name, disks, interfaces, firmware…) against the libvirt host,
+/// collecting every failure with the property it names.
 /// Values still unknown (a preview) are skipped; libvirt is only asked about known ones. Names and MACs of the
 /// resource's <paramref name="own"/> domain are its own, not taken; <paramref name="token"/> is its type, for import advice.
 /// </summary>
