@@ -1,3 +1,4 @@
+using Grpc.Core;
 using PulumiLibvirt.Protocol;
 using PulumiLibvirt.Tests.Support;
 
@@ -47,8 +48,8 @@ public sealed class BadInputProtocolTests(BadInputDaemon daemon) : IClassFixture
         var inputs = Props.Object(("name", tag), ("pool", daemon.Pool.Name), ("format", "raw"), ("capacity", 1e15));
         var error = await Assert.ThrowsAsync<RpcException>(
             () => daemon.CreateAsync("libvirt:index:Volume", tag, PropertyStruct.Encode(inputs)));
-        Assert.NotEqual(StatusCode.Internal, error.Status);
-        Assert.Contains("'capacity'", error.Message, StringComparison.Ordinal);
+        Assert.NotEqual(StatusCode.Internal, error.StatusCode);
+        Assert.Contains("'capacity'", error.Status.Detail, StringComparison.Ordinal);
         Assert.Empty(daemon.ObjectsNamed(tag));
     }
 

@@ -19,6 +19,24 @@ internal static class HostFileCheck
     private const int SampleBytes = 8192;
     private const int SectorBytes = 512;
 
+    /// <summary>
+    /// What is wrong with a pool volume's file when it is a link that leads to something not a disk image, or null;
+    /// only a file of this machine (<paramref name="isLocal"/>) is looked at.
+    /// </summary>
+    public static string? LinkedImageProblem(bool isLocal, string path)
+    {
+        if (!isLocal) return null;
+        var resolved = Resolve(path);
+        if (resolved == path) return null;
+        var kind = LocalFiles.KindOf(resolved);
+        if (kind == LocalFileKind.BlockDevice)
+        {
+            return $"{Named(path, resolved)} is a link to a block device of the host; attach a device with a disk's " +
+                "'file' and 'blockDevice: true'";
+        }
+        return kind == LocalFileKind.Regular && ImageProblem(resolved) is { } problem ? $"{Named(path, resolved)} {problem}" : null;
+    }
+
     /// <summary>The absolute path with every symlink and '..' resolved, as the kernel would follow it.</summary>
     public static string Resolve(string path)
     {

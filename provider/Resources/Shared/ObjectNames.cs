@@ -36,4 +36,13 @@ internal static class ObjectNames
             ? $"'{property}' is {bytes} bytes long; a {what} name may have at most {maxBytes} (UTF-8) bytes, as the files named after it must fit the filesystem's 255. Choose a shorter name."
             : null;
     }
+
+    /// <summary>Why <paramref name="name"/> cannot name a volume (its 'name'), or null.</summary>
+    public static string? VolumeProblem(string name)
+    {
+        if (Problem("name", name, "volume", MaxVolumeBytes) is { } problem) return problem;
+        return name.Contains("..", StringComparison.Ordinal)
+            ? $"'name' {Quote(name)} may not contain '..': it becomes a file name inside the pool."
+            : null;
+    }
 }

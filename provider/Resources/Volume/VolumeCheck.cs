@@ -19,8 +19,8 @@ internal sealed partial class VolumeCheck(PropertyMarks marks, LibvirtContext co
 
     public async Task<Checked<VolumeArgs>> RunAsync(VolumeArgs news)
     {
-        if (marks.IsKnown("name") && NameProblem(news.Name!) is { } nameProblem) Fail("name", nameProblem);
-        if (marks.IsKnown("pool") && Volume.PoolProblem(news.Pool, Host) is { } poolProblem) Fail("pool", poolProblem);
+        if (marks.IsKnown("name") && ObjectNames.VolumeProblem(news.Name!) is { } nameProblem) Fail("name", nameProblem);
+        if (marks.IsKnown("pool") && PoolAvailability.Problem(news.Pool, Host) is { } poolProblem) Fail("pool", poolProblem);
         Digest(news);
         // A digest is the same in either case: a change of case alone is no new image.
         news = news with { Sha256 = news.Sha256?.ToLowerInvariant() };
@@ -66,14 +66,6 @@ internal sealed partial class VolumeCheck(PropertyMarks marks, LibvirtContext co
     {
         if (!Host.IsLocal) return null;
         return Host.FindPool(pool)?.Path is { Length: > 0 } path ? Host.FileSystem(path) : null;
-    }
-
-    internal static string? NameProblem(string name)
-    {
-        if (ObjectNames.Problem("name", name, "volume", ObjectNames.MaxVolumeBytes) is { } problem) return problem;
-        return name.Contains("..", StringComparison.Ordinal)
-            ? $"'name' {ObjectNames.Quote(name)} may not contain '..': it becomes a file name inside the pool."
-            : null;
     }
 
     [GeneratedRegex("^[0-9a-fA-F]{64}\\z")]
@@ -236,7 +228,7 @@ internal sealed partial class VolumeCheck(PropertyMarks marks, LibvirtContext co
                     "first (or declare it as a Volume and pass its key).");
             return Done(news);
         }
-        if (DomainCheck.LinkedImageProblem(Host, based.Path) is { } linked)
+        if (HostFileCheck.LinkedImageProblem(Host.IsLocal, based.Path) is { } linked)
             Fail("backingStore.volume", $"'backingStore.volume': the base's file {linked}. A base must be a disk image.");
         else if (MissingBacking(based) is { } missing)
             Fail("backingStore.volume", $"'backingStore.volume': the base '{based.Path}' is an overlay on " +

@@ -45,9 +45,8 @@ public sealed class BadInputDaemon : IAsyncLifetime
     {
         _engine = await FakeEngine.StartAsync();
         _provider = await ProviderProcess.StartAsync(_engine.Address);
-        await _provider.CallAsync<Rpc.ProviderHandshakeResponse>("Handshake",
-            new Rpc.ProviderHandshakeRequest { EngineAddress = _engine.Address });
-        await _provider.CallAsync<Rpc.ConfigureResponse>("Configure", new Rpc.ConfigureRequest
+        await _provider.Client.HandshakeAsync(new Rpc.ProviderHandshakeRequest { EngineAddress = _engine.Address });
+        await _provider.Client.ConfigureAsync(new Rpc.ConfigureRequest
         {
             Args = PropertyStruct.Encode(Props.Object(("uri", TestPool.Uri))),
             AcceptSecrets = true,
@@ -61,7 +60,7 @@ public sealed class BadInputDaemon : IAsyncLifetime
     private static string Urn(string type, string name) => $"urn:pulumi:dev::bad-inputs::{type}::{name}";
 
     public Task<Rpc.CheckResponse> CheckAsync(string type, string name, ObjectValue news, ObjectValue? olds = null) =>
-        Provider.CallAsync<Rpc.CheckResponse>("Check", new Rpc.CheckRequest
+        Provider.Client.CheckAsync(new Rpc.CheckRequest
         {
             Urn = Urn(type, name),
             Name = name,
@@ -69,21 +68,21 @@ public sealed class BadInputDaemon : IAsyncLifetime
             News = PropertyStruct.Encode(news),
             Olds = PropertyStruct.Encode(olds ?? ObjectValue.Empty),
             RandomSeed = ByteString.CopyFrom(RandomNumberGenerator.GetBytes(32)),
-        });
+        }).ResponseAsync;
 
     public Task<Rpc.CheckResponse> CheckConfigAsync(ObjectValue news) =>
-        Provider.CallAsync<Rpc.CheckResponse>("CheckConfig", new Rpc.CheckRequest
+        Provider.Client.CheckConfigAsync(new Rpc.CheckRequest
         {
             Urn = Urn("pulumi:providers:libvirt", "default"),
             Name = "default",
             Type = "pulumi:providers:libvirt",
             News = PropertyStruct.Encode(news),
             Olds = PropertyStruct.Encode(ObjectValue.Empty),
-        });
+        }).ResponseAsync;
 
     public Task<Rpc.CreateResponse> CreateAsync(string type, string name, Struct inputs) =>
-        Provider.CallAsync<Rpc.CreateResponse>("Create",
-            new Rpc.CreateRequest { Urn = Urn(type, name), Type = type, Properties = inputs });
+        Provider.Client.CreateAsync(new Rpc.CreateRequest { Urn = Urn(type, name), Type = type, Properties = inputs })
+            .ResponseAsync;
 
     /// <summary>Names of the domains, networks, pools and pool volumes starting with <paramref name="tag"/>.</summary>
     public List<string> ObjectsNamed(string tag)

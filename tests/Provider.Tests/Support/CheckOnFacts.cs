@@ -16,7 +16,7 @@ public static class CheckOnFacts
     {
         var urn = $"urn:pulumi:dev::check-on-facts::{type}::{name}";
         var log = new RecordingLog();
-        var context = new LibvirtContext(() => throw new InvalidOperationException("Check opened a libvirt connection"),
+        var context = new LibvirtContext(_ => throw new InvalidOperationException("Check opened a libvirt connection"),
             new ProviderConfig(), log, urn, CancellationToken.None)
         { CheckHost = host };
         var request = new CheckRequest(urn, name, olds is null ? ObjectValue.Empty : WireCopy(olds), WireCopy(news),

@@ -7,7 +7,8 @@ using PulumiLibvirt.Libvirt;
 namespace PulumiLibvirt.Resources;
 
 /// <summary>
-/// Validates a domain's inputs against the libvirt host, collecting every failure with the property it names.
+/// Validates the inputs a Domain and a Clone share (name, disks, interfaces, firmware…) against the libvirt host,
+/// collecting every failure with the property it names.
 /// Values still unknown (a preview) are skipped; libvirt is only asked about known ones. Names and MACs of the
 /// resource's <paramref name="own"/> domain are its own, not taken; <paramref name="token"/> is its type, for import advice.
 /// </summary>
@@ -203,19 +204,8 @@ internal sealed class DomainCheck(ICheckHost host, PropertyMarks marks, OwnDomai
         if (volume is null)
             Fail(property, $"No volume with key or path '{keyOrPath}' exists on {host.Uri}. Create it first, or " +
                 "declare it as a Volume and pass its key.");
-        else if (LinkedImageProblem(host, volume.Path) is { } problem)
+        else if (HostFileCheck.LinkedImageProblem(host.IsLocal, volume.Path) is { } problem)
             Fail(property, $"'{property}': the volume's file {problem}.");
-    }
-
-    /// <summary>What is wrong with a pool volume's file when it is a link that leads to something not a disk image, or null.</summary>
-    public static string? LinkedImageProblem(ICheckHost host, string path)
-    {
-        if (!host.IsLocal) return null;
-        var resolved = HostFileCheck.Resolve(path);
-        if (resolved == path) return null;
-        var kind = LocalFiles.KindOf(resolved);
-        if (kind == LocalFileKind.BlockDevice) return $"{HostFileCheck.Named(path, resolved)} is a link to a block device of the host; attach a device with a disk's 'file' and 'blockDevice: true'";
-        return kind == LocalFileKind.Regular && HostFileCheck.ImageProblem(resolved) is { } problem ? $"{HostFileCheck.Named(path, resolved)} {problem}" : null;
     }
 
     /// <summary>
