@@ -234,7 +234,7 @@ internal static class Native
     public const uint VIR_DOMAIN_SHUTDOWN_GUEST_AGENT = 2;
     public const uint VIR_DOMAIN_SNAPSHOT_CREATE_REDEFINE = 1;
     public const uint VIR_DOMAIN_SNAPSHOT_CREATE_ATOMIC = 128;
-    public const uint VIR_DOMAIN_SNAPSHOT_CREATE_VALIDATE = 1024;
+    public const uint VIR_DOMAIN_SNAPSHOT_CREATE_VALIDATE = 512;
     public const uint VIR_DOMAIN_SNAPSHOT_REVERT_RUNNING = 1;
     public const uint VIR_DOMAIN_SNAPSHOT_REVERT_PAUSED = 2;
     public const uint VIR_NETWORK_XML_INACTIVE = 1;
