@@ -79,4 +79,33 @@ public sealed class SnapshotTests(TestPool pool) : IClassFixture<TestPool>, IDis
         Assert.NotNull(machine);
         Assert.NotNull(pool.Find(disk));
     }
+
+    [Fact]
+    public async Task Read_after_a_delete_outside_is_gone_and_import_by_domain_and_name_gives_the_inputs()
+    {
+        var domain = Machine(pool.CreateVolume("disk", 16 * MiB, "qcow2").Path);
+        var (id, outputs, _) = await Take(domain, ("description", "before the upgrade"));
+        var name = Props.Text(outputs, "name");
+
+        var imported = await _snapshots.ReadAsync($"{domain}/{name}");
+        Assert.NotNull(imported);
+        Assert.Equal(id, imported.Id);
+        Assert.Equal(domain, Props.Text(imported.Inputs, "domain"));
+        Assert.Equal(name, Props.Text(imported.Inputs, "name"));
+        Assert.Equal("before the upgrade", Props.Text(imported.Inputs, "description"));
+
+        Command.Run("virsh", "-c", TestPool.Uri, "snapshot-delete", domain, name);
+        var read = await _snapshots.ReadAsync(id, outputs);
+        Assert.Null(read);
+    }
+
+    [Fact]
+    public async Task Check_refuses_a_raw_writable_disk_on_domain()
+    {
+        var domain = Machine(pool.CreateVolume("raw", 16 * MiB, "raw").Path, "raw");
+        var result = await _snapshots.CheckAsync(Props.Object(("domain", domain), ("name", "s1")));
+        var failure = Assert.Single(result.Failures);
+        Assert.Equal("domain", failure.Property);
+        Assert.Contains("not qcow2", failure.Reason, StringComparison.Ordinal);
+    }
 }
