@@ -1,4 +1,5 @@
 using PulumiLibvirt.Framework;
+using PulumiLibvirt.Libvirt;
 using PulumiLibvirt.Tests.Support;
 using static PulumiLibvirt.Tests.Support.Sizes;
 
@@ -107,5 +108,23 @@ public sealed class SnapshotTests(TestPool pool) : IClassFixture<TestPool>, IDis
         var failure = Assert.Single(result.Failures);
         Assert.Equal("domain", failure.Property);
         Assert.Contains("not qcow2", failure.Reason, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_revert_of_a_base_whose_disk_backs_an_overlay_is_refused_naming_it_and_the_base_is_unchanged()
+    {
+        var baseDisk = pool.CreateVolume("base", 16 * MiB, "qcow2").Path;
+        var template = Machine(baseDisk);
+        var (id, outputs, inputs) = await Take(template, ("restoreOn", "1"));
+        var overlay = pool.CreateVolume("overlay", 16 * MiB, "qcow2", new BackingStore(baseDisk, "qcow2")).Path;
+        var clone = Machine(overlay);
+        var before = FileDigest.Sha256(baseDisk);
+
+        var news = Props.With(inputs, ("restoreOn", "2"));
+        var refused = await Assert.ThrowsAsync<ProviderException>(
+            () => _snapshots.UpdateAsync(id, outputs, inputs, news));
+        Assert.Contains(overlay, refused.Message, StringComparison.Ordinal);
+        Assert.Contains(clone, refused.Message, StringComparison.Ordinal);
+        Assert.Equal(before, FileDigest.Sha256(baseDisk));
     }
 }
