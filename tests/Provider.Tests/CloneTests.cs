@@ -147,6 +147,35 @@ public sealed class CloneTests(TestPool pool, TestNetwork network) : IClassFixtu
     }
 
     [Fact]
+    public async Task Delete_with_an_outside_snapshot_is_refused_unless_deleteSnapshots_then_removes_the_overlay()
+    {
+        // A BIOS source: libvirt takes internal snapshots of qcow2 disks, not of a UEFI machine's NVRAM.
+        var source = _names.Name("bios");
+        var disk = pool.CreateVolume("sys", 16 * MiB, "qcow2").Path;
+        pool.Libvirt.DefineDomain($"""
+            <domain type='qemu'>
+              <name>{source}</name>
+              <memory unit='MiB'>64</memory>
+              <vcpu>1</vcpu>
+              <os><type arch='x86_64'>hvm</type></os>
+              <devices>
+                <disk type='file' device='disk'>
+                  <driver name='qemu' type='qcow2'/><source file='{disk}'/><target dev='vda' bus='virtio'/>
+                </disk>
+              </devices>
+            </domain>
+            """).Dispose();
+        var name = _names.Name("snapped");
+        var (id, outputs, _) = await _clones.CreateAsync(Props.Object(("source", source), ("name", name),
+            ("mode", "linked"), ("running", false), ("shutdownTimeout", 1)));
+        var overlay = Props.Text(VolumeAt(outputs, "vda"), "path");
+
+        await OutsideSnapshots.DeleteIsRefusedUnlessAllowedAsync(_clones, pool.Libvirt, id, outputs, name);
+        Assert.False(File.Exists(overlay));
+        Assert.NotNull(pool.Find(disk));
+    }
+
+    [Fact]
     public async Task A_running_source_is_refused_naming_it_and_nothing_is_made()
     {
         var template = Template();

@@ -318,6 +318,21 @@ public sealed class DomainTests(TestPool pool, TestNetwork network) : IClassFixt
     }
 
     [Fact]
+    public async Task Delete_with_a_snapshot_taken_outside_is_refused_unless_deleteSnapshots_which_deletes_its_data()
+    {
+        var disk = pool.CreateVolume("disk", 16 * MiB, "qcow2");
+        var name = _names.Name("snapped");
+        var (id, outputs, _) = await _domains.CreateAsync(
+            Inputs(name, ("running", false), ("disks", Props.Array(Disk(disk.Key)))));
+
+        await OutsideSnapshots.DeleteIsRefusedUnlessAllowedAsync(_domains, pool.Libvirt, id, outputs, name);
+        // The disk is the program's Volume: it stays, without the snapshot's data inside.
+        Assert.NotNull(pool.Find(disk.Key));
+        var left = Command.Run("qemu-img", "snapshot", "-l", disk.Path);
+        Assert.DoesNotContain("outside", left, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Read_sees_a_domain_stopped_outside_and_the_next_diff_proposes_to_start_it()
     {
         var program = Inputs(_names.Name("drift"));

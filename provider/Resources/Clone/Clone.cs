@@ -226,20 +226,13 @@ public sealed class Clone : LibvirtResource<CloneArgs, CloneState>
 
     protected override async Task DeleteAsync(string id, CloneArgs inputs, CloneState state, LibvirtContext context)
     {
-        var libvirt = context.Libvirt;
-        var owned = state.Volumes.Where(v => v.Mode is "full" or "linked").Select(v => v.Path).ToList();
-        // Refuse before anything is stopped or undefined: a volume of the clone that something else needs stays, and so does the clone.
-        foreach (var path in owned)
-        {
-            using var volume = libvirt.FindVolume(path);
-            if (volume is not null && VolumeUsage.Problem(libvirt, volume, deletingDomain: inputs.Name) is { } problem)
-                throw new ProviderException(ErrorKind.FailedPrecondition, $"Clone '{inputs.Name}' cannot be deleted: {problem}");
-        }
-        using var domain = libvirt.FindDomain(id);
-        var reserved = domain?.Describe().Reservations ?? [];
-        if (domain is not null) await DomainPower.DeleteAsync(domain, inputs.ShutdownTimeout, context);
-        foreach (var path in owned) libvirt.DeleteFile(path);
-        HostReservations.Remove(libvirt, reserved);
+        using var domain = context.Libvirt.FindDomain(id);
+        var name = inputs.Name ?? state.Name;
+        var disks = CloneDeleteDisks.Read(context.Libvirt, state, name);
+        var facts = MachineDeleteFacts.Read(domain) with { Disks = disks };
+        var plan = MachineDeletePlan.For("Clone", name, facts, inputs.ShutdownTimeout, inputs.DeleteSnapshots,
+            $"shared with the source '{inputs.Source}'");
+        await MachineDelete.ApplyAsync(plan, domain, name, context);
     }
 
     private static List<FixedHost> Hosts(CloneArgs inputs) => inputs.NetworkInterfaces.Select(n => new FixedHost(n.Ip, n.Hostname)).ToList();

@@ -90,6 +90,11 @@ public sealed record CloneArgs
     [Description("Seconds to wait for a graceful shutdown before stopping the clone by force (on delete or running: false).")]
     public int ShutdownTimeout { get; init; } = 30;
 
+    [Description("On delete, delete the snapshots the clone still has (taken outside Pulumi, or no longer in the "
+        + "program: the stack's own Snapshot resources are deleted first), with their data, instead of refusing the "
+        + "delete. A delete reads it from the state: set it and run `pulumi up` first.")]
+    public bool DeleteSnapshots { get; init; }
+
     [Description("Per interface of the source, in order: a fixed IP and DNS name for the clone on that interface's network.")]
     public IReadOnlyList<CloneNetworkInterfaceArgs> NetworkInterfaces { get; init; } = [];
 

@@ -135,10 +135,10 @@ public sealed class Domain : LibvirtResource<DomainArgs, DomainState>
     protected override async Task DeleteAsync(string id, DomainArgs inputs, DomainState state, LibvirtContext context)
     {
         using var domain = context.Libvirt.FindDomain(id);
-        if (domain is null) return;
-        var reserved = domain.Describe().Reservations;
-        await DomainPower.DeleteAsync(domain, inputs.ShutdownTimeout, context);
-        HostReservations.Remove(context.Libvirt, reserved);
+        var name = inputs.Name ?? state.Name;
+        var plan = MachineDeletePlan.For("Domain", name, MachineDeleteFacts.Read(domain), inputs.ShutdownTimeout,
+            inputs.DeleteSnapshots, "a disk the program gives: it is deleted with its own Volume, if any");
+        await MachineDelete.ApplyAsync(plan, domain, name, context);
     }
 
     private static List<FixedHost> Hosts(DomainArgs inputs) => inputs.NetworkInterfaces.Select(n => new FixedHost(n.Ip, n.Hostname)).ToList();

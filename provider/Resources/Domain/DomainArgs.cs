@@ -138,6 +138,11 @@ public sealed record DomainArgs
     [Description("Seconds to wait for a graceful shutdown before stopping the domain by force (on delete or running: false).")]
     public int ShutdownTimeout { get; init; } = 30;
 
+    [Description("On delete, delete the snapshots the domain still has (taken outside Pulumi, or no longer in the "
+        + "program: the stack's own Snapshot resources are deleted first), with their data, instead of refusing the "
+        + "delete. A delete reads it from the state: set it and run `pulumi up` first.")]
+    public bool DeleteSnapshots { get; init; }
+
     [Description("Add the QEMU guest agent's channel. The agent (qemu-guest-agent in the guest) then reports addresses and shuts the guest down cleanly before ACPI is tried.")]
     public bool QemuAgent { get; init; }
 

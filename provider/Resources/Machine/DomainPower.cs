@@ -71,11 +71,4 @@ public static class DomainPower
         if (!running) await StopAsync(domain, shutdownTimeout, context);
         return false;
     }
-
-    /// <summary>Stops the domain as <see cref="StopAsync"/> does, then forgets it with its NVRAM, managed save and snapshot metadata.</summary>
-    public static async Task DeleteAsync(LibvirtDomain domain, int shutdownTimeout, ResourceContext context)
-    {
-        await StopAsync(domain, shutdownTimeout, context);
-        domain.Undefine();
-    }
 }
