@@ -66,12 +66,18 @@ public sealed class Snapshot : LibvirtResource<SnapshotArgs, SnapshotState>
         var wasRunning = domain.IsActive;
         var described = snapshot.Describe();
         // A running machine comes back running: from the saved memory when there is one, else booted from the disks.
-        snapshot.Revert(running: wasRunning);
+        // A Cancel stops the revert only before it begins: see SnapshotRevert.
+        await SnapshotRevert.RunAsync($"Domain '{definition.Name}' to snapshot '{name}'",
+            () => snapshot.Revert(running: wasRunning), context);
         var discarded = wasRunning
             ? "the disks' changes and the running guest's memory since then"
             : "the disks' changes since then";
+        var how = !domain.IsActive ? "" : described.Memory
+            ? ", resumed from the snapshot's memory"
+            : ", booted afresh from the snapshot's disks";
         await context.InfoAsync(string.Create(CultureInfo.InvariantCulture,
-            $"Domain '{definition.Name}' reverted to snapshot '{name}' of {described.CreatedAt:u}: discarded {discarded}; it is {domain.State.ToString().ToLowerInvariant()}."));
+            $"Domain '{definition.Name}' reverted to snapshot '{name}' of {described.CreatedAt:u}: discarded {discarded}; "
+                + $"it is {domain.State.ToString().ToLowerInvariant()}{how}."));
         return StateOf(described);
     }
 
