@@ -76,8 +76,8 @@ public sealed class Snapshot : LibvirtResource<SnapshotArgs, SnapshotState>
             ? ", resumed from the snapshot's memory"
             : ", booted afresh from the snapshot's disks";
         await context.InfoAsync(string.Create(CultureInfo.InvariantCulture,
-            $"Domain '{definition.Name}' reverted to snapshot '{name}' of {described.CreatedAt:u}: discarded {discarded}; "
-                + $"it is {domain.State.ToString().ToLowerInvariant()}{how}."));
+            $"Domain '{definition.Name}' reverted to snapshot '{name}' of {described.CreatedAt:u}: "
+                + $"discarded {discarded}; it is {domain.State.ToString().ToLowerInvariant()}{how}."));
         return StateOf(described);
     }
 

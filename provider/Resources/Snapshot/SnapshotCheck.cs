@@ -78,7 +78,9 @@ internal static class SnapshotCheck
             .Where(v => v.BackingStore is { } b
                 && paths.Contains(Path.GetFullPath(b.Path, Path.GetDirectoryName(v.Path) ?? "/")))
             .Select(v => domains.Where(d => d.Disks.Any(disk => disk.Path == v.Path)).Select(d => $"'{d.Name}'")
-                .ToList() is { Count: > 0 } users ? $"'{v.Path}' (a disk of {string.Join(", ", users)})" : $"'{v.Path}'")
+                .ToList() is { Count: > 0 } users
+                    ? $"'{v.Path}' (a disk of {string.Join(", ", users)})"
+                    : $"'{v.Path}'")
             .ToList();
     }
 
