@@ -28,6 +28,14 @@ public interface ICheckHost
     VolumeDescription? FindVolume(string keyOrPath);
 
     /// <summary>
+    /// The volume named <paramref name="volume"/> in pool <paramref name="pool"/>, or null when either is missing.
+    /// </summary>
+    VolumeDescription? FindPoolVolume(string pool, string volume);
+
+    /// <summary>Every volume of every active pool, for who builds on what (the overlays on a base).</summary>
+    IReadOnlyList<VolumeDescription> AllVolumes();
+
+    /// <summary>
     /// A file of the host as libvirt probes it (a volume's key or path, or any absolute path), or null when there is
     /// none. Throws <see cref="LibvirtException"/> when libvirt cannot look (the file's folder is missing there).
     /// </summary>
@@ -42,6 +50,9 @@ public interface ICheckHost
 
     /// <summary>Every domain's definition.</summary>
     IReadOnlyList<DomainDefinition> Domains();
+
+    /// <summary>Whether the domain runs now; false when there is none.</summary>
+    bool DomainIsActive(string uuidOrName);
 
     /// <summary>The hypervisor types the host runs guests of (kvm, qemu…).</summary>
     IReadOnlySet<string> GuestDomainTypes { get; }

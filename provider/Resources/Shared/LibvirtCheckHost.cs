@@ -33,6 +33,15 @@ public sealed class LibvirtCheckHost(Func<Connection> connection) : ICheckHost
         return volume?.Describe();
     }
 
+    public VolumeDescription? FindPoolVolume(string pool, string volume)
+    {
+        using var found = Libvirt.FindPool(pool);
+        using var described = found?.FindVolume(volume);
+        return described?.Describe();
+    }
+
+    public IReadOnlyList<VolumeDescription> AllVolumes() => Libvirt.IndexedVolumes();
+
     public VolumeDescription? HostFile(string path)
     {
         using var file = Libvirt.OpenHostFile(path);
@@ -51,6 +60,12 @@ public sealed class LibvirtCheckHost(Func<Connection> connection) : ICheckHost
 
     // Asked in the Check of every machine of a lab: the connection's index answers.
     public IReadOnlyList<DomainDefinition> Domains() => Libvirt.IndexedDomains();
+
+    public bool DomainIsActive(string uuidOrName)
+    {
+        using var domain = Libvirt.FindDomain(uuidOrName);
+        return domain?.IsActive == true;
+    }
 
     public IReadOnlySet<string> GuestDomainTypes => Libvirt.GuestDomainTypes;
 

@@ -10,8 +10,9 @@ public sealed class Snapshot : LibvirtResource<SnapshotArgs, SnapshotState>
 {
     public override string Token => "libvirt:index:Snapshot";
 
-    protected override Task<Checked<SnapshotArgs>> CheckAsync(SnapshotArgs news, SnapshotArgs? olds, PropertyMarks marks, LibvirtContext context) =>
-        Task.FromResult(SnapshotCheck.Run(news, olds, marks, context));
+    protected override Task<Checked<SnapshotArgs>> CheckAsync(
+        SnapshotArgs news, SnapshotArgs? olds, PropertyMarks marks, LibvirtContext context) =>
+        Task.FromResult(SnapshotCheck.Run(news, olds, marks, context.CheckHost));
 
     protected override async Task<(string Id, SnapshotState State)> CreateAsync(SnapshotArgs inputs, LibvirtContext context)
     {
@@ -20,7 +21,7 @@ public sealed class Snapshot : LibvirtResource<SnapshotArgs, SnapshotState>
             ?? throw new ProviderException(ErrorKind.FailedPrecondition, $"Domain '{inputs.Domain}' does not exist on {libvirt.Uri}.");
         var definition = domain.Describe(persistent: !domain.IsActive);
         var refusal = SnapshotCheck.Unsupported(definition)
-            ?? (inputs.Memory ? SnapshotCheck.MemoryRefusal(libvirt, definition, domain.IsActive) : null);
+            ?? (inputs.Memory ? SnapshotCheck.MemoryRefusal(context.CheckHost, definition, domain.IsActive) : null);
         if (refusal is not null) throw new ProviderException(ErrorKind.FailedPrecondition, refusal);
         using (var existing = domain.FindSnapshot(inputs.Name!))
         {
@@ -60,17 +61,23 @@ public sealed class Snapshot : LibvirtResource<SnapshotArgs, SnapshotState>
         }
         if (olds.RestoreOn == news.RestoreOn) return StateOf(snapshot.Describe());
         var definition = domain.Describe(persistent: !domain.IsActive);
-        if (SnapshotCheck.RevertRefusal(libvirt, definition) is { } refusal)
+        if (SnapshotCheck.RevertRefusal(context.CheckHost, definition) is { } refusal)
             throw new ProviderException(ErrorKind.FailedPrecondition, refusal);
         var wasRunning = domain.IsActive;
         var described = snapshot.Describe();
         // A running machine comes back running: from the saved memory when there is one, else booted from the disks.
-        snapshot.Revert(running: wasRunning);
+        // A Cancel stops the revert only before it begins: see SnapshotRevert.
+        await SnapshotRevert.RunAsync($"Domain '{definition.Name}' to snapshot '{name}'",
+            () => snapshot.Revert(running: wasRunning), context);
         var discarded = wasRunning
             ? "the disks' changes and the running guest's memory since then"
             : "the disks' changes since then";
+        var how = !domain.IsActive ? "" : described.Memory
+            ? ", resumed from the snapshot's memory"
+            : ", booted afresh from the snapshot's disks";
         await context.InfoAsync(string.Create(CultureInfo.InvariantCulture,
-            $"Domain '{definition.Name}' reverted to snapshot '{name}' of {described.CreatedAt:u}: discarded {discarded}; it is {domain.State.ToString().ToLowerInvariant()}."));
+            $"Domain '{definition.Name}' reverted to snapshot '{name}' of {described.CreatedAt:u}: "
+                + $"discarded {discarded}; it is {domain.State.ToString().ToLowerInvariant()}{how}."));
         return StateOf(described);
     }
 

@@ -30,6 +30,9 @@ public sealed class FakeCheckHost : ICheckHost
 
     public List<DomainDefinition> DomainList { get; } = [];
 
+    /// <summary>The names of the domains that run.</summary>
+    public HashSet<string> ActiveDomains { get; } = [];
+
     public IReadOnlySet<string> GuestDomainTypes { get; init; } = new HashSet<string> { "qemu" };
 
     /// <summary>4 GiB.</summary>
@@ -52,6 +55,12 @@ public sealed class FakeCheckHost : ICheckHost
     public VolumeDescription? FindVolume(string keyOrPath) =>
         Volumes.FirstOrDefault(v => v.Key == keyOrPath || v.Path == keyOrPath);
 
+    /// <summary>A directory pool's volume: the file of that name in the pool's folder.</summary>
+    public VolumeDescription? FindPoolVolume(string pool, string volume) =>
+        FindPool(pool) is { } found ? Volumes.FirstOrDefault(v => v.Path == Path.Combine(found.Path, volume)) : null;
+
+    public IReadOnlyList<VolumeDescription> AllVolumes() => Volumes;
+
     /// <summary>When set, what libvirt answers when asked for a file in no pool (it cannot open the folder).</summary>
     public LibvirtException? FolderError { get; init; }
 
@@ -71,6 +80,9 @@ public sealed class FakeCheckHost : ICheckHost
         DomainList.FirstOrDefault(d => d.Uuid == uuidOrName || d.Name == uuidOrName);
 
     public IReadOnlyList<DomainDefinition> Domains() => DomainList;
+
+    public bool DomainIsActive(string uuidOrName) =>
+        FindDomain(uuidOrName) is { } domain && ActiveDomains.Contains(domain.Name);
 
     public int MaxVcpus(string type) => Vcpus;
 
