@@ -128,6 +128,17 @@ public static class CloneXml
         PointAt(drive, new ClonedDisk(seed.Path, "raw"));
     }
 
+    /// <summary>A domain's XML with the disks at the targets of <paramref name="disks"/> made disks of those files.</summary>
+    public static string WithDisks(string xml, IReadOnlyDictionary<string, ClonedDisk> disks)
+    {
+        var domain = XElement.Parse(xml);
+        foreach (var disk in domain.Element("devices")?.Elements("disk") ?? [])
+        {
+            if (disks.TryGetValue(disk.Element("target")?.Attribute("dev")?.Value ?? "", out var file)) PointAt(disk, file);
+        }
+        return domain.ToString(SaveOptions.DisableFormatting);
+    }
+
     /// <summary>A domain's XML with another memory size or number of vCPUs (null keeps it).</summary>
     public static string Resized(string xml, ulong memoryKiB, int vcpus)
     {
