@@ -57,7 +57,8 @@ internal static class ScaleBench
         return startup.Pass ? 0 : 1;
     }
 
-    internal static async Task<(TimeSpan Elapsed, List<MadeClone> Clones)> CreateLabAsync(ScalePlugin plugin, ScaleHost host, int size, int round)
+    internal static async Task<(TimeSpan Elapsed, List<MadeClone> Clones)> CreateLabAsync(ScalePlugin plugin,
+        ScaleHost host, int size, int round)
     {
         var clones = new List<MadeClone>();
         var names = Enumerable.Range(1, size).Select(i => $"{host.Prefix}-lab{size}r{round}-{i}");

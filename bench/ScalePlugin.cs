@@ -72,7 +72,7 @@ internal sealed class ScalePlugin : IAsyncDisposable
         return new MadeClone(urn, raw, check.Inputs, created.Id, created.Properties);
     }
 
-    /// <summary>Check then Update of one clone whose 'resetOn' the program changed, as `pulumi up` sends them.</summary>
+    /// <summary>Check then Update of a clone whose 'resetOn' the program changed, as `pulumi up` sends them.</summary>
     public async Task<MadeClone> ResetAsync(MadeClone clone, string source, string resetOn)
     {
         var name = clone.Urn[(clone.Urn.LastIndexOf(':') + 1)..];
@@ -80,7 +80,8 @@ internal sealed class ScalePlugin : IAsyncDisposable
         var check = await CheckAsync(clone.Urn, name, clone.Inputs, raw);
         var updated = await _process.Client.UpdateAsync(new Rpc.UpdateRequest
         {
-            Id = clone.Id, Urn = clone.Urn, Type = Type, Olds = clone.Outputs, OldInputs = clone.Inputs, News = check.Inputs,
+            Id = clone.Id, Urn = clone.Urn, Type = Type,
+            Olds = clone.Outputs, OldInputs = clone.Inputs, News = check.Inputs,
         });
         return clone with { RawInputs = raw, Inputs = check.Inputs, Outputs = updated.Properties };
     }

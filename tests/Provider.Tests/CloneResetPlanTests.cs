@@ -4,7 +4,7 @@ using PulumiLibvirt.Tests.Support;
 
 namespace PulumiLibvirt.Tests;
 
-/// <summary>What a change of a clone's 'resetOn' plans from its inputs and the host's facts, without libvirtd.</summary>
+/// <summary>What a change of a clone's 'resetOn' plans from its inputs and the host's facts (no libvirtd).</summary>
 [Trait(Category.Name, Category.Unit)]
 public sealed class CloneResetPlanTests
 {
@@ -32,7 +32,8 @@ public sealed class CloneResetPlanTests
         SourceRunning = false,
         SourceVolumes = new Dictionary<string, (string Pool, VolumeDescription Volume)?>
         {
-            ["vda"] = ("images", new VolumeDescription("template.qcow2", "k1", "/pool/template.qcow2", 10_000, 100, "qcow2", null)),
+            ["vda"] = ("images", new VolumeDescription("template.qcow2", "k1", "/pool/template.qcow2", 10_000, 100,
+                "qcow2", null)),
             ["vdb"] = ("images", new VolumeDescription("data.img", "k2", "/pool/data.img", 20_000, 200, "raw", null)),
         },
         TakenMacs = new HashSet<string> { "52:54:00:00:00:01" },
@@ -44,7 +45,11 @@ public sealed class CloneResetPlanTests
         Source = "template",
         Name = "web",
         Mode = CloneMode.Linked,
-        Disks = [new CloneDiskArgs { Target = "vdb", Mode = CloneDiskMode.Full }, new CloneDiskArgs { Target = "vdc", Mode = CloneDiskMode.Skip }],
+        Disks =
+        [
+            new CloneDiskArgs { Target = "vdb", Mode = CloneDiskMode.Full },
+            new CloneDiskArgs { Target = "vdc", Mode = CloneDiskMode.Skip },
+        ],
         ResetOn = "1",
     };
 
@@ -65,7 +70,8 @@ public sealed class CloneResetPlanTests
         IReadOnlyList<string>? snapshots = null)
     {
         var news = inputs ?? Inputs;
-        return CloneResetPlan.For(news, ClonePlan.For(news, Facts, "uuid-1", "urn"), clone ?? Clone(), running, snapshots ?? []);
+        var created = ClonePlan.For(news, Facts, "uuid-1", "urn");
+        return CloneResetPlan.For(news, created, clone ?? Clone(), running, snapshots ?? []);
     }
 
     [Fact]
@@ -85,7 +91,8 @@ public sealed class CloneResetPlanTests
             plan.Disks.Select(d => d.Action));
         Assert.Equal(["vda", "vdb"], plan.MadeAgain.Select(d => d.Target));
         // Made from the template's volumes, never written: the overlay is on the template's file, the copy reads it.
-        Assert.Equal(["/pool/template.qcow2", "/pool/data.img"], plan.MadeAgain.Select(d => d.Fresh!.SourceVolume!.Path));
+        Assert.Equal(["/pool/template.qcow2", "/pool/data.img"],
+            plan.MadeAgain.Select(d => d.Fresh!.SourceVolume!.Path));
         Assert.Equal("/pool/seed.iso", plan.Disks[3].OldPath);
         Assert.Null(plan.Disks[2].OldPath);
     }
@@ -94,7 +101,8 @@ public sealed class CloneResetPlanTests
     public void The_new_disks_take_the_name_the_old_ones_do_not_have_so_both_exist_until_the_swap()
     {
         var first = Plan();
-        Assert.Equal([new PoolVolumeName("images", "web-vda-reset.qcow2"), new PoolVolumeName("images", "web-vdb-reset.img")],
+        Assert.Equal(
+            [new PoolVolumeName("images", "web-vda-reset.qcow2"), new PoolVolumeName("images", "web-vdb-reset.img")],
             first.MadeAgain.Select(d => d.Fresh!.Volume));
         Assert.Equal(["/pool/web-vda.qcow2", "/pool/web-vdb.img"], first.MadeAgain.Select(d => d.OldPath));
 

@@ -53,13 +53,13 @@ public sealed class CloneResetTests(TestPool pool) : IClassFixture<TestPool>, ID
 
     // qemu-io exits non-zero when the pattern does not match.
     private static bool HasWritten(string disk) =>
-        Command.Succeeds("qemu-io", "-f", "qcow2", "-U", "-c", $"read -P 0x{Written:x2} 0 64k", disk);
+        Command.Succeeds("qemu-io", "-f", "qcow2", "-c", $"read -P 0x{Written:x2} 0 64k", disk);
 
     private static string SnapshotList(string domain) =>
         Command.Run("virsh", "-c", TestPool.Uri, "snapshot-list", domain, "--name");
 
     [Fact]
-    public async Task A_reset_makes_the_overlays_afresh_keeping_uuid_mac_and_address_and_deletes_the_snapshots_naming_them()
+    public async Task A_reset_makes_the_overlays_afresh_keeping_uuid_mac_and_address_and_deletes_the_snapshots()
     {
         var (network, net) = await NetworkAsync();
         var template = new TemplateDomain(pool, network, _names, uefi: false);
@@ -98,7 +98,8 @@ public sealed class CloneResetTests(TestPool pool) : IClassFixture<TestPool>, ID
         Assert.False(HasWritten(fresh));
         Assert.True(Command.HasPattern(fresh, "qcow2", TemplateDomain.SystemPattern, 0, MiB));
         Assert.Contains($"backing file: {template.SystemDisk}", Command.Run("qemu-img", "info", "-U", fresh));
-        Assert.Equal(fresh, Props.Text(Props.Objects(outputs, "volumes").Single(v => Props.Text(v, "target") == "vda"), "path"));
+        var vda = Props.Objects(outputs, "volumes").Single(v => Props.Text(v, "target") == "vda");
+        Assert.Equal(fresh, Props.Text(vda, "path"));
         Assert.Equal(template.Iso, DiskFile(reset, "sda"));
         Assert.Equal(before, template.DisksChecksum());
         // The snapshot went with the old disks, and the log says so by name.
@@ -129,7 +130,8 @@ public sealed class CloneResetTests(TestPool pool) : IClassFixture<TestPool>, ID
         Assert.True(domain.IsActive);
         // A new domain id: the clone was stopped and started again, not left running on its old disks.
         Assert.NotEqual(bootedAs, Command.Run("virsh", "-c", TestPool.Uri, "domid", id).Trim());
-        Assert.Contains(_clones.Log.Messages, m => m.Message.Contains("reset and started again", StringComparison.Ordinal));
+        Assert.Contains(_clones.Log.Messages,
+            m => m.Message.Contains("reset and started again", StringComparison.Ordinal));
     }
 
     [Fact]

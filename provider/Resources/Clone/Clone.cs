@@ -220,7 +220,8 @@ public sealed class Clone : LibvirtResource<CloneArgs, CloneState>
             await HostReservations.ChangeAsync(libvirt, HostReservations.Record(domain, news.NetworkInterfaces), domain.Describe().Reservations, news.Name!, domain.IsActive, context);
         var started = await DomainPower.ApplyAsync(domain, news.Running, news.ShutdownTimeout, context);
         var reading = await AddressWait.ReadAsync(domain, Hosts(news), news.WaitForIp,
-            AddressWait.NeededOnUpdate(news.WaitForIp, news.Running, started || resetStarted, state.NetworkInterfaces), context);
+            AddressWait.NeededOnUpdate(news.WaitForIp, news.Running, started || resetStarted, state.NetworkInterfaces),
+            context);
         var updated = StateOf(news, domain, domain.Describe(), state.SourceUuid, identity, reading.Interfaces, libvirt);
         if (reading.Failure is not null) throw new ResourceInitFailedException(id, EncodeOutputs(news, updated), reading.Failure);
         return updated;

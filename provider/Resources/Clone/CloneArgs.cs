@@ -110,11 +110,11 @@ public sealed record CloneArgs
         + "Takes tens of seconds per clone.")]
     public CloneIdentityArgs? Identity { get; init; }
 
-    [Description("Any value: when it changes (not at create), the update resets the clone: its disks are made afresh "
-        + "from the source (overlays made again, full copies copied again, shared disks left alone) and its identity or "
-        + "seed applies again, keeping its name, UUID, MACs and addresses. A running clone is stopped first and started "
-        + "after; its snapshots go with its old disks. Give a class's clones one config value to reset them all with one "
-        + "`pulumi up`.")]
+    [Description("Any value: when it changes (not at create), the update resets the clone: its disks are made "
+        + "afresh from the source (overlays made again, full copies copied again, shared disks left alone) and its "
+        + "identity or seed applies again, keeping its name, UUID, MACs and addresses. A running clone is stopped "
+        + "first and started after; its snapshots go with its old disks. Give a class's clones one config value to "
+        + "reset them all with one `pulumi up`.")]
     public string? ResetOn { get; init; }
 }
 

@@ -34,8 +34,8 @@ internal static class CloneReset
     }
 
     /// <returns>The identity applied to the new disks, or null when the clone has none.</returns>
-    private static async Task<AppliedIdentity?> ApplyAsync(LibvirtDomain domain, CloneResetPlan plan, int shutdownTimeout,
-        LibvirtContext context)
+    private static async Task<AppliedIdentity?> ApplyAsync(LibvirtDomain domain, CloneResetPlan plan,
+        int shutdownTimeout, LibvirtContext context)
     {
         var (libvirt, name) = (context.Libvirt, plan.Name);
         await context.InfoAsync($"Clone '{name}': resetting: " + string.Join(", ",
@@ -64,8 +64,8 @@ internal static class CloneReset
         }
         if (plan.Snapshots.Count > 0)
         {
-            await context.InfoAsync($"Clone '{name}': its snapshots {string.Join(", ", plan.Snapshots)} went with its " +
-                "old disks and are deleted.");
+            await context.InfoAsync($"Clone '{name}': its snapshots {string.Join(", ", plan.Snapshots)} went with " +
+                "its old disks and are deleted.");
         }
         foreach (var disk in plan.MadeAgain.Where(d => d.OldPath is not null)) libvirt.DeleteFile(disk.OldPath!);
         if (plan.StartAfter) domain.Start();

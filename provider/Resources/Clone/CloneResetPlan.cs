@@ -6,7 +6,7 @@ internal enum ResetDiskAction { Relink, Recopy, Keep }
 
 /// <summary>One disk of a clone in a reset, and what the reset does with it.</summary>
 /// <param name="OldPath">The file the clone uses now; null for a disk it does not have (skipped).</param>
-/// <param name="Fresh">For a relinked or recopied disk: the disk as the create made it, with the new volume's name.</param>
+/// <param name="Fresh">For a disk made again: the disk as the create made it, with the new volume's name.</param>
 internal sealed record ResetDisk(string Target, ResetDiskAction Action, string? OldPath, PlannedCloneDisk? Fresh);
 
 /// <summary>

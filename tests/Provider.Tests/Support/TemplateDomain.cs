@@ -52,7 +52,8 @@ public sealed class TemplateDomain
                 <disk type='file' device='disk'><driver name='qemu' type='qcow2'/><source file='{SystemDisk}'/><target dev='vda' bus='virtio'/></disk>
                 <disk type='file' device='disk'><driver name='qemu' type='raw'/><source file='{DataDisk}'/><target dev='vdb' bus='virtio'/></disk>
                 <disk type='file' device='cdrom'><driver name='qemu' type='raw'/><source file='{Iso}'/><target dev='sda' bus='sata'/><readonly/></disk>
-                <interface type='network'><mac address='{Mac}'/><source network='{network}'/><model type='virtio'/></interface>
+                <interface type='network'><mac address='{Mac}'/><source network='{network}'/><model type='virtio'/>
+                </interface>
                 <serial type='file'><source path='{SerialLog}'/><target port='0'/></serial>
                 <console type='file'><source path='{SerialLog}'/><target type='serial' port='0'/></console>
                 <graphics type='vnc' port='{5900 + Random.Shared.Next(100, 999)}' autoport='no' listen='127.0.0.1'/>
