@@ -74,10 +74,12 @@ line-length:
 	@scripts/line-length.sh
 
 # The plugin's peak memory during a 4 GiB upload first (a one-shot check on the built binary), then a classroom lab
-# through the built binary against libvirt's own tools (bench/README.md), then BenchmarkDotNet.
+# through the built binary against libvirt's own tools (bench/README.md), a reset of that lab (resetOn) against the
+# same tools, then BenchmarkDotNet.
 bench: deps build
 	dotnet run -c Release --project bench -- --rss
 	dotnet run -c Release --project bench -- --scale
+	dotnet run -c Release --project bench -- --reset
 	dotnet run -c Release --project bench -- --filter $(BENCH_FILTER) $(BENCH_ARGS)
 
 clean:

@@ -57,7 +57,8 @@ internal static class ScaleBench
         return startup.Pass ? 0 : 1;
     }
 
-    private static async Task<(TimeSpan Elapsed, List<MadeClone> Clones)> CreateLabAsync(ScalePlugin plugin, ScaleHost host, int size, int round)
+    internal static async Task<(TimeSpan Elapsed, List<MadeClone> Clones)> CreateLabAsync(ScalePlugin plugin,
+        ScaleHost host, int size, int round)
     {
         var clones = new List<MadeClone>();
         var names = Enumerable.Range(1, size).Select(i => $"{host.Prefix}-lab{size}r{round}-{i}");
@@ -155,11 +156,11 @@ internal static class ScaleBench
         ];
     }
 
-    private static Figure Against(string name, TimeSpan measured, TimeSpan floor, double goal) =>
+    internal static Figure Against(string name, TimeSpan measured, TimeSpan floor, double goal) =>
         new(name, Seconds(measured), Seconds(floor), Ratio(measured.TotalSeconds, floor.TotalSeconds), $"<= {goal.ToString("0.0", CultureInfo.InvariantCulture)}x",
             measured.TotalSeconds <= floor.TotalSeconds * goal);
 
-    private static Figure Growth(string name, double last, double first) =>
+    internal static Figure Growth(string name, double last, double first) =>
         new(name, Ms(last), Ms(first), Ratio(last, first), "<= 1.2x", last <= first * 1.2);
 
     private static double Percentile(List<double> values, double fraction)
@@ -173,7 +174,7 @@ internal static class ScaleBench
     private static string MiB(long bytes) => string.Create(CultureInfo.InvariantCulture, $"{bytes / (double)Workspace.MiB:0.0} MiB");
     private static string Ratio(double measured, double floor) => string.Create(CultureInfo.InvariantCulture, $"{measured / floor:0.00}x");
 
-    private static void Print(List<Figure> figures)
+    internal static void Print(List<Figure> figures)
     {
         string[] header = ["figure", "measured", "floor", "ratio", "goal", "result"];
         var rows = figures.Select(f => new[] { f.Name, f.Measured, f.Floor, f.Ratio, f.Goal, f.Pass ? "pass" : "FAIL" }).Prepend(header).ToList();

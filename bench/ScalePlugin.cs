@@ -59,8 +59,8 @@ internal sealed class ScalePlugin : IAsyncDisposable
 
     private static string UrnOf(string name) => $"urn:pulumi:bench::bench::{Type}::{name}";
 
-    private static ObjectValue Inputs(string name, string source, string mode) =>
-        Props.Object(("name", name), ("source", source), ("mode", mode), ("running", false));
+    private static ObjectValue Inputs(string name, string source, string mode, string? resetOn = null) =>
+        Props.Object(("name", name), ("source", source), ("mode", mode), ("running", false), ("resetOn", resetOn));
 
     /// <summary>Check then Create of one clone, as `pulumi up` sends them for a new resource.</summary>
     public async Task<MadeClone> CreateAsync(string name, string source, string mode)
@@ -70,6 +70,20 @@ internal sealed class ScalePlugin : IAsyncDisposable
         var check = await CheckAsync(urn, name, new Struct(), raw);
         var created = await _process.Client.CreateAsync(new Rpc.CreateRequest { Urn = urn, Name = name, Type = Type, Properties = check.Inputs });
         return new MadeClone(urn, raw, check.Inputs, created.Id, created.Properties);
+    }
+
+    /// <summary>Check then Update of a clone whose 'resetOn' the program changed, as `pulumi up` sends them.</summary>
+    public async Task<MadeClone> ResetAsync(MadeClone clone, string source, string resetOn)
+    {
+        var name = clone.Urn[(clone.Urn.LastIndexOf(':') + 1)..];
+        var raw = PropertyStruct.Encode(Inputs(name, source, "linked", resetOn));
+        var check = await CheckAsync(clone.Urn, name, clone.Inputs, raw);
+        var updated = await _process.Client.UpdateAsync(new Rpc.UpdateRequest
+        {
+            Id = clone.Id, Urn = clone.Urn, Type = Type,
+            Olds = clone.Outputs, OldInputs = clone.Inputs, News = check.Inputs,
+        });
+        return clone with { RawInputs = raw, Inputs = check.Inputs, Outputs = updated.Properties };
     }
 
     public Task DeleteAsync(MadeClone clone) =>

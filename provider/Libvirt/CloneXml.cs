@@ -128,6 +128,18 @@ public static class CloneXml
         PointAt(drive, new ClonedDisk(seed.Path, "raw"));
     }
 
+    /// <summary>A domain's XML with the disks at the targets of <paramref name="disks"/> on those files.</summary>
+    public static string WithDisks(string xml, IReadOnlyDictionary<string, ClonedDisk> disks)
+    {
+        var domain = XElement.Parse(xml);
+        foreach (var disk in domain.Element("devices")?.Elements("disk") ?? [])
+        {
+            var target = disk.Element("target")?.Attribute("dev")?.Value ?? "";
+            if (disks.TryGetValue(target, out var file)) PointAt(disk, file);
+        }
+        return domain.ToString(SaveOptions.DisableFormatting);
+    }
+
     /// <summary>A domain's XML with another memory size or number of vCPUs (null keeps it).</summary>
     public static string Resized(string xml, ulong memoryKiB, int vcpus)
     {

@@ -66,6 +66,16 @@ public sealed partial class Connection
         return domain;
     }
 
+    /// <summary>
+    /// Points disks of a domain at other files, in one define of its persistent definition: it sees either all the old
+    /// files or all the new ones.
+    /// </summary>
+    public void PointDisksAt(LibvirtDomain domain, IReadOnlyDictionary<string, ClonedDisk> disks)
+    {
+        // Like a clone's, this is libvirt's own definition with other files.
+        using var _ = Define(CloneXml.WithDisks(domain.Xml(), disks), 0);
+    }
+
     /// <summary>Gives a domain another memory size and number of vCPUs, in its persistent definition (seen at its next boot).</summary>
     public void Resize(LibvirtDomain domain, ulong memoryKiB, int vcpus)
     {

@@ -23,5 +23,9 @@ public sealed class DomainSnapshot : IDisposable
     /// <summary>Deletes the snapshot and its data in the disk files; the domain and its current state stay.</summary>
     public void Delete() => LibvirtCall.Check(Native.virDomainSnapshotDelete(_handle, 0));
 
+    /// <summary>Forgets the snapshot without touching any disk: for one whose data went with its disks.</summary>
+    public void DeleteMetadata() =>
+        LibvirtCall.Check(Native.virDomainSnapshotDelete(_handle, Native.VIR_DOMAIN_SNAPSHOT_DELETE_METADATA_ONLY));
+
     public void Dispose() => _handle.Dispose();
 }

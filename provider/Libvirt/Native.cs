@@ -237,6 +237,7 @@ internal static class Native
     public const uint VIR_DOMAIN_SNAPSHOT_CREATE_VALIDATE = 512;
     public const uint VIR_DOMAIN_SNAPSHOT_REVERT_RUNNING = 1;
     public const uint VIR_DOMAIN_SNAPSHOT_REVERT_PAUSED = 2;
+    public const uint VIR_DOMAIN_SNAPSHOT_DELETE_METADATA_ONLY = 2;
     public const uint VIR_NETWORK_XML_INACTIVE = 1;
     public const uint VIR_NETWORK_DEFINE_VALIDATE = 1;
     public const uint VIR_NETWORK_UPDATE_AFFECT_LIVE = 1;

@@ -47,13 +47,22 @@ public sealed class IdentityTests(TestPool pool, TestNetwork network) : IClassFi
         Assert.False(domain.IsActive, $"the guest of {domain.Name} did not power off within {BootLimit}");
     }
 
+    /// <summary>What the test guest's own disk says it is (guest.env): its machine-id and host keys' digest.</summary>
+    private static Dictionary<string, string> Pristine() =>
+        File.ReadAllLines(Path.Combine(TestGuest.Folder, "guest.env"))
+            .Select(l => l.Split('=', 2)).Where(p => p.Length == 2).ToDictionary(p => p[0], p => p[1].Trim('\'', '"'));
+
+    /// <summary>What the guest reports of its host keys: a digest of its /etc/ssh/ssh_host_*_key.pub.</summary>
+    private static string KeysDigest(IEnumerable<string> keys) =>
+        Convert.ToHexString(SHA256.HashData(Encoding.ASCII.GetBytes(string.Concat(keys.Select(k => k + "\n")))))
+            .ToLowerInvariant();
+
     [Fact]
     public async Task Three_linked_clones_with_identities_boot_as_three_distinct_machines_and_the_template_is_unchanged()
     {
         var (template, rootDisk) = await TemplateAsync();
         var templateDigest = FileDigest.Sha256(rootDisk);
-        var pristine = File.ReadAllLines(Path.Combine(TestGuest.Folder, "guest.env"))
-            .Select(l => l.Split('=', 2)).Where(p => p.Length == 2).ToDictionary(p => p[0], p => p[1].Trim('\'', '"'));
+        var pristine = Pristine();
 
         var hostnames = new[] { "lab-one", "lab-two", "lab-three" };
         var clones = await Task.WhenAll(hostnames.Select((hostname, i) =>
@@ -78,12 +87,41 @@ public sealed class IdentityTests(TestPool pool, TestNetwork network) : IClassFi
             var identity = (ObjectValue)clone.Outputs["identity"]!;
             var keys = Props.Texts(identity, "sshHostKeys");
             Assert.Equal(["ecdsa-sha2-nistp256", "ssh-ed25519", "ssh-rsa"], keys.Select(k => k.Split(' ')[0]));
-            var digest = Convert.ToHexString(SHA256.HashData(Encoding.ASCII.GetBytes(string.Concat(keys.Select(k => k + "\n"))))).ToLowerInvariant();
-            Assert.Equal(digest, report["hostkeys"]);
+            Assert.Equal(KeysDigest(keys), report["hostkeys"]);
             Assert.Equal(report["hostname"], Props.Text(identity, "hostname"));
         }
         Assert.Equal(templateDigest, FileDigest.Sha256(rootDisk));
         Assert.Contains(_clones.Log.Messages, m => m.Message.StartsWith($"Clone '{Props.Text(clones[1].Outputs, "name")}': ", StringComparison.Ordinal) && m.Message.Contains("Performing"));
+    }
+
+    [Fact]
+    public async Task A_reset_applies_the_identity_again_to_the_new_disk_and_the_guest_boots_as_itself()
+    {
+        var (template, rootDisk) = await TemplateAsync();
+        var templateDigest = FileDigest.Sha256(rootDisk);
+        var pristine = Pristine();
+        var (id, outputs, inputs) = await _clones.CreateAsync(Props.Object(("source", template),
+            ("name", _names.Name("rsid")), ("mode", "linked"), ("shutdownTimeout", 5), ("resetOn", "1"),
+            ("identity", Props.Object(("hostname", "student-7")))));
+        await WaitUntilShutOffAsync(id);
+        var log = Path.Combine(pool.Path, $"{Props.Text(outputs, "name")}.log");
+        var first = TestGuest.Report(log);
+        File.Delete(log);
+
+        // The guest powered itself off; running: true starts it again after the reset, to report its new disk.
+        var reset = await _clones.UpdateAsync(id, outputs, inputs, Props.With(inputs, ("resetOn", "2")));
+        await WaitUntilShutOffAsync(id);
+        var second = TestGuest.Report(log);
+
+        Assert.Equal("student-7", second["hostname"]);
+        // A machine-id of its own again: not the template's (a fresh overlay without identity) nor the one before.
+        Assert.Matches("^[0-9a-f]{32}$", second["machine-id"]);
+        Assert.NotEqual(pristine["MACHINE_ID"], second["machine-id"]);
+        Assert.NotEqual(first["machine-id"], second["machine-id"]);
+        Assert.Equal(first["mac"], second["mac"]);
+        var keys = Props.Texts((ObjectValue)reset["identity"]!, "sshHostKeys");
+        Assert.Equal(KeysDigest(keys), second["hostkeys"]);
+        Assert.Equal(templateDigest, FileDigest.Sha256(rootDisk));
     }
 
     [Fact]

@@ -197,6 +197,8 @@ public sealed class Clone : LibvirtResource<CloneArgs, CloneState>
     {
         var libvirt = context.Libvirt;
         using var domain = libvirt.FindDomain(id) ?? throw NoLongerExists(id);
+        var (identity, resetStarted) = CloneResetPlan.Wanted(olds, news)
+            ? await CloneReset.RunAsync(domain, news, context) : (state.Identity, false);
         var changed = ChangedInputs(olds, news);
         if (changed.Contains("memory") || changed.Contains("vcpus"))
         {
@@ -218,8 +220,9 @@ public sealed class Clone : LibvirtResource<CloneArgs, CloneState>
             await HostReservations.ChangeAsync(libvirt, HostReservations.Record(domain, news.NetworkInterfaces), domain.Describe().Reservations, news.Name!, domain.IsActive, context);
         var started = await DomainPower.ApplyAsync(domain, news.Running, news.ShutdownTimeout, context);
         var reading = await AddressWait.ReadAsync(domain, Hosts(news), news.WaitForIp,
-            AddressWait.NeededOnUpdate(news.WaitForIp, news.Running, started, state.NetworkInterfaces), context);
-        var updated = StateOf(news, domain, domain.Describe(), state.SourceUuid, state.Identity, reading.Interfaces, libvirt);
+            AddressWait.NeededOnUpdate(news.WaitForIp, news.Running, started || resetStarted, state.NetworkInterfaces),
+            context);
+        var updated = StateOf(news, domain, domain.Describe(), state.SourceUuid, identity, reading.Interfaces, libvirt);
         if (reading.Failure is not null) throw new ResourceInitFailedException(id, EncodeOutputs(news, updated), reading.Failure);
         return updated;
     }

@@ -114,6 +114,13 @@ public sealed record CloneArgs
         + "libvirt host: this machine for a local URI, else the host of a qemu+ssh:// URI, where it runs over SSH. "
         + "Takes tens of seconds per clone.")]
     public CloneIdentityArgs? Identity { get; init; }
+
+    [Description("Any value: when it changes (not at create), the update resets the clone: its disks are made "
+        + "afresh from the source (overlays made again, full copies copied again, shared disks left alone) and its "
+        + "identity or seed applies again, keeping its name, UUID, MACs and addresses. A running clone is stopped "
+        + "first and started after; its snapshots go with its old disks. Give a class's clones one config value to "
+        + "reset them all with one `pulumi up`.")]
+    public string? ResetOn { get; init; }
 }
 
 /// <summary>What a clone adds to its inputs in the outputs; memory, vCPUs, MACs and identity replace the inputs of those names.</summary>
