@@ -15,7 +15,7 @@ public sealed record BadInput(string Type, Func<BadInputHost, string, ObjectValu
 }
 
 /// <summary>The table of bad inputs the provider must refuse at Check, each on its property.</summary>
-public static class BadInputCases
+public static partial class BadInputCases
 {
     public const string Config = "pulumi:providers:libvirt";
     private const string Volume = "libvirt:index:Volume";
@@ -54,6 +54,7 @@ public static class BadInputCases
         PoolCases();
         NetworkCases();
         CloudInitCases();
+        HostileCases();
     }
 
     /// <summary>The same bad names for every resource that has one.</summary>

@@ -1,4 +1,5 @@
 using System.Net;
+using System.Net.NetworkInformation;
 using System.Net.Sockets;
 using System.Text;
 using PulumiLibvirt.Framework;
@@ -80,10 +81,14 @@ internal sealed class DomainCheck(Connection libvirt, PropertyMarks marks, OwnDo
             if ((disk.Volume is null) == (disk.File is null))
                 Fail(path, $"'{path}' needs exactly one of 'volume' (a volume's key or path) or 'file' (a path on the host).");
             else if (disk.Volume is not null)
-                VolumeUsable($"{path}.volume", disk.Volume);
-            else if (FileExists($"{path}.file", disk.File!) && libvirt.IsLocal
-                && HostFileCheck.DiskProblem($"{path}.file", disk.File!, disk.BlockDevice, $"{path}.blockDevice") is { } problem)
-                Failures.Add(problem);
+                VolumeUsable($"{path}.volume", disk.Volume, Writable(disk));
+            else if (FileExists($"{path}.file", disk.File!))
+            {
+                if (libvirt.IsLocal && HostFileCheck.DiskProblem($"{path}.file", disk.File!, disk.BlockDevice, $"{path}.blockDevice") is { } problem)
+                    Failures.Add(problem);
+                else if (Writable(disk))
+                    NotAnotherDomainsDisk($"{path}.file", disk.File!, null);
+            }
             if (disk.BlockDevice && disk.File is null)
                 Fail($"{path}.blockDevice", $"'{path}.blockDevice' is for a 'file' that is a block device of the host; a volume's kind is its pool's. Remove it.");
             if (disk.Device == DiskDevice.Cdrom && disk.Bus == DiskBus.Virtio)
@@ -110,6 +115,10 @@ internal sealed class DomainCheck(Connection libvirt, PropertyMarks marks, OwnDo
                 Fail(path, $"'{path}' needs exactly one of 'network' (a libvirt network) or 'bridge' (a bridge on the host).");
             else if (nic.Network is { } network)
                 NetworkUsable($"{path}.network", network, running);
+            else if (libvirt.IsLocal && marks.IsKnown($"{path}.bridge") && !IsHostBridge(nic.Bridge!))
+                Fail($"{path}.bridge", $"'{path}.bridge' {ObjectNames.Quote(nic.Bridge!)} is not a bridge on this host "
+                    + "(see `ip -br link show type bridge`), so the domain could not start. Create the bridge first, or "
+                    + "use 'network' to attach to a libvirt network.");
             if (marks.IsKnown($"{path}.model") && !NicModels.Contains(nic.Model))
                 Fail($"{path}.model", $"'{path}.model' {ObjectNames.Quote(nic.Model)} is not a NIC model this provider knows; use one of {string.Join(", ", NicModels)}.");
             if (nic.Mac is not null) macs.Add(($"{path}.mac", nic.Mac));
@@ -134,6 +143,9 @@ internal sealed class DomainCheck(Connection libvirt, PropertyMarks marks, OwnDo
                 Fail(property, $"'{property}' {mac} is also given to {given[mac]}; each interface needs its own.");
             else if ((inUse ??= MacAddresses.InUse(libvirt, own)).Contains(mac))
                 Fail(property, $"'{property}' {mac} is already used by another domain on {libvirt.Uri}; two machines with one MAC disturb each other's traffic. Leave it out to get a free one.");
+            else if (libvirt.IsLocal && MacAddresses.HostInterfaceWith(mac) is { } device)
+                Fail(property, $"'{property}' {mac} is the address of the host's interface {device}: the guest would "
+                    + "take the host's traffic. Leave it out to get a free one.");
         }
     }
 
@@ -168,8 +180,41 @@ internal sealed class DomainCheck(Connection libvirt, PropertyMarks marks, OwnDo
         if (graphics is null || !marks.IsKnown("graphics.listen")) return;
         // IPAddress.TryParse also takes "1" or "127.1"; a listen address is written out in full.
         var address = IPAddress.TryParse(graphics.Listen, out var parsed) && (parsed.AddressFamily == AddressFamily.InterNetworkV6 || graphics.Listen.Count(c => c == '.') == 3);
-        if (!address)
+        if (!address || (libvirt.IsLocal && !IsHostAddress(parsed!)))
             Fail("graphics.listen", $"'graphics.listen' {ObjectNames.Quote(graphics.Listen)} is not an IP address of the host; use 127.0.0.1 (this machine only), 0.0.0.0 (every address) or one of the host's addresses.");
+    }
+
+    /// <summary>Whether qemu can listen on the address here: any address, or one of this machine's interfaces.</summary>
+    private static bool IsHostAddress(IPAddress address) =>
+        address.Equals(IPAddress.Any) || address.Equals(IPAddress.IPv6Any)
+        || NetworkInterface.GetAllNetworkInterfaces()
+            .SelectMany(i => i.GetIPProperties().UnicastAddresses)
+            .Any(u => u.Address.Equals(address));
+
+    /// <summary>A CD-ROM is read-only whatever its inputs say.</summary>
+    private static bool Writable(DomainDiskArgs disk) => !disk.ReadOnly && disk.Device == DiskDevice.Disk;
+
+    /// <summary>Whether this machine has a bridge device of the name: only a local host's devices can be seen.</summary>
+    private static bool IsHostBridge(string bridge) =>
+        !bridge.Contains('/') && bridge is not ("." or "..") && Directory.Exists($"/sys/class/net/{bridge}/bridge");
+
+    /// <summary>
+    /// A writable disk must be no other domain's disk: two machines writing one image corrupt it (a template's disk,
+    /// given to a new domain, breaks the template and every clone made of it). A disk another domain has as shareable
+    /// is shared on purpose, and a read-only disk of this one writes nothing.
+    /// </summary>
+    private void NotAnotherDomainsDisk(string property, string path, (string Pool, string Volume)? poolVolume)
+    {
+        var resolved = libvirt.IsLocal ? HostFileCheck.Resolve(path) : path;
+        var users = libvirt.IndexedDomains()
+            .Where(d => !own.Owns(d))
+            .Where(d => d.Disks.Any(disk => !disk.Shareable && ((poolVolume is not null && disk.PoolVolume == poolVolume)
+                || (disk.Path is { } other && (libvirt.IsLocal ? HostFileCheck.Resolve(other) : other) == resolved))))
+            .Select(d => $"'{d.Name}'").ToList();
+        if (users.Count > 0)
+            Fail(property, $"'{property}' {HostFileCheck.Named(path, resolved)} is already a disk of domain "
+                + $"{string.Join(", ", users)}: two machines writing one disk corrupt it. Give this domain its own copy "
+                + "or overlay (a Volume with a backingStore, or a Clone), or set 'readOnly: true'.");
     }
 
     /// <summary>The description travels in the domain's XML, in one libvirt message; 64 KiB is far beyond any use.</summary>
@@ -191,13 +236,15 @@ internal sealed class DomainCheck(Connection libvirt, PropertyMarks marks, OwnDo
     /// The volume must exist; a volume whose file is a link (which a directory pool lists as a volume) must lead to a
     /// disk image, never to any other file of the host.
     /// </summary>
-    private void VolumeUsable(string property, string keyOrPath)
+    private void VolumeUsable(string property, string keyOrPath, bool writable)
     {
         using var volume = libvirt.FindVolume(keyOrPath);
         if (volume is null)
             Fail(property, $"No volume with key or path '{keyOrPath}' exists on {libvirt.Uri}. Create it first, or declare it as a Volume and pass its key.");
         else if (LinkedImageProblem(libvirt, volume.Describe().Path) is { } problem)
             Fail(property, $"'{property}': the volume's file {problem}.");
+        else if (writable)
+            NotAnotherDomainsDisk(property, volume.Path, (volume.PoolName, volume.Describe().Name));
     }
 
     /// <summary>What is wrong with a pool volume's file when it is a link that leads to something not a disk image, or null.</summary>

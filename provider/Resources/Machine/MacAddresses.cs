@@ -42,6 +42,21 @@ public static partial class MacAddresses
             .Select(i => Normalize(i.Mac!))
             .ToHashSet();
 
+    /// <summary>
+    /// The interface of this machine that has <paramref name="mac"/> (normalized), or null. libvirt gives each network's
+    /// bridge a 52:54:00 address, which a guest could otherwise be given, taking the host's traffic.
+    /// </summary>
+    public static string? HostInterfaceWith(string mac)
+    {
+        if (!Directory.Exists("/sys/class/net")) return null;
+        foreach (var device in Directory.EnumerateDirectories("/sys/class/net"))
+        {
+            var address = Path.Combine(device, "address");
+            if (File.Exists(address) && File.ReadAllText(address).Trim() == mac) return Path.GetFileName(device);
+        }
+        return null;
+    }
+
     /// <summary>A new random address neither in <paramref name="used"/> nor given before by this process; it is added to both.</summary>
     public static string NewUnique(ISet<string> used)
     {

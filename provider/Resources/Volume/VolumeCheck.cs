@@ -52,9 +52,14 @@ internal sealed partial class VolumeCheck(PropertyMarks marks, LibvirtContext co
     /// </summary>
     private void CapacityLimit(long capacity, VolumeFormat format, string pool)
     {
+        if (capacity <= 0)
+        {
+            Fail("capacity", $"'capacity' {capacity} must be more than 0: give the volume's size in bytes "
+                + "(10737418240 for 10 GiB), or leave it out where a source or a base gives the size.");
+            return;
+        }
         string? limit = null;
-        if (capacity <= 0) limit = "more than 0";
-        else if (capacity > MaxExactBytes) limit = $"at most 2^53 = {MaxExactBytes} bytes (8 PiB): past it a Pulumi number is not exact";
+        if (capacity > MaxExactBytes) limit = $"at most 2^53 = {MaxExactBytes} bytes (8 PiB): past it a Pulumi number is not exact";
         else if (format == VolumeFormat.Qcow2 && capacity > MaxQcow2Bytes) limit = $"at most {MaxQcow2Bytes} bytes (2 PiB), the most a qcow2 image holds";
         else if (format == VolumeFormat.Raw && capacity > MaxExtFileBytes && PoolFileSystem(pool) is { } fileSystem && fileSystem.StartsWith("ext", StringComparison.Ordinal))
             limit = $"at most {MaxExtFileBytes} bytes (16 TiB less 4 KiB) for a raw volume, a file that large, on pool '{pool}''s {fileSystem} filesystem";
@@ -95,10 +100,20 @@ internal sealed partial class VolumeCheck(PropertyMarks marks, LibvirtContext co
         }
     }
 
-    private static string? WebUrlProblem(string url) =>
-        Uri.TryCreate(url, UriKind.Absolute, out var parsed) && parsed.Scheme is "http" or "https" && parsed.Host.Length > 0
+    /// <summary>The most characters of a URL: what common servers and proxies accept in a request line.</summary>
+    public const int MaxUrlLength = 8192;
+
+    private static string? WebUrlProblem(string url)
+    {
+        // Quoted without its credentials, with control characters escaped: a message must not repeat a password.
+        var shown = ObjectNames.Quote(RedactedUrl.Of(url.Length > 200 ? url[..200] + "…" : url));
+        if (url.Length > MaxUrlLength) return $"{shown} is {url.Length} characters long; a URL may have at most {MaxUrlLength}.";
+        if (url.Any(char.IsControl))
+            return $"{shown} contains a control character (a newline, a tab…): remove it, or percent-encode it (%0A).";
+        return Uri.TryCreate(url, UriKind.Absolute, out var parsed) && parsed.Scheme is "http" or "https" && parsed.Host.Length > 0
             ? null
-            : $"\"{url}\" is not an http:// or https:// URL.";
+            : $"{shown} is not an http:// or https:// URL.";
+    }
 
     private async Task<Checked<VolumeArgs>> SourceAsync(VolumeArgs news)
     {
@@ -147,6 +162,11 @@ internal sealed partial class VolumeCheck(PropertyMarks marks, LibvirtContext co
     private (string Format, ulong Size)? FileImage(string file)
     {
         var path = Path.GetFullPath(file);
+        if (NotRegularFileProblem(path) is { } notRegular)
+        {
+            Fail("source.file", notRegular);
+            return null;
+        }
         ImageHeader header;
         try
         {
@@ -165,6 +185,26 @@ internal sealed partial class VolumeCheck(PropertyMarks marks, LibvirtContext co
         return (header.Format, header.VirtualSize!.Value);
     }
 
+    /// <summary>
+    /// Why the provider's own file is no regular file it can read, or null: a device such as /dev/zero never ends (an
+    /// upload of it would never finish), and a folder or a file out of reach has no image to read.
+    /// </summary>
+    private static string? NotRegularFileProblem(string path)
+    {
+        var kind = LocalFiles.KindOf(path);
+        return kind switch
+        {
+            LocalFileKind.Regular => null,
+            LocalFileKind.Missing => $"'source.file' \"{path}\" does not exist on the machine the provider runs on, "
+                + "so it cannot be read: give the path of an image file there (or 'source.hostPath' for a file on the "
+                + "libvirt host).",
+            LocalFileKind.Inaccessible => $"'source.file' \"{path}\" cannot be read by the provider (permission "
+                + "denied): make the image readable to the user the provider runs as, or copy it where it can be read.",
+            _ => $"'source.file' \"{path}\" is {HostFileCheck.Describe(kind)}, not a regular file: only an image file "
+                + "(qcow2 or raw) can become a volume. Give the path of one.",
+        };
+    }
+
     private (string Format, ulong Size)? HostImage(string hostPath)
     {
         HostFile? file;
@@ -178,6 +218,15 @@ internal sealed partial class VolumeCheck(PropertyMarks marks, LibvirtContext co
             return null;
         }
         using var _ = file;
+        // libvirt finds no volume in a device or a folder; on this machine the provider can say which it is.
+        if (file is null && Libvirt.IsLocal && LocalFiles.KindOf(hostPath) is var kind
+            && kind is not (LocalFileKind.Missing or LocalFileKind.Regular))
+        {
+            Fail("source.hostPath", $"'source.hostPath' \"{hostPath}\" is {HostFileCheck.Describe(kind)}, not a "
+                + "regular file: only an image file (qcow2 or raw) or a volume can be copied into a volume. Give the "
+                + "path of one.");
+            return null;
+        }
         if (file is null)
         {
             Fail("source.hostPath", $"'source.hostPath' \"{hostPath}\": no such file or volume on {Libvirt.Uri}. Give an absolute path on the libvirt host, or a volume's key or path.");

@@ -31,6 +31,15 @@ public sealed class BadInputHost : IAsyncLifetime
     public string OddFile => Path.Combine(Files, "odd.bin");
     public string ShadowLink => Path.Combine(Files, "shadow-link.img");
 
+    /// <summary>A link to /etc: a harmless-looking folder for a pool.</summary>
+    public string EtcLink => Path.Combine(Files, "etc-link");
+
+    /// <summary>A folder that holds the folder of <see cref="InnerPool"/>: a pool on it would be above another.</summary>
+    public string OuterFolder => Path.Combine(Files, "outer");
+
+    /// <summary>A directory pool inside <see cref="OuterFolder"/>.</summary>
+    public string InnerPool { get; } = TestPool.UniqueName("inner");
+
     /// <summary>A volume of the test pool that is a link to /etc/shadow.</summary>
     public string PoolShadowLink { get; }
 
@@ -52,6 +61,9 @@ public sealed class BadInputHost : IAsyncLifetime
         File.WriteAllBytes(EmptyFile, []);
         File.WriteAllBytes(OddFile, new byte[1000]);
         File.CreateSymbolicLink(ShadowLink, "/etc/shadow");
+        File.CreateSymbolicLink(EtcLink, "/etc");
+        Directory.CreateDirectory(OuterFolder);
+        Pool.Libvirt.CreateDirectoryPool(InnerPool, Path.Combine(OuterFolder, "inner")).Dispose();
         PoolShadowLink = Path.Combine(Pool.Path, TestPool.UniqueName("shadow") + ".qcow2");
         File.CreateSymbolicLink(PoolShadowLink, "/etc/shadow");
         Orphan = Path.Combine(Pool.Path, TestPool.UniqueName("orphan") + ".qcow2");
@@ -75,6 +87,12 @@ public sealed class BadInputHost : IAsyncLifetime
     }
 
     public ProviderProcess Provider => _provider!;
+
+    /// <summary>The engine the provider logs to.</summary>
+    public FakeEngine Engine => _engine!;
+
+    public Task<Rpc.InvokeResponse> InvokeAsync(string token, ObjectValue args) =>
+        Provider.CallAsync<Rpc.InvokeResponse>("Invoke", new Rpc.InvokeRequest { Tok = token, Args = PropertyStruct.Encode(args) });
 
     private static string Urn(string type, string name) => $"urn:pulumi:dev::bad-inputs::{type}::{name}";
 
@@ -119,6 +137,8 @@ public sealed class BadInputHost : IAsyncLifetime
         if (_provider is not null) await _provider.DisposeAsync();
         if (_engine is not null) await _engine.DisposeAsync();
         Command.Try("virsh", null, "-c", TestPool.Uri, "net-undefine", InactiveNetwork);
+        Command.Try("virsh", null, "-c", TestPool.Uri, "pool-destroy", InnerPool);
+        Command.Try("virsh", null, "-c", TestPool.Uri, "pool-undefine", InnerPool);
         // The links go before the pool deletes its volumes: what they point at is never touched.
         File.Delete(PoolShadowLink);
         File.Delete(Orphan);
