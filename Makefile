@@ -7,7 +7,9 @@
 #   make install     put the plugin where the Pulumi CLI finds it
 #   make up          set up libvirt and the Pulumi CLI when missing, then pulumi up on examples/lab (local backend)
 #   make down        pulumi destroy of the same stack: the host is left as it was
-#   make schema      regenerate schema.json from the provider's types
+#   make schema      regenerate schema.json from the provider's types, then docs/ from it
+#   make docs        regenerate the reference pages of docs/ from schema.json
+#   make line-length report C# lines over .editorconfig's max_line_length (120) in provider/, tests/, bench/
 #   make bench       benchmarks on the real libvirtd (bench/README.md; BENCH_FILTER picks some, e.g. '*Upload*' '*HostCopy*';
 #                    BENCH_ARGS for BenchmarkDotNet, e.g. --job short)
 
@@ -18,7 +20,7 @@ SOURCES := $(shell find provider -name '*.cs' -o -name '*.proto' -o -name '*.csp
 EXAMPLE ?= examples/lab
 BENCH_FILTER ?= '*'
 
-.PHONY: build test lint format test-unit deps install up down schema bench clean
+.PHONY: build test lint format test-unit deps install up down schema docs line-length bench clean
 
 build: $(BIN)
 
@@ -60,6 +62,16 @@ down: build
 
 schema:
 	UPDATE_SCHEMA=1 dotnet test tests/Provider.Tests --nologo -v quiet --filter "FullyQualifiedName~SchemaTests"
+	$(MAKE) docs
+
+# docs/resources, docs/functions, docs/_index.md and docs/installation-configuration.md; the other pages are written
+# by hand.
+docs:
+	UPDATE_DOCS=1 dotnet test tests/Provider.Tests --nologo -v quiet --filter "FullyQualifiedName~ReferenceDocsTests"
+
+# Reports only, for now: the lead turns it into a lint step once the long lines written before it are wrapped.
+line-length:
+	@scripts/line-length.sh
 
 # The plugin's peak memory during a 4 GiB upload first (a one-shot check on the built binary), then a classroom lab
 # through the built binary against libvirt's own tools (bench/README.md), then BenchmarkDotNet.

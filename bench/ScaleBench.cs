@@ -49,6 +49,14 @@ internal static class ScaleBench
         return figures.All(f => f.Pass) ? 0 : 1;
     }
 
+    /// <summary>Only the start-to-port figure (make bench --startup): no host, no clones.</summary>
+    public static async Task<int> StartupOnlyAsync()
+    {
+        var startup = await StartupAsync();
+        Print([startup]);
+        return startup.Pass ? 0 : 1;
+    }
+
     private static async Task<(TimeSpan Elapsed, List<MadeClone> Clones)> CreateLabAsync(ScalePlugin plugin, ScaleHost host, int size, int round)
     {
         var clones = new List<MadeClone>();

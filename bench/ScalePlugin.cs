@@ -42,8 +42,8 @@ internal sealed class ScalePlugin : IAsyncDisposable
         var process = await ProviderProcess.StartAsync(engine.Address);
         var startup = clock.Elapsed;
         var plugin = new ScalePlugin(engine, process, startup);
-        await process.CallAsync<Rpc.ProviderHandshakeResponse>("Handshake", new Rpc.ProviderHandshakeRequest { EngineAddress = engine.Address });
-        await process.CallAsync<Rpc.ConfigureResponse>("Configure", new Rpc.ConfigureRequest
+        await process.Client.HandshakeAsync(new Rpc.ProviderHandshakeRequest { EngineAddress = engine.Address });
+        await process.Client.ConfigureAsync(new Rpc.ConfigureRequest
         {
             Args = PropertyStruct.Encode(Props.Object(("uri", "qemu:///system"))), AcceptSecrets = true, AcceptResources = true,
         });
@@ -68,15 +68,15 @@ internal sealed class ScalePlugin : IAsyncDisposable
         var urn = UrnOf(name);
         var raw = PropertyStruct.Encode(Inputs(name, source, mode));
         var check = await CheckAsync(urn, name, new Struct(), raw);
-        var created = await _process.CallAsync<Rpc.CreateResponse>("Create", new Rpc.CreateRequest { Urn = urn, Name = name, Type = Type, Properties = check.Inputs });
+        var created = await _process.Client.CreateAsync(new Rpc.CreateRequest { Urn = urn, Name = name, Type = Type, Properties = check.Inputs });
         return new MadeClone(urn, raw, check.Inputs, created.Id, created.Properties);
     }
 
     public Task DeleteAsync(MadeClone clone) =>
-        _process.CallAsync<Empty>("Delete", new Rpc.DeleteRequest
+        _process.Client.DeleteAsync(new Rpc.DeleteRequest
         {
             Id = clone.Id, Urn = clone.Urn, Type = Type, Properties = clone.Outputs, OldInputs = clone.Inputs,
-        });
+        }).ResponseAsync;
 
     /// <summary>The Check of an existing resource, as a preview sends it: old inputs and the program's.</summary>
     public Task<Rpc.CheckResponse> RecheckAsync(MadeClone clone) =>
@@ -84,7 +84,7 @@ internal sealed class ScalePlugin : IAsyncDisposable
 
     public async Task<Rpc.DiffResponse> DiffAsync(MadeClone clone)
     {
-        var diff = await _process.CallAsync<Rpc.DiffResponse>("Diff", new Rpc.DiffRequest
+        var diff = await _process.Client.DiffAsync(new Rpc.DiffRequest
         {
             Id = clone.Id, Urn = clone.Urn, Type = Type, Olds = clone.Outputs, OldInputs = clone.Inputs, News = clone.Inputs,
         });
@@ -95,7 +95,7 @@ internal sealed class ScalePlugin : IAsyncDisposable
 
     private async Task<Rpc.CheckResponse> CheckAsync(string urn, string name, Struct olds, Struct news)
     {
-        var check = await _process.CallAsync<Rpc.CheckResponse>("Check", new Rpc.CheckRequest
+        var check = await _process.Client.CheckAsync(new Rpc.CheckRequest
         {
             Urn = urn, Name = name, Type = Type, Olds = olds, News = news, RandomSeed = ByteString.CopyFrom(RandomNumberGenerator.GetBytes(32)),
         });

@@ -26,20 +26,20 @@ internal static class UploadMemory
         var image = workspace.RandomImage("image.raw", ImageBytes);
         await using var engine = await FakeEngine.StartAsync();
         await using var plugin = await ProviderProcess.StartAsync(engine.Address);
-        await plugin.CallAsync<Rpc.ProviderHandshakeResponse>("Handshake", new Rpc.ProviderHandshakeRequest { EngineAddress = engine.Address });
-        await plugin.CallAsync<Rpc.ConfigureResponse>("Configure", new Rpc.ConfigureRequest
+        await plugin.Client.HandshakeAsync(new Rpc.ProviderHandshakeRequest { EngineAddress = engine.Address });
+        await plugin.Client.ConfigureAsync(new Rpc.ConfigureRequest
         {
             Args = PropertyStruct.Encode(Props.Object(("uri", "qemu:///system"))), AcceptSecrets = true, AcceptResources = true,
         });
         var name = workspace.NewVolumeName();
         var urn = $"urn:pulumi:bench::bench::{Type}::{name}";
         var news = Props.Object(("name", name), ("pool", workspace.Name), ("source", Props.Object(("file", image))));
-        var check = await plugin.CallAsync<Rpc.CheckResponse>("Check", new Rpc.CheckRequest
+        var check = await plugin.Client.CheckAsync(new Rpc.CheckRequest
         {
             Urn = urn, Name = name, Type = Type, News = PropertyStruct.Encode(news), RandomSeed = ByteString.CopyFrom(RandomNumberGenerator.GetBytes(16)),
         });
         if (check.Failures.Count > 0) throw new InvalidOperationException($"Check refused the volume: {check.Failures}");
-        var created = await plugin.CallAsync<Rpc.CreateResponse>("Create", new Rpc.CreateRequest { Urn = urn, Type = Type, Properties = check.Inputs });
+        var created = await plugin.Client.CreateAsync(new Rpc.CreateRequest { Urn = urn, Type = Type, Properties = check.Inputs });
         // The peak means something only if the whole image went through the plugin.
         var allocation = Props.Number(PropertyStruct.Decode(created.Properties), "allocation");
         if (allocation < ImageBytes) throw new InvalidOperationException($"the volume holds {allocation} bytes, not the {ImageBytes} of the image.");

@@ -9,7 +9,7 @@ if (engineAddress is not null) engineLog.Connect(engineAddress);
 
 using var provider = new LibvirtProvider(engineLog);
 var service = new ResourceProviderService(provider, engineLog, LibvirtProvider.Version, EmbeddedSchema());
-await using var server = await GrpcServer.StartAsync(service.Register(new GrpcMethods()), Console.Error.WriteLine);
+await using var server = await GrpcHost.StartAsync(service, Console.Error);
 
 Console.Out.WriteLine(server.Port);
 Console.Out.Flush();

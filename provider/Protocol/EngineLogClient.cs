@@ -1,3 +1,5 @@
+using Grpc.Core;
+using Grpc.Net.Client;
 using PulumiLibvirt.Framework;
 using Rpc = Pulumirpc;
 
@@ -9,12 +11,15 @@ namespace PulumiLibvirt.Protocol;
 /// </summary>
 public sealed class EngineLogClient : IEngineLog, IDisposable
 {
-    private GrpcClient? _engine;
+    private sealed record Engine(GrpcChannel Channel, Rpc.Engine.EngineClient Client);
+
+    private Engine? _engine;
 
     public void Connect(string engineAddress)
     {
-        var previous = Interlocked.Exchange(ref _engine, new GrpcClient(engineAddress));
-        previous?.Dispose();
+        var channel = LocalChannel.Open(engineAddress);
+        var previous = Interlocked.Exchange(ref _engine, new Engine(channel, new Rpc.Engine.EngineClient(channel)));
+        previous?.Channel.Dispose();
     }
 
     public async Task LogAsync(LogSeverity severity, string message, string urn = "")
@@ -27,14 +32,14 @@ public sealed class EngineLogClient : IEngineLog, IDisposable
         }
         try
         {
-            await engine.CallAsync<Google.Protobuf.WellKnownTypes.Empty>("pulumirpc.Engine", "Log",
+            await engine.Client.LogAsync(
                 new Rpc.LogRequest { Severity = (Rpc.LogSeverity)severity, Message = message, Urn = urn });
         }
-        catch (Exception e) when (e is RpcException or HttpRequestException)
+        catch (RpcException e)
         {
-            await Console.Error.WriteLineAsync($"{severity}: {message} (engine log unavailable: {e.Message})");
+            await Console.Error.WriteLineAsync($"{severity}: {message} (engine log unavailable: {e.Status.Detail})");
         }
     }
 
-    public void Dispose() => _engine?.Dispose();
+    public void Dispose() => _engine?.Channel.Dispose();
 }

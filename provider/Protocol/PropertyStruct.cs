@@ -1,4 +1,5 @@
 using System.Collections.Immutable;
+using Grpc.Core;
 using PulumiLibvirt.Framework;
 using Struct = Google.Protobuf.WellKnownTypes.Struct;
 using Value = Google.Protobuf.WellKnownTypes.Value;
@@ -46,7 +47,7 @@ public static class PropertyStruct
         Value.KindOneofCase.StringValue => value.StringValue == UnknownSentinel ? PropertyValue.Unknown : new StringValue(value.StringValue),
         Value.KindOneofCase.ListValue => new ArrayValue(value.ListValue.Values.Select(DecodeValue).ToImmutableArray()),
         Value.KindOneofCase.StructValue => DecodeObject(value.StructValue),
-        _ => throw new RpcException(StatusCode.InvalidArgument, $"unsupported property value kind {value.KindCase}"),
+        _ => throw Invalid($"unsupported property value kind {value.KindCase}"),
     };
 
     private static PropertyValue DecodeObject(Struct obj)
@@ -64,11 +65,14 @@ public static class PropertyStruct
                 var inner = field("value") ?? PropertyValue.Unknown;
                 return field("secret") is BoolValue { Value: true } ? new SecretValue(inner) : inner;
             case AssetSignature or ArchiveSignature:
-                throw new RpcException(StatusCode.InvalidArgument, "assets and archives are not supported by the libvirt provider; pass a path on the libvirt host instead");
+                throw Invalid("assets and archives are not supported by the libvirt provider; "
+                    + "pass a path on the libvirt host instead");
             default:
-                throw new RpcException(StatusCode.InvalidArgument, $"unknown special property value with signature '{signature.StringValue}'");
+                throw Invalid($"unknown special property value with signature '{signature.StringValue}'");
         }
     }
+
+    private static RpcException Invalid(string message) => new(new Status(StatusCode.InvalidArgument, message));
 
     public static Value EncodeValue(PropertyValue value, bool keepSecrets = true) => value switch
     {

@@ -1,4 +1,5 @@
 using Google.Protobuf.WellKnownTypes;
+using Grpc.Core;
 using PulumiLibvirt.Framework;
 using Rpc = Pulumirpc;
 
@@ -9,29 +10,12 @@ namespace PulumiLibvirt.Protocol;
 /// provider's answers and errors back into Pulumi's messages and gRPC statuses. It knows nothing of libvirt.
 /// </summary>
 public sealed class ResourceProviderService(IProvider provider, EngineLogClient engineLog, string version, string schema)
+    : Rpc.ResourceProvider.ResourceProviderBase
 {
-    public const string ServiceName = "pulumirpc.ResourceProvider";
-
     private volatile bool _engineAcceptsSecrets = true;
 
-    public GrpcMethods Register(GrpcMethods methods) => methods
-        .Add<Rpc.ProviderHandshakeRequest, Rpc.ProviderHandshakeResponse>(ServiceName, "Handshake", Handshake)
-        .Add<Empty, Rpc.PluginInfo>(ServiceName, "GetPluginInfo", (_, _) => Task.FromResult(new Rpc.PluginInfo { Version = version }))
-        .Add<Rpc.GetSchemaRequest, Rpc.GetSchemaResponse>(ServiceName, "GetSchema", (_, _) => Task.FromResult(new Rpc.GetSchemaResponse { Schema = schema }))
-        .Add<Rpc.CheckRequest, Rpc.CheckResponse>(ServiceName, "CheckConfig", CheckConfig)
-        .Add<Rpc.DiffRequest, Rpc.DiffResponse>(ServiceName, "DiffConfig", DiffConfig)
-        .Add<Rpc.ConfigureRequest, Rpc.ConfigureResponse>(ServiceName, "Configure", Configure)
-        .Add<Rpc.InvokeRequest, Rpc.InvokeResponse>(ServiceName, "Invoke", Invoke)
-        .Add<Rpc.CheckRequest, Rpc.CheckResponse>(ServiceName, "Check", Check)
-        .Add<Rpc.DiffRequest, Rpc.DiffResponse>(ServiceName, "Diff", Diff)
-        .Add<Rpc.CreateRequest, Rpc.CreateResponse>(ServiceName, "Create", Create)
-        .Add<Rpc.ReadRequest, Rpc.ReadResponse>(ServiceName, "Read", Read)
-        .Add<Rpc.UpdateRequest, Rpc.UpdateResponse>(ServiceName, "Update", Update)
-        .Add<Rpc.DeleteRequest, Empty>(ServiceName, "Delete", Delete)
-        .Add<Empty, Empty>(ServiceName, "Cancel", Cancel)
-        .Add<Rpc.PluginAttach, Empty>(ServiceName, "Attach", Attach);
-
-    private Task<Rpc.ProviderHandshakeResponse> Handshake(Rpc.ProviderHandshakeRequest request, CancellationToken _)
+    public override Task<Rpc.ProviderHandshakeResponse> Handshake(Rpc.ProviderHandshakeRequest request,
+        ServerCallContext context)
     {
         if (request.EngineAddress.Length > 0) engineLog.Connect(request.EngineAddress);
         return Task.FromResult(new Rpc.ProviderHandshakeResponse
@@ -40,32 +24,41 @@ public sealed class ResourceProviderService(IProvider provider, EngineLogClient 
         });
     }
 
-    private Task<Empty> Attach(Rpc.PluginAttach request, CancellationToken _)
+    public override Task<Empty> Attach(Rpc.PluginAttach request, ServerCallContext context)
     {
         engineLog.Connect(request.Address);
         return Task.FromResult(new Empty());
     }
 
-    private Task<Rpc.CheckResponse> CheckConfig(Rpc.CheckRequest request, CancellationToken _)
+    public override Task<Rpc.PluginInfo> GetPluginInfo(Empty request, ServerCallContext context) =>
+        Task.FromResult(new Rpc.PluginInfo { Version = version });
+
+    public override Task<Rpc.GetSchemaResponse> GetSchema(Rpc.GetSchemaRequest request, ServerCallContext context) =>
+        Task.FromResult(new Rpc.GetSchemaResponse { Schema = schema });
+
+    public override Task<Rpc.CheckResponse> CheckConfig(Rpc.CheckRequest request, ServerCallContext context)
     {
         var news = PropertyStruct.Decode(request.News);
         return Task.FromResult(CheckResponse(new CheckResult(news, provider.CheckConfig(news))));
     }
 
-    private Task<Rpc.DiffResponse> DiffConfig(Rpc.DiffRequest request, CancellationToken _) =>
+    public override Task<Rpc.DiffResponse> DiffConfig(Rpc.DiffRequest request, ServerCallContext context) =>
         Task.FromResult(DiffResponse(provider.DiffConfig(
-            PropertyStruct.DecodeOptional(request.OldInputs) ?? PropertyStruct.Decode(request.Olds), PropertyStruct.Decode(request.News))));
+            PropertyStruct.DecodeOptional(request.OldInputs) ?? PropertyStruct.Decode(request.Olds),
+            PropertyStruct.Decode(request.News))));
 
-    private Task<Rpc.ConfigureResponse> Configure(Rpc.ConfigureRequest request, CancellationToken _) => RunAsync(() =>
-    {
-        _engineAcceptsSecrets = request.AcceptSecrets;
-        provider.Configure(request.Args is not null ? PropertyStruct.Decode(request.Args) : FromVariables(request.Variables));
-        return Task.FromResult(new Rpc.ConfigureResponse
+    public override Task<Rpc.ConfigureResponse> Configure(Rpc.ConfigureRequest request, ServerCallContext context) =>
+        RunAsync(() =>
         {
-            AcceptSecrets = true, SupportsPreview = true, AcceptResources = true, AcceptOutputs = false,
-            SupportsAutonamingConfiguration = true,
+            _engineAcceptsSecrets = request.AcceptSecrets;
+            provider.Configure(request.Args is not null
+                ? PropertyStruct.Decode(request.Args) : FromVariables(request.Variables));
+            return Task.FromResult(new Rpc.ConfigureResponse
+            {
+                AcceptSecrets = true, SupportsPreview = true, AcceptResources = true, AcceptOutputs = false,
+                SupportsAutonamingConfiguration = true,
+            });
         });
-    });
 
     /// <summary>Old engines send configuration as strings keyed <c>libvirt:config:uri</c>.</summary>
     private static ObjectValue FromVariables(IDictionary<string, string> variables) =>
@@ -76,75 +69,86 @@ public sealed class ResourceProviderService(IProvider provider, EngineLogClient 
     /// "Invoke of 'TOKEN' failed: REASON (PROPERTY)". Anything else (a missing object) is an error with its status; the
     /// engine fails the invoke with "invocation of TOKEN returned an error: MESSAGE".
     /// </remarks>
-    private Task<Rpc.InvokeResponse> Invoke(Rpc.InvokeRequest request, CancellationToken _) => RunAsync(async () =>
+    public override Task<Rpc.InvokeResponse> Invoke(Rpc.InvokeRequest request, ServerCallContext context) =>
+        RunAsync(async () =>
     {
-        var result = await provider.Function(request.Tok).InvokeAsync(PropertyStruct.Decode(request.Args), provider.Context(""));
+        var result = await provider.Function(request.Tok)
+            .InvokeAsync(PropertyStruct.Decode(request.Args), provider.Context(""));
         var response = new Rpc.InvokeResponse { Return = result.Return is { } returned ? Encode(returned) : null };
         response.Failures.Add(Failures(result.Failures));
         return response;
     });
 
-    private Task<Rpc.CheckResponse> Check(Rpc.CheckRequest request, CancellationToken _) => RunAsync(async () =>
+    public override Task<Rpc.CheckResponse> Check(Rpc.CheckRequest request, ServerCallContext context) =>
+        RunAsync(async () =>
     {
-        var (resource, context) = Resolve(request.Type, request.Urn);
+        var (resource, resourceContext) = Resolve(request.Type, request.Urn);
         var autonaming = request.Autonaming is { } a
             ? new Autonaming(a.ProposedName, (AutonamingMode)(int)a.Mode)
             : null;
         var result = await resource.CheckAsync(new CheckRequest(request.Urn, NameOf(request.Name, request.Urn),
-            PropertyStruct.DecodeOptional(request.Olds), PropertyStruct.Decode(request.News), request.RandomSeed.ToByteArray(),
-            autonaming), context);
+            PropertyStruct.DecodeOptional(request.Olds), PropertyStruct.Decode(request.News),
+            request.RandomSeed.ToByteArray(), autonaming), resourceContext);
         return CheckResponse(result);
     });
 
-    private Task<Rpc.DiffResponse> Diff(Rpc.DiffRequest request, CancellationToken _) => RunAsync(() =>
+    public override Task<Rpc.DiffResponse> Diff(Rpc.DiffRequest request, ServerCallContext context) => RunAsync(() =>
     {
         var (resource, _) = Resolve(request.Type, request.Urn);
         return Task.FromResult(DiffResponse(resource.Diff(new DiffRequest(request.Id, request.Urn,
-            PropertyStruct.Decode(request.Olds), PropertyStruct.DecodeOptional(request.OldInputs), PropertyStruct.Decode(request.News),
-            request.IgnoreChanges))));
+            PropertyStruct.Decode(request.Olds), PropertyStruct.DecodeOptional(request.OldInputs),
+            PropertyStruct.Decode(request.News), request.IgnoreChanges))));
     });
 
-    private Task<Rpc.CreateResponse> Create(Rpc.CreateRequest request, CancellationToken _) => RunTimedAsync(request.Timeout, async deadline =>
+    public override Task<Rpc.CreateResponse> Create(Rpc.CreateRequest request, ServerCallContext context) =>
+        RunTimedAsync(request.Timeout, async deadline =>
     {
-        var (resource, context) = Resolve(request.Type, request.Urn, deadline);
-        var created = await resource.CreateAsync(new CreateRequest(request.Urn, PropertyStruct.Decode(request.Properties), request.Preview), context);
+        var (resource, resourceContext) = Resolve(request.Type, request.Urn, deadline);
+        var created = await resource.CreateAsync(
+            new CreateRequest(request.Urn, PropertyStruct.Decode(request.Properties), request.Preview), resourceContext);
         return new Rpc.CreateResponse { Id = created.Id, Properties = Encode(created.Outputs) };
     });
 
-    private Task<Rpc.ReadResponse> Read(Rpc.ReadRequest request, CancellationToken _) => RunAsync(async () =>
+    public override Task<Rpc.ReadResponse> Read(Rpc.ReadRequest request, ServerCallContext context) =>
+        RunAsync(async () =>
     {
-        var (resource, context) = Resolve(request.Type, request.Urn);
+        var (resource, resourceContext) = Resolve(request.Type, request.Urn);
         var read = await resource.ReadAsync(new ReadRequest(request.Id, request.Urn,
-            PropertyStruct.DecodeOptional(request.Properties), PropertyStruct.DecodeOptional(request.Inputs)), context);
+            PropertyStruct.DecodeOptional(request.Properties), PropertyStruct.DecodeOptional(request.Inputs)),
+            resourceContext);
         // Gone: an empty id and no properties at all, which the engine takes as "does not exist" (an import then fails).
         return read is null ? new Rpc.ReadResponse()
             : new Rpc.ReadResponse { Id = read.Id, Properties = Encode(read.Outputs), Inputs = Encode(read.Inputs) };
     });
 
-    private Task<Rpc.UpdateResponse> Update(Rpc.UpdateRequest request, CancellationToken _) => RunTimedAsync(request.Timeout, async deadline =>
+    public override Task<Rpc.UpdateResponse> Update(Rpc.UpdateRequest request, ServerCallContext context) =>
+        RunTimedAsync(request.Timeout, async deadline =>
     {
-        var (resource, context) = Resolve(request.Type, request.Urn, deadline);
-        var outputs = await resource.UpdateAsync(new UpdateRequest(request.Id, request.Urn, PropertyStruct.Decode(request.Olds),
-            PropertyStruct.DecodeOptional(request.OldInputs), PropertyStruct.Decode(request.News), request.Preview,
-            request.IgnoreChanges), context);
+        var (resource, resourceContext) = Resolve(request.Type, request.Urn, deadline);
+        var outputs = await resource.UpdateAsync(new UpdateRequest(request.Id, request.Urn,
+            PropertyStruct.Decode(request.Olds), PropertyStruct.DecodeOptional(request.OldInputs),
+            PropertyStruct.Decode(request.News), request.Preview, request.IgnoreChanges), resourceContext);
         return new Rpc.UpdateResponse { Properties = Encode(outputs) };
     });
 
-    private Task<Empty> Delete(Rpc.DeleteRequest request, CancellationToken _) => RunTimedAsync(request.Timeout, async deadline =>
+    public override Task<Empty> Delete(Rpc.DeleteRequest request, ServerCallContext context) =>
+        RunTimedAsync(request.Timeout, async deadline =>
     {
-        var (resource, context) = Resolve(request.Type, request.Urn, deadline);
-        await resource.DeleteAsync(new DeleteRequest(request.Id, request.Urn, PropertyStruct.Decode(request.Properties),
-            PropertyStruct.DecodeOptional(request.OldInputs)), context);
+        var (resource, resourceContext) = Resolve(request.Type, request.Urn, deadline);
+        await resource.DeleteAsync(new DeleteRequest(request.Id, request.Urn,
+            PropertyStruct.Decode(request.Properties), PropertyStruct.DecodeOptional(request.OldInputs)),
+            resourceContext);
         return new Empty();
     });
 
-    private Task<Empty> Cancel(Empty request, CancellationToken _)
+    public override Task<Empty> Cancel(Empty request, ServerCallContext context)
     {
         provider.Cancel();
         return Task.FromResult(new Empty());
     }
 
-    private (IResource Resource, ResourceContext Context) Resolve(string type, string urn, CancellationToken deadline = default)
+    private (IResource Resource, ResourceContext Context) Resolve(string type, string urn,
+        CancellationToken deadline = default)
     {
         var resource = provider.Resource(type.Length > 0 ? type : TypeOf(urn));
         return (resource, provider.Context(urn, deadline));
@@ -198,10 +202,11 @@ public sealed class ResourceProviderService(IProvider provider, EngineLogClient 
         {
             return await RunAsync(() => operation(deadline?.Token ?? CancellationToken.None));
         }
-        catch (RpcException e) when (e.Status == StatusCode.Cancelled && deadline is { IsCancellationRequested: true })
+        catch (RpcException e) when (e.StatusCode == StatusCode.Cancelled && deadline is { IsCancellationRequested: true })
         {
-            throw new RpcException(StatusCode.DeadlineExceeded,
-                $"the operation did not finish within its timeout of {seconds.ToString(System.Globalization.CultureInfo.InvariantCulture)} s (the resource's customTimeouts) and was stopped; raise the timeout to give it longer.");
+            var timeout = seconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            throw Error(StatusCode.DeadlineExceeded, $"the operation did not finish within its timeout of {timeout} s "
+                + "(the resource's customTimeouts) and was stopped; raise the timeout to give it longer.");
         }
     }
 
@@ -218,17 +223,20 @@ public sealed class ResourceProviderService(IProvider provider, EngineLogClient 
             var initFailed = new Rpc.ErrorResourceInitFailed { Id = e.Id, Properties = Encode(e.Outputs) };
             initFailed.Reasons.Add(e.Message);
             details.Details.Add(Any.Pack(initFailed));
-            throw new RpcException(StatusCode.Unknown, e.Message, details);
+            // In the grpc-status-details-bin trailer, where the engine looks for what was made.
+            throw details.ToRpcException();
         }
         catch (ProviderException e)
         {
-            throw new RpcException(StatusOf(e.Kind), e.Message);
+            throw Error(StatusOf(e.Kind), e.Message);
         }
         catch (OperationCanceledException)
         {
-            throw new RpcException(StatusCode.Cancelled, "the operation was cancelled");
+            throw Error(StatusCode.Cancelled, "the operation was cancelled");
         }
     }
+
+    private static RpcException Error(StatusCode code, string message) => new(new Status(code, message));
 
     private static StatusCode StatusOf(ErrorKind kind) => kind switch
     {

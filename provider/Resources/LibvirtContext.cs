@@ -4,7 +4,8 @@ using PulumiLibvirt.Libvirt;
 namespace PulumiLibvirt.Resources;
 
 /// <summary>What a libvirt resource's operation may use beyond the framework's context: the connection and the provider's configuration.</summary>
-public sealed class LibvirtContext(Func<Connection> libvirt, ProviderConfig config, IEngineLog log, string urn, CancellationToken cancellation)
+public sealed class LibvirtContext(Func<CancellationToken, Connection> libvirt, ProviderConfig config, IEngineLog log,
+    string urn, CancellationToken cancellation)
     : ResourceContext(log, urn, cancellation)
 {
     /// <summary>How long undoing a failed create waits for libvirtd to answer again (it restarts in seconds).</summary>
@@ -16,11 +17,24 @@ public sealed class LibvirtContext(Func<Connection> libvirt, ProviderConfig conf
 
     /// <summary>
     /// The provider's connection, opened on first use (a preview that needs none never opens it), and opened again
-    /// when the one before broke (libvirtd restarted or stopped answering).
+    /// when the one before broke (libvirtd restarted or stopped answering). Waiting for it ends with the operation's
+    /// cancellation.
     /// </summary>
-    public Connection Libvirt => _used = libvirt();
+    public Connection Libvirt => _used = libvirt(Cancellation);
 
     private Connection? _used;
+
+    /// <summary>
+    /// What Check asks of the host: the connection's answers (opened when first asked), unless a test gives facts of
+    /// its own.
+    /// </summary>
+    public ICheckHost CheckHost
+    {
+        get => _checkHost ??= new LibvirtCheckHost(() => Libvirt);
+        init => _checkHost = value;
+    }
+
+    private ICheckHost? _checkHost;
 
     /// <summary>
     /// Whether the connection this operation used is still alive (nothing is opened to find out): a call cut off by a
@@ -40,7 +54,7 @@ public sealed class LibvirtContext(Func<Connection> libvirt, ProviderConfig conf
         {
             try
             {
-                return libvirt();
+                return libvirt(CancellationToken.None);
             }
             catch (ProviderException e) when (e.Kind == ErrorKind.Unavailable && DateTime.UtcNow < deadline)
             {

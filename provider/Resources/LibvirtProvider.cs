@@ -46,7 +46,7 @@ public sealed class LibvirtProvider(IEngineLog log) : IProvider, IDisposable
     private readonly Lock _gate = new();
     private CancellationTokenSource _cancellation = new();
     private ProviderConfig _config = new();
-    private Connection? _connection;
+    private ProviderConnection? _connection;
 
     public IReadOnlyList<CheckFailure> CheckConfig(ObjectValue config) => Validate(config).Failures;
 
@@ -65,12 +65,15 @@ public sealed class LibvirtProvider(IEngineLog log) : IProvider, IDisposable
         var (decoded, failures) = Validate(config);
         if (failures.Count > 0)
             throw new ProviderException(ErrorKind.InvalidArgument, string.Join(" ", failures.Select(f => f.Reason)));
+        ProviderConnection? stale;
         lock (_gate)
         {
             _config = decoded;
-            _connection?.Dispose();
+            stale = _connection;
             _connection = null;
         }
+        // Closed outside the lock: a connection still opening is closed once it opens, and never handed out.
+        stale?.Dispose();
     }
 
     public IResource Resource(string token) =>
@@ -110,37 +113,32 @@ public sealed class LibvirtProvider(IEngineLog log) : IProvider, IDisposable
     }
 
     /// <summary>
-    /// The connection, opened again when the one before broke: libvirtd restarted or stopped, or left keepalives
-    /// unanswered (<see cref="Connection.KeepAliveInterval"/>). Objects of the broken one fail with their calls.
+    /// The connection to the configured URI, opened when first needed and again when the one before broke. The wait
+    /// holds no lock of the provider's: Cancel and requests that need no connection answer while a daemon hangs.
     /// </summary>
-    private Connection Connection()
+    private Connection Connection(CancellationToken cancellation)
     {
-        lock (_gate)
+        while (true)
         {
-            if (_connection is { IsAlive: true }) return _connection;
-            _connection?.Dispose();
-            _connection = null;
-            var uri = _config.EffectiveUri;
-            // Keepalive starts only once the connection is open: a frozen daemon would hold the opening itself forever.
-            var opening = Task.Run(() => Libvirt.Connection.Open(uri));
-            try
+            ProviderConnection current;
+            lock (_gate)
             {
-                if (opening.Wait(OpenTimeout)) return _connection = opening.Result;
+                current = _connection ??=
+                    new ProviderConnection(_config.EffectiveUri, Libvirt.Connection.Open, OpenTimeout);
             }
-            catch (AggregateException wrapped) when (wrapped.InnerException is LibvirtException e)
-            {
-                throw new ProviderException(ErrorKind.Unavailable, SshTarget.Of(uri)?.Explain(e.Message) is { } fix
-                    ? $"Cannot connect to libvirt at '{uri}': {e.Message}. {fix}"
-                    : $"Cannot connect to libvirt at '{uri}': libvirtd is not answering ({e.Message}). Check that libvirtd runs there and that you may use it, or set the provider's 'uri' (pulumi config set libvirt:uri …).", e);
-            }
-            _ = opening.ContinueWith(late => late.Result.Dispose(), TaskContinuationOptions.OnlyOnRanToCompletion);
-            throw new ProviderException(ErrorKind.Unavailable,
-                $"Cannot connect to libvirt at '{uri}': libvirtd is not answering (no answer within {OpenTimeout.TotalSeconds} s). Check that libvirtd runs there and is not stuck (systemctl status libvirtd).");
+            // Null: a Configure replaced it while this waited, and the new configuration's connection serves.
+            if (current.Get(cancellation) is { } connection) return connection;
         }
     }
 
     public void Dispose()
     {
-        _connection?.Dispose();
+        ProviderConnection? stale;
+        lock (_gate)
+        {
+            stale = _connection;
+            _connection = null;
+        }
+        stale?.Dispose();
     }
 }

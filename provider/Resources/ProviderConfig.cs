@@ -8,13 +8,18 @@ public sealed record ProviderConfig
 {
     public const string DefaultUri = "qemu:///system";
 
-    [Description("libvirt connection URI, such as qemu:///system, qemu:///session, qemu+ssh://user@host/system or test:///default. Default: the LIBVIRT_DEFAULT_URI environment variable, else qemu:///system.")]
+    [Description("libvirt connection URI, such as qemu:///system, qemu:///session, qemu+ssh://user@host/system or "
+        + "test:///default: any URI libvirt understands; SSH needs a key-based login (no password prompt). Default: "
+        + "the LIBVIRT_DEFAULT_URI environment variable, else qemu:///system. Changing it replaces every resource of "
+        + "the provider, since they live on another host.")]
     public string? Uri { get; init; }
 
     [Description("LIBGUESTFS_BACKEND_SETTINGS for virt-sysprep when a Clone has an identity, e.g. force_tcg where KVM does not work. Default: the LIBGUESTFS_BACKEND_SETTINGS environment variable, else what works on this machine (force_tcg when KVM is missing or its guests do not run).")]
     public string? GuestfsBackendSettings { get; init; }
 
-    [Description("Seconds a download (a Volume's source.url or sha256Url) may go without receiving a byte before it fails: 1 to 86400. Default: 60.")]
+    [Description("Seconds a download (a Volume's source.url or sha256Url) may go without receiving a byte, waiting "
+        + "for the answer or mid-body, before it fails with the URL and the bytes received: 1 to 86400. There is no "
+        + "limit on a download's total time. Default: 60.")]
     public int? DownloadStallTimeout { get; init; }
 
     public TimeSpan EffectiveDownloadStallTimeout => TimeSpan.FromSeconds(DownloadStallTimeout ?? 60);

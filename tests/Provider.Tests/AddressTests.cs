@@ -1,3 +1,4 @@
+using Grpc.Core;
 using PulumiLibvirt.Framework;
 using PulumiLibvirt.Protocol;
 using PulumiLibvirt.Tests.Support;
@@ -111,7 +112,7 @@ public sealed class AddressTests(TestPool pool, TestNetwork isolated) : IClassFi
         var failure = await Assert.ThrowsAsync<RpcException>(() => engine.CreateAsync("vm", check.Inputs));
         Assert.True(DateTime.UtcNow - started >= TimeSpan.FromSeconds(5));
         var initFailed = InitFailed(failure);
-        Assert.Contains("waitForIp: no address on networkInterfaces[0]", failure.Message, StringComparison.Ordinal);
+        Assert.Contains("waitForIp: no address on networkInterfaces[0]", failure.Status.Detail, StringComparison.Ordinal);
         Assert.Contains("next `pulumi up` waits again", Assert.Single(initFailed.Reasons), StringComparison.Ordinal);
         using (var domain = pool.Libvirt.FindDomain(initFailed.Id)!)
         {
@@ -142,8 +143,9 @@ public sealed class AddressTests(TestPool pool, TestNetwork isolated) : IClassFi
 
     private static Rpc.ErrorResourceInitFailed InitFailed(RpcException failure)
     {
-        Assert.True(failure.Details is not null, $"no ErrorResourceInitFailed detail in: {failure}");
-        var detail = Assert.Single(failure.Details.Details);
+        var details = failure.GetRpcStatus();
+        Assert.True(details is not null, $"no ErrorResourceInitFailed detail in: {failure}");
+        var detail = Assert.Single(details.Details);
         return detail.Unpack<Rpc.ErrorResourceInitFailed>();
     }
 

@@ -35,6 +35,52 @@ public static partial class BadInputCases
 
     public static IEnumerable<object[]> Rows => Table.Keys.Select(id => new object[] { id });
 
+    /// <summary>The cases run as unit tests (<see cref="FakeCheckHost"/>): all but <see cref="NeedsDaemon"/>.</summary>
+    public static IEnumerable<object[]> UnitRows =>
+        Table.Keys.Where(id => !NeedsDaemon.Contains(id)).Select(id => new object[] { id });
+
+    /// <summary>The cases the binary judges on the real daemon: those that need it, and a representative set.</summary>
+    public static IEnumerable<object[]> DaemonRows =>
+        Table.Keys.Where(id => NeedsDaemon.Contains(id) || Representative.Contains(id))
+            .Select(id => new object[] { id });
+
+    /// <summary>
+    /// Cases whose answer is the machine's, not facts a fake holds: what /etc/shadow holds (only root reads it), the
+    /// host's disk /dev/vda, a compressed file libvirt's package installs, virt-sysprep being installed.
+    /// </summary>
+    public static readonly IReadOnlySet<string> NeedsDaemon = new HashSet<string>
+    {
+        "Domain: disk file /etc/shadow", "Domain: disk file /etc/shadow as CD-ROM", "Domain: kernel /etc/shadow",
+        "Domain: initrd /etc/shadow", "Domain: disk file /dev/vda", "Domain: disk file /dev/vda with blockDevice",
+        "Domain: kernel /dev/vda", "Domain: console file /dev/vda", "Volume: source.file compressed",
+        "Clone: identity.hostname with a trailing newline",
+    };
+
+    /// <summary>
+    /// One case or a few of each kind of rule, for each resource and the configuration, that also run through the
+    /// binary on the real daemon: what the wire, the daemon's own answers (its pools, volumes, networks, domains and
+    /// limits, a file probed through a transient pool) and this machine's files make of them.
+    /// </summary>
+    public static readonly IReadOnlySet<string> Representative = new HashSet<string>
+    {
+        "libvirt: NUL in uri", "libvirt: downloadStallTimeout 2^63",
+        "Volume: NUL in name", "Volume: missing pool", "Volume: capacity 2^63", "Volume: raw capacity 1 PB",
+        "Volume: grown to 2^53+1 on update", "Volume: missing base", "Volume: base whose own backing file is missing",
+        "Volume: base that is a link to /etc/shadow", "Volume: base format that is not the base's",
+        "Volume: source.hostPath missing", "Volume: sha256 for a hostPath copy", "Volume: misspelt property",
+        "Domain: name of 241 bytes", "Domain: description of 5 MB", "Domain: disk file a link to /etc/shadow",
+        "Domain: disk volume linked to /etc/shadow", "Domain: disk file missing", "Domain: disk volume missing",
+        "Domain: two disks on one target", "Domain: one MAC twice", "Domain: inactive network, running",
+        "Domain: missing network", "Domain: graphics.listen a host name", "Domain: console file over an existing file",
+        "Domain: memory beyond the host", "Domain: vcpus 100000", "Domain: kernel a folder",
+        "Clone: NUL in name", "Clone: missing source", "Clone: disk the source lacks", "Clone: macs of the wrong count",
+        "Clone: memory 0", "Clone: missing pool", "Clone: missing cloudInit",
+        "Pool: newline in name", "Pool: path a file", "Pool: path of another pool by '..'",
+        "Network: empty name", "Network: mtu 0", "Network: address not a CIDR",
+        "Network: DHCP host with a multicast MAC",
+        "CloudInit: NUL in userData", "CloudInit: missing pool", "CloudInit: metaData not YAML",
+    };
+
     private static void Add(string id, string type, Func<BadInputHost, string, ObjectValue> inputs, string property, string says) =>
         Table.Add($"{type[(type.LastIndexOf(':') + 1)..]}: {id}", new BadInput(type, inputs, property, says));
 

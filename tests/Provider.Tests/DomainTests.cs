@@ -237,7 +237,8 @@ public sealed class DomainTests(TestPool pool, TestNetwork network) : IClassFixt
         Assert.Contains("type: qemu", failure.Reason);
         // A clone's type is its template's: the same check names 'source' and the template.
         using var testDriver = Connection.Open("test:///default");
-        var cloneCheck = new DomainCheck(testDriver, PropertyMarks.None, new OwnDomain("urn"), "libvirt:index:Clone");
+        var cloneCheck = new DomainCheck(
+            new LibvirtCheckHost(() => testDriver), PropertyMarks.None, new OwnDomain("urn"), "libvirt:index:Clone");
         Assert.False(cloneCheck.HypervisorType("kvm", "source", "tmpl"));
         Assert.Equal("source", Assert.Single(cloneCheck.Failures).Property);
         Assert.Contains("template 'tmpl' is a kvm domain", cloneCheck.Failures[0].Reason);

@@ -1,8 +1,8 @@
 using System.Globalization;
 using System.Text.Json;
 using System.Text.RegularExpressions;
+using Grpc.Core;
 using PulumiLibvirt.Framework;
-using PulumiLibvirt.Protocol;
 using PulumiLibvirt.Tests.Support;
 using static PulumiLibvirt.Tests.Support.Sizes;
 
@@ -101,8 +101,8 @@ public sealed partial class FunctionProtocolTests(TestPool pool, TestNetwork net
     {
         var name = _names.Name("missing");
         var error = await Assert.ThrowsAsync<RpcException>(() => _engine.InvokeAsync("libvirt:index:getDomain", Props.Object(("name", name))));
-        Assert.Equal(StatusCode.NotFound, error.Status);
-        Assert.StartsWith($"No domain named or with UUID '{name}' on {TestPool.Uri}.", error.Message);
+        Assert.Equal(StatusCode.NotFound, error.StatusCode);
+        Assert.StartsWith($"No domain named or with UUID '{name}' on {TestPool.Uri}.", error.Status.Detail);
     }
 
     [Fact]
@@ -148,17 +148,17 @@ public sealed partial class FunctionProtocolTests(TestPool pool, TestNetwork net
     {
         var name = TestPool.UniqueName("nothing");
         var inPool = await Assert.ThrowsAsync<RpcException>(() => _engine.InvokeAsync("libvirt:index:getVolume", Props.Object(("pool", pool.Name), ("name", name))));
-        Assert.Equal(StatusCode.NotFound, inPool.Status);
-        Assert.StartsWith($"No volume named '{name}' in storage pool '{pool.Name}' on {TestPool.Uri}.", inPool.Message);
+        Assert.Equal(StatusCode.NotFound, inPool.StatusCode);
+        Assert.StartsWith($"No volume named '{name}' in storage pool '{pool.Name}' on {TestPool.Uri}.", inPool.Status.Detail);
 
         var noPool = await Assert.ThrowsAsync<RpcException>(() => _engine.InvokeAsync("libvirt:index:getVolume", Props.Object(("pool", name), ("name", "disk"))));
-        Assert.Equal(StatusCode.NotFound, noPool.Status);
-        Assert.StartsWith($"No storage pool '{name}' on {TestPool.Uri}", noPool.Message);
+        Assert.Equal(StatusCode.NotFound, noPool.StatusCode);
+        Assert.StartsWith($"No storage pool '{name}' on {TestPool.Uri}", noPool.Status.Detail);
 
         var path = Path.Combine(pool.Path, name);
         var byKey = await Assert.ThrowsAsync<RpcException>(() => _engine.InvokeAsync("libvirt:index:getVolume", Props.Object(("key", path))));
-        Assert.Equal(StatusCode.NotFound, byKey.Status);
-        Assert.StartsWith($"No volume with key or path '{path}' on {TestPool.Uri}.", byKey.Message);
+        Assert.Equal(StatusCode.NotFound, byKey.StatusCode);
+        Assert.StartsWith($"No volume with key or path '{path}' on {TestPool.Uri}.", byKey.Status.Detail);
     }
 
     [Fact]
@@ -179,8 +179,8 @@ public sealed partial class FunctionProtocolTests(TestPool pool, TestNetwork net
         Assert.Equal(["extra"], await FailuresAsync("getNodeInfo", Props.Object(("extra", true))));
 
         var unknown = await Assert.ThrowsAsync<RpcException>(() => _engine.InvokeAsync("libvirt:index:getThing", ObjectValue.Empty));
-        Assert.Equal(StatusCode.InvalidArgument, unknown.Status);
-        Assert.Contains("libvirt:index:getDomain", unknown.Message);
+        Assert.Equal(StatusCode.InvalidArgument, unknown.StatusCode);
+        Assert.Contains("libvirt:index:getDomain", unknown.Status.Detail);
     }
 
     [Fact]
@@ -206,8 +206,8 @@ public sealed partial class FunctionProtocolTests(TestPool pool, TestNetwork net
 
         var missing = $"{pool.Name}-missing";
         var error = await Assert.ThrowsAsync<RpcException>(() => _engine.InvokeAsync("libvirt:index:getPool", Props.Object(("name", missing))));
-        Assert.Equal(StatusCode.NotFound, error.Status);
-        Assert.Contains($"No storage pool named or with UUID '{missing}' on {TestPool.Uri}", error.Message);
+        Assert.Equal(StatusCode.NotFound, error.StatusCode);
+        Assert.Contains($"No storage pool named or with UUID '{missing}' on {TestPool.Uri}", error.Status.Detail);
     }
 
     [Fact]
@@ -255,8 +255,8 @@ public sealed partial class FunctionProtocolTests(TestPool pool, TestNetwork net
 
         var missing = $"{name}-missing";
         var error = await Assert.ThrowsAsync<RpcException>(() => _engine.InvokeAsync("libvirt:index:getNetwork", Props.Object(("name", missing))));
-        Assert.Equal(StatusCode.NotFound, error.Status);
-        Assert.Contains($"No network named or with UUID '{missing}' on {TestPool.Uri}", error.Message);
+        Assert.Equal(StatusCode.NotFound, error.StatusCode);
+        Assert.Contains($"No network named or with UUID '{missing}' on {TestPool.Uri}", error.Status.Detail);
     }
 
     [Fact]

@@ -1,3 +1,4 @@
+using Grpc.Core;
 using PulumiLibvirt.Framework;
 using PulumiLibvirt.Protocol;
 using PulumiLibvirt.Tests.Support;
@@ -66,7 +67,7 @@ public class PropertyStructTests
     {
         var wire = new Struct { Fields = { ["image"] = Special(PropertyStruct.AssetSignature) } };
         var error = Assert.Throws<RpcException>(() => PropertyStruct.Decode(wire));
-        Assert.Equal(StatusCode.InvalidArgument, error.Status);
-        Assert.Contains("path on the libvirt host", error.Message);
+        Assert.Equal(StatusCode.InvalidArgument, error.StatusCode);
+        Assert.Contains("path on the libvirt host", error.Status.Detail);
     }
 }

@@ -1,4 +1,6 @@
+using Google.Protobuf;
 using Google.Protobuf.WellKnownTypes;
+using Grpc.Core;
 using PulumiLibvirt.Framework;
 using PulumiLibvirt.Protocol;
 using PulumiLibvirt.Tests.Support;
@@ -34,12 +36,17 @@ public sealed class ProtocolTests(TestPool pool) : IClassFixture<TestPool>, IAsy
     [Fact]
     public async Task Plugin_info_schema_and_unimplemented_methods_answer_as_the_engine_expects()
     {
-        var info = await Provider.CallAsync<Rpc.PluginInfo>("GetPluginInfo", new Empty());
+        var info = await Provider.Client.GetPluginInfoAsync(new Empty());
         Assert.Equal(typeof(Resources.LibvirtProvider).Assembly.GetName().Version!.ToString(3), info.Version);
-        var schema = await Provider.CallAsync<Rpc.GetSchemaResponse>("GetSchema", new Rpc.GetSchemaRequest());
+        var schema = await Provider.Client.GetSchemaAsync(new Rpc.GetSchemaRequest());
         Assert.Equal(await File.ReadAllTextAsync(Repository.File("schema.json")), schema.Schema);
-        var unimplemented = await Assert.ThrowsAsync<RpcException>(() => Provider.CallAsync<Empty>("Construct", new Empty()));
-        Assert.Equal(StatusCode.Unimplemented, unimplemented.Status);
+        // Construct is a method of Pulumi's service that this provider does not have (its proto leaves it out).
+        using var channel = LocalChannel.Open($"127.0.0.1:{Provider.Port}");
+        var empty = Marshallers.Create(message => message.ToByteArray(), Empty.Parser.ParseFrom);
+        var construct = new Method<Empty, Empty>(MethodType.Unary, "pulumirpc.ResourceProvider", "Construct", empty, empty);
+        var unimplemented = await Assert.ThrowsAsync<RpcException>(() =>
+            channel.CreateCallInvoker().AsyncUnaryCall(construct, null, new CallOptions(), new Empty()).ResponseAsync);
+        Assert.Equal(StatusCode.Unimplemented, unimplemented.StatusCode);
     }
 
     [Fact]
@@ -99,19 +106,20 @@ public sealed class ProtocolTests(TestPool pool) : IClassFixture<TestPool>, IAsy
         var check = await _engine.CheckAsync("bad", Props.Object(("pool", TestPool.UniqueName("missing")), ("capacity", MiB)));
         Assert.Contains(check.Failures, f => f.Property == "pool" && f.Reason.Contains("does not exist"));
 
-        var unknownType = await Assert.ThrowsAsync<RpcException>(() => Provider.CallAsync<Rpc.CheckResponse>("Check",
-            new Rpc.CheckRequest { Urn = "urn:pulumi:dev::p::libvirt:index:Nope::x", Type = "libvirt:index:Nope", News = new Struct() }));
-        Assert.Equal(StatusCode.InvalidArgument, unknownType.Status);
-        Assert.Contains("libvirt:index:Volume", unknownType.Message);
+        var unknownType = await Assert.ThrowsAsync<RpcException>(() => Provider.Client.CheckAsync(
+            new Rpc.CheckRequest { Urn = "urn:pulumi:dev::p::libvirt:index:Nope::x", Type = "libvirt:index:Nope", News = new Struct() })
+            .ResponseAsync);
+        Assert.Equal(StatusCode.InvalidArgument, unknownType.StatusCode);
+        Assert.Contains("libvirt:index:Volume", unknownType.Status.Detail);
 
         var baseVolume = pool.CreateVolume("base", MiB);
         pool.CreateVolume("overlay", MiB, backingStore: new Libvirt.BackingStore(baseVolume.Path, "qcow2"));
-        var refused = await Assert.ThrowsAsync<RpcException>(() => Provider.CallAsync<Empty>("Delete", new Rpc.DeleteRequest
+        var refused = await Assert.ThrowsAsync<RpcException>(() => Provider.Client.DeleteAsync(new Rpc.DeleteRequest
         {
             Id = baseVolume.Key, Urn = _engine.Urn("base"), Type = VolumeType, Properties = new Struct(),
-        }));
-        Assert.Equal(StatusCode.FailedPrecondition, refused.Status);
-        Assert.Contains("backing store", refused.Message);
+        }).ResponseAsync);
+        Assert.Equal(StatusCode.FailedPrecondition, refused.StatusCode);
+        Assert.Contains("backing store", refused.Status.Detail);
     }
 
     [Fact]
@@ -129,29 +137,29 @@ public sealed class ProtocolTests(TestPool pool) : IClassFixture<TestPool>, IAsy
     [Fact]
     public async Task An_unreachable_libvirt_is_unavailable_with_the_uri_and_what_to_check()
     {
-        await Provider.CallAsync<Rpc.ConfigureResponse>("Configure", new Rpc.ConfigureRequest
+        await Provider.Client.ConfigureAsync(new Rpc.ConfigureRequest
         {
             Variables = { ["libvirt:config:uri"] = "qemu+unix:///system?socket=/nonexistent/libvirt-sock" }, AcceptSecrets = true,
         });
         var error = await Assert.ThrowsAsync<RpcException>(() => _engine.CheckAsync("x", Props.Object(("capacity", MiB))));
-        Assert.Equal(StatusCode.Unavailable, error.Status);
-        Assert.Contains("/nonexistent/libvirt-sock", error.Message);
-        Assert.Contains("libvirt:uri", error.Message);
+        Assert.Equal(StatusCode.Unavailable, error.StatusCode);
+        Assert.Contains("/nonexistent/libvirt-sock", error.Status.Detail);
+        Assert.Contains("libvirt:uri", error.Status.Detail);
     }
 
     [Fact]
     public async Task Provider_configuration_is_checked_and_a_new_uri_replaces_the_provider()
     {
-        var bad = await Provider.CallAsync<Rpc.CheckResponse>("CheckConfig", new Rpc.CheckRequest
+        var bad = await Provider.Client.CheckConfigAsync(new Rpc.CheckRequest
         {
             Urn = "urn:pulumi:dev::p::pulumi:providers:libvirt::default", News = Wire(Props.Object(("uri", 5))),
         });
         Assert.Equal("uri", Assert.Single(bad.Failures).Property);
 
         var olds = Wire(Props.Object(("uri", "qemu:///system")));
-        var same = await Provider.CallAsync<Rpc.DiffResponse>("DiffConfig", new Rpc.DiffRequest { Olds = olds, OldInputs = olds, News = olds });
+        var same = await Provider.Client.DiffConfigAsync(new Rpc.DiffRequest { Olds = olds, OldInputs = olds, News = olds });
         Assert.Equal(Rpc.DiffResponse.Types.DiffChanges.DiffNone, same.Changes);
-        var moved = await Provider.CallAsync<Rpc.DiffResponse>("DiffConfig", new Rpc.DiffRequest
+        var moved = await Provider.Client.DiffConfigAsync(new Rpc.DiffRequest
         {
             Olds = olds, OldInputs = olds, News = Wire(Props.Object(("uri", "qemu+ssh://lab/system"))),
         });
@@ -173,15 +181,15 @@ public sealed class ProtocolTests(TestPool pool) : IClassFixture<TestPool>, IAsy
             uuid = domain.Uuid;
         }
         const string DomainType = "libvirt:index:Domain";
-        var deleting = Provider.CallAsync<Empty>("Delete", new Rpc.DeleteRequest
+        var deleting = Provider.Client.DeleteAsync(new Rpc.DeleteRequest
         {
             Id = uuid, Urn = $"urn:pulumi:dev::protocol-tests::{DomainType}::deaf", Type = DomainType,
             Properties = Wire(Props.Object(("uuid", uuid), ("name", name), ("shutdownTimeout", 600))),
-        });
+        }).ResponseAsync;
         await WaitForAsync(() => _engine.Engine.Logs.Any(l => l.Message.Contains($"Shutting down domain '{name}'")));
-        await Provider.CallAsync<Empty>("Cancel", new Empty());
+        await Provider.Client.CancelAsync(new Empty());
         var cancelled = await Assert.ThrowsAsync<RpcException>(() => deleting.WaitAsync(TimeSpan.FromMinutes(2)));
-        Assert.Equal(StatusCode.Cancelled, cancelled.Status);
+        Assert.Equal(StatusCode.Cancelled, cancelled.StatusCode);
         using (var stillThere = pool.Libvirt.FindDomain(uuid)) Assert.NotNull(stillThere);
 
         // The engine sends Cancel at the end of every deployment; an attached provider serves the next one.
@@ -208,7 +216,7 @@ public sealed class ProtocolTests(TestPool pool) : IClassFixture<TestPool>, IAsy
 
             await using var plugin = await ProviderProcess.StartAsync(_engine.Engine.Address, workingDirectory: project.FullName);
             Assert.NotEqual(taken, plugin.Port);
-            var info = await plugin.CallAsync<Rpc.PluginInfo>("GetPluginInfo", new Empty());
+            var info = await plugin.Client.GetPluginInfoAsync(new Empty());
             Assert.NotEmpty(info.Version);
             Assert.Equal(0, InotifyWatches(plugin.ProcessId));
             Assert.Equal("", plugin.LaterStdout);

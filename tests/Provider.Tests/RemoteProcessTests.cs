@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using Google.Protobuf;
+using Grpc.Core;
 using PulumiLibvirt.Protocol;
 using PulumiLibvirt.Tests.Support;
 using static PulumiLibvirt.Tests.Support.Sizes;
@@ -23,12 +24,12 @@ public sealed class RemoteProcessTests(SshHosts hosts) : IDisposable
     {
         await using var engine = await FakeEngine.StartAsync();
         await using var provider = await ProviderProcess.StartAsync(engine.Address, environment);
-        await provider.CallAsync<Rpc.ProviderHandshakeResponse>("Handshake", new Rpc.ProviderHandshakeRequest { EngineAddress = engine.Address });
-        await provider.CallAsync<Rpc.ConfigureResponse>("Configure", new Rpc.ConfigureRequest
+        await provider.Client.HandshakeAsync(new Rpc.ProviderHandshakeRequest { EngineAddress = engine.Address });
+        await provider.Client.ConfigureAsync(new Rpc.ConfigureRequest
         {
             Args = PropertyStruct.Encode(Props.Object(("uri", uri))), AcceptSecrets = true, AcceptResources = true, SendsOldInputs = true,
         });
-        return await provider.CallAsync<Rpc.CheckResponse>("Check", new Rpc.CheckRequest
+        return await provider.Client.CheckAsync(new Rpc.CheckRequest
         {
             Urn = "urn:pulumi:dev::remote::libvirt:index:Volume::v", Type = "libvirt:index:Volume", Name = TestPool.UniqueName("v"),
             News = PropertyStruct.Encode(Props.Object(("capacity", MiB))), Olds = new Google.Protobuf.WellKnownTypes.Struct(),
@@ -53,8 +54,8 @@ public sealed class RemoteProcessTests(SshHosts hosts) : IDisposable
         clock.Stop();
 
         Assert.True(clock.Elapsed < TimeSpan.FromSeconds(30), $"the first call failed after {clock.Elapsed}, not at once");
-        Assert.Contains("Permission denied", error.Message);
-        Assert.Contains("the provider logs in without a prompt (no password, no passphrase)", error.Message);
+        Assert.Contains("Permission denied", error.Status.Detail);
+        Assert.Contains("the provider logs in without a prompt (no password, no passphrase)", error.Status.Detail);
         Assert.False(File.Exists(asked), "ssh ran the askpass program");
     }
 
@@ -63,12 +64,12 @@ public sealed class RemoteProcessTests(SshHosts hosts) : IDisposable
     {
         await using var engine = await FakeEngine.StartAsync();
         await using var provider = await ProviderProcess.StartAsync(engine.Address, launcher: launcher);
-        await provider.CallAsync<Rpc.ProviderHandshakeResponse>("Handshake", new Rpc.ProviderHandshakeRequest { EngineAddress = engine.Address });
-        await provider.CallAsync<Rpc.ConfigureResponse>("Configure", new Rpc.ConfigureRequest
+        await provider.Client.HandshakeAsync(new Rpc.ProviderHandshakeRequest { EngineAddress = engine.Address });
+        await provider.Client.ConfigureAsync(new Rpc.ConfigureRequest
         {
             Args = PropertyStruct.Encode(Props.Object(("uri", uri))), AcceptSecrets = true, AcceptResources = true, SendsOldInputs = true,
         });
-        var info = await provider.CallAsync<Rpc.InvokeResponse>("Invoke", new Rpc.InvokeRequest
+        var info = await provider.Client.InvokeAsync(new Rpc.InvokeRequest
         {
             Tok = "libvirt:index:getNodeInfo", Args = new Google.Protobuf.WellKnownTypes.Struct(),
         });
@@ -102,6 +103,6 @@ public sealed class RemoteProcessTests(SshHosts hosts) : IDisposable
         Assert.Equal(System.Net.Dns.GetHostName(), await HostnameAsync(uri, withConfig));
         // The same URI without that configuration names a host that does not exist.
         var error = await Assert.ThrowsAsync<RpcException>(() => HostnameAsync(uri));
-        Assert.Contains(alias, error.Message);
+        Assert.Contains(alias, error.Status.Detail);
     }
 }

@@ -1,5 +1,5 @@
 using System.Diagnostics;
-using PulumiLibvirt.Protocol;
+using Grpc.Core;
 using PulumiLibvirt.Tests.Support;
 using Rpc = Pulumirpc;
 
@@ -39,13 +39,13 @@ public sealed class VolumeSourceProtocolTests(TestPool pool, TestImages images) 
         Assert.Empty(check.Failures);
 
         var clock = Stopwatch.StartNew();
-        var late = await Assert.ThrowsAsync<RpcException>(() => session.Provider.CallAsync<Rpc.CreateResponse>("Create", new Rpc.CreateRequest
+        var late = await Assert.ThrowsAsync<RpcException>(() => session.Provider.Client.CreateAsync(new Rpc.CreateRequest
         {
             Urn = session.Urn("deadline"), Type = session.Type, Properties = check.Inputs, Timeout = 3,
-        }));
+        }).ResponseAsync);
 
-        Assert.Equal(StatusCode.DeadlineExceeded, late.Status);
-        Assert.Contains("customTimeouts", late.Message, StringComparison.Ordinal);
+        Assert.Equal(StatusCode.DeadlineExceeded, late.StatusCode);
+        Assert.Contains("customTimeouts", late.Status.Detail, StringComparison.Ordinal);
         Assert.InRange(clock.Elapsed.TotalSeconds, 3, 30);
         pool.Pool.Refresh();
         Assert.DoesNotContain(pool.Pool.ListVolumes().Select(v => { using (v) return v.Describe().Name; }), v => v.StartsWith(name, StringComparison.Ordinal));

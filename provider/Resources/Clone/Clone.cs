@@ -12,31 +12,31 @@ public sealed class Clone : LibvirtResource<CloneArgs, CloneState>
 
     protected override async Task<Checked<CloneArgs>> CheckAsync(CloneArgs news, CloneArgs? olds, PropertyMarks marks, LibvirtContext context)
     {
-        var libvirt = context.Libvirt;
+        var host = context.CheckHost;
         var own = new OwnDomain(context.Urn, olds?.Name);
-        var check = new DomainCheck(libvirt, marks, own, Token);
+        var check = new DomainCheck(host, marks, own, Token);
         check.Name(news.Name);
-        if (news.Pool is not null && marks.IsKnown("pool") && Volume.PoolProblem(news.Pool, libvirt) is { } poolProblem)
+        if (news.Pool is not null && marks.IsKnown("pool") && PoolAvailability.Problem(news.Pool, host) is { } poolProblem)
             check.Fail("pool", poolProblem);
         check.ShutdownTimeout(news.ShutdownTimeout);
         check.Description(news.Description);
         if (news.CloudInit is { } seed && marks.IsKnown("cloudInit"))
         {
-            using var volume = libvirt.FindVolume(seed);
-            if (volume is null)
-                check.Fail("cloudInit", $"'cloudInit': no volume with key or path '{seed}' exists on {libvirt.Uri}. Give a CloudInit's key (its 'key' output).");
+            if (host.FindVolume(seed) is null)
+                check.Fail("cloudInit", $"'cloudInit': no volume with key or path '{seed}' exists on {host.Uri}. " +
+                    "Give a CloudInit's key (its 'key' output).");
         }
         if (news.Identity is { } identity && marks.IsKnown("identity"))
             await GuestIdentity.CheckAsync(identity, news.Name, context.Config.EffectiveUri, check, context.Cancellation);
         if (!marks.IsKnown("source")) return new Checked<CloneArgs>(news, check.Failures);
 
-        using var source = libvirt.FindDomain(news.Source);
-        if (source is null)
+        var template = host.FindDomain(news.Source);
+        if (template is null)
         {
-            check.Fail("source", $"No domain named '{news.Source}' (or with that UUID) exists on {libvirt.Uri}. Name the template domain to clone.");
+            check.Fail("source", $"No domain named '{news.Source}' (or with that UUID) exists on {host.Uri}. " +
+                "Name the template domain to clone.");
             return new Checked<CloneArgs>(news, check.Failures);
         }
-        var template = source.Describe();
         check.Size(check.HypervisorType(template.Type, "source", template.Name) ? template.Type : null,
             news.Memory ?? (int)(template.MemoryKiB / 1024), news.Vcpus ?? template.Vcpus);
 
@@ -66,7 +66,7 @@ public sealed class Clone : LibvirtResource<CloneArgs, CloneState>
         if (news.WaitForIp is { } wait && marks.IsKnown("waitForIp"))
             foreach (var (property, message) in AddressWait.Problems(wait, template.Interfaces.Count, template.Interfaces.Any(n => n.Network is not null), template.QemuAgent))
                 check.Fail(property, message);
-        check.Failures.AddRange(HostReservationCheck.Clone(libvirt, marks, own, news, template));
+        check.Failures.AddRange(HostReservationCheck.Clone(host, marks, own, news, template));
         var inputs = news.Macs is null ? news : news with { Macs = news.Macs.Select(MacAddresses.Normalize).ToList() };
         return new Checked<CloneArgs>(inputs, check.Failures);
     }
@@ -86,78 +86,27 @@ public sealed class Clone : LibvirtResource<CloneArgs, CloneState>
     protected override async Task<(string Id, CloneState State)> CreateAsync(CloneArgs inputs, LibvirtContext context)
     {
         var libvirt = context.Libvirt;
-        var name = inputs.Name!;
         await UnfinishedCreates.RemoveDomainsAsync(libvirt, context);
-        using var source = libvirt.FindDomain(inputs.Source)
-            ?? throw new ProviderException(ErrorKind.NotFound, $"The source domain '{inputs.Source}' does not exist on {libvirt.Uri}.");
-        var template = source.Describe();
-        if (source.IsActive)
-            throw new ProviderException(ErrorKind.FailedPrecondition,
-                $"The source domain '{template.Name}' is running: its disks would be cloned while they change. Shut it down first (`virsh shutdown {template.Name}`, or running: false on its Domain).");
-        new OwnDomain(context.Urn).EnsureNameFree(libvirt, name, Token);
-
-        var modes = template.Disks.ToDictionary(d => d.Target, d => CloneDisks.ModeOf(d, inputs));
-        var targets = template.Disks.Where(d => modes[d.Target] is CloneDiskMode.Full or CloneDiskMode.Linked)
-            .ToDictionary(d => d.Target, d => CloneDisks.Target(libvirt, d, modes[d.Target], name, inputs.Pool));
-        // The mark lists these volumes for removal: one of the name that is already there is another's, so nothing starts.
-        foreach (var target in targets.Values)
+        ClonePlan plan;
+        using (var source = libvirt.FindDomain(inputs.Source)
+            ?? throw new ProviderException(ErrorKind.NotFound, $"The source domain '{inputs.Source}' does not exist on {libvirt.Uri}."))
         {
-            using var pool = libvirt.LookupPool(target.Pool);
-            using var existing = pool.FindVolume(target.Name);
-            if (existing is not null)
-                throw new ProviderException(ErrorKind.FailedPrecondition, NameTaken.Reason("volume", target.Name, $"in pool '{target.Pool}' ({existing.Path})", Token, existing.Key));
+            plan = ClonePlan.For(inputs, CloneFacts.Read(libvirt, source, inputs), Guid.NewGuid().ToString(), context.Urn);
         }
-        var nvram = CloneDisks.NvramPath(template, name);
-        // The clone's name is taken first by an empty domain marked with the resource's URN and everything this create
-        // makes: if libvirtd or the provider dies half-way, the next create of the resource finds and removes it all.
-        var unfinished = new UnfinishedCreate([.. targets.Values], nvram is null ? [] : [nvram]);
-        var uuid = Guid.NewGuid().ToString();
+        new OwnDomain(context.Urn).EnsureNameFree(libvirt, plan.Name, Token);
+        EnsureVolumesFree(libvirt, plan);
         LibvirtDomain? domain = null;
         try
         {
-            domain = libvirt.DefinePlaceholder(new DomainDefinition
-            {
-                Name = name, Uuid = uuid, Type = template.Type, MemoryKiB = template.MemoryKiB, Vcpus = template.Vcpus,
-                Owner = context.Urn, Unfinished = unfinished,
-            });
-            var disks = template.Disks.Where(d => modes[d.Target] == CloneDiskMode.Skip).ToDictionary(d => d.Target, _ => (ClonedDisk?)null);
-            foreach (var disk in template.Disks.Where(d => targets.ContainsKey(d.Target)))
-            {
-                var mode = modes[disk.Target];
-                context.Cancellation.ThrowIfCancellationRequested();
-                await context.InfoAsync($"Clone '{name}': {(mode == CloneDiskMode.Full ? "copying" : "linking")} disk {disk.Target} of '{template.Name}'.");
-                disks[disk.Target] = CloneDisks.Make(libvirt, disk, mode, targets[disk.Target]);
-            }
-            if (nvram is not null) CloneDisks.CopyNvram(libvirt, template, nvram);
-            var seed = inputs.CloudInit is null ? null : CloneDisks.Seed(libvirt, template, inputs.CloudInit);
-            var identity = inputs.Identity is null ? null : await GuestIdentity.ApplyAsync(inputs.Identity, name,
-                disks.Values.OfType<ClonedDisk>().Select(d => new SysprepDisk(d.Path, d.Format)).ToList(), context);
-
+            domain = libvirt.DefinePlaceholder(plan.Placeholder);
+            var made = await MakeDisksAsync(plan, context);
+            if (plan.Nvram is not null) CloneDisks.CopyNvram(libvirt, plan.Facts.Template, plan.Nvram);
+            var identity = inputs.Identity is null ? null : await GuestIdentity.ApplyAsync(inputs.Identity, plan.Name,
+                made.Values.Select(d => new SysprepDisk(d.Path, d.Format)).ToList(), context);
             domain.Dispose();
             domain = null;
-            var used = MacAddresses.InUse(libvirt);
-            domain = libvirt.DefineClone(source, new CloneChanges
-            {
-                Name = name,
-                Uuid = uuid,
-                SourceUuid = source.Uuid,
-                Owner = context.Urn,
-                Unfinished = unfinished,
-                Description = inputs.Description,
-                Macs = inputs.Macs?.ToList() ?? template.Interfaces.Select(_ => MacAddresses.NewUnique(used)).ToList(),
-                Disks = disks,
-                NvramPath = nvram,
-                MemoryKiB = (ulong?)inputs.Memory * 1024,
-                Vcpus = inputs.Vcpus,
-                Seed = seed,
-            });
-            HostReservations.Record(domain, inputs.NetworkInterfaces);
-            var made = domain;
-            var (state, waitFailure) = await MachineCreate.FinishAsync(made, inputs.Autostart, inputs.Running, Hosts(inputs), inputs.WaitForIp, context,
-                (definition, interfaces) => StateOf(inputs, made, definition, source.Uuid, identity, interfaces, libvirt));
-            // The clone is whole: it is recorded, not removed, and the next `pulumi up` waits again.
-            if (waitFailure is not null) throw new ResourceInitFailedException(state.Uuid, EncodeOutputs(inputs, state), waitFailure);
-            return (state.Uuid, state);
+            domain = libvirt.DefineClone(plan.Facts.TemplateXml, plan.Changes(made));
+            return await FinishAsync(domain, inputs, plan, identity, context);
         }
         catch (Exception failure) when (failure is not ResourceInitFailedException)
         {
@@ -167,6 +116,51 @@ public sealed class Clone : LibvirtResource<CloneArgs, CloneState>
         {
             domain?.Dispose();
         }
+    }
+
+    /// <summary>
+    /// The mark lists the plan's volumes for removal: one of those names that is already there is another's, so
+    /// nothing starts.
+    /// </summary>
+    private void EnsureVolumesFree(Connection libvirt, ClonePlan plan)
+    {
+        foreach (var target in plan.Unfinished.Volumes)
+        {
+            using var pool = libvirt.LookupPool(target.Pool);
+            using var existing = pool.FindVolume(target.Name);
+            if (existing is not null)
+            {
+                throw new ProviderException(ErrorKind.FailedPrecondition,
+                    NameTaken.Reason("volume", target.Name, $"in pool '{target.Pool}' ({existing.Path})", Token, existing.Key));
+            }
+        }
+    }
+
+    /// <summary>Copies or links each of the clone's own disks, in the source's order; a cancel stops between disks.</summary>
+    private static async Task<Dictionary<string, ClonedDisk>> MakeDisksAsync(ClonePlan plan, LibvirtContext context)
+    {
+        var made = new Dictionary<string, ClonedDisk>();
+        foreach (var disk in plan.OwnDisks)
+        {
+            context.Cancellation.ThrowIfCancellationRequested();
+            var doing = disk.Mode == CloneDiskMode.Full ? "copying" : "linking";
+            await context.InfoAsync($"Clone '{plan.Name}': {doing} disk {disk.Disk.Target} of '{plan.Facts.Template.Name}'.");
+            made[disk.Disk.Target] = CloneDisks.Make(context.Libvirt, disk);
+        }
+        return made;
+    }
+
+    /// <summary>Records the fixed addresses, then autostart, the first start and the wait for addresses.</summary>
+    private static async Task<(string Id, CloneState State)> FinishAsync(LibvirtDomain domain, CloneArgs inputs, ClonePlan plan,
+        AppliedIdentity? identity, LibvirtContext context)
+    {
+        HostReservations.Record(domain, inputs.NetworkInterfaces);
+        var (state, waitFailure) = await MachineCreate.FinishAsync(domain, inputs.Autostart, inputs.Running, Hosts(inputs),
+            inputs.WaitForIp, context, (definition, interfaces) =>
+                StateOf(inputs, domain, definition, plan.Facts.SourceUuid, identity, interfaces, context.Libvirt));
+        // The clone is whole: it is recorded, not removed, and the next `pulumi up` waits again.
+        if (waitFailure is not null) throw new ResourceInitFailedException(state.Uuid, EncodeOutputs(inputs, state), waitFailure);
+        return (state.Uuid, state);
     }
 
     protected override Task<(string Id, CloneArgs Inputs, CloneState State)?> ReadAsync(string id, CloneArgs? inputs, CloneState? oldState, LibvirtContext context)

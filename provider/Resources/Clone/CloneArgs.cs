@@ -75,10 +75,10 @@ public sealed record CloneArgs
     [Description("MAC addresses, one per interface of the source. Default: new ones that no domain uses.")]
     public IReadOnlyList<string>? Macs { get; init; }
 
-    [Description("Memory in MiB. Default: the source's.")]
+    [Description("Memory in MiB. Default: the source's. A running clone gets a change at its next boot.")]
     public int? Memory { get; init; }
 
-    [Description("Number of virtual CPUs. Default: the source's.")]
+    [Description("Number of virtual CPUs. Default: the source's. A running clone gets a change at its next boot.")]
     public int? Vcpus { get; init; }
 
     [Description("Whether the clone runs. Setting it to false shuts the guest down (by force after 'shutdownTimeout').")]
@@ -93,7 +93,9 @@ public sealed record CloneArgs
     [Description("Per interface of the source, in order: a fixed IP and DNS name for the clone on that interface's network.")]
     public IReadOnlyList<CloneNetworkInterfaceArgs> NetworkInterfaces { get; init; } = [];
 
-    [Description("Wait until the guest has addresses before the create (or an update that starts it) completes.")]
+    [Description("Wait until the guest has addresses before the create (or an update that starts it) completes: "
+        + "every interface on a libvirt network, or with source agent or arp, or when no interface is on one, any "
+        + "interface. The engine log shows the wait every 10 s.")]
     public WaitForIpArgs? WaitForIp { get; init; }
 
     // Replaced, not updated: cloud-init reads a seed at an instance's first boot, so a new seed only counts for a new machine.
@@ -102,7 +104,10 @@ public sealed record CloneArgs
     public string? CloudInit { get; init; }
 
     [ReplaceOnChange]
-    [Description("Make the guest a distinct machine before its first boot (hostname, machine-id, SSH host keys, DHCP leases, persistent net rules), with virt-sysprep on the clone's own disks. Needs libguestfs on the libvirt host, which must be the provider's machine; takes tens of seconds per clone.")]
+    [Description("Make the guest a distinct machine before its first boot (hostname, machine-id, SSH host keys, DHCP "
+        + "leases, persistent net rules), with virt-sysprep on the clone's own disks. Needs libguestfs-tools on the "
+        + "libvirt host: this machine for a local URI, else the host of a qemu+ssh:// URI, where it runs over SSH. "
+        + "Takes tens of seconds per clone.")]
     public CloneIdentityArgs? Identity { get; init; }
 }
 

@@ -11,9 +11,6 @@ namespace PulumiLibvirt.Resources;
 [Description("A cloud-init NoCloud seed: an ISO 9660 volume labelled cidata holding user-data, meta-data and network-config, built in memory and uploaded into a pool through the libvirt connection (remote hosts work; nothing is written on the machine that runs Pulumi). Attach it as a Domain's CD-ROM disk or as a Clone's 'cloudInit'.")]
 public sealed class CloudInit : LibvirtResource<CloudInitArgs, CloudInitState>
 {
-    /// <summary>The volume label cloud-init looks for (it accepts CIDATA too).</summary>
-    public const string Label = "cidata";
-
     public override string Token => "libvirt:index:CloudInit";
 
     protected override Task<Checked<CloudInitArgs>> CheckAsync(CloudInitArgs news, CloudInitArgs? olds, PropertyMarks marks, LibvirtContext context) =>
@@ -43,7 +40,7 @@ public sealed class CloudInit : LibvirtResource<CloudInitArgs, CloudInitState>
         }
         catch
         {
-            VolumeImage.DeleteHalfMade(volume);
+            HalfMadeVolume.Delete(volume);
             throw;
         }
         CloudInitState state;
@@ -80,7 +77,7 @@ public sealed class CloudInit : LibvirtResource<CloudInitArgs, CloudInitState>
             ("meta-data", Encoding.UTF8.GetBytes(MetaData(inputs))),
         ];
         if (!string.IsNullOrEmpty(inputs.NetworkConfig)) files.Add(("network-config", Encoding.UTF8.GetBytes(inputs.NetworkConfig)));
-        return IsoImage.Build(Label, files);
+        return IsoImage.Build(NoCloudSeed.Label, files);
     }
 
     /// <summary>The meta-data: as given, else built from the shortcuts, with an instance-id derived from the content when none is given.</summary>
@@ -104,17 +101,6 @@ public sealed class CloudInit : LibvirtResource<CloudInitArgs, CloudInitState>
 
     /// <summary>The default name: the resource name plus a short hash of the content.</summary>
     public static string DefaultName(string resourceName, CloudInitArgs inputs) => $"{resourceName}-{ContentDigest(inputs)[..8]}.iso";
-
-    /// <summary>
-    /// Whether <paramref name="volume"/> is a NoCloud seed: its ISO 9660 volume label is cidata, the one mark cloud-init
-    /// itself finds a seed by, whoever made it. Only the primary volume descriptor is read, through the connection.
-    /// </summary>
-    public static bool IsSeed(Connection libvirt, StorageVolume volume)
-    {
-        if (volume.Describe().Capacity < (IsoImage.PrimaryDescriptorSector + 1) * IsoImage.SectorSize) return false;
-        var descriptor = libvirt.ReadVolume(volume, IsoImage.PrimaryDescriptorSector * IsoImage.SectorSize, IsoImage.SectorSize);
-        return string.Equals(IsoImage.Label(descriptor), Label, StringComparison.OrdinalIgnoreCase);
-    }
 
     /// <summary>The resource's name: the last part of its URN.</summary>
     private static string ResourceName(string urn) => urn[(urn.LastIndexOf("::", StringComparison.Ordinal) + 2)..];

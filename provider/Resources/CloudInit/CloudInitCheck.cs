@@ -24,8 +24,10 @@ internal sealed partial class CloudInitCheck(PropertyMarks marks, LibvirtContext
 
     public async Task<Checked<CloudInitArgs>> RunAsync(CloudInitArgs news, string resourceName)
     {
-        if (news.Name is { } name && marks.IsKnown("name") && VolumeCheck.NameProblem(name) is { } nameProblem) Fail("name", nameProblem);
-        if (marks.IsKnown("pool") && Volume.PoolProblem(news.Pool, context.Libvirt) is { } poolProblem) Fail("pool", poolProblem);
+        if (news.Name is { } name && marks.IsKnown("name") && ObjectNames.VolumeProblem(name) is { } nameProblem)
+            Fail("name", nameProblem);
+        if (marks.IsKnown("pool") && PoolAvailability.Problem(news.Pool, context.CheckHost) is { } poolProblem)
+            Fail("pool", poolProblem);
         foreach (var shortcut in new[] { ("instanceId", news.InstanceId), ("hostname", news.Hostname) }.Where(s => s.Item2 is not null))
         {
             if (news.MetaData is not null)

@@ -9,14 +9,10 @@ public sealed class Domain : LibvirtResource<DomainArgs, DomainState>
 {
     public override string Token => "libvirt:index:Domain";
 
-    // Changes to these redefine the persistent definition; a running domain sees them at its next boot.
-    private static readonly string[] DefinitionProperties =
-        ["memory", "vcpus", "disks", "networkInterfaces", "console", "graphics", "kernel", "initrd", "cmdline", "qemuAgent"];
-
     protected override Task<Checked<DomainArgs>> CheckAsync(DomainArgs news, DomainArgs? olds, PropertyMarks marks, LibvirtContext context)
     {
         var own = new OwnDomain(context.Urn, olds?.Name);
-        var check = new DomainCheck(context.Libvirt, marks, own, Token);
+        var check = new DomainCheck(context.CheckHost, marks, own, Token);
         check.Name(news.Name);
         var type = LibvirtNames.Of(news.Type);
         check.Size(marks.IsKnown("type") && check.HypervisorType(type, "type") ? type : null, news.Memory, news.Vcpus);
@@ -30,7 +26,7 @@ public sealed class Domain : LibvirtResource<DomainArgs, DomainState>
         if (news.WaitForIp is { } wait && marks.IsKnown("waitForIp") && marks.IsKnown("networkInterfaces"))
             foreach (var (property, message) in AddressWait.Problems(wait, news.NetworkInterfaces.Count, news.NetworkInterfaces.Any(n => n.Network is not null), news.QemuAgent))
                 check.Fail(property, message);
-        check.Failures.AddRange(HostReservationCheck.Domain(context.Libvirt, marks, own, news));
+        check.Failures.AddRange(HostReservationCheck.Domain(context.CheckHost, marks, own, news));
         var inputs = news with
         {
             Disks = disks,
@@ -65,9 +61,7 @@ public sealed class Domain : LibvirtResource<DomainArgs, DomainState>
         LibvirtDomain? domain = null;
         try
         {
-            // Marked unfinished until the engine is answered: if the provider or libvirtd dies before, the next create removes it.
-            var used = MacAddresses.InUse(libvirt);
-            domain = libvirt.DefineDomain(HostReservations.Recorded(DomainMapping.Definition(inputs, null, AssignMacs(inputs.NetworkInterfaces, [], used), context.Urn, libvirt) with { Unfinished = new([], []) }, inputs.NetworkInterfaces));
+            domain = libvirt.DefineDomain(DomainPlan.Create(inputs, DomainFacts.Read(inputs, libvirt), context.Urn));
             var made = domain;
             var (state, waitFailure) = await MachineCreate.FinishAsync(made, inputs.Autostart, inputs.Running, Hosts(inputs), inputs.WaitForIp, context,
                 (definition, interfaces) => StateOf(made, definition, interfaces));
@@ -110,23 +104,32 @@ public sealed class Domain : LibvirtResource<DomainArgs, DomainState>
         var libvirt = context.Libvirt;
         using var domain = libvirt.FindDomain(id) ?? throw NoLongerExists(id);
         var changed = ChangedInputs(olds, news);
-        if (DefinitionProperties.Any(changed.Contains))
-        {
-            var reserved = domain.Describe().Reservations;
-            var used = MacAddresses.InUse(libvirt, new OwnDomain(context.Urn, news.Name));
-            using var redefined = libvirt.DefineDomain(HostReservations.Recorded(DomainMapping.Definition(news, domain.Uuid, AssignMacs(news.NetworkInterfaces, state.Macs, used), context.Urn, libvirt), news.NetworkInterfaces));
-            await HostReservations.ChangeAsync(libvirt, reserved, redefined.Describe().Reservations, news.Name!, domain.IsActive, context);
-            if (domain.IsActive && news.Running)
-                await context.InfoAsync($"Domain '{news.Name}' is running: the change to {string.Join(", ", DefinitionProperties.Where(changed.Contains))} takes effect at its next boot.");
-        }
-        if (changed.Contains("description")) domain.SetDescription(news.Description);
-        if (changed.Contains("autostart")) domain.Autostart = news.Autostart;
+        var facts = DomainPlan.Redefines(changed) ? DomainFacts.Read(news, libvirt, new OwnDomain(context.Urn, news.Name)) : null;
+        var update = DomainPlan.Update(news, changed, state.Macs, domain.Uuid, context.Urn, facts);
+        if (update.Redefinition is { } definition) await RedefineAsync(domain, definition, news, update.Redefined, context);
+        if (update.SetsDescription) domain.SetDescription(news.Description);
+        if (update.SetsAutostart) domain.Autostart = news.Autostart;
         var started = await DomainPower.ApplyAsync(domain, news.Running, news.ShutdownTimeout, context);
         var reading = await AddressWait.ReadAsync(domain, Hosts(news), news.WaitForIp,
             AddressWait.NeededOnUpdate(news.WaitForIp, news.Running, started, state.NetworkInterfaces), context);
         var updated = StateOf(domain, domain.Describe(), reading.Interfaces);
         if (reading.Failure is not null) throw new ResourceInitFailedException(id, EncodeOutputs(news, updated), reading.Failure);
         return updated;
+    }
+
+    /// <summary>Defines the domain anew and moves its fixed addresses; a running one sees the change at its next boot.</summary>
+    private static async Task RedefineAsync(LibvirtDomain domain, DomainDefinition definition, DomainArgs news,
+        IReadOnlyList<string> redefined, LibvirtContext context)
+    {
+        var libvirt = context.Libvirt;
+        var reserved = domain.Describe().Reservations;
+        using var made = libvirt.DefineDomain(definition);
+        await HostReservations.ChangeAsync(libvirt, reserved, made.Describe().Reservations, news.Name!, domain.IsActive, context);
+        if (domain.IsActive && news.Running)
+        {
+            await context.InfoAsync(
+                $"Domain '{news.Name}' is running: the change to {string.Join(", ", redefined)} takes effect at its next boot.");
+        }
     }
 
     protected override async Task DeleteAsync(string id, DomainArgs inputs, DomainState state, LibvirtContext context)
@@ -136,20 +139,6 @@ public sealed class Domain : LibvirtResource<DomainArgs, DomainState>
         var reserved = domain.Describe().Reservations;
         await DomainPower.DeleteAsync(domain, inputs.ShutdownTimeout, context);
         HostReservations.Remove(context.Libvirt, reserved);
-    }
-
-    /// <summary>Each interface's MAC: the one given, else the one it had, else a new one no domain uses.</summary>
-    private static List<string> AssignMacs(IReadOnlyList<DomainNetworkInterfaceArgs> interfaces, IReadOnlyList<string> kept, HashSet<string> used)
-    {
-        var macs = new List<string>();
-        for (var i = 0; i < interfaces.Count; i++)
-        {
-            var mac = interfaces[i].Mac ?? kept.ElementAtOrDefault(i);
-            if (mac is not null && !used.Add(mac) && interfaces[i].Mac is not null)
-                throw new ProviderException(ErrorKind.FailedPrecondition, $"networkInterfaces[{i}].mac: {mac} is already used by another domain. If that is the domain this resource replaces, add the resource option `deleteBeforeReplace: true`.");
-            macs.Add(mac ?? MacAddresses.NewUnique(used));
-        }
-        return macs;
     }
 
     private static List<FixedHost> Hosts(DomainArgs inputs) => inputs.NetworkInterfaces.Select(n => new FixedHost(n.Ip, n.Hostname)).ToList();

@@ -43,7 +43,8 @@ public sealed record DomainDiskArgs
 [Description("A network interface of a domain.")]
 public sealed record DomainNetworkInterfaceArgs
 {
-    [Description("Name of a libvirt network (e.g. default). Give either this or 'bridge'.")]
+    [Description("Name of a libvirt network (e.g. default). It must exist and be active, also with running: false "
+        + "(the domain could not start later otherwise). Give either this or 'bridge'.")]
     public string? Network { get; init; }
 
     [Description("Name of a bridge on the host (e.g. br0). Give either this or 'network'.")]
@@ -95,10 +96,12 @@ public sealed record DomainArgs
     [Description("kvm (hardware virtualisation) or qemu (software emulation, slower, works without /dev/kvm).")]
     public DomainType Type { get; init; } = DomainType.Kvm;
 
-    [Description("Memory in MiB.")]
+    [Description("Memory in MiB, at most the host's memory. A change is made in the definition: a running domain "
+        + "gets it at its next boot.")]
     public int Memory { get; init; } = 512;
 
-    [Description("Number of virtual CPUs.")]
+    [Description("Number of virtual CPUs, at most the hypervisor's limit. A change is made in the definition: a "
+        + "running domain gets it at its next boot.")]
     public int Vcpus { get; init; } = 1;
 
     [Description("The disks, in boot order.")]
@@ -138,7 +141,9 @@ public sealed record DomainArgs
     [Description("Add the QEMU guest agent's channel. The agent (qemu-guest-agent in the guest) then reports addresses and shuts the guest down cleanly before ACPI is tried.")]
     public bool QemuAgent { get; init; }
 
-    [Description("Wait until the guest has addresses before the create (or an update that starts it) completes.")]
+    [Description("Wait until the guest has addresses before the create (or an update that starts it) completes: "
+        + "every interface on a libvirt network, or with source agent or arp, or when no interface is on one, any "
+        + "interface. The engine log shows the wait every 10 s.")]
     public WaitForIpArgs? WaitForIp { get; init; }
 }
 

@@ -11,31 +11,33 @@ internal static class DomainMapping
 {
     /// <summary>The domain's definition, marked as the resource's own (<paramref name="owner"/>, its URN).</summary>
     /// <param name="macs">One per interface, as assigned.</param>
-    public static DomainDefinition Definition(DomainArgs inputs, string? uuid, IReadOnlyList<string> macs, string owner, Connection libvirt) => new()
-    {
-        Name = inputs.Name!,
-        Uuid = uuid,
-        Owner = owner,
-        Description = inputs.Description,
-        Type = LibvirtNames.Of(inputs.Type),
-        MemoryKiB = (ulong)inputs.Memory * 1024,
-        Vcpus = inputs.Vcpus,
-        Firmware = inputs.Firmware == DomainFirmware.Efi ? "efi" : null,
-        Kernel = inputs.Kernel,
-        Initrd = inputs.Initrd,
-        Cmdline = inputs.Cmdline,
-        Disks = inputs.Disks.Select((disk, i) => ResolveDisk(disk, i, libvirt)).ToList(),
-        Interfaces = inputs.NetworkInterfaces.Select((nic, i) => new DomainInterface
+    /// <param name="files">One per disk: its file and format on the host (<see cref="DiskFiles"/>).</param>
+    public static DomainDefinition Definition(DomainArgs inputs, string? uuid, IReadOnlyList<string> macs, string owner,
+        IReadOnlyList<DiskFile> files) => new()
         {
-            Network = nic.Network,
-            Bridge = nic.Bridge,
-            Mac = macs[i],
-            Model = nic.Model,
-        }).ToList(),
-        Console = inputs.Console is { } console ? new DomainConsole(LibvirtNames.Of(console.Type), console.Path) : new DomainConsole("pty", null),
-        Graphics = inputs.Graphics is { } graphics ? new DomainGraphics(LibvirtNames.Of(graphics.Type), graphics.Listen) : null,
-        QemuAgent = inputs.QemuAgent,
-    };
+            Name = inputs.Name!,
+            Uuid = uuid,
+            Owner = owner,
+            Description = inputs.Description,
+            Type = LibvirtNames.Of(inputs.Type),
+            MemoryKiB = (ulong)inputs.Memory * 1024,
+            Vcpus = inputs.Vcpus,
+            Firmware = inputs.Firmware == DomainFirmware.Efi ? "efi" : null,
+            Kernel = inputs.Kernel,
+            Initrd = inputs.Initrd,
+            Cmdline = inputs.Cmdline,
+            Disks = inputs.Disks.Select((disk, i) => Disk(disk, files[i])).ToList(),
+            Interfaces = inputs.NetworkInterfaces.Select((nic, i) => new DomainInterface
+            {
+                Network = nic.Network,
+                Bridge = nic.Bridge,
+                Mac = macs[i],
+                Model = nic.Model,
+            }).ToList(),
+            Console = inputs.Console is { } console ? new DomainConsole(LibvirtNames.Of(console.Type), console.Path) : new DomainConsole("pty", null),
+            Graphics = inputs.Graphics is { } graphics ? new DomainGraphics(LibvirtNames.Of(graphics.Type), graphics.Listen) : null,
+            QemuAgent = inputs.QemuAgent,
+        };
 
     /// <summary>The inputs that would declare an existing domain (pulumi import).</summary>
     public static DomainArgs Imported(DomainDefinition definition, Connection libvirt) => new()
@@ -59,50 +61,41 @@ internal static class DomainMapping
         QemuAgent = definition.QemuAgent,
     };
 
-    private static DomainDisk ResolveDisk(DomainDiskArgs disk, int index, Connection libvirt)
-    {
-        string path, format;
-        if (disk.Volume is not null)
+    /// <summary>
+    /// The file and format of each disk on the host: its volume's, or the file given with the format its pool sees
+    /// (raw outside pools).
+    /// </summary>
+    public static IReadOnlyList<DiskFile> DiskFiles(IReadOnlyList<DomainDiskArgs> disks, Connection libvirt) =>
+        disks.Select((disk, index) =>
         {
+            if (disk.Volume is null)
+            {
+                using var inPool = libvirt.FindVolume(disk.File!);
+                return new DiskFile(disk.File!, inPool?.Describe().Format ?? "raw");
+            }
             using var volume = libvirt.FindVolume(disk.Volume)
-                ?? throw new ProviderException(ErrorKind.NotFound, $"disks[{index}].volume: no volume '{disk.Volume}' exists on {libvirt.Uri}.");
+                ?? throw new ProviderException(ErrorKind.NotFound,
+                    $"disks[{index}].volume: no volume '{disk.Volume}' exists on {libvirt.Uri}.");
             var described = volume.Describe();
-            (path, format) = (described.Path, described.Format);
-        }
-        else
-        {
-            path = disk.File!;
-            using var volume = libvirt.FindVolume(path);
-            format = volume?.Describe().Format ?? "raw";
-        }
-        return new DomainDisk
-        {
-            Path = path,
-            // libvirt's pools call ISO images "iso"; qemu reads them as raw.
-            Format = format == "iso" ? "raw" : format,
-            Device = LibvirtNames.Of(disk.Device),
-            Bus = LibvirtNames.Of(disk.Bus!.Value),
-            Target = disk.Target!,
-            ReadOnly = disk.ReadOnly,
-            BlockDevice = disk.BlockDevice,
-        };
-    }
+            return new DiskFile(described.Path, described.Format);
+        }).ToList();
 
-    /// <summary>The storage volume that holds a disk, when a pool holds it (a disk of type volume, or a file in a pool).</summary>
-    public static StorageVolume? VolumeOf(DomainDisk disk, Connection libvirt)
+    private static DomainDisk Disk(DomainDiskArgs disk, DiskFile file) => new()
     {
-        if (disk.PoolVolume is var (poolName, volumeName))
-        {
-            using var pool = libvirt.LookupPool(poolName);
-            return pool.FindVolume(volumeName);
-        }
-        return disk.Path is null ? null : libvirt.FindVolume(disk.Path);
-    }
+        Path = file.Path,
+        // libvirt's pools call ISO images "iso"; qemu reads them as raw.
+        Format = file.Format == "iso" ? "raw" : file.Format,
+        Device = LibvirtNames.Of(disk.Device),
+        Bus = LibvirtNames.Of(disk.Bus!.Value),
+        Target = disk.Target!,
+        ReadOnly = disk.ReadOnly,
+        BlockDevice = disk.BlockDevice,
+    };
 
     private static DomainDiskArgs ImportedDisk(DomainDisk disk, Connection libvirt)
     {
         string? volumeKey;
-        using (var volume = VolumeOf(disk, libvirt)) volumeKey = volume?.Key;
+        using (var volume = MachineDisks.VolumeOf(disk, libvirt)) volumeKey = volume?.Key;
         if (volumeKey is null && disk.Path is null)
             throw new ProviderException(ErrorKind.InvalidArgument, $"Disk '{disk.Target}' has no file or volume (an empty drive?); this provider cannot declare it.");
         var device = LibvirtNames.Parse<DiskDevice>(disk.Device, $"The domain's disk {disk.Target}");

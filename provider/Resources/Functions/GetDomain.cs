@@ -82,7 +82,7 @@ public sealed class GetDomain : LibvirtFunction<GetDomainArgs, GetDomainResult>
             Vcpus = definition.Vcpus,
             Disks = definition.Disks.Select(disk =>
             {
-                using var volume = DomainMapping.VolumeOf(disk, libvirt);
+                using var volume = MachineDisks.VolumeOf(disk, libvirt);
                 return new GetDomainDisk
                 {
                     Target = disk.Target, Device = disk.Device, Path = disk.Path ?? volume?.Path, Volume = volume?.Key, Format = disk.Format,

@@ -19,6 +19,24 @@ internal static class HostFileCheck
     private const int SampleBytes = 8192;
     private const int SectorBytes = 512;
 
+    /// <summary>
+    /// What is wrong with a pool volume's file when it is a link that leads to something not a disk image, or null;
+    /// only a file of this machine (<paramref name="isLocal"/>) is looked at.
+    /// </summary>
+    public static string? LinkedImageProblem(bool isLocal, string path)
+    {
+        if (!isLocal) return null;
+        var resolved = Resolve(path);
+        if (resolved == path) return null;
+        var kind = LocalFiles.KindOf(resolved);
+        if (kind == LocalFileKind.BlockDevice)
+        {
+            return $"{Named(path, resolved)} is a link to a block device of the host; attach a device with a disk's " +
+                "'file' and 'blockDevice: true'";
+        }
+        return kind == LocalFileKind.Regular && ImageProblem(resolved) is { } problem ? $"{Named(path, resolved)} {problem}" : null;
+    }
+
     /// <summary>The absolute path with every symlink and '..' resolved, as the kernel would follow it.</summary>
     public static string Resolve(string path)
     {
@@ -125,7 +143,7 @@ internal static class HostFileCheck
     /// Why qemu may not write the console log at <paramref name="path"/>, or null: it truncates the file, so an
     /// existing one must be the console log of <paramref name="own"/> domain (an update, or the replacement of it).
     /// </summary>
-    public static string? ConsoleProblem(string path, Connection libvirt, OwnDomain own)
+    public static string? ConsoleProblem(string path, ICheckHost host, OwnDomain own)
     {
         var resolved = Resolve(path);
         var named = Named(path, resolved);
@@ -135,7 +153,7 @@ internal static class HostFileCheck
             var folder = Path.GetDirectoryName(resolved) ?? "/";
             return Directory.Exists(folder) ? null : $"'console.path' {named}: its folder '{folder}' does not exist. Create it, or choose a file in an existing folder.";
         }
-        var ownLog = libvirt.DescribeAllDomains().Where(own.Owns).Any(d => d.Console?.Path is { } log && Resolve(log) == resolved);
+        var ownLog = host.Domains().Where(own.Owns).Any(d => d.Console?.Path is { } log && Resolve(log) == resolved);
         return ownLog
             ? null
             : $"'console.path' {named} already exists ({Describe(kind)}) and is not this domain's console log: qemu would overwrite it. Give the path of a new file (such as /var/log/libvirt/qemu/NAME-console.log), or remove the old file if it is an old console log.";

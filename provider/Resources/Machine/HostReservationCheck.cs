@@ -13,7 +13,7 @@ namespace PulumiLibvirt.Resources;
 /// Entries of the resource's <paramref name="own"/> domain are its own, not taken (an update, or a replacement that
 /// deletes first).
 /// </summary>
-internal sealed partial class HostReservationCheck(Connection libvirt, PropertyMarks marks, OwnDomain own)
+internal sealed partial class HostReservationCheck(ICheckHost checkHost, PropertyMarks marks, OwnDomain own)
 {
     /// <summary>One interface's wish: where it is (<paramref name="Path"/>, e.g. networkInterfaces[0]), its network or bridge, its MAC when known.</summary>
     private sealed record FixedHost(string Path, string? Network, string? Bridge, string? Mac, string? Ip, string? Hostname);
@@ -22,17 +22,18 @@ internal sealed partial class HostReservationCheck(Connection libvirt, PropertyM
 
     private void Fail(string property, string reason) => Failures.Add(new CheckFailure(property, reason));
 
-    public static List<CheckFailure> Domain(Connection libvirt, PropertyMarks marks, OwnDomain own, DomainArgs news)
+    public static List<CheckFailure> Domain(ICheckHost checkHost, PropertyMarks marks, OwnDomain own, DomainArgs news)
     {
-        var check = new HostReservationCheck(libvirt, marks, own);
+        var check = new HostReservationCheck(checkHost, marks, own);
         check.Run(news.NetworkInterfaces.Select((n, i) => new FixedHost($"networkInterfaces[{i}]", n.Network, n.Bridge, n.Mac, n.Ip, n.Hostname)).ToList());
         return check.Failures;
     }
 
     /// <param name="source">The source's definition: the clone's interfaces are its interfaces, by index.</param>
-    public static List<CheckFailure> Clone(Connection libvirt, PropertyMarks marks, OwnDomain own, CloneArgs news, DomainDefinition source)
+    public static List<CheckFailure> Clone(
+        ICheckHost checkHost, PropertyMarks marks, OwnDomain own, CloneArgs news, DomainDefinition source)
     {
-        var check = new HostReservationCheck(libvirt, marks, own);
+        var check = new HostReservationCheck(checkHost, marks, own);
         var hosts = new List<FixedHost>();
         for (var i = 0; i < news.NetworkInterfaces.Count; i++)
         {
@@ -47,11 +48,11 @@ internal sealed partial class HostReservationCheck(Connection libvirt, PropertyM
     }
 
     /// <summary>A Network's dhcp.hosts and dns.hosts must leave alone the entries machines hold on it.</summary>
-    public static List<CheckFailure> Network(Connection libvirt, PropertyMarks marks, NetworkArgs news)
+    public static List<CheckFailure> Network(ICheckHost checkHost, PropertyMarks marks, NetworkArgs news)
     {
         var failures = new List<CheckFailure>();
         if (news.Name is null || !marks.IsKnown("name")) return failures;
-        var machines = HostReservations.OnNetwork(libvirt, news.Name);
+        var machines = HostReservations.OnNetwork(checkHost.Domains(), news.Name);
         string Refusal(string path, (string? Domain, DomainDefinition? _, HostReservation R) m) =>
             $"'{path}' clashes with the fixed address domain '{m.Domain}' holds on this network ({m.R.Mac} → {m.R.Ip}{(m.R.Hostname is null ? "" : $", {m.R.Hostname}")}), an entry the machine owns: libvirt keeps one entry per MAC, address and name. Choose another, or change the machine's 'ip'/'hostname' first.";
         var dhcpHosts = marks.IsKnown("dhcp") ? news.Dhcp?.Hosts ?? [] : [];
@@ -85,9 +86,8 @@ internal sealed partial class HostReservationCheck(Connection libvirt, PropertyM
     private void Run(List<FixedHost> hosts)
     {
         if (hosts.All(h => h.Ip is null && h.Hostname is null)) return;
-        var networks = libvirt.DescribeAllNetworks();
-        // Asked in the Check of every machine of a lab: the connection's index answers.
-        var domains = libvirt.IndexedDomains();
+        var networks = checkHost.Networks();
+        var domains = checkHost.Domains();
         var seen = new Dictionary<(string?, string), string>();
         foreach (var host in hosts.Where(h => (h.Ip is not null || h.Hostname is not null) && marks.IsKnown(h.Path)))
         {

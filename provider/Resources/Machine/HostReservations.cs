@@ -142,7 +142,16 @@ internal static class HostReservations
 
     /// <summary>The reservations every domain notes on the network named <paramref name="network"/>, with the domain's name and definition.</summary>
     public static List<(string? Domain, DomainDefinition? Definition, HostReservation Reservation)> OnNetwork(Connection libvirt, string network) =>
-        libvirt.DescribeAllDomains().SelectMany(d => d.Reservations.Where(r => r.Network == network).Select(r => ((string?)d.Name, (DomainDefinition?)d, r))).ToList();
+        OnNetwork(libvirt.DescribeAllDomains(), network);
+
+    /// <summary>
+    /// The reservations <paramref name="domains"/> note on the network named <paramref name="network"/>, with the
+    /// domain's name and definition.
+    /// </summary>
+    public static List<(string? Domain, DomainDefinition? Definition, HostReservation Reservation)> OnNetwork(
+        IEnumerable<DomainDefinition> domains, string network) =>
+        domains.SelectMany(d => d.Reservations.Where(r => r.Network == network)
+            .Select(r => ((string?)d.Name, (DomainDefinition?)d, r))).ToList();
 
     /// <summary>A network's definition without the entries machines added: what its Network resource reads as its own.</summary>
     public static NetworkDefinition WithoutMachines(NetworkDefinition definition, Connection libvirt)

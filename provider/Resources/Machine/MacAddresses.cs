@@ -35,7 +35,11 @@ public static partial class MacAddresses
 
     /// <summary>The MACs of every domain of the connection, except those of the resource's <paramref name="own"/> domain.</summary>
     public static HashSet<string> InUse(Connection libvirt, OwnDomain? own = null) =>
-        libvirt.IndexedDomains()
+        InUse(libvirt.IndexedDomains(), own);
+
+    /// <summary>The MACs of <paramref name="domains"/>, except those of the <paramref name="own"/> domain.</summary>
+    public static HashSet<string> InUse(IEnumerable<DomainDefinition> domains, OwnDomain? own = null) =>
+        domains
             .Where(d => own is null || !own.Owns(d))
             .SelectMany(d => d.Interfaces)
             .Where(i => i.Mac is not null)

@@ -17,20 +17,22 @@ public sealed record OwnDomain(string Urn, string? OldName = null)
     /// A domain this resource owns keeps its name at Check; when <paramref name="creating"/>, it is the old one of a
     /// create-before-delete replacement (as `pulumi up --replace` makes, without asking Diff), which holds the name.
     /// </summary>
-    public string? NameProblem(Connection libvirt, string name, string token, bool creating)
+    public string? NameProblem(ICheckHost host, string name, string token, bool creating)
     {
-        using var existing = libvirt.FindDomain(name);
+        var existing = host.FindDomain(name);
         if (existing is null) return null;
-        if (!Owns(existing.Describe())) return NameTaken.Reason("domain", name, $"on {libvirt.Uri}", token, existing.Uuid);
+        if (!Owns(existing)) return NameTaken.Reason("domain", name, $"on {host.Uri}", token, existing.Uuid ?? name);
         return creating
-            ? $"A domain named '{name}' already exists on {libvirt.Uri}: the one this resource replaces. Pulumi creates a replacement before it deletes the old resource, and two domains cannot have one name. Add the resource option `deleteBeforeReplace: true`, or leave 'name' out."
+            ? $"A domain named '{name}' already exists on {host.Uri}: the one this resource replaces. Pulumi creates " +
+                "a replacement before it deletes the old resource, and two domains cannot have one name. Add the " +
+                "resource option `deleteBeforeReplace: true`, or leave 'name' out."
             : null;
     }
 
     /// <summary>Refuses to create the resource's domain under a name that is taken (<see cref="NameProblem"/>).</summary>
     public void EnsureNameFree(Connection libvirt, string name, string token)
     {
-        if (NameProblem(libvirt, name, token, creating: true) is { } problem)
+        if (NameProblem(new LibvirtCheckHost(() => libvirt), name, token, creating: true) is { } problem)
             throw new ProviderException(ErrorKind.FailedPrecondition, problem);
     }
 

@@ -11,9 +11,9 @@ public sealed class Network : LibvirtResource<NetworkArgs, NetworkState>
 
     protected override async Task<Checked<NetworkArgs>> CheckAsync(NetworkArgs news, NetworkArgs? olds, PropertyMarks marks, LibvirtContext context)
     {
-        var check = new NetworkCheck(context.Libvirt, marks, context.Urn, olds?.Name, Token);
+        var check = new NetworkCheck(context.CheckHost, marks, context.Urn, olds?.Name, Token);
         var inputs = check.Run(news);
-        check.Failures.AddRange(HostReservationCheck.Network(context.Libvirt, marks, inputs));
+        check.Failures.AddRange(HostReservationCheck.Network(context.CheckHost, marks, inputs));
         if (check.UncheckedWarning(inputs.Name ?? context.Urn) is { } warning) await context.WarnAsync(warning);
         // The detailed diff shows an update either way: the preview also says when the update is a restart.
         if (olds is not null && check.Failures.Count == 0 && marks.Unknown.Count == 0 && olds.Name == inputs.Name

@@ -37,7 +37,8 @@ public sealed record NetworkDhcpArgs
     [Description("The ranges leases come from. Default: each DHCP subnet minus the gateway (IPv4: without the network and broadcast addresses; IPv6: a /64 only, from ::2 to ::ffff; other IPv6 prefixes get no default range).")]
     public IReadOnlyList<DhcpRangeArgs> Ranges { get; init; } = [];
 
-    [Description("Static hosts. Adding or removing one changes the running network without restarting it.")]
+    [Description("Static hosts: inside a DHCP subnet, no two with one MAC, address or name. Adding or removing one "
+        + "changes the running network without restarting it.")]
     public IReadOnlyList<DhcpHostArgs> Hosts { get; init; } = [];
 }
 
@@ -94,7 +95,8 @@ public sealed record NetworkArgs
     [Description("Whether libvirt starts the network when the host boots.")]
     public bool Autostart { get; init; } = true;
 
-    [Description("Whether the network runs. false: defined only.")]
+    [Description("Whether the network runs. false: defined only; stopping it names the running guests that lose "
+        + "their link.")]
     public bool Running { get; init; } = true;
 }
 

@@ -12,7 +12,8 @@ namespace PulumiLibvirt.Resources;
 /// (marked with its URN <paramref name="urn"/>, or named <paramref name="oldName"/> on an update) is no conflict: its
 /// subnets, bridge and routes are its own, also in a replacement's second Check, which comes without olds.
 /// </summary>
-internal sealed partial class NetworkCheck(Connection libvirt, PropertyMarks marks, string urn, string? oldName, string token)
+internal sealed partial class NetworkCheck(
+    ICheckHost host, PropertyMarks marks, string urn, string? oldName, string token)
 {
     public List<CheckFailure> Failures { get; } = [];
 
@@ -22,13 +23,14 @@ internal sealed partial class NetworkCheck(Connection libvirt, PropertyMarks mar
     /// <summary>The warning that names what was not checked on a remote host, or null when everything was.</summary>
     public string? UncheckedWarning(string name) => Unchecked.Count == 0
         ? null
-        : $"Network '{name}' on {libvirt.Uri}: not checked on the remote host: {string.Join("; ", Unchecked)}. libvirt refuses a clash when the network starts.";
+        : $"Network '{name}' on {host.Uri}: not checked on the remote host: {string.Join("; ", Unchecked)}. libvirt " +
+            "refuses a clash when the network starts.";
 
     private void Fail(string property, string reason) => Failures.Add(new CheckFailure(property, reason));
 
     public NetworkArgs Run(NetworkArgs news)
     {
-        var all = libvirt.DescribeAllNetworks();
+        var all = host.Networks();
         bool Own(NetworkDefinition n) => n.Owner == urn || n.Name == oldName;
         var others = all.Where(n => !Own(n)).ToList();
         // Usually one network. Should several carry this URN's mark (two stacks of one name on a host), none of their
@@ -61,11 +63,8 @@ internal sealed partial class NetworkCheck(Connection libvirt, PropertyMarks mar
         if (!marks.IsKnown("name") || name is null) return;
         if (ObjectNames.Problem("name", name, "network") is { } problem)
             Fail("name", problem);
-        else if (others.Any(n => n.Name == name))
-        {
-            using var existing = libvirt.FindNetwork(name);
-            Fail("name", NameTaken.Reason("network", name, $"on {libvirt.Uri}", token, existing?.Uuid ?? name));
-        }
+        else if (others.FirstOrDefault(n => n.Name == name) is { } existing)
+            Fail("name", NameTaken.Reason("network", name, $"on {host.Uri}", token, existing.Uuid ?? name));
     }
 
     /// <summary>Mode bridge joins a host bridge that must exist, and libvirt gives it no addresses, DHCP or DNS.</summary>
@@ -82,8 +81,8 @@ internal sealed partial class NetworkCheck(Connection libvirt, PropertyMarks mar
             return;
         }
         // Only a local host's devices can be seen; on a remote one libvirt reports a missing bridge when the network starts.
-        if (!libvirt.IsLocal) Unchecked.Add($"whether 'bridge' {news.Bridge} is a bridge there");
-        else if (!Directory.Exists($"/sys/class/net/{news.Bridge}/bridge"))
+        if (!host.IsLocal) Unchecked.Add($"whether 'bridge' {news.Bridge} is a bridge there");
+        else if (!host.IsBridge(news.Bridge))
             Fail("bridge", $"'bridge' {news.Bridge} is not a bridge on this host (see `ip -br link show type bridge`). Create it first, or choose another mode to let libvirt make one.");
     }
 
@@ -93,9 +92,9 @@ internal sealed partial class NetworkCheck(Connection libvirt, PropertyMarks mar
             Fail("bridge", $"'bridge' \"{bridge}\" is not a device name: 1 to 15 characters, without spaces, '/' or ':'.");
         else if (others.FirstOrDefault(n => n.Bridge == bridge) is { } other)
             Fail("bridge", $"'bridge' {bridge} is the bridge of libvirt network '{other.Name}'. Choose another name, or leave it out to let libvirt choose.");
-        else if (!libvirt.IsLocal)
+        else if (!host.IsLocal)
             Unchecked.Add($"whether 'bridge' {bridge} is an interface there already");
-        else if (!ownBridges.Contains(bridge) && Directory.Exists($"/sys/class/net/{bridge}"))
+        else if (!ownBridges.Contains(bridge) && host.HasInterface(bridge))
             Fail("bridge", $"'bridge' {bridge} is an existing interface on this host. Choose another name, or use mode bridge to attach to an existing bridge.");
     }
 
@@ -104,8 +103,8 @@ internal sealed partial class NetworkCheck(Connection libvirt, PropertyMarks mar
     {
         var subnets = new List<IPNetwork?>();
         // Only a local host's routing table can be read; on a remote one libvirt refuses a clashing subnet at start.
-        var routes = libvirt.IsLocal ? NetworkAddresses.HostRoutes().Where(r => !ownBridges.Contains(r.Device)).ToList() : [];
-        if (!libvirt.IsLocal && news.Addresses.Count > 0) Unchecked.Add("whether 'addresses' overlap the host's routes");
+        var routes = host.IsLocal ? host.Routes().Where(r => !ownBridges.Contains(r.Device)).ToList() : [];
+        if (!host.IsLocal && news.Addresses.Count > 0) Unchecked.Add("whether 'addresses' overlap the host's routes");
         for (var i = 0; i < news.Addresses.Count; i++)
         {
             var (text, path) = (news.Addresses[i], $"addresses[{i}]");

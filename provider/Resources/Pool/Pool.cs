@@ -14,8 +14,8 @@ public sealed class Pool : LibvirtResource<PoolArgs, PoolState>
 
     protected override async Task<Checked<PoolArgs>> CheckAsync(PoolArgs news, PoolArgs? olds, PropertyMarks marks, LibvirtContext context)
     {
-        var check = PoolCheck.Run(news, olds, marks, context.Libvirt);
-        if (PoolCheck.UncheckedWarning(news, marks, context.Libvirt) is { } warning) await context.WarnAsync(warning);
+        var check = PoolCheck.Run(news, olds, marks, context.CheckHost);
+        if (PoolCheck.UncheckedWarning(news, marks, context.CheckHost) is { } warning) await context.WarnAsync(warning);
         return check;
     }
 

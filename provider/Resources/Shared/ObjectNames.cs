@@ -47,4 +47,13 @@ internal static class ObjectNames
     /// <summary>The first Unicode format character (bidirectional overrides, zero-width spaces…) of the text, or null.</summary>
     private static char? InvisibleCharacter(string text) =>
         text.Cast<char?>().FirstOrDefault(c => char.GetUnicodeCategory(c!.Value) == UnicodeCategory.Format);
+
+    /// <summary>Why <paramref name="name"/> cannot name a volume (its 'name'), or null.</summary>
+    public static string? VolumeProblem(string name)
+    {
+        if (Problem("name", name, "volume", MaxVolumeBytes) is { } problem) return problem;
+        return name.Contains("..", StringComparison.Ordinal)
+            ? $"'name' {Quote(name)} may not contain '..': it becomes a file name inside the pool."
+            : null;
+    }
 }

@@ -30,21 +30,14 @@ public sealed class Volume : LibvirtResource<VolumeArgs, VolumeState>
                 throw new ProviderException(ErrorKind.FailedPrecondition,
                     NameTaken.Reason("volume", inputs.Name!, $"in pool '{inputs.Pool}' ({existing.Path})", Token, existing.Key));
         }
-        BackingStore? backing = null;
-        if (inputs.BackingStore is { } wanted)
-        {
-            using var baseVolume = libvirt.FindVolume(wanted.Volume)
-                ?? throw new ProviderException(ErrorKind.NotFound, $"The base volume '{wanted.Volume}' no longer exists on {libvirt.Uri}.");
-            var based = baseVolume.Describe();
-            backing = new BackingStore(based.Path, wanted.Format is { } f ? LibvirtNames.Of(f) : based.Format);
-        }
+        var definition = VolumePlan.Definition(inputs, inputs.BackingStore is { } wanted ? BaseOf(wanted, libvirt) : null);
         try
         {
             // Marked unfinished until made: if libvirtd or the provider dies half-way, the next create of the resource
             // removes it. The marker too may be made with its answer lost: the undo looks for it.
             UnfinishedCreates.MarkVolume(pool, inputs.Name!, context.Urn);
             VolumeState state;
-            if (inputs.Source is not null)
+            if (definition is null)
             {
                 var made = await VolumeImage.CreateAsync(inputs, pool, context);
                 using var filled = made.Volume;
@@ -52,8 +45,7 @@ public sealed class Volume : LibvirtResource<VolumeArgs, VolumeState>
             }
             else
             {
-                var capacity = (ulong)(inputs.Capacity ?? 0);
-                using var volume = SizedBy(capacity, () => pool.CreateVolume(new VolumeDefinition(inputs.Name!, capacity, LibvirtNames.Of(inputs.Format ?? VolumeFormat.Qcow2), backing)));
+                using var volume = SizedBy(definition.Capacity, () => pool.CreateVolume(definition));
                 state = StateOf(volume.Describe(), inputs.BackingStore?.Volume);
             }
             UnfinishedCreates.UnmarkVolume(pool, inputs.Name!, context.Urn);
@@ -76,6 +68,14 @@ public sealed class Volume : LibvirtResource<VolumeArgs, VolumeState>
                 await UnfinishedCreates.RemoveVolumeAsync(livePool, inputs.Name!, live, context);
             });
         }
+    }
+
+    private static VolumeDescription BaseOf(VolumeBackingStoreArgs backingStore, Connection libvirt)
+    {
+        using var baseVolume = libvirt.FindVolume(backingStore.Volume)
+            ?? throw new ProviderException(ErrorKind.NotFound,
+                $"The base volume '{backingStore.Volume}' no longer exists on {libvirt.Uri}.");
+        return baseVolume.Describe();
     }
 
     protected override Task<(string Id, VolumeArgs Inputs, VolumeState State)?> ReadAsync(string id, VolumeArgs? inputs, VolumeState? oldState, LibvirtContext context)
@@ -105,11 +105,11 @@ public sealed class Volume : LibvirtResource<VolumeArgs, VolumeState>
     {
         using var volume = context.Libvirt.FindVolume(id) ?? throw NoLongerExists(id);
         var described = volume.Describe();
-        if (news.Capacity is { } wanted && (ulong)wanted > described.Capacity)
+        if (VolumePlan.GrowTo(news, described.Capacity) is { } wanted)
         {
-            SizedBy((ulong)wanted, () =>
+            SizedBy(wanted, () =>
             {
-                volume.Resize((ulong)wanted);
+                volume.Resize(wanted);
                 return true;
             });
             await context.InfoAsync($"Volume '{described.Name}' grown to {wanted} bytes in place; grow the partition and filesystem inside the guest to use the space.");
@@ -149,11 +149,4 @@ public sealed class Volume : LibvirtResource<VolumeArgs, VolumeState>
             ? new ResolvedBackingStore { Volume = baseVolume ?? b.Path, Path = b.Path, Format = b.Format }
             : null,
     };
-
-    internal static string? PoolProblem(string name, Connection libvirt)
-    {
-        using var pool = libvirt.FindPool(name);
-        if (pool is null) return $"Storage pool '{name}' does not exist on {libvirt.Uri}. Create it (virsh pool-define-as {name} dir --target /var/lib/libvirt/images; virsh pool-build {name}; virsh pool-start {name}) or name an existing pool.";
-        return pool.IsActive ? null : $"Storage pool '{name}' exists but is not active. Start it with `virsh pool-start {name}`.";
-    }
 }

@@ -8,10 +8,12 @@ public enum VolumeFormat { Qcow2, Raw }
 [Description("The image a volume is an overlay on.")]
 public sealed record VolumeBackingStoreArgs
 {
-    [Description("Key or path of an existing volume on the libvirt host: the base image. It must not change while overlays depend on it.")]
+    [Description("Key or path of an existing volume on the libvirt host: the base image (a file put in a pool's "
+        + "folder outside libvirt is found too). It must not change while overlays depend on it.")]
     public required string Volume { get; init; }
 
-    [Description("Format of the base image. Default: the format libvirt detects for it.")]
+    [Description("Format of the base image. Default: the format libvirt detects for it; one that contradicts it is "
+        + "an error.")]
     public VolumeFormat? Format { get; init; }
 }
 

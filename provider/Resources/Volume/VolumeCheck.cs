@@ -13,14 +13,14 @@ namespace PulumiLibvirt.Resources;
 internal sealed partial class VolumeCheck(PropertyMarks marks, LibvirtContext context)
 {
     private readonly List<CheckFailure> _failures = [];
-    private Connection Libvirt => context.Libvirt;
+    private ICheckHost Host => context.CheckHost;
 
     private void Fail(string property, string reason) => _failures.Add(new CheckFailure(property, reason));
 
     public async Task<Checked<VolumeArgs>> RunAsync(VolumeArgs news)
     {
-        if (marks.IsKnown("name") && NameProblem(news.Name!) is { } nameProblem) Fail("name", nameProblem);
-        if (marks.IsKnown("pool") && Volume.PoolProblem(news.Pool, Libvirt) is { } poolProblem) Fail("pool", poolProblem);
+        if (marks.IsKnown("name") && ObjectNames.VolumeProblem(news.Name!) is { } nameProblem) Fail("name", nameProblem);
+        if (marks.IsKnown("pool") && PoolAvailability.Problem(news.Pool, Host) is { } poolProblem) Fail("pool", poolProblem);
         Digest(news);
         // A digest is the same in either case: a change of case alone is no new image.
         news = news with { Sha256 = news.Sha256?.ToLowerInvariant() };
@@ -69,17 +69,8 @@ internal sealed partial class VolumeCheck(PropertyMarks marks, LibvirtContext co
     /// <summary>The filesystem type of a local directory pool's folder (ext4, xfs…), or null when it cannot be known here.</summary>
     private string? PoolFileSystem(string pool)
     {
-        if (!Libvirt.IsLocal) return null;
-        using var found = Libvirt.FindPool(pool);
-        return found?.Path is { Length: > 0 } path && Directory.Exists(path) ? new DriveInfo(path).DriveFormat : null;
-    }
-
-    internal static string? NameProblem(string name)
-    {
-        if (ObjectNames.Problem("name", name, "volume", ObjectNames.MaxVolumeBytes) is { } problem) return problem;
-        return name.Contains("..", StringComparison.Ordinal)
-            ? $"'name' {ObjectNames.Quote(name)} may not contain '..': it becomes a file name inside the pool."
-            : null;
+        if (!Host.IsLocal) return null;
+        return Host.FindPool(pool)?.Path is { Length: > 0 } path ? Host.FileSystem(path) : null;
     }
 
     [GeneratedRegex("^[0-9a-fA-F]{64}\\z")]
@@ -207,14 +198,14 @@ internal sealed partial class VolumeCheck(PropertyMarks marks, LibvirtContext co
 
     private (string Format, ulong Size)? HostImage(string hostPath)
     {
-        HostFile? file;
+        VolumeDescription? file;
         try
         {
-            file = Libvirt.OpenHostFile(hostPath);
+            file = Host.HostFile(hostPath);
         }
         catch (LibvirtException e)
         {
-            Fail("source.hostPath", $"'source.hostPath' \"{hostPath}\" cannot be read on {Libvirt.Uri}: {e.Message}");
+            Fail("source.hostPath", $"'source.hostPath' \"{hostPath}\" cannot be read on {Host.Uri}: {e.Message}");
             return null;
         }
         using var _ = file;
@@ -229,15 +220,16 @@ internal sealed partial class VolumeCheck(PropertyMarks marks, LibvirtContext co
         }
         if (file is null)
         {
-            Fail("source.hostPath", $"'source.hostPath' \"{hostPath}\": no such file or volume on {Libvirt.Uri}. Give an absolute path on the libvirt host, or a volume's key or path.");
+            Fail("source.hostPath", $"'source.hostPath' \"{hostPath}\": no such file or volume on {Host.Uri}. " +
+                "Give an absolute path on the libvirt host, or a volume's key or path.");
             return null;
         }
-        if (VolumeImage.HostFileProblem(file.Description) is { } problem)
+        if (VolumeImage.HostFileProblem(file) is { } problem)
         {
             Fail("source.hostPath", $"'source.hostPath' \"{hostPath}\" cannot become a volume: {problem}.");
             return null;
         }
-        return (file.Description.Format, file.Description.Capacity);
+        return (file.Format, file.Capacity);
     }
 
     /// <summary>The declared format must be the image's, and the capacity at least the image's size.</summary>
@@ -264,10 +256,10 @@ internal sealed partial class VolumeCheck(PropertyMarks marks, LibvirtContext co
         // A chain deeper than 16 is no chain a person made: stop there rather than loop on a cycle.
         for (var (next, depth) = (@base.BackingStore?.Path, 0); next is not null && depth < 16; depth++)
         {
-            using var volume = Libvirt.FindVolume(next);
+            var volume = Host.FindVolume(next);
             // A file in no pool: only a local host's can be looked at.
-            if (volume is null) return Libvirt.IsLocal && !File.Exists(next) ? next : null;
-            next = volume.Describe().BackingStore?.Path;
+            if (volume is null) return Host.IsLocal && !File.Exists(next) ? next : null;
+            next = volume.BackingStore?.Path;
         }
         return null;
     }
@@ -278,18 +270,20 @@ internal sealed partial class VolumeCheck(PropertyMarks marks, LibvirtContext co
             Fail("format", "A volume with a backing store must be 'qcow2': only qcow2 records a base image. Remove 'format' or set it to qcow2.");
         if (!marks.IsKnown("backingStore.volume")) return Done(news);
 
-        using var baseVolume = Libvirt.FindVolume(news.BackingStore!.Volume);
-        if (baseVolume is null)
+        var based = Host.FindVolume(news.BackingStore!.Volume);
+        if (based is null)
         {
             Fail("backingStore.volume",
-                $"No volume with key or path '{news.BackingStore.Volume}' exists on {Libvirt.Uri}. Create the base first (or declare it as a Volume and pass its key).");
+                $"No volume with key or path '{news.BackingStore.Volume}' exists on {Host.Uri}. Create the base " +
+                    "first (or declare it as a Volume and pass its key).");
             return Done(news);
         }
-        var based = baseVolume.Describe();
-        if (DomainCheck.LinkedImageProblem(Libvirt, based.Path) is { } linked)
+        if (HostFileCheck.LinkedImageProblem(Host.IsLocal, based.Path) is { } linked)
             Fail("backingStore.volume", $"'backingStore.volume': the base's file {linked}. A base must be a disk image.");
         else if (MissingBacking(based) is { } missing)
-            Fail("backingStore.volume", $"'backingStore.volume': the base '{based.Path}' is an overlay on '{missing}', which does not exist on {Libvirt.Uri}: an overlay on it could not be read. Restore that file, or choose another base.");
+            Fail("backingStore.volume", $"'backingStore.volume': the base '{based.Path}' is an overlay on " +
+                $"'{missing}', which does not exist on {Host.Uri}: an overlay on it could not be read. Restore that " +
+                "file, or choose another base.");
         if (news.BackingStore.Format is { } declared && LibvirtNames.Of(declared) != based.Format)
             Fail("backingStore.format",
                 $"The base '{based.Path}' is {based.Format}, not {LibvirtNames.Of(declared)}. Remove 'backingStore.format' to use the detected format.");

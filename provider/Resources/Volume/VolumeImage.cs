@@ -1,8 +1,4 @@
-using System.Buffers;
 using System.Diagnostics;
-using System.Runtime.ExceptionServices;
-using System.Security.Cryptography;
-using System.Threading.Channels;
 using PulumiLibvirt.Framework;
 using PulumiLibvirt.Guestfs;
 using PulumiLibvirt.Images;
@@ -17,16 +13,8 @@ namespace PulumiLibvirt.Resources;
 /// </summary>
 internal static class VolumeImage
 {
-    /// <summary>What one libvirt stream message carries at most (VIR_NET_MESSAGE_LEGACY_PAYLOAD_MAX), as virsh sends it.</summary>
-    private const int ChunkSize = 256 * 1024;
-
-    /// <summary>Chunks between the reader and the sender: the provider's memory stays bounded whatever the image's size.</summary>
-    private const int ChunksInFlight = 8;
-
     /// <summary>The largest checksum list read for sha256Url.</summary>
     private const int ChecksumListLimit = 1 << 20;
-
-    private delegate ValueTask<int> Reader(Memory<byte> buffer, CancellationToken cancellation);
 
     /// <summary>The volume made, and the SHA-256 the image was verified against as it streamed (none when none was asked).</summary>
     public sealed record Made(StorageVolume Volume, string? Sha256);
@@ -46,7 +34,7 @@ internal static class VolumeImage
             }
             catch
             {
-                DeleteHalfMade(made.Volume);
+                HalfMadeVolume.Delete(made.Volume);
                 throw;
             }
         }
@@ -104,15 +92,14 @@ internal static class VolumeImage
         return await UploadAsync(inputs, pool, RedactedUrl.Of(source.Url!), download.ReadAsync, download.Length, expectedDigest, context);
     }
 
-    private static async Task<Made> UploadAsync(VolumeArgs inputs, StoragePool pool, string image, Reader read, long? length, string? expectedDigest,
-        LibvirtContext context)
+    private static async Task<Made> UploadAsync(VolumeArgs inputs, StoragePool pool, string image, ImageReader read, long? length,
+        string? expectedDigest, LibvirtContext context)
     {
         var name = inputs.Name!;
         // The first chunk says what the image is: what cannot become a volume, or contradicts the inputs, fails before
         // anything is made or fetched further.
-        var first = ArrayPool<byte>.Shared.Rent(ChunkSize);
-        var firstCount = await FillAsync(read, first.AsMemory(0, ChunkSize), context.Cancellation);
-        var header = ImageHeader.Parse(first.AsSpan(0, firstCount));
+        var first = await ChunkedCopy.ReadFirstAsync(read, context.Cancellation);
+        var header = ImageHeader.Parse(first.Buffer.AsSpan(0, first.Count));
         if (header.Problem is { } problem) throw new ImageSourceException($"{image} cannot become a volume: {problem}.");
         if (Misfit(inputs, image, header.Format, header.VirtualSize ?? (ulong?)length) is { } early) throw new ImageSourceException(early.Reason);
 
@@ -127,7 +114,9 @@ internal static class VolumeImage
             string? digest;
             using (var upload = context.Libvirt.BeginUpload(volume, sparse: !qcow2))
             {
-                digest = await progress.WhileAsync(StreamAsync(read, (first, firstCount), upload, progress, hashing: expectedDigest is not null, context.Cancellation));
+                var copy = ChunkedCopy.CopyAsync(read, first, upload.Write, progress, hashing: expectedDigest is not null,
+                    context.Cancellation);
+                digest = await progress.WhileAsync(copy);
                 if (expectedDigest is not null && digest != expectedDigest)
                     throw new ImageSourceException($"the SHA-256 of {image} is {digest}, not the expected {expectedDigest}: it is not the image declared, or it was damaged on the way.");
                 upload.Finish();
@@ -138,85 +127,9 @@ internal static class VolumeImage
         }
         catch
         {
-            DeleteHalfMade(volume);
+            HalfMadeVolume.Delete(volume);
             throw;
         }
-    }
-
-    /// <summary>
-    /// Reads the image in chunks on one task (hashing them when <paramref name="hashing"/>: a digest is to be verified)
-    /// while another sends them through the stream: reading and writing on the host overlap, and at most
-    /// <see cref="ChunksInFlight"/> chunks are in memory. Hashing only when asked keeps an upload as fast as virsh's.
-    /// </summary>
-    private static async Task<string?> StreamAsync(Reader read, (byte[] Buffer, int Count) first, VolumeUpload upload, TransferProgress progress,
-        bool hashing, CancellationToken cancellation)
-    {
-        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellation);
-        using var hash = hashing ? IncrementalHash.CreateHash(HashAlgorithmName.SHA256) : null;
-        var chunks = Channel.CreateBounded<(byte[] Buffer, int Count)>(ChunksInFlight);
-        var reader = Task.Run(async () =>
-        {
-            try
-            {
-                var chunk = first;
-                while (chunk.Count > 0)
-                {
-                    hash?.AppendData(chunk.Buffer, 0, chunk.Count);
-                    await chunks.Writer.WriteAsync(chunk, stop.Token);
-                    var buffer = ArrayPool<byte>.Shared.Rent(ChunkSize);
-                    chunk = (buffer, await FillAsync(read, buffer.AsMemory(0, ChunkSize), stop.Token));
-                }
-                ArrayPool<byte>.Shared.Return(chunk.Buffer);
-                chunks.Writer.Complete();
-            }
-            catch (Exception e)
-            {
-                chunks.Writer.TryComplete(e);
-                throw;
-            }
-        }, stop.Token);
-        var sender = Task.Run(async () =>
-        {
-            try
-            {
-                await foreach (var (buffer, count) in chunks.Reader.ReadAllAsync(stop.Token))
-                {
-                    upload.Write(buffer.AsSpan(0, count));
-                    ArrayPool<byte>.Shared.Return(buffer);
-                    await progress.AdvanceAsync(count);
-                }
-            }
-            catch
-            {
-                await stop.CancelAsync();
-                throw;
-            }
-        }, stop.Token);
-        try
-        {
-            await Task.WhenAll(reader, sender);
-        }
-        catch
-        {
-            // The first cause, not the cancellation it caused in the other task.
-            var causes = new[] { reader, sender }.Where(t => t.IsFaulted).Select(t => t.Exception!.InnerException!).ToList();
-            if (causes.FirstOrDefault(e => e is not OperationCanceledException) is { } cause) ExceptionDispatchInfo.Throw(cause);
-            throw;
-        }
-        return hash is null ? null : Convert.ToHexStringLower(hash.GetHashAndReset());
-    }
-
-    /// <summary>Reads until <paramref name="buffer"/> is full or the image ends: full chunks make few stream messages.</summary>
-    private static async Task<int> FillAsync(Reader read, Memory<byte> buffer, CancellationToken cancellation)
-    {
-        var filled = 0;
-        while (filled < buffer.Length)
-        {
-            var count = await read(buffer[filled..], cancellation);
-            if (count == 0) break;
-            filled += count;
-        }
-        return filled;
     }
 
     private static async Task<StorageVolume> CopyOnHostAsync(VolumeArgs inputs, StoragePool pool, string hostPath, LibvirtContext context)
@@ -242,7 +155,7 @@ internal static class VolumeImage
         var volume = await copying;
         if (context.Cancellation.IsCancellationRequested)
         {
-            DeleteHalfMade(volume);
+            HalfMadeVolume.Delete(volume);
             context.Cancellation.ThrowIfCancellationRequested();
         }
         await context.InfoAsync($"{what}: done in {watch.Elapsed.TotalSeconds:0.0} s.");
@@ -261,7 +174,7 @@ internal static class VolumeImage
         }
         catch
         {
-            DeleteHalfMade(volume);
+            HalfMadeVolume.Delete(volume);
             throw;
         }
     }
@@ -273,31 +186,5 @@ internal static class VolumeImage
         if (inputs.Capacity is not { } wanted || (ulong)wanted <= size) return;
         volume.Resize((ulong)wanted);
         await context.InfoAsync(VolumeCheck.GrowthAdvice(wanted, $"the image ({size} bytes)"));
-    }
-
-    /// <summary>
-    /// Removes a volume that was not finished and releases it. libvirt may still be closing its stream (and
-    /// refreshing the pool after it), so a refusal is retried for a few seconds.
-    /// </summary>
-    internal static void DeleteHalfMade(StorageVolume volume)
-    {
-        using var _ = volume;
-        for (var attempt = 1; ; attempt++)
-        {
-            try
-            {
-                volume.Delete();
-                return;
-            }
-            catch (LibvirtException e) when (e.IsNotFound)
-            {
-                return;
-            }
-            // A broken connection will not heal here: the caller's undo reconnects.
-            catch (LibvirtException e) when (attempt < 25 && !e.IsConnectionLost)
-            {
-                Thread.Sleep(200);
-            }
-        }
     }
 }

@@ -1,6 +1,5 @@
 using System.Security.Cryptography;
 using Google.Protobuf;
-using Google.Protobuf.WellKnownTypes;
 using PulumiLibvirt.Framework;
 using PulumiLibvirt.Protocol;
 using Rpc = Pulumirpc;
@@ -50,8 +49,8 @@ public sealed class EngineSession : IAsyncDisposable
     /// <summary>Handshake, then Configure for <see cref="TestPool.Uri"/>, as a recent engine begins.</summary>
     public async Task<Rpc.ConfigureResponse> ConfigureAsync()
     {
-        await Provider.CallAsync<Rpc.ProviderHandshakeResponse>("Handshake", new Rpc.ProviderHandshakeRequest { EngineAddress = Engine.Address });
-        return await Provider.CallAsync<Rpc.ConfigureResponse>("Configure", new Rpc.ConfigureRequest
+        await Provider.Client.HandshakeAsync(new Rpc.ProviderHandshakeRequest { EngineAddress = Engine.Address });
+        return await Provider.Client.ConfigureAsync(new Rpc.ConfigureRequest
         {
             Args = PropertyStruct.Encode(Props.Object(("uri", TestPool.Uri))), AcceptSecrets = true, AcceptResources = true, SendsOldInputs = true,
         });
@@ -63,44 +62,44 @@ public sealed class EngineSession : IAsyncDisposable
 
     /// <summary>The engine's Invoke of a function (a program's invoke): it belongs to no resource, so it has no URN.</summary>
     public Task<Rpc.InvokeResponse> InvokeAsync(string token, ObjectValue args) =>
-        Provider.CallAsync<Rpc.InvokeResponse>("Invoke", new Rpc.InvokeRequest { Tok = token, Args = PropertyStruct.Encode(args) });
+        Provider.Client.InvokeAsync(new Rpc.InvokeRequest { Tok = token, Args = PropertyStruct.Encode(args) }).ResponseAsync;
 
     public Task<Rpc.CheckResponse> CheckAsync(string name, ObjectValue news, Struct? olds = null) =>
-        Provider.CallAsync<Rpc.CheckResponse>("Check", new Rpc.CheckRequest
+        Provider.Client.CheckAsync(new Rpc.CheckRequest
         {
             Urn = Urn(name), Name = name, Type = Type, News = PropertyStruct.Encode(news), Olds = olds,
             RandomSeed = ByteString.CopyFrom(RandomNumberGenerator.GetBytes(16)),
-        });
+        }).ResponseAsync;
 
     public Task<Rpc.CreateResponse> CreateAsync(string name, Struct inputs, bool preview = false) =>
-        Provider.CallAsync<Rpc.CreateResponse>("Create", new Rpc.CreateRequest
+        Provider.Client.CreateAsync(new Rpc.CreateRequest
         {
             Urn = Urn(name), Type = Type, Properties = inputs, Preview = preview,
-        });
+        }).ResponseAsync;
 
     public Task<Rpc.DiffResponse> DiffAsync(string name, string id, Struct oldOutputs, Struct oldInputs, Struct news) =>
-        Provider.CallAsync<Rpc.DiffResponse>("Diff", new Rpc.DiffRequest
+        Provider.Client.DiffAsync(new Rpc.DiffRequest
         {
             Id = id, Urn = Urn(name), Type = Type, Olds = oldOutputs, OldInputs = oldInputs, News = news,
-        });
+        }).ResponseAsync;
 
     public Task<Rpc.UpdateResponse> UpdateAsync(string name, string id, Struct oldOutputs, Struct oldInputs, Struct news, bool preview = false) =>
-        Provider.CallAsync<Rpc.UpdateResponse>("Update", new Rpc.UpdateRequest
+        Provider.Client.UpdateAsync(new Rpc.UpdateRequest
         {
             Id = id, Urn = Urn(name), Type = Type, Olds = oldOutputs, OldInputs = oldInputs, News = news, Preview = preview,
-        });
+        }).ResponseAsync;
 
     public Task<Rpc.ReadResponse> ReadAsync(string name, string id, Struct? outputs = null, Struct? inputs = null) =>
-        Provider.CallAsync<Rpc.ReadResponse>("Read", new Rpc.ReadRequest
+        Provider.Client.ReadAsync(new Rpc.ReadRequest
         {
             Id = id, Urn = Urn(name), Type = Type, Properties = outputs, Inputs = inputs,
-        });
+        }).ResponseAsync;
 
     public Task DeleteAsync(string name, string id, Struct outputs, Struct inputs) =>
-        Provider.CallAsync<Empty>("Delete", new Rpc.DeleteRequest
+        Provider.Client.DeleteAsync(new Rpc.DeleteRequest
         {
             Id = id, Urn = Urn(name), Type = Type, Properties = outputs, OldInputs = inputs,
-        });
+        }).ResponseAsync;
 
     public async ValueTask DisposeAsync()
     {

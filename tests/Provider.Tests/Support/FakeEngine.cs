@@ -1,34 +1,41 @@
 using System.Collections.Concurrent;
 using Google.Protobuf.WellKnownTypes;
+using Grpc.Core;
 using PulumiLibvirt.Protocol;
 
 namespace PulumiLibvirt.Tests.Support;
 
-/// <summary>The engine's side of logging: a Log service on our own gRPC server that keeps every request.</summary>
+/// <summary>The engine's side of logging: a Log service on our own gRPC host that keeps every request.</summary>
 public sealed class FakeEngine : IAsyncDisposable
 {
-    private readonly GrpcServer _server;
+    private readonly GrpcHost _host;
 
-    private FakeEngine(GrpcServer server, ConcurrentQueue<Pulumirpc.LogRequest> logs)
+    private FakeEngine(GrpcHost host, ConcurrentQueue<Pulumirpc.LogRequest> logs)
     {
-        _server = server;
+        _host = host;
         Logs = logs;
     }
 
     public ConcurrentQueue<Pulumirpc.LogRequest> Logs { get; }
 
-    public string Address => $"127.0.0.1:{_server.Port}";
+    public string Address => $"127.0.0.1:{_host.Port}";
 
     public static async Task<FakeEngine> StartAsync()
     {
-        var logs = new ConcurrentQueue<Pulumirpc.LogRequest>();
-        var methods = new GrpcMethods().Add<Pulumirpc.LogRequest, Empty>("pulumirpc.Engine", "Log", (request, _) =>
-        {
-            logs.Enqueue(request);
-            return Task.FromResult(new Empty());
-        });
-        return new FakeEngine(await GrpcServer.StartAsync(methods, _ => { }), logs);
+        var service = new LogService();
+        return new FakeEngine(await GrpcHost.StartAsync(service, TextWriter.Null), service.Logs);
     }
 
-    public ValueTask DisposeAsync() => _server.DisposeAsync();
+    public ValueTask DisposeAsync() => _host.DisposeAsync();
+
+    private sealed class LogService : Pulumirpc.Engine.EngineBase
+    {
+        public ConcurrentQueue<Pulumirpc.LogRequest> Logs { get; } = new();
+
+        public override Task<Empty> Log(Pulumirpc.LogRequest request, ServerCallContext context)
+        {
+            Logs.Enqueue(request);
+            return Task.FromResult(new Empty());
+        }
+    }
 }

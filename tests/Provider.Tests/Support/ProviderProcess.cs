@@ -1,7 +1,8 @@
 using System.Diagnostics;
 using System.Text;
-using Google.Protobuf;
+using Grpc.Net.Client;
 using PulumiLibvirt.Protocol;
+using Rpc = Pulumirpc;
 
 namespace PulumiLibvirt.Tests.Support;
 
@@ -13,19 +14,23 @@ public sealed class ProviderProcess : IAsyncDisposable
 {
     private readonly Process _process;
     private readonly StringBuilder _laterStdout = new();
+    private readonly GrpcChannel _channel;
 
     private ProviderProcess(Process process, int port)
     {
         _process = process;
         Port = port;
-        Client = new GrpcClient($"127.0.0.1:{port}");
+        _channel = LocalChannel.Open($"127.0.0.1:{port}");
+        Client = new Rpc.ResourceProvider.ResourceProviderClient(_channel);
     }
 
     public int Port { get; }
 
     /// <summary>The process id, to look at what the plugin holds (/proc).</summary>
     public int ProcessId => _process.Id;
-    public GrpcClient Client { get; }
+
+    /// <summary>The plugin's ResourceProvider service, as the engine calls it.</summary>
+    public Rpc.ResourceProvider.ResourceProviderClient Client { get; }
 
     /// <summary>Whatever the plugin wrote to stdout after the port line (it must be nothing).</summary>
     public string LaterStdout { get { lock (_laterStdout) return _laterStdout.ToString(); } }
@@ -66,12 +71,9 @@ public sealed class ProviderProcess : IAsyncDisposable
         }
     }
 
-    public Task<T> CallAsync<T>(string method, IMessage request) where T : IMessage<T>, new() =>
-        Client.CallAsync<T>("pulumirpc.ResourceProvider", method, request);
-
     public async ValueTask DisposeAsync()
     {
-        Client.Dispose();
+        _channel.Dispose();
         if (!_process.HasExited) _process.Kill(entireProcessTree: true);
         await _process.WaitForExitAsync();
         _process.Dispose();

@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Security.Cryptography;
 using Google.Protobuf;
 using Google.Protobuf.WellKnownTypes;
+using Grpc.Core;
 using PulumiLibvirt.Framework;
 using PulumiLibvirt.Protocol;
 using Rpc = Pulumirpc;
@@ -29,7 +30,7 @@ public sealed class StackRun(EngineSession session, ExampleProgram program, stri
     public Task<ProviderProcess> ProviderOf(string name) => _providers.GetOrAdd(name, _ => new(async () =>
     {
         var process = await ProviderProcess.StartAsync(session.Engine.Address);
-        await process.CallAsync<Rpc.ProviderHandshakeResponse>("Handshake", new Rpc.ProviderHandshakeRequest { EngineAddress = session.Engine.Address });
+        await process.Client.HandshakeAsync(new Rpc.ProviderHandshakeRequest { EngineAddress = session.Engine.Address });
         return process;
     })).Value;
 
@@ -75,7 +76,7 @@ public sealed class StackRun(EngineSession session, ExampleProgram program, stri
         var news = PropertyStruct.Encode(program.Inputs(resource, outputs));
         if (resource.Type == ProviderType) return await ConfigureAsync(resource, urn, news, preview);
         var provider = await ProviderFor(resource);
-        var check = await provider.CallAsync<Rpc.CheckResponse>("Check", new Rpc.CheckRequest
+        var check = await provider.Client.CheckAsync(new Rpc.CheckRequest
         {
             Urn = urn, Type = resource.Type, Name = $"{stack}-{resource.Name}", News = news, Olds = new Struct(),
             RandomSeed = ByteString.CopyFrom(RandomNumberGenerator.GetBytes(32)),
@@ -84,12 +85,12 @@ public sealed class StackRun(EngineSession session, ExampleProgram program, stri
         Rpc.CreateResponse create;
         try
         {
-            create = await provider.CallAsync<Rpc.CreateResponse>("Create", new Rpc.CreateRequest
+            create = await provider.Client.CreateAsync(new Rpc.CreateRequest
             {
                 Urn = urn, Type = resource.Type, Properties = check.Inputs, Preview = preview,
             });
         }
-        catch (RpcException failure) when (failure.Details?.Details.SingleOrDefault()?.TryUnpack<Rpc.ErrorResourceInitFailed>(out var made) == true)
+        catch (RpcException failure) when (failure.GetRpcStatus()?.Details.SingleOrDefault()?.TryUnpack<Rpc.ErrorResourceInitFailed>(out var made) == true)
         {
             _initFailed.Add(new StackResource(resource.Name, resource.Type, urn, made.Id, check.Inputs, PropertyStruct.Decode(made.Properties)));
             throw;
@@ -104,12 +105,12 @@ public sealed class StackRun(EngineSession session, ExampleProgram program, stri
     private async Task<StackResource> ConfigureAsync(ExampleResource resource, string urn, Struct news, bool preview)
     {
         var provider = await ProviderOf(resource.Name);
-        var check = await provider.CallAsync<Rpc.CheckResponse>("CheckConfig", new Rpc.CheckRequest
+        var check = await provider.Client.CheckConfigAsync(new Rpc.CheckRequest
         {
             Urn = urn, Type = resource.Type, Name = $"{stack}-{resource.Name}", News = news, Olds = new Struct(),
         });
         Assert.True(check.Failures.Count == 0, $"{resource.Name} fails CheckConfig ({(preview ? "preview" : "up")}): {check.Failures}");
-        await provider.CallAsync<Rpc.ConfigureResponse>("Configure", new Rpc.ConfigureRequest
+        await provider.Client.ConfigureAsync(new Rpc.ConfigureRequest
         {
             Args = check.Inputs, AcceptSecrets = true, AcceptResources = true, SendsOldInputs = true,
         });
@@ -132,13 +133,13 @@ public sealed class StackRun(EngineSession session, ExampleProgram program, stri
                 continue;
             }
             var provider = await ProviderFor(declared);
-            var check = await provider.CallAsync<Rpc.CheckResponse>("Check", new Rpc.CheckRequest
+            var check = await provider.Client.CheckAsync(new Rpc.CheckRequest
             {
                 Urn = resource.Urn, Type = resource.Type, Name = $"{stack}-{resource.Name}", News = news, Olds = resource.Inputs,
                 RandomSeed = ByteString.CopyFrom(RandomNumberGenerator.GetBytes(32)),
             });
             Assert.True(check.Failures.Count == 0, $"{resource.Name} fails Check on the second up: {check.Failures}");
-            diffs.Add((resource.Name, await provider.CallAsync<Rpc.DiffResponse>("Diff", new Rpc.DiffRequest
+            diffs.Add((resource.Name, await provider.Client.DiffAsync(new Rpc.DiffRequest
             {
                 Id = resource.Id, Urn = resource.Urn, Type = resource.Type, Olds = PropertyStruct.Encode(resource.Outputs),
                 OldInputs = resource.Inputs, News = check.Inputs,
@@ -151,16 +152,16 @@ public sealed class StackRun(EngineSession session, ExampleProgram program, stri
     private async Task<Rpc.DiffResponse> DiffConfigAsync(StackResource resource, Struct news)
     {
         var provider = await ProviderOf(resource.Name);
-        var check = await provider.CallAsync<Rpc.CheckResponse>("CheckConfig", new Rpc.CheckRequest
+        var check = await provider.Client.CheckConfigAsync(new Rpc.CheckRequest
         {
             Urn = resource.Urn, Type = resource.Type, Name = $"{stack}-{resource.Name}", News = news, Olds = resource.Inputs,
         });
         Assert.True(check.Failures.Count == 0, $"{resource.Name} fails CheckConfig on the second up: {check.Failures}");
-        var diff = await provider.CallAsync<Rpc.DiffResponse>("DiffConfig", new Rpc.DiffRequest
+        var diff = await provider.Client.DiffConfigAsync(new Rpc.DiffRequest
         {
             Id = resource.Id, Urn = resource.Urn, Type = resource.Type, Olds = resource.Inputs, OldInputs = resource.Inputs, News = check.Inputs,
         });
-        await provider.CallAsync<Rpc.ConfigureResponse>("Configure", new Rpc.ConfigureRequest
+        await provider.Client.ConfigureAsync(new Rpc.ConfigureRequest
         {
             Args = check.Inputs, AcceptSecrets = true, AcceptResources = true, SendsOldInputs = true,
         });
@@ -192,7 +193,7 @@ public sealed class StackRun(EngineSession session, ExampleProgram program, stri
     {
         if (resource.Type == ProviderType) return;
         var provider = await ProviderFor(program.Resources[resource.Name]);
-        await provider.CallAsync<Empty>("Delete", new Rpc.DeleteRequest
+        await provider.Client.DeleteAsync(new Rpc.DeleteRequest
         {
             Id = resource.Id, Urn = resource.Urn, Type = resource.Type, Properties = PropertyStruct.Encode(resource.Outputs),
             OldInputs = resource.Inputs,

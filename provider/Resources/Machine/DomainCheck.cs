@@ -8,11 +8,12 @@ using PulumiLibvirt.Libvirt;
 namespace PulumiLibvirt.Resources;
 
 /// <summary>
-/// Validates a domain's inputs against the libvirt host, collecting every failure with the property it names.
+/// Validates the inputs a Domain and a Clone share (name, disks, interfaces, firmware…) against the libvirt host,
+/// collecting every failure with the property it names.
 /// Values still unknown (a preview) are skipped; libvirt is only asked about known ones. Names and MACs of the
 /// resource's <paramref name="own"/> domain are its own, not taken; <paramref name="token"/> is its type, for import advice.
 /// </summary>
-internal sealed class DomainCheck(Connection libvirt, PropertyMarks marks, OwnDomain own, string token)
+internal sealed class DomainCheck(ICheckHost host, PropertyMarks marks, OwnDomain own, string token)
 {
     public List<CheckFailure> Failures { get; } = [];
 
@@ -26,7 +27,7 @@ internal sealed class DomainCheck(Connection libvirt, PropertyMarks marks, OwnDo
             Fail("name", invalid);
             return;
         }
-        if (own.NameProblem(libvirt, name, token, creating: false) is { } problem) Fail("name", problem);
+        if (own.NameProblem(host, name, token, creating: false) is { } problem) Fail("name", problem);
     }
 
     /// <summary>
@@ -35,12 +36,16 @@ internal sealed class DomainCheck(Connection libvirt, PropertyMarks marks, OwnDo
     /// </summary>
     public bool HypervisorType(string type, string property, string? template = null)
     {
-        var offered = libvirt.GuestDomainTypes;
+        var offered = host.GuestDomainTypes;
         if (offered.Contains(type)) return true;
         var kvm = type == "kvm" ? " (/dev/kvm is missing or unusable)" : "";
         Fail(property, template is null
-            ? $"'{property}' is {type}, but {libvirt.Uri} cannot run {type} guests{kvm}; it offers {string.Join(", ", offered)}. Set 'type: qemu' for software emulation (slower, needs no KVM), or use a host with KVM."
-            : $"The template '{template}' is a {type} domain, but {libvirt.Uri} cannot run {type} guests{kvm}; it offers {string.Join(", ", offered)}. Make the template a qemu domain (software emulation), or clone it on a host with KVM.");
+            ? $"'{property}' is {type}, but {host.Uri} cannot run {type} guests{kvm}; it offers " +
+                $"{string.Join(", ", offered)}. Set 'type: qemu' for software emulation (slower, needs no KVM), or " +
+                "use a host with KVM."
+            : $"The template '{template}' is a {type} domain, but {host.Uri} cannot run {type} guests{kvm}; it " +
+                $"offers {string.Join(", ", offered)}. Make the template a qemu domain (software emulation), or " +
+                "clone it on a host with KVM.");
         return false;
     }
 
@@ -54,13 +59,13 @@ internal sealed class DomainCheck(Connection libvirt, PropertyMarks marks, OwnDo
     {
         if (marks.IsKnown("memory"))
         {
-            var hostMiB = libvirt.HostMemoryKiB / 1024;
+            var hostMiB = host.MemoryKiB / 1024;
             if (memory < 1 || (ulong)memory > hostMiB)
                 Fail("memory", $"'memory' is {memory} MiB; it must be between 1 and the host's {hostMiB} MiB.");
         }
         if (marks.IsKnown("vcpus") && type is not null)
         {
-            var max = libvirt.MaxVcpus(type);
+            var max = host.MaxVcpus(type);
             if (vcpus < 1 || vcpus > max)
                 Fail("vcpus", $"'vcpus' is {vcpus}; it must be between 1 and {max}, the most this host's {type} allows.");
         }
@@ -84,7 +89,9 @@ internal sealed class DomainCheck(Connection libvirt, PropertyMarks marks, OwnDo
                 VolumeUsable($"{path}.volume", disk.Volume, Writable(disk));
             else if (FileExists($"{path}.file", disk.File!))
             {
-                if (libvirt.IsLocal && HostFileCheck.DiskProblem($"{path}.file", disk.File!, disk.BlockDevice, $"{path}.blockDevice") is { } problem)
+                if (host.IsLocal
+                    && HostFileCheck.DiskProblem($"{path}.file", disk.File!, disk.BlockDevice, $"{path}.blockDevice")
+                        is { } problem)
                     Failures.Add(problem);
                 else if (Writable(disk))
                     NotAnotherDomainsDisk($"{path}.file", disk.File!, null);
@@ -141,9 +148,10 @@ internal sealed class DomainCheck(Connection libvirt, PropertyMarks marks, OwnDo
             var mac = MacAddresses.Normalize(value);
             if (!given.TryAdd(mac, property))
                 Fail(property, $"'{property}' {mac} is also given to {given[mac]}; each interface needs its own.");
-            else if ((inUse ??= MacAddresses.InUse(libvirt, own)).Contains(mac))
-                Fail(property, $"'{property}' {mac} is already used by another domain on {libvirt.Uri}; two machines with one MAC disturb each other's traffic. Leave it out to get a free one.");
-            else if (libvirt.IsLocal && MacAddresses.HostInterfaceWith(mac) is { } device)
+            else if ((inUse ??= MacAddresses.InUse(host.Domains(), own)).Contains(mac))
+                Fail(property, $"'{property}' {mac} is already used by another domain on {host.Uri}; two machines " +
+                    "with one MAC disturb each other's traffic. Leave it out to get a free one.");
+            else if (host.IsLocal && host.InterfaceWithMac(mac) is { } device)
                 Fail(property, $"'{property}' {mac} is the address of the host's interface {device}: the guest would "
                     + "take the host's traffic. Leave it out to get a free one.");
         }
@@ -170,7 +178,8 @@ internal sealed class DomainCheck(Connection libvirt, PropertyMarks marks, OwnDo
             Fail("console.path", $"'console.path' \"{console.Path}\" must be an absolute path on the libvirt host.");
         else if (console.Type == ConsoleType.Pty && console.Path is not null)
             Fail("console.path", "'console.path' is only used with type file; remove it or set 'console.type' to file.");
-        else if (console.Type == ConsoleType.File && libvirt.IsLocal && HostFileCheck.ConsoleProblem(console.Path!, libvirt, own) is { } problem)
+        else if (console.Type == ConsoleType.File && host.IsLocal
+            && HostFileCheck.ConsoleProblem(console.Path!, host, own) is { } problem)
             Fail("console.path", problem);
     }
 
@@ -238,24 +247,14 @@ internal sealed class DomainCheck(Connection libvirt, PropertyMarks marks, OwnDo
     /// </summary>
     private void VolumeUsable(string property, string keyOrPath, bool writable)
     {
-        using var volume = libvirt.FindVolume(keyOrPath);
+        var volume = host.FindVolume(keyOrPath);
         if (volume is null)
-            Fail(property, $"No volume with key or path '{keyOrPath}' exists on {libvirt.Uri}. Create it first, or declare it as a Volume and pass its key.");
-        else if (LinkedImageProblem(libvirt, volume.Describe().Path) is { } problem)
+            Fail(property, $"No volume with key or path '{keyOrPath}' exists on {host.Uri}. Create it first, or " +
+                "declare it as a Volume and pass its key.");
+        else if (HostFileCheck.LinkedImageProblem(host.IsLocal, volume.Path) is { } problem)
             Fail(property, $"'{property}': the volume's file {problem}.");
         else if (writable)
             NotAnotherDomainsDisk(property, volume.Path, (volume.PoolName, volume.Describe().Name));
-    }
-
-    /// <summary>What is wrong with a pool volume's file when it is a link that leads to something not a disk image, or null.</summary>
-    public static string? LinkedImageProblem(Connection libvirt, string path)
-    {
-        if (!libvirt.IsLocal) return null;
-        var resolved = HostFileCheck.Resolve(path);
-        if (resolved == path) return null;
-        var kind = LocalFiles.KindOf(resolved);
-        if (kind == LocalFileKind.BlockDevice) return $"{HostFileCheck.Named(path, resolved)} is a link to a block device of the host; attach a device with a disk's 'file' and 'blockDevice: true'";
-        return kind == LocalFileKind.Regular && HostFileCheck.ImageProblem(resolved) is { } problem ? $"{HostFileCheck.Named(path, resolved)} {problem}" : null;
     }
 
     /// <summary>
@@ -269,22 +268,22 @@ internal sealed class DomainCheck(Connection libvirt, PropertyMarks marks, OwnDo
             Fail(property, $"'{property}' \"{path}\" must be an absolute path on the libvirt host.");
             return false;
         }
-        using var volume = libvirt.FindVolume(path);
-        if (volume is not null || (libvirt.IsLocal && LocalFiles.KindOf(path) != LocalFileKind.Missing)) return true;
-        if (libvirt.IsLocal)
+        if (host.FindVolume(path) is not null || (host.IsLocal && LocalFiles.KindOf(path) != LocalFileKind.Missing))
+            return true;
+        if (host.IsLocal)
         {
             Fail(property, $"'{property}': the file {HostFileCheck.Named(path, HostFileCheck.Resolve(path))} does not exist.");
             return false;
         }
         try
         {
-            using var file = libvirt.OpenHostFile(path);
-            if (file is not null) return true;
-            Fail(property, $"'{property}': the file '{path}' does not exist on {libvirt.Uri}.");
+            if (host.HostFile(path) is not null) return true;
+            Fail(property, $"'{property}': the file '{path}' does not exist on {host.Uri}.");
         }
         catch (LibvirtException e)
         {
-            Fail(property, $"'{property}': libvirt could not look for '{path}' on {libvirt.Uri} ({e.Message}); put the file in a pool's folder (e.g. /var/lib/libvirt/images), or check that its folder exists there.");
+            Fail(property, $"'{property}': libvirt could not look for '{path}' on {host.Uri} ({e.Message}); put the " +
+                "file in a pool's folder (e.g. /var/lib/libvirt/images), or check that its folder exists there.");
         }
         return false;
     }
@@ -292,15 +291,16 @@ internal sealed class DomainCheck(Connection libvirt, PropertyMarks marks, OwnDo
     /// <summary>A kernel or initrd must exist and, on a local host, be a regular file that is not text.</summary>
     private void BootFile(string property, string path)
     {
-        if (FileExists(property, path) && libvirt.IsLocal && HostFileCheck.BootFileProblem(property, path) is { } problem)
+        if (FileExists(property, path) && host.IsLocal && HostFileCheck.BootFileProblem(property, path) is { } problem)
             Fail(property, problem);
     }
 
     private void NetworkUsable(string property, string network, bool running)
     {
-        var (exists, active) = libvirt.NetworkStatus(network);
+        var (exists, active) = host.NetworkStatus(network);
         if (!exists)
-            Fail(property, $"'{property}': no libvirt network named '{network}' exists on {libvirt.Uri} (see `virsh net-list --all`).");
+            Fail(property, $"'{property}': no libvirt network named '{network}' exists on {host.Uri} (see " +
+                "`virsh net-list --all`).");
         else if (!active)
             Fail(property, $"'{property}': the network '{network}' is not active, so the domain could not start{(running ? "" : " when it is started later")}. Start it with `virsh net-start {network}` (and `virsh net-autostart {network}`).");
     }

@@ -1,0 +1,68 @@
+using System.Net;
+using PulumiLibvirt.Libvirt;
+
+namespace PulumiLibvirt.Resources;
+
+/// <summary>A storage pool as Check sees it: its folder, and whether it runs.</summary>
+public sealed record PoolFacts(string Name, string Path, bool Active);
+
+/// <summary>
+/// What Check asks of the libvirt host, and nothing more: which pools, volumes, networks and domains exist and what
+/// they are, and the host's limits. <see cref="LibvirtCheckHost"/> answers from the connection; unit tests answer from
+/// facts of their own, so that bad inputs are judged without a daemon. The contents of a local host's files are not
+/// asked here: that host is this machine, and Check reads them itself.
+/// </summary>
+public interface ICheckHost
+{
+    /// <summary>The connection's URI, which messages name.</summary>
+    string Uri { get; }
+
+    /// <summary>Whether libvirt runs on this machine: only then are its files, devices and routes ours.</summary>
+    bool IsLocal { get; }
+
+    PoolFacts? FindPool(string name);
+
+    /// <summary>Every pool, active or not.</summary>
+    IReadOnlyList<PoolFacts> Pools();
+
+    VolumeDescription? FindVolume(string keyOrPath);
+
+    /// <summary>
+    /// A file of the host as libvirt probes it (a volume's key or path, or any absolute path), or null when there is
+    /// none. Throws <see cref="LibvirtException"/> when libvirt cannot look (the file's folder is missing there).
+    /// </summary>
+    VolumeDescription? HostFile(string path);
+
+    /// <summary>Every network's definition.</summary>
+    IReadOnlyList<NetworkDefinition> Networks();
+
+    (bool Exists, bool Active) NetworkStatus(string name);
+
+    DomainDefinition? FindDomain(string uuidOrName);
+
+    /// <summary>Every domain's definition.</summary>
+    IReadOnlyList<DomainDefinition> Domains();
+
+    /// <summary>The hypervisor types the host runs guests of (kvm, qemu…).</summary>
+    IReadOnlySet<string> GuestDomainTypes { get; }
+
+    ulong MemoryKiB { get; }
+
+    /// <summary>The most vCPUs a guest of <paramref name="type"/> may have.</summary>
+    int MaxVcpus(string type);
+
+    /// <summary>The host's routes, with their devices; asked only of a local host.</summary>
+    IReadOnlyList<(IPNetwork Subnet, string Device)> Routes();
+
+    /// <summary>Whether the host has a network interface of that name; asked only of a local host.</summary>
+    bool HasInterface(string device);
+
+    /// <summary>Whether the host's interface of that name is a bridge; asked only of a local host.</summary>
+    bool IsBridge(string device);
+
+    /// <summary>
+    /// The type of the filesystem that holds <paramref name="folder"/> (ext4, xfs…), or null when the folder is not
+    /// there; asked only of a local host.
+    /// </summary>
+    string? FileSystem(string folder);
+}

@@ -1,0 +1,68 @@
+using System.Net;
+using PulumiLibvirt.Libvirt;
+
+namespace PulumiLibvirt.Resources;
+
+/// <summary>
+/// Check's questions answered by the libvirt connection, and by this machine for what only a local host's own devices,
+/// routes and filesystems tell. The connection is taken when first asked: a Check that asks nothing opens none.
+/// </summary>
+public sealed class LibvirtCheckHost(Func<Connection> connection) : ICheckHost
+{
+    private Connection Libvirt => connection();
+
+    public string Uri => Libvirt.Uri;
+
+    public bool IsLocal => Libvirt.IsLocal;
+
+    public PoolFacts? FindPool(string name)
+    {
+        using var pool = Libvirt.FindPool(name);
+        return pool is null ? null : new PoolFacts(pool.Name, pool.Path, pool.IsActive);
+    }
+
+    public IReadOnlyList<PoolFacts> Pools() =>
+        Libvirt.ListAllPools().Select(pool =>
+        {
+            using (pool) return new PoolFacts(pool.Name, pool.Path, pool.IsActive);
+        }).ToList();
+
+    public VolumeDescription? FindVolume(string keyOrPath)
+    {
+        using var volume = Libvirt.FindVolume(keyOrPath);
+        return volume?.Describe();
+    }
+
+    public VolumeDescription? HostFile(string path)
+    {
+        using var file = Libvirt.OpenHostFile(path);
+        return file?.Description;
+    }
+
+    public IReadOnlyList<NetworkDefinition> Networks() => Libvirt.DescribeAllNetworks();
+
+    public (bool Exists, bool Active) NetworkStatus(string name) => Libvirt.NetworkStatus(name);
+
+    public DomainDefinition? FindDomain(string uuidOrName)
+    {
+        using var domain = Libvirt.FindDomain(uuidOrName);
+        return domain?.Describe();
+    }
+
+    // Asked in the Check of every machine of a lab: the connection's index answers.
+    public IReadOnlyList<DomainDefinition> Domains() => Libvirt.IndexedDomains();
+
+    public IReadOnlySet<string> GuestDomainTypes => Libvirt.GuestDomainTypes;
+
+    public ulong MemoryKiB => Libvirt.HostMemoryKiB;
+
+    public int MaxVcpus(string type) => Libvirt.MaxVcpus(type);
+
+    public IReadOnlyList<(IPNetwork Subnet, string Device)> Routes() => NetworkAddresses.HostRoutes().ToList();
+
+    public bool HasInterface(string device) => Directory.Exists($"/sys/class/net/{device}");
+
+    public bool IsBridge(string device) => Directory.Exists($"/sys/class/net/{device}/bridge");
+
+    public string? FileSystem(string folder) => Directory.Exists(folder) ? new DriveInfo(folder).DriveFormat : null;
+}

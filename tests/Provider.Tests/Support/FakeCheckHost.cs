@@ -1,0 +1,119 @@
+using System.Net;
+using PulumiLibvirt.Libvirt;
+using PulumiLibvirt.Resources;
+using static PulumiLibvirt.Tests.Support.Sizes;
+
+namespace PulumiLibvirt.Tests.Support;
+
+/// <summary>
+/// A libvirt host made of facts held in memory, for Check's questions (<see cref="ICheckHost"/>): the pools, volumes,
+/// networks and domains a test puts in, and limits it chooses. Nothing is asked of a daemon.
+/// </summary>
+public sealed class FakeCheckHost : ICheckHost
+{
+    public string Uri { get; init; } = "qemu:///system";
+
+    public bool IsLocal { get; init; } = true;
+
+    public List<PoolFacts> PoolList { get; } = [];
+
+    /// <summary>Volumes by key and by path, as libvirt finds them.</summary>
+    public List<VolumeDescription> Volumes { get; } = [];
+
+    /// <summary>Files of the host in no pool, as libvirt probes them through a transient pool.</summary>
+    public List<VolumeDescription> OtherFiles { get; } = [];
+
+    public List<NetworkDefinition> NetworkList { get; } = [];
+
+    /// <summary>The names of the networks that run.</summary>
+    public HashSet<string> ActiveNetworks { get; } = [];
+
+    public List<DomainDefinition> DomainList { get; } = [];
+
+    public IReadOnlySet<string> GuestDomainTypes { get; init; } = new HashSet<string> { "qemu" };
+
+    /// <summary>4 GiB.</summary>
+    public ulong MemoryKiB { get; init; } = 4UL << 20;
+
+    public int Vcpus { get; init; } = 255;
+
+    public List<(IPNetwork Subnet, string Device)> RouteList { get; } = [];
+
+    /// <summary>The host's interfaces, each with whether it is a bridge.</summary>
+    public Dictionary<string, bool> Interfaces { get; } = [];
+
+    /// <summary>The filesystem of every folder (ext4 unless a test says otherwise).</summary>
+    public string FileSystemType { get; init; } = "ext4";
+
+    public PoolFacts? FindPool(string name) => PoolList.FirstOrDefault(p => p.Name == name);
+
+    public IReadOnlyList<PoolFacts> Pools() => PoolList;
+
+    public VolumeDescription? FindVolume(string keyOrPath) =>
+        Volumes.FirstOrDefault(v => v.Key == keyOrPath || v.Path == keyOrPath);
+
+    /// <summary>When set, what libvirt answers when asked for a file in no pool (it cannot open the folder).</summary>
+    public LibvirtException? FolderError { get; init; }
+
+    public VolumeDescription? HostFile(string path)
+    {
+        if (FindVolume(path) is { } volume) return volume;
+        if (!Path.IsPathRooted(path)) return null;
+        return FolderError is null ? OtherFiles.FirstOrDefault(f => f.Path == path) : throw FolderError;
+    }
+
+    public IReadOnlyList<NetworkDefinition> Networks() => NetworkList;
+
+    public (bool Exists, bool Active) NetworkStatus(string name) =>
+        (NetworkList.Any(n => n.Name == name), ActiveNetworks.Contains(name));
+
+    public DomainDefinition? FindDomain(string uuidOrName) =>
+        DomainList.FirstOrDefault(d => d.Uuid == uuidOrName || d.Name == uuidOrName);
+
+    public IReadOnlyList<DomainDefinition> Domains() => DomainList;
+
+    public int MaxVcpus(string type) => Vcpus;
+
+    public IReadOnlyList<(IPNetwork Subnet, string Device)> Routes() => RouteList;
+
+    public bool HasInterface(string device) => Interfaces.ContainsKey(device);
+
+    public bool IsBridge(string device) => Interfaces.GetValueOrDefault(device);
+
+    public string? FileSystem(string folder) => FileSystemType;
+
+    /// <summary>A qcow2 volume of 1 MiB at <paramref name="path"/>, keyed by its path as in a directory pool.</summary>
+    public static VolumeDescription Qcow2(string path, BackingStore? backingStore = null) =>
+        new(Path.GetFileName(path), path, path, MiB, 0, "qcow2", backingStore);
+
+    /// <summary>The facts of the bad-input cases' host: its pool, volumes, networks and template domain.</summary>
+    public static FakeCheckHost For(BadInputHost host)
+    {
+        var fake = new FakeCheckHost();
+        fake.PoolList.Add(new PoolFacts(host.Pool.Name, host.Pool.Path, Active: true));
+        fake.Volumes.Add(Qcow2(host.Base));
+        fake.Volumes.Add(Qcow2(host.Orphan, new BackingStore(host.GoneBase, "qcow2")));
+        // A directory pool lists a link as a volume, probed as raw data.
+        fake.Volumes.Add(Qcow2(host.PoolShadowLink) with { Format = "raw" });
+        fake.NetworkList.Add(new NetworkDefinition { Name = host.Network.Name, Bridge = "vbfake1" });
+        fake.NetworkList.Add(new NetworkDefinition { Name = host.InactiveNetwork, Bridge = "vbfake2" });
+        fake.ActiveNetworks.Add(host.Network.Name);
+        string Disk(string name) => Path.Combine(host.Pool.Path, TestPool.UniqueName(name));
+        fake.DomainList.Add(new DomainDefinition
+        {
+            Name = host.Template.Name,
+            Uuid = Guid.NewGuid().ToString(),
+            Type = "qemu",
+            MemoryKiB = 96 * 1024,
+            Vcpus = 1,
+            Disks =
+            [
+                new DomainDisk { Path = Disk("sys"), Format = "qcow2", Target = "vda" },
+                new DomainDisk { Path = Disk("data"), Target = "vdb" },
+                new DomainDisk { Path = Disk("iso"), Device = "cdrom", Bus = "sata", Target = "sda", ReadOnly = true },
+            ],
+            Interfaces = [new DomainInterface { Network = host.Network.Name, Mac = "52:54:00:fa:ce:01" }],
+        });
+        return fake;
+    }
+}
