@@ -367,7 +367,7 @@ public static partial class BadInputCases
         Add("NUL in path", Pool, (h, t) => ValidPool(h, t).With(("path", h.Files + "/p\0x")), "path", NulSays);
         Add("path relative", Pool, (h, t) => ValidPool(h, t).With(("path", "pools/p")), "path", "not absolute");
         Add("path empty", Pool, (h, t) => ValidPool(h, t).With(("path", "")), "path", "not absolute");
-        Add("path a file", Pool, (h, t) => ValidPool(h, t).With(("path", "/etc/passwd")), "path", "is a file");
+        Add("path a file", Pool, (h, t) => ValidPool(h, t).With(("path", h.TextFile)), "path", "is a file");
         Add("path of another pool", Pool, (h, t) => ValidPool(h, t).With(("path", h.Pool.Path)), "path", "already the folder");
         Add("path of another pool by '..'", Pool, (h, t) => ValidPool(h, t).With(("path", h.Pool.Path + "/x/..")), "path", "already the folder");
         Add("no path", Pool, (h, t) => Props.Object(("name", t)), "path", "is required");

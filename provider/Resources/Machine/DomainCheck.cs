@@ -1,5 +1,4 @@
 using System.Net;
-using System.Net.NetworkInformation;
 using System.Net.Sockets;
 using System.Text;
 using PulumiLibvirt.Framework;
@@ -122,7 +121,7 @@ internal sealed class DomainCheck(ICheckHost host, PropertyMarks marks, OwnDomai
                 Fail(path, $"'{path}' needs exactly one of 'network' (a libvirt network) or 'bridge' (a bridge on the host).");
             else if (nic.Network is { } network)
                 NetworkUsable($"{path}.network", network, running);
-            else if (libvirt.IsLocal && marks.IsKnown($"{path}.bridge") && !IsHostBridge(nic.Bridge!))
+            else if (host.IsLocal && marks.IsKnown($"{path}.bridge") && !host.IsBridge(nic.Bridge!))
                 Fail($"{path}.bridge", $"'{path}.bridge' {ObjectNames.Quote(nic.Bridge!)} is not a bridge on this host "
                     + "(see `ip -br link show type bridge`), so the domain could not start. Create the bridge first, or "
                     + "use 'network' to attach to a libvirt network.");
@@ -189,23 +188,12 @@ internal sealed class DomainCheck(ICheckHost host, PropertyMarks marks, OwnDomai
         if (graphics is null || !marks.IsKnown("graphics.listen")) return;
         // IPAddress.TryParse also takes "1" or "127.1"; a listen address is written out in full.
         var address = IPAddress.TryParse(graphics.Listen, out var parsed) && (parsed.AddressFamily == AddressFamily.InterNetworkV6 || graphics.Listen.Count(c => c == '.') == 3);
-        if (!address || (libvirt.IsLocal && !IsHostAddress(parsed!)))
+        if (!address || (host.IsLocal && !host.CanListenOn(parsed!)))
             Fail("graphics.listen", $"'graphics.listen' {ObjectNames.Quote(graphics.Listen)} is not an IP address of the host; use 127.0.0.1 (this machine only), 0.0.0.0 (every address) or one of the host's addresses.");
     }
 
-    /// <summary>Whether qemu can listen on the address here: any address, or one of this machine's interfaces.</summary>
-    private static bool IsHostAddress(IPAddress address) =>
-        address.Equals(IPAddress.Any) || address.Equals(IPAddress.IPv6Any)
-        || NetworkInterface.GetAllNetworkInterfaces()
-            .SelectMany(i => i.GetIPProperties().UnicastAddresses)
-            .Any(u => u.Address.Equals(address));
-
     /// <summary>A CD-ROM is read-only whatever its inputs say.</summary>
     private static bool Writable(DomainDiskArgs disk) => !disk.ReadOnly && disk.Device == DiskDevice.Disk;
-
-    /// <summary>Whether this machine has a bridge device of the name: only a local host's devices can be seen.</summary>
-    private static bool IsHostBridge(string bridge) =>
-        !bridge.Contains('/') && bridge is not ("." or "..") && Directory.Exists($"/sys/class/net/{bridge}/bridge");
 
     /// <summary>
     /// A writable disk must be no other domain's disk: two machines writing one image corrupt it (a template's disk,
@@ -214,11 +202,11 @@ internal sealed class DomainCheck(ICheckHost host, PropertyMarks marks, OwnDomai
     /// </summary>
     private void NotAnotherDomainsDisk(string property, string path, (string Pool, string Volume)? poolVolume)
     {
-        var resolved = libvirt.IsLocal ? HostFileCheck.Resolve(path) : path;
-        var users = libvirt.IndexedDomains()
+        var resolved = host.IsLocal ? HostFileCheck.Resolve(path) : path;
+        var users = host.Domains()
             .Where(d => !own.Owns(d))
             .Where(d => d.Disks.Any(disk => !disk.Shareable && ((poolVolume is not null && disk.PoolVolume == poolVolume)
-                || (disk.Path is { } other && (libvirt.IsLocal ? HostFileCheck.Resolve(other) : other) == resolved))))
+                || (disk.Path is { } other && (host.IsLocal ? HostFileCheck.Resolve(other) : other) == resolved))))
             .Select(d => $"'{d.Name}'").ToList();
         if (users.Count > 0)
             Fail(property, $"'{property}' {HostFileCheck.Named(path, resolved)} is already a disk of domain "
@@ -254,8 +242,17 @@ internal sealed class DomainCheck(ICheckHost host, PropertyMarks marks, OwnDomai
         else if (HostFileCheck.LinkedImageProblem(host.IsLocal, volume.Path) is { } problem)
             Fail(property, $"'{property}': the volume's file {problem}.");
         else if (writable)
-            NotAnotherDomainsDisk(property, volume.Path, (volume.PoolName, volume.Describe().Name));
+            NotAnotherDomainsDisk(property, volume.Path, PoolVolume(volume));
     }
+
+    /// <summary>
+    /// The volume as a domain's disk of type volume names it (pool and volume), found by the pool whose folder holds
+    /// it; null when no pool's folder does.
+    /// </summary>
+    private (string Pool, string Volume)? PoolVolume(VolumeDescription volume) =>
+        host.Pools().FirstOrDefault(p => p.Path.TrimEnd('/') == Path.GetDirectoryName(volume.Path)) is { } pool
+            ? (pool.Name, volume.Name)
+            : null;
 
     /// <summary>
     /// A file the domain needs must exist. On a local connection the provider looks itself; on a remote one libvirt

@@ -25,9 +25,9 @@ internal static class PoolCheck
         }
         var path = Normalize(news.Path);
         // A link can lead a harmless-looking path into /etc; only this machine's links can be followed.
-        var resolved = libvirt.IsLocal ? HostFileCheck.Resolve(path) : path;
+        var resolved = host.IsLocal ? HostFileCheck.Resolve(path) : path;
         if (SystemFolderProblem(path, resolved) is { } systemProblem) failures.Add(new CheckFailure("path", systemProblem));
-        else if (NestedWith(resolved, news.Name, olds?.Name, libvirt) is { } nested) failures.Add(new CheckFailure("path", nested));
+        else if (NestedWith(resolved, news.Name, olds?.Name, host) is { } nested) failures.Add(new CheckFailure("path", nested));
         // Files are this machine's only when libvirt runs here; a remote host's are libvirt's to judge.
         if (host.IsLocal && File.Exists(path))
             failures.Add(new CheckFailure("path", $"'path' {path} is a file, not a folder: name a folder (it is made when missing) or remove the file."));
@@ -76,21 +76,17 @@ internal static class PoolCheck
     /// Why the folder is inside or above another pool's (after links), or null: the outer pool would list the inner
     /// one's files (and its folder) as its own volumes, and a delete in one would remove the other's.
     /// </summary>
-    private static string? NestedWith(string resolved, string? name, string? ownName, Connection libvirt)
+    private static string? NestedWith(string resolved, string? name, string? ownName, ICheckHost host)
     {
-        foreach (var pool in libvirt.ListAllPools())
+        foreach (var pool in host.Pools())
         {
-            using (pool)
-            {
-                var poolName = pool.Name;
-                if (poolName == name || poolName == ownName || pool.Path.Length == 0) continue;
-                var other = Normalize(pool.Path);
-                if (libvirt.IsLocal) other = HostFileCheck.Resolve(other);
-                var relation = Inside(resolved, other) ? "inside" : Inside(other, resolved) ? "above" : null;
-                if (relation is null) continue;
-                return $"'path' {resolved} is {relation} the folder {other} of storage pool '{poolName}': each pool "
-                    + "would list and delete the other's files as its own volumes. Choose a folder beside it.";
-            }
+            if (pool.Name == name || pool.Name == ownName || pool.Path.Length == 0) continue;
+            var other = Normalize(pool.Path);
+            if (host.IsLocal) other = HostFileCheck.Resolve(other);
+            var relation = Inside(resolved, other) ? "inside" : Inside(other, resolved) ? "above" : null;
+            if (relation is null) continue;
+            return $"'path' {resolved} is {relation} the folder {other} of storage pool '{pool.Name}': each pool "
+                + "would list and delete the other's files as its own volumes. Choose a folder beside it.";
         }
         return null;
     }

@@ -26,8 +26,10 @@ internal sealed partial class VolumeCheck(PropertyMarks marks, LibvirtContext co
         news = news with { Sha256 = news.Sha256?.ToLowerInvariant() };
         if (news.Source is not null || !marks.IsKnown("source")) return await SourceAsync(news);
         if (news.BackingStore is not null) return await BackingStoreAsync(news with { Format = news.Format ?? VolumeFormat.Qcow2 });
-        if (marks.IsKnown("backingStore") && marks.IsKnown("capacity") && news.Capacity is not > 0)
-            Fail("capacity", "'capacity' (in bytes, more than 0) is required for a volume without a backing store or a source.");
+        // A capacity given but not above 0 is CapacityLimit's to explain.
+        if (marks.IsKnown("backingStore") && marks.IsKnown("capacity") && news.Capacity is null)
+            Fail("capacity", "'capacity' is required for a volume without a backing store or a source: give the "
+                + "volume's size in bytes (10737418240 for 10 GiB).");
         return Done(news with { Format = news.Format ?? VolumeFormat.Qcow2 });
     }
 
@@ -208,9 +210,8 @@ internal sealed partial class VolumeCheck(PropertyMarks marks, LibvirtContext co
             Fail("source.hostPath", $"'source.hostPath' \"{hostPath}\" cannot be read on {Host.Uri}: {e.Message}");
             return null;
         }
-        using var _ = file;
         // libvirt finds no volume in a device or a folder; on this machine the provider can say which it is.
-        if (file is null && Libvirt.IsLocal && LocalFiles.KindOf(hostPath) is var kind
+        if (file is null && Host.IsLocal && LocalFiles.KindOf(hostPath) is var kind
             && kind is not (LocalFileKind.Missing or LocalFileKind.Regular))
         {
             Fail("source.hostPath", $"'source.hostPath' \"{hostPath}\" is {HostFileCheck.Describe(kind)}, not a "

@@ -80,6 +80,17 @@ public sealed class FakeCheckHost : ICheckHost
 
     public bool IsBridge(string device) => Interfaces.GetValueOrDefault(device);
 
+    /// <summary>The host's interfaces by MAC address.</summary>
+    public Dictionary<string, string> InterfaceMacs { get; } = [];
+
+    /// <summary>The host's own IP addresses, besides the any-addresses every host listens on.</summary>
+    public List<IPAddress> Addresses { get; } = [IPAddress.Loopback];
+
+    public string? InterfaceWithMac(string mac) => InterfaceMacs.GetValueOrDefault(mac);
+
+    public bool CanListenOn(IPAddress address) =>
+        address.Equals(IPAddress.Any) || address.Equals(IPAddress.IPv6Any) || Addresses.Contains(address);
+
     public string? FileSystem(string folder) => FileSystemType;
 
     /// <summary>A qcow2 volume of 1 MiB at <paramref name="path"/>, keyed by its path as in a directory pool.</summary>
