@@ -38,6 +38,13 @@ internal sealed class DomainHandle : LibvirtHandle
     protected override bool ReleaseHandle() => Native.virDomainFree(handle) == 0;
 }
 
+internal sealed class DomainSnapshotHandle : LibvirtHandle
+{
+    public DomainSnapshotHandle() { }
+    public DomainSnapshotHandle(IntPtr existing) : base(existing) { }
+    protected override bool ReleaseHandle() => Native.virDomainSnapshotFree(handle) == 0;
+}
+
 internal sealed class NetworkHandle : LibvirtHandle
 {
     public NetworkHandle() { }

@@ -119,5 +119,29 @@ public sealed class LibvirtDomain : IGuestPower, IDisposable
         LibvirtCall.Check(Native.virDomainSetMetadata(_handle, type, metadata, key, uri, flags));
     }
 
+    /// <summary>Takes an internal snapshot of every disk (and, with <paramref name="memory"/>, of the running guest).</summary>
+    public DomainSnapshot TakeSnapshot(string name, string? description, bool memory) =>
+        new(LibvirtCall.Check(Native.virDomainSnapshotCreateXML(_handle, SnapshotDescription.Request(name, description, memory),
+            Native.VIR_DOMAIN_SNAPSHOT_CREATE_ATOMIC | Native.VIR_DOMAIN_SNAPSHOT_CREATE_VALIDATE)));
+
+    /// <summary>Gives a snapshot another description: its metadata is redefined, its data is kept.</summary>
+    public void RedescribeSnapshot(DomainSnapshot snapshot, string? description)
+    {
+        using var _ = new DomainSnapshot(LibvirtCall.Check(Native.virDomainSnapshotCreateXML(_handle,
+            SnapshotDescription.WithDescription(snapshot.Xml(), description), Native.VIR_DOMAIN_SNAPSHOT_CREATE_REDEFINE)));
+    }
+
+    public DomainSnapshot? FindSnapshot(string name) =>
+        Connection.NullIfNotFound(() => new DomainSnapshot(LibvirtCall.Check(Native.virDomainSnapshotLookupByName(_handle, name, 0))));
+
+    /// <summary>The names of every snapshot of the domain.</summary>
+    public IReadOnlyList<string> SnapshotNames()
+    {
+        var count = LibvirtCall.Check(Native.virDomainListAllSnapshots(_handle, out var array, 0));
+        var snapshots = LibvirtCall.TakeArray(count, array, s => new DomainSnapshot(new DomainSnapshotHandle(s)));
+        try { return snapshots.Select(s => s.Name).ToList(); }
+        finally { foreach (var snapshot in snapshots) snapshot.Dispose(); }
+    }
+
     public void Dispose() => _handle.Dispose();
 }

@@ -13,6 +13,7 @@ public enum LibvirtErrorCode
     AuthFailed = 45,
     NoStoragePool = 49,
     NoStorageVolume = 50,
+    NoDomainSnapshot = 72,
     OperationInvalid = 55,
     ConfigUnsupported = 67,
     ArgumentUnsupported = 74,
@@ -70,6 +71,7 @@ public sealed class LibvirtException(int code, int domain, string message)
     public LibvirtErrorCategory Category => Domain == FromRpc ? LibvirtErrorCategory.Unreachable : Code switch
     {
         LibvirtErrorCode.NoStorageVolume or LibvirtErrorCode.NoStoragePool or LibvirtErrorCode.NoDomain or LibvirtErrorCode.NoNetwork
+            or LibvirtErrorCode.NoDomainSnapshot
             => LibvirtErrorCategory.NotFound,
         LibvirtErrorCode.InvalidArg or LibvirtErrorCode.XmlError or LibvirtErrorCode.ConfigUnsupported => LibvirtErrorCategory.InvalidInput,
         LibvirtErrorCode.OperationInvalid or LibvirtErrorCode.StorageVolumeExists => LibvirtErrorCategory.Conflict,

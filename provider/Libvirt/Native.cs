@@ -113,6 +113,16 @@ internal static class Native
     [DllImport(Lib)] public static extern int virDomainInterfaceAddresses(DomainHandle domain, out IntPtr ifaces, uint source, uint flags);
     [DllImport(Lib)] public static extern void virDomainInterfaceFree(IntPtr iface);
 
+    // ---- domain snapshots ----
+    [DllImport(Lib)] public static extern DomainSnapshotHandle virDomainSnapshotCreateXML(DomainHandle domain, [MarshalAs(UnmanagedType.LPUTF8Str)] string xml, uint flags);
+    [DllImport(Lib)] public static extern DomainSnapshotHandle virDomainSnapshotLookupByName(DomainHandle domain, [MarshalAs(UnmanagedType.LPUTF8Str)] string name, uint flags);
+    [DllImport(Lib)] public static extern int virDomainSnapshotDelete(DomainSnapshotHandle snapshot, uint flags);
+    [DllImport(Lib)] public static extern int virDomainRevertToSnapshot(DomainSnapshotHandle snapshot, uint flags);
+    [DllImport(Lib)] public static extern IntPtr virDomainSnapshotGetXMLDesc(DomainSnapshotHandle snapshot, uint flags);
+    [DllImport(Lib)] public static extern int virDomainListAllSnapshots(DomainHandle domain, out IntPtr snapshots, uint flags);
+    [DllImport(Lib)] public static extern IntPtr virDomainSnapshotGetName(DomainSnapshotHandle snapshot);
+    [DllImport(Lib)] public static extern int virDomainSnapshotFree(IntPtr snapshot);
+
     // ---- networks ----
     [DllImport(Lib)] public static extern int virConnectListAllNetworks(ConnectHandle conn, out IntPtr networks, uint flags);
     [DllImport(Lib)] public static extern NetworkHandle virNetworkLookupByName(ConnectHandle conn, [MarshalAs(UnmanagedType.LPUTF8Str)] string name);
@@ -222,6 +232,11 @@ internal static class Native
     public const uint VIR_DOMAIN_AFFECT_LIVE = 1;
     public const uint VIR_DOMAIN_AFFECT_CONFIG = 2;
     public const uint VIR_DOMAIN_SHUTDOWN_GUEST_AGENT = 2;
+    public const uint VIR_DOMAIN_SNAPSHOT_CREATE_REDEFINE = 1;
+    public const uint VIR_DOMAIN_SNAPSHOT_CREATE_ATOMIC = 128;
+    public const uint VIR_DOMAIN_SNAPSHOT_CREATE_VALIDATE = 512;
+    public const uint VIR_DOMAIN_SNAPSHOT_REVERT_RUNNING = 1;
+    public const uint VIR_DOMAIN_SNAPSHOT_REVERT_PAUSED = 2;
     public const uint VIR_NETWORK_XML_INACTIVE = 1;
     public const uint VIR_NETWORK_DEFINE_VALIDATE = 1;
     public const uint VIR_NETWORK_UPDATE_AFFECT_LIVE = 1;

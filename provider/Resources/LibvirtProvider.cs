@@ -13,7 +13,7 @@ public sealed class LibvirtProvider(IEngineLog log) : IProvider, IDisposable
 {
     public const string PackageName = "libvirt";
 
-    public static readonly IReadOnlyList<IResource> ResourceTypes = [new Pool(), new Volume(), new CloudInit(), new Domain(), new Clone(), new Network()];
+    public static readonly IReadOnlyList<IResource> ResourceTypes = [new Pool(), new Volume(), new CloudInit(), new Domain(), new Clone(), new Network(), new Snapshot()];
 
     public static readonly IReadOnlyList<IFunction> FunctionTypes = [new GetDomain(), new GetVolume(), new GetPool(), new GetNetwork(), new GetNodeInfo()];
 

@@ -70,7 +70,7 @@ public partial class ReferenceDocsTests
         using var schema = JsonDocument.Parse(Schema());
         var generated = Generated();
         var resources = schema.RootElement.GetProperty("resources").EnumerateObject().ToList();
-        Assert.Equal(6, resources.Count);
+        Assert.Equal(7, resources.Count);
         foreach (var resource in resources)
         {
             var page = Page(generated, "resources", resource.Name);
