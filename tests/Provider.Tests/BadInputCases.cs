@@ -79,6 +79,16 @@ public static partial class BadInputCases
         "Network: empty name", "Network: mtu 0", "Network: address not a CIDR",
         "Network: DHCP host with a multicast MAC",
         "CloudInit: NUL in userData", "CloudInit: missing pool", "CloudInit: metaData not YAML",
+        // Issue 27's hostile inputs: each point at least once through the binary.
+        "Pool: path /etc", "Pool: path a link to /etc", "Pool: path above another pool", "Pool: path with a newline",
+        "Volume: source.url of 100000 characters", "Volume: source.url with a newline",
+        "Network: multicast subnet", "Network: loopback subnet", "Network: v4-mapped IPv6 subnet",
+        "Network: DHCP host on the gateway", "Network: DHCP range that includes the gateway",
+        "Domain: MAC of the host's bridge", "Domain: graphics.listen not the host's",
+        "Domain: bridge that does not exist", "Domain: the template's disk file", "Domain: the template's disk volume",
+        "Domain: right-to-left override in name", "Pool: zero-width space in name",
+        "Volume: source.hostPath /dev/zero", "Volume: source.file a folder", "Volume: negative capacity",
+        "CloudInit: networkConfig version 3",
     };
 
     private static void Add(string id, string type, Func<BadInputHost, string, ObjectValue> inputs, string property, string says) =>

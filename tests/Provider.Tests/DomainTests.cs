@@ -382,7 +382,8 @@ public sealed class DomainTests(TestPool pool, TestNetwork network) : IClassFixt
         // Check refuses a missing bridge where it can see the host; on a remote host only the start finds out.
         var check = await _domains.CheckAsync(Inputs(name));
         Assert.Empty(check.Failures);
-        var inputs = Props.With(check.Inputs, ("networkInterfaces", Props.Array(Props.Object(("bridge", "nosuchbr0")))));
+        var inputs = Props.With(check.Inputs,
+            ("networkInterfaces", Props.Array(Props.Object(("bridge", "nosuchbr0")))));
         var error = await Assert.ThrowsAsync<ProviderException>(() => _domains.CreateCheckedAsync(inputs));
         Assert.Contains("nosuchbr0", error.Message);
         Assert.Null(pool.Libvirt.FindDomain(name));
