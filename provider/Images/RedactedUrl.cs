@@ -8,7 +8,9 @@ namespace PulumiLibvirt.Images;
 /// </summary>
 public static partial class RedactedUrl
 {
-    /// <summary>The URL without its credentials. Works on text that is no valid URL too (a check failure quotes it).</summary>
+    /// <summary>
+    /// The URL without its credentials. Works on text that is no valid URL too (a check failure quotes it).
+    /// </summary>
     public static string Of(string url) => UserInfo().Replace(url, "$1***@");
 
     public static string Of(Uri url) => Of(url.OriginalString);

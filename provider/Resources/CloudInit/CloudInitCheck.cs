@@ -85,12 +85,16 @@ internal sealed partial class CloudInitCheck(PropertyMarks marks, LibvirtContext
     /// </summary>
     private void NetworkConfigVersion(YamlMappingNode root)
     {
-        var config = root.Children.TryGetValue(new YamlScalarNode("network"), out var inner) && inner is YamlMappingNode network
-            ? network
-            : root;
-        var version = config.Children.TryGetValue(new YamlScalarNode("version"), out var node) ? (node as YamlScalarNode)?.Value : null;
+        var config = root.Children.TryGetValue(new YamlScalarNode("network"), out var inner)
+            && inner is YamlMappingNode network
+                ? network
+                : root;
+        var version = config.Children.TryGetValue(new YamlScalarNode("version"), out var node)
+            ? (node as YamlScalarNode)?.Value
+            : null;
         if (version is "1" or "2") return;
-        Fail("networkConfig", $"'networkConfig' has {(version is null ? "no 'version'" : $"version {ObjectNames.Quote(version)}")}: "
+        var has = version is null ? "no 'version'" : $"version {ObjectNames.Quote(version)}";
+        Fail("networkConfig", $"'networkConfig' has {has}: "
             + "cloud-init reads network configuration version 1 or 2 only. Start it with `version: 2` (netplan's form) "
             + "or `version: 1`.");
     }

@@ -15,7 +15,8 @@ public abstract class LibvirtFunction<TArgs, TResult> : Function<TArgs, TResult,
     /// libvirt object's is longer, as each is a file name on the host. Longer text is refused before libvirt is asked,
     /// and never echoed in a message.
     /// </summary>
-    protected static IReadOnlyList<CheckFailure> NameLength(string property, string? name, int maxBytes = ObjectNames.MaxVolumeBytes) =>
+    protected static IReadOnlyList<CheckFailure> NameLength(
+        string property, string? name, int maxBytes = ObjectNames.MaxVolumeBytes) =>
         name is not null && Encoding.UTF8.GetByteCount(name) is var bytes && bytes > maxBytes
             ? [new CheckFailure(property, $"'{property}' is {bytes} bytes long; no libvirt object has one of more than "
                 + $"{maxBytes} (UTF-8) bytes, so nothing could be found. Give a shorter one.")]

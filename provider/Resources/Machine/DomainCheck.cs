@@ -123,8 +123,8 @@ internal sealed class DomainCheck(ICheckHost host, PropertyMarks marks, OwnDomai
                 NetworkUsable($"{path}.network", network, running);
             else if (host.IsLocal && marks.IsKnown($"{path}.bridge") && !host.IsBridge(nic.Bridge!))
                 Fail($"{path}.bridge", $"'{path}.bridge' {ObjectNames.Quote(nic.Bridge!)} is not a bridge on this host "
-                    + "(see `ip -br link show type bridge`), so the domain could not start. Create the bridge first, or "
-                    + "use 'network' to attach to a libvirt network.");
+                    + "(see `ip -br link show type bridge`), so the domain could not start. Create the bridge first, "
+                    + "or use 'network' to attach to a libvirt network.");
             if (marks.IsKnown($"{path}.model") && !NicModels.Contains(nic.Model))
                 Fail($"{path}.model", $"'{path}.model' {ObjectNames.Quote(nic.Model)} is not a NIC model this provider knows; use one of {string.Join(", ", NicModels)}.");
             if (nic.Mac is not null) macs.Add(($"{path}.mac", nic.Mac));
@@ -205,13 +205,14 @@ internal sealed class DomainCheck(ICheckHost host, PropertyMarks marks, OwnDomai
         var resolved = host.IsLocal ? HostFileCheck.Resolve(path) : path;
         var users = host.Domains()
             .Where(d => !own.Owns(d))
-            .Where(d => d.Disks.Any(disk => !disk.Shareable && ((poolVolume is not null && disk.PoolVolume == poolVolume)
-                || (disk.Path is { } other && (host.IsLocal ? HostFileCheck.Resolve(other) : other) == resolved))))
+            .Where(d => d.Disks.Any(disk => !disk.Shareable
+                && ((poolVolume is not null && disk.PoolVolume == poolVolume)
+                    || (disk.Path is { } other && (host.IsLocal ? HostFileCheck.Resolve(other) : other) == resolved))))
             .Select(d => $"'{d.Name}'").ToList();
         if (users.Count > 0)
             Fail(property, $"'{property}' {HostFileCheck.Named(path, resolved)} is already a disk of domain "
-                + $"{string.Join(", ", users)}: two machines writing one disk corrupt it. Give this domain its own copy "
-                + "or overlay (a Volume with a backingStore, or a Clone), or set 'readOnly: true'.");
+                + $"{string.Join(", ", users)}: two machines writing one disk corrupt it. Give this domain its own "
+                + "copy or overlay (a Volume with a backingStore, or a Clone), or set 'readOnly: true'.");
     }
 
     /// <summary>The description travels in the domain's XML, in one libvirt message; 64 KiB is far beyond any use.</summary>

@@ -47,8 +47,8 @@ public static partial class MacAddresses
             .ToHashSet();
 
     /// <summary>
-    /// The interface of this machine that has <paramref name="mac"/> (normalized), or null. libvirt gives each network's
-    /// bridge a 52:54:00 address, which a guest could otherwise be given, taking the host's traffic.
+    /// The interface of this machine that has <paramref name="mac"/> (normalized), or null. libvirt gives each
+    /// network's bridge a 52:54:00 address, which a guest could otherwise be given, taking the host's traffic.
     /// </summary>
     public static string? HostInterfaceWith(string mac)
     {

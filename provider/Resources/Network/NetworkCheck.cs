@@ -116,8 +116,8 @@ internal sealed partial class NetworkCheck(
             else if (s.PrefixLength > (NetworkAddresses.IsIpv6(s) ? 126 : 30))
                 Fail(path, $"'{path}' {s} is too small for a gateway and guests: use at most /30 for IPv4, /126 for IPv6.");
             else if (ReservedRange(s) is { } reserved)
-                Fail(path, $"'{path}' {s} is in {reserved}, which no network of guests can use. Choose a private subnet "
-                    + "(10.0.0.0/8, 172.16.0.0/12, 192.168.0.0/16, or fd00::/8 for IPv6).");
+                Fail(path, $"'{path}' {s} is in {reserved}, which no network of guests can use. Choose a private "
+                    + "subnet (10.0.0.0/8, 172.16.0.0/12, 192.168.0.0/16, or fd00::/8 for IPv6).");
             else if (subnets.Take(i).FirstOrDefault(o => o is { } v && NetworkAddresses.Overlap(v, s)) is { } same)
                 Fail(path, $"'{path}' {s} overlaps {same}, also in 'addresses'.");
             else if (others.FirstOrDefault(n => n.Ips.Any(ip => NetworkAddresses.Overlap(NetworkAddresses.SubnetOf(ip), s))) is { } other)
@@ -165,8 +165,8 @@ internal sealed partial class NetworkCheck(
                 Fail(path, $"'{path}' starts at {start}, after its end {end}.");
             else if (NetworkAddresses.Gateway(served.First(s => s.Contains(start))) is var gateway
                 && NetworkAddresses.Compare(start, gateway) <= 0 && NetworkAddresses.Compare(gateway, end) <= 0)
-                Fail(path, $"'{path}' {start}-{end} includes the gateway {gateway} (the host's address on the network): "
-                    + "a guest leased it would clash with the host. Start the range after it.");
+                Fail(path, $"'{path}' {start}-{end} includes the gateway {gateway} (the host's address on the "
+                    + "network): a guest leased it would clash with the host. Start the range after it.");
         }
         return dhcp with { Hosts = DhcpHosts(dhcp.Hosts, served) };
     }

@@ -26,8 +26,10 @@ internal static class PoolCheck
         var path = Normalize(news.Path);
         // A link can lead a harmless-looking path into /etc; only this machine's links can be followed.
         var resolved = host.IsLocal ? HostFileCheck.Resolve(path) : path;
-        if (SystemFolderProblem(path, resolved) is { } systemProblem) failures.Add(new CheckFailure("path", systemProblem));
-        else if (NestedWith(resolved, news.Name, olds?.Name, host) is { } nested) failures.Add(new CheckFailure("path", nested));
+        if (SystemFolderProblem(path, resolved) is { } systemProblem)
+            failures.Add(new CheckFailure("path", systemProblem));
+        else if (NestedWith(resolved, news.Name, olds?.Name, host) is { } nested)
+            failures.Add(new CheckFailure("path", nested));
         // Files are this machine's only when libvirt runs here; a remote host's are libvirt's to judge.
         if (host.IsLocal && File.Exists(path))
             failures.Add(new CheckFailure("path", $"'path' {path} is a file, not a folder: name a folder (it is made when missing) or remove the file."));
@@ -50,9 +52,14 @@ internal static class PoolCheck
     public static string Normalize(string path) => Path.TrimEndingDirectorySeparator(Path.GetFullPath(path));
 
 
-    /// <summary>Folders of the host's own files: a pool on them, or inside them, would list those files as volumes.</summary>
+    /// <summary>
+    /// Folders of the host's own files: a pool on them, or inside them, would list those files as volumes.
+    /// </summary>
     private static readonly string[] SystemTrees =
-        ["/bin", "/boot", "/dev", "/etc", "/lib", "/lib32", "/lib64", "/libx32", "/proc", "/run", "/sbin", "/sys", "/usr"];
+    [
+        "/bin", "/boot", "/dev", "/etc", "/lib", "/lib32", "/lib64", "/libx32", "/proc", "/run", "/sbin", "/sys",
+        "/usr",
+    ];
 
     /// <summary>Folders that hold other folders of the host: a pool may be inside them, never on them.</summary>
     private static readonly string[] SystemParents =
@@ -64,7 +71,8 @@ internal static class PoolCheck
     /// </summary>
     private static string? SystemFolderProblem(string path, string resolved)
     {
-        var tree = SystemTrees.FirstOrDefault(t => resolved == t || resolved.StartsWith(t + "/", StringComparison.Ordinal));
+        var tree = SystemTrees.FirstOrDefault(
+            t => resolved == t || resolved.StartsWith(t + "/", StringComparison.Ordinal));
         if (tree is null && !SystemParents.Contains(resolved)) return null;
         var named = HostFileCheck.Named(path, resolved);
         return $"'path' {named} is {(tree is null ? "a system folder" : $"in the system folder {tree}")} of the host: "

@@ -60,10 +60,16 @@ public interface ICheckHost
     /// <summary>Whether the host's interface of that name is a bridge; asked only of a local host.</summary>
     bool IsBridge(string device);
 
-    /// <summary>The name of the host's interface whose MAC address is <paramref name="mac"/>, or null; asked only of a local host.</summary>
+    /// <summary>
+    /// The name of the host's interface whose MAC address is <paramref name="mac"/>, or null; asked only of a local
+    /// host.
+    /// </summary>
     string? InterfaceWithMac(string mac);
 
-    /// <summary>Whether a guest's display can listen on the address here: any address, or one of the host's own; asked only of a local host.</summary>
+    /// <summary>
+    /// Whether a guest's display can listen on the address here: any address, or one of the host's own; asked only of
+    /// a local host.
+    /// </summary>
     bool CanListenOn(IPAddress address);
 
     /// <summary>

@@ -44,7 +44,9 @@ internal static class ObjectNames
             : null;
     }
 
-    /// <summary>The first Unicode format character (bidirectional overrides, zero-width spaces…) of the text, or null.</summary>
+    /// <summary>
+    /// The first Unicode format character (bidirectional overrides, zero-width spaces…) of the text, or null.
+    /// </summary>
     private static char? InvisibleCharacter(string text) =>
         text.Cast<char?>().FirstOrDefault(c => char.GetUnicodeCategory(c!.Value) == UnicodeCategory.Format);
 

@@ -61,7 +61,8 @@ internal sealed partial class VolumeCheck(PropertyMarks marks, LibvirtContext co
             return;
         }
         string? limit = null;
-        if (capacity > MaxExactBytes) limit = $"at most 2^53 = {MaxExactBytes} bytes (8 PiB): past it a Pulumi number is not exact";
+        if (capacity > MaxExactBytes)
+            limit = $"at most 2^53 = {MaxExactBytes} bytes (8 PiB): past it a Pulumi number is not exact";
         else if (format == VolumeFormat.Qcow2 && capacity > MaxQcow2Bytes) limit = $"at most {MaxQcow2Bytes} bytes (2 PiB), the most a qcow2 image holds";
         else if (format == VolumeFormat.Raw && capacity > MaxExtFileBytes && PoolFileSystem(pool) is { } fileSystem && fileSystem.StartsWith("ext", StringComparison.Ordinal))
             limit = $"at most {MaxExtFileBytes} bytes (16 TiB less 4 KiB) for a raw volume, a file that large, on pool '{pool}''s {fileSystem} filesystem";
@@ -100,10 +101,12 @@ internal sealed partial class VolumeCheck(PropertyMarks marks, LibvirtContext co
     {
         // Quoted without its credentials, with control characters escaped: a message must not repeat a password.
         var shown = ObjectNames.Quote(RedactedUrl.Of(url.Length > 200 ? url[..200] + "…" : url));
-        if (url.Length > MaxUrlLength) return $"{shown} is {url.Length} characters long; a URL may have at most {MaxUrlLength}.";
+        if (url.Length > MaxUrlLength)
+            return $"{shown} is {url.Length} characters long; a URL may have at most {MaxUrlLength}.";
         if (url.Any(char.IsControl))
             return $"{shown} contains a control character (a newline, a tab…): remove it, or percent-encode it (%0A).";
-        return Uri.TryCreate(url, UriKind.Absolute, out var parsed) && parsed.Scheme is "http" or "https" && parsed.Host.Length > 0
+        return Uri.TryCreate(url, UriKind.Absolute, out var parsed) && parsed.Scheme is "http" or "https"
+            && parsed.Host.Length > 0
             ? null
             : $"{shown} is not an http:// or https:// URL.";
     }
