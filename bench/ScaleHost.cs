@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
-using System.Security.Cryptography;
 using PulumiLibvirt.Libvirt;
+using PulumiLibvirt.Resources;
 using PulumiLibvirt.Tests.Support;
 
 namespace PulumiLibvirt.Bench;
@@ -73,7 +73,7 @@ internal sealed class ScaleHost : IDisposable
             File.WriteAllText(xml, CloneXml.Make(sourceXml, new CloneChanges
             {
                 Name = name, Uuid = Guid.NewGuid().ToString(), SourceUuid = template.Uuid, Owner = "bench-floor",
-                Macs = [$"52:54:00:{RandomNumberGenerator.GetHexString(2, true)}:{RandomNumberGenerator.GetHexString(2, true)}:{RandomNumberGenerator.GetHexString(2, true)}"],
+                Macs = [MacAddresses.NewRandom()],
                 Disks = new Dictionary<string, ClonedDisk?> { ["vda"] = new(Overlay(name), "qcow2") },
             }));
             return xml;

@@ -34,7 +34,8 @@ public sealed class ImageDownload : IDisposable
     {
         var client = new HttpClient(new SocketsHttpHandler { AllowAutoRedirect = true, MaxAutomaticRedirections = 10 })
         {
-            Timeout = Timeout.InfiniteTimeSpan, // the stall timeout bounds every wait instead; an image may take an hour
+            // The stall timeout bounds every wait instead: an image may take an hour.
+            Timeout = Timeout.InfiniteTimeSpan,
         };
         client.DefaultRequestHeaders.UserAgent.ParseAdd("pulumi-resource-libvirt");
         return client;

@@ -49,7 +49,12 @@ internal static partial class GuestIdentity
 {
     public static readonly IReadOnlyList<string> DefaultOperations = ["dhcp-client-state", "udev-persistent-net", "net-hwaddr"];
 
-    [GeneratedRegex("^(?=.{1,253}\\z)[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?(\\.[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*\\z")]
+    // At most 253 characters in all; labels of 1 to 63 letters, digits and inner hyphens, joined by dots.
+    private const string HostnamePattern =
+        "^(?=.{1,253}\\z)" + HostnameLabel + "(\\." + HostnameLabel + ")*\\z";
+    private const string HostnameLabel = "[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?";
+
+    [GeneratedRegex(HostnamePattern)]
     private static partial Regex Hostname();
 
     /// <summary>
@@ -126,7 +131,11 @@ internal static partial class GuestIdentity
         try
         {
             var keys = identity.ResetSshHostKeys ? await SshHostKeys.GenerateAsync(folder.FullName, $"root@{hostname}", context.Cancellation) : [];
-            await context.InfoAsync($"Clone '{cloneName}': virt-sysprep ({string.Join(", ", operations)}, hostname {hostname}) on {string.Join(", ", disks.Select(d => d.Path))}{(host is null ? "" : $" on {host.Display} over SSH")}; this takes tens of seconds{(settings.Contains(GuestfsBackend.ForceTcg) ? " under software emulation" : "")}.");
+            var where = host is null ? "" : $" on {host.Display} over SSH";
+            var emulated = settings.Contains(GuestfsBackend.ForceTcg) ? " under software emulation" : "";
+            await context.InfoAsync($"Clone '{cloneName}': virt-sysprep ({string.Join(", ", operations)}, " +
+                $"hostname {hostname}) on {string.Join(", ", disks.Select(d => d.Path))}{where}; " +
+                $"this takes tens of seconds{emulated}.");
             await VirtSysprep.RunAsync(disks, new SysprepPlan(operations, hostname, keys), settings, host,
                 line => line.Length == 0 ? Task.CompletedTask : context.InfoAsync($"Clone '{cloneName}': {line.Trim()}"), context.Cancellation);
             return new AppliedIdentity

@@ -129,7 +129,11 @@ internal sealed partial class HostReservationCheck(ICheckHost checkHost, Propert
         if (!subnet.Contains(ip))
             Fail(ipProperty, $"'{ipProperty}' {ip} is outside the network '{network.Name}''s subnet {subnet}; give an address inside it.");
         else if (ip.Equals(subnet.BaseAddress) || ip.Equals(dhcp.Address) || ip.Equals(broadcast))
-            Fail(ipProperty, $"'{ipProperty}' {ip} is the {(ip.Equals(dhcp.Address) ? "gateway (the host's address)" : ip.Equals(broadcast) ? "broadcast address" : "network address")} of {subnet}; give a guest address between them.");
+        {
+            var which = ip.Equals(dhcp.Address) ? "gateway (the host's address)"
+                : ip.Equals(broadcast) ? "broadcast address" : "network address";
+            Fail(ipProperty, $"'{ipProperty}' {ip} is the {which} of {subnet}; give a guest address between them.");
+        }
 
         // Entries of this resource's own domain are its own; any other holds its MAC, address and name.
         var ownReservations = domains.Where(own.Owns).SelectMany(d => d.Reservations).ToList();

@@ -122,9 +122,12 @@ internal static class HostReservations
         {
             // Only what this call added goes: an equal entry already there is the holder's.
             if (addedDhcp) network.Update(NetworkSection.IpDhcpHost, NetworkUpdateCommand.Delete, dhcp, subnet);
+            var named = reservation.Hostname is null ? "" : $" and hostname {reservation.Hostname}";
+            var which = reservation.Hostname is null ? "it" : "one of them";
             throw new ProviderException(ErrorKind.FailedPrecondition,
-                $"'{machine}' cannot have the fixed address {reservation.Ip}{(reservation.Hostname is null ? "" : $" and hostname {reservation.Hostname}")} on network '{reservation.Network}': "
-                + $"{Holder(libvirt, reservation)} already holds {(reservation.Hostname is null ? "it" : "one of them")}. Check could not see it (made in the same update, or since). Give each machine its own 'ip' and 'hostname'.");
+                $"'{machine}' cannot have the fixed address {reservation.Ip}{named} on network "
+                + $"'{reservation.Network}': {Holder(libvirt, reservation)} already holds {which}. Check could not see "
+                + "it (made in the same update, or since). Give each machine its own 'ip' and 'hostname'.");
         }
     }
 

@@ -61,6 +61,10 @@ public static partial class MacAddresses
         return null;
     }
 
+    /// <summary>A random address in QEMU's range 52:54:00, lower case as libvirt writes it.</summary>
+    public static string NewRandom() =>
+        "52:54:00:" + string.Join(":", Enumerable.Range(0, 3).Select(_ => RandomNumberGenerator.GetHexString(2, true)));
+
     /// <summary>A new random address neither in <paramref name="used"/> nor given before by this process; it is added to both.</summary>
     public static string NewUnique(ISet<string> used)
     {
@@ -68,7 +72,7 @@ public static partial class MacAddresses
         {
             while (true)
             {
-                var mac = $"52:54:00:{RandomNumberGenerator.GetHexString(2, lowercase: true)}:{RandomNumberGenerator.GetHexString(2, lowercase: true)}:{RandomNumberGenerator.GetHexString(2, lowercase: true)}";
+                var mac = NewRandom();
                 if (!Given.Contains(mac) && used.Add(mac))
                 {
                     Given.Add(mac);
