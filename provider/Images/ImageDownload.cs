@@ -51,7 +51,8 @@ public sealed class ImageDownload : IDisposable
         {
             response = await Http.GetAsync(url, HttpCompletionOption.ResponseHeadersRead, stall.Token);
             if (!response.IsSuccessStatusCode)
-                throw new ImageSourceException($"GET {url} answered {(int)response.StatusCode} {response.ReasonPhrase}.");
+                throw new ImageSourceException(
+                    $"GET {RedactedUrl.Of(url)} answered {(int)response.StatusCode} {response.ReasonPhrase}.");
             var body = await response.Content.ReadAsStreamAsync(stall.Token);
             return new ImageDownload(url, response, body, stallTimeout);
         }
@@ -59,8 +60,10 @@ public sealed class ImageDownload : IDisposable
         {
             response?.Dispose();
             if (e is OperationCanceledException && !cancellation.IsCancellationRequested)
-                throw new ImageSourceException($"GET {url}: no answer within {stallTimeout.TotalSeconds:0} s (the provider's downloadStallTimeout).", e);
-            if (e is HttpRequestException) throw new ImageSourceException($"GET {url} failed: {e.Message}", e);
+                throw new ImageSourceException($"GET {RedactedUrl.Of(url)}: no answer within "
+                    + $"{stallTimeout.TotalSeconds:0} s (the provider's downloadStallTimeout).", e);
+            if (e is HttpRequestException)
+                throw new ImageSourceException($"GET {RedactedUrl.Of(url)} failed: {e.Message}", e);
             throw;
         }
     }
@@ -79,11 +82,13 @@ public sealed class ImageDownload : IDisposable
         catch (OperationCanceledException e) when (!cancellation.IsCancellationRequested)
         {
             throw new ImageSourceException(
-                $"GET {Url}: the server sent nothing for {_stallTimeout.TotalSeconds:0} s after {Received()} (the provider's downloadStallTimeout).", e);
+                $"GET {RedactedUrl.Of(Url)}: the server sent nothing for {_stallTimeout.TotalSeconds:0} s after "
+                    + $"{Received()} (the provider's downloadStallTimeout).", e);
         }
         catch (Exception e) when (e is IOException or HttpRequestException)
         {
-            throw new ImageSourceException($"GET {Url}: the connection broke after {Received()}: {e.Message}", e);
+            throw new ImageSourceException(
+                $"GET {RedactedUrl.Of(Url)}: the connection broke after {Received()}: {e.Message}", e);
         }
     }
 
@@ -98,7 +103,9 @@ public sealed class ImageDownload : IDisposable
         var length = 0;
         int read;
         while (length < buffer.Length && (read = await download.ReadAsync(buffer.AsMemory(length), cancellation)) > 0) length += read;
-        if (length > limit) throw new ImageSourceException($"GET {url}: more than {limit} bytes, too large for a checksum list.");
+        if (length > limit)
+            throw new ImageSourceException(
+                $"GET {RedactedUrl.Of(url)}: more than {limit} bytes, too large for a checksum list.");
         return Encoding.UTF8.GetString(buffer, 0, length);
     }
 

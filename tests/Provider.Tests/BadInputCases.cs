@@ -15,7 +15,7 @@ public sealed record BadInput(string Type, Func<BadInputHost, string, ObjectValu
 }
 
 /// <summary>The table of bad inputs the provider must refuse at Check, each on its property.</summary>
-public static class BadInputCases
+public static partial class BadInputCases
 {
     public const string Config = "pulumi:providers:libvirt";
     private const string Volume = "libvirt:index:Volume";
@@ -79,6 +79,16 @@ public static class BadInputCases
         "Network: empty name", "Network: mtu 0", "Network: address not a CIDR",
         "Network: DHCP host with a multicast MAC",
         "CloudInit: NUL in userData", "CloudInit: missing pool", "CloudInit: metaData not YAML",
+        // Issue 27's hostile inputs: each point at least once through the binary.
+        "Pool: path /etc", "Pool: path a link to /etc", "Pool: path above another pool", "Pool: path with a newline",
+        "Volume: source.url of 100000 characters", "Volume: source.url with a newline",
+        "Network: multicast subnet", "Network: loopback subnet", "Network: v4-mapped IPv6 subnet",
+        "Network: DHCP host on the gateway", "Network: DHCP range that includes the gateway",
+        "Domain: MAC of the host's bridge", "Domain: graphics.listen not the host's",
+        "Domain: bridge that does not exist", "Domain: the template's disk file", "Domain: the template's disk volume",
+        "Domain: right-to-left override in name", "Pool: zero-width space in name",
+        "Volume: source.hostPath /dev/zero", "Volume: source.file a folder", "Volume: negative capacity",
+        "CloudInit: networkConfig version 3",
     };
 
     private static void Add(string id, string type, Func<BadInputHost, string, ObjectValue> inputs, string property, string says) =>
@@ -100,6 +110,7 @@ public static class BadInputCases
         PoolCases();
         NetworkCases();
         CloudInitCases();
+        HostileCases();
     }
 
     /// <summary>The same bad names for every resource that has one.</summary>
@@ -366,7 +377,7 @@ public static class BadInputCases
         Add("NUL in path", Pool, (h, t) => ValidPool(h, t).With(("path", h.Files + "/p\0x")), "path", NulSays);
         Add("path relative", Pool, (h, t) => ValidPool(h, t).With(("path", "pools/p")), "path", "not absolute");
         Add("path empty", Pool, (h, t) => ValidPool(h, t).With(("path", "")), "path", "not absolute");
-        Add("path a file", Pool, (h, t) => ValidPool(h, t).With(("path", "/etc/passwd")), "path", "is a file");
+        Add("path a file", Pool, (h, t) => ValidPool(h, t).With(("path", h.TextFile)), "path", "is a file");
         Add("path of another pool", Pool, (h, t) => ValidPool(h, t).With(("path", h.Pool.Path)), "path", "already the folder");
         Add("path of another pool by '..'", Pool, (h, t) => ValidPool(h, t).With(("path", h.Pool.Path + "/x/..")), "path", "already the folder");
         Add("no path", Pool, (h, t) => Props.Object(("name", t)), "path", "is required");

@@ -13,8 +13,13 @@ public sealed class FakeBadInputHost : IDisposable
     {
         var files = Path.Combine(Path.GetTempPath(), TestPool.UniqueName("pool"));
         Directory.CreateDirectory(files);
+        string Disk(string hint) => Path.Combine(files, TestPool.UniqueName(hint));
+        var template = new BadInputTemplate(TestPool.UniqueName("tmpl"), Disk("sys"), Disk("data"), Disk("iso"));
         Host = new BadInputHost(new BadInputPool(TestPool.UniqueName("pool"), files), TestPool.UniqueName("net"),
-            TestPool.UniqueName("off"), TestPool.UniqueName("tmpl"));
+            "52:54:00:fe:ed:01", TestPool.UniqueName("off"), template);
+        // Check reads a local disk file itself: the template's disks are real images (raw zeros) here too.
+        foreach (var disk in new[] { template.SystemDisk, template.DataDisk, template.Iso })
+            File.WriteAllBytes(disk, new byte[Sizes.MiB]);
         Facts = FakeCheckHost.For(Host);
     }
 

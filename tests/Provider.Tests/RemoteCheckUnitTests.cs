@@ -21,14 +21,23 @@ public sealed class RemoteCheckUnitTests
     [Fact]
     public async Task A_pool_path_that_is_a_file_here_is_not_refused_for_a_remote_host_and_is_said_to_be_unchecked()
     {
-        var news = Props.Object(("name", TestPool.UniqueName("pool")), ("path", "/etc/passwd"));
-        var local = await CheckOnFacts.RunAsync(new FakeCheckHost(), "libvirt:index:Pool", "p", news);
-        Assert.Contains(local.Failures, f => f.Property == "path" && f.Reason.Contains("is a file"));
+        // A file outside the system folders, which are refused on any host.
+        var file = Path.GetTempFileName();
+        try
+        {
+            var news = Props.Object(("name", TestPool.UniqueName("pool")), ("path", file));
+            var local = await CheckOnFacts.RunAsync(new FakeCheckHost(), "libvirt:index:Pool", "p", news);
+            Assert.Contains(local.Failures, f => f.Property == "path" && f.Reason.Contains("is a file"));
 
-        var remote = await CheckOnFacts.RunAsync(Remote(), "libvirt:index:Pool", "p", news);
-        Assert.Empty(remote.Failures);
-        Assert.Contains(remote.Log.Messages,
-            m => m.Message.Contains($"on {Uri}") && m.Message.Contains("not checked on the remote host"));
+            var remote = await CheckOnFacts.RunAsync(Remote(), "libvirt:index:Pool", "p", news);
+            Assert.Empty(remote.Failures);
+            Assert.Contains(remote.Log.Messages,
+                m => m.Message.Contains($"on {Uri}") && m.Message.Contains("not checked on the remote host"));
+        }
+        finally
+        {
+            File.Delete(file);
+        }
     }
 
     [Fact]

@@ -383,11 +383,12 @@ test('Domain: an explicit name replaces delete-before-replace; the second Check 
   assert.equal(domainUuid(domName), replaced.state.id);
   assert.notEqual(replaced.state.id, dom.id);
 
-  // The same name for another resource, or the name of a domain this provider did not make, is still taken.
+  // The same name for another resource, or the name of a domain this provider did not make, is still taken; so is
+  // the disk, which the replacement now writes.
   const other = await p.check(DOMAIN, 'domother', { ...program, name: domName });
-  assert.deepEqual(other.failures.map((f) => f.property), ['name']);
+  assert.deepEqual(other.failures.map((f) => f.property), ['name', 'disks[0].volume']);
   const template = await p.check(DOMAIN, 'domother', { ...program, name: TEMPLATE });
-  assert.deepEqual(template.failures.map((f) => f.property), ['name']);
+  assert.deepEqual(template.failures.map((f) => f.property), ['name', 'disks[0].volume']);
   await destroy(replaced.state);
   assert.equal(domainExists(domName), false);
 });
@@ -410,12 +411,13 @@ test('Domain: an explicit MAC equal to the old one replaces delete-before-replac
   assert.deepEqual(macsOf(replaced.state.inputs.name), [mac]);
   assert.deepEqual(replaced.state.outputs.macs, [mac]);
 
-  // That MAC for another resource, or the MAC of a domain this provider did not make, is still taken.
+  // That MAC for another resource, or the MAC of a domain this provider did not make, is still taken; so is the
+  // disk, which the replacement now writes.
   const other = await p.check(DOMAIN, 'domother', program);
-  assert.deepEqual(other.failures.map((f) => f.property), ['networkInterfaces[0].mac']);
+  assert.deepEqual(other.failures.map((f) => f.property), ['disks[0].volume', 'networkInterfaces[0].mac']);
   const templateMac = macsOf(TEMPLATE)[0];
   const template = await p.check(DOMAIN, 'domother', { ...program, networkInterfaces: [{ network: NET, mac: templateMac }] });
-  assert.deepEqual(template.failures.map((f) => f.property), ['networkInterfaces[0].mac']);
+  assert.deepEqual(template.failures.map((f) => f.property), ['disks[0].volume', 'networkInterfaces[0].mac']);
   await destroy(replaced.state);
 });
 

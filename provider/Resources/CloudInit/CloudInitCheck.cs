@@ -38,7 +38,9 @@ internal sealed partial class CloudInitCheck(PropertyMarks marks, LibvirtContext
         if (marks.IsKnown("hostname") && news.Hostname is { } hostname && !HostnameForm().IsMatch(hostname))
             Fail("hostname", $"'hostname' \"{hostname}\" is not a host name: labels of letters, digits and '-' separated by '.', each at most 63 characters.");
         if (marks.IsKnown("metaData") && news.MetaData is { } metaData) Yaml("metaData", metaData, mapping: true);
-        if (marks.IsKnown("networkConfig") && !string.IsNullOrEmpty(news.NetworkConfig)) Yaml("networkConfig", news.NetworkConfig, mapping: true);
+        if (marks.IsKnown("networkConfig") && !string.IsNullOrEmpty(news.NetworkConfig)
+            && Yaml("networkConfig", news.NetworkConfig, mapping: true) is YamlMappingNode networkConfig)
+            NetworkConfigVersion(networkConfig);
         if (marks.IsKnown("userData") && news.UserData is { Length: > 0 } userData) await UserDataAsync(userData);
 
         var contentKnown = ContentProperties.All(marks.IsKnown);
@@ -54,8 +56,11 @@ internal sealed partial class CloudInitCheck(PropertyMarks marks, LibvirtContext
             await context.WarnAsync("'userData' starts with none of the headers cloud-init recognises (#cloud-config, #!, #include, a MIME archive…): cloud-init will ignore it. Start it with #cloud-config for cloud-config YAML.");
     }
 
-    /// <summary>The text must parse as YAML, and be a mapping when <paramref name="mapping"/> (an empty document is none).</summary>
-    private void Yaml(string property, string text, bool mapping)
+    /// <summary>
+    /// The text must parse as YAML, and be a mapping when <paramref name="mapping"/> (an empty document is none).
+    /// Returns the document's root, or null when it has none or is refused.
+    /// </summary>
+    private YamlNode? Yaml(string property, string text, bool mapping)
     {
         var stream = new YamlStream();
         try
@@ -66,11 +71,32 @@ internal sealed partial class CloudInitCheck(PropertyMarks marks, LibvirtContext
         {
             // The position and the parser's reason, never the text itself: user-data is secret.
             Fail(property, $"'{property}' is not valid YAML: line {e.Start.Line}, column {e.Start.Column}: {Reason(e)}");
-            return;
+            return null;
         }
         var root = stream.Documents.FirstOrDefault()?.RootNode;
-        if (root is not null and not YamlMappingNode && (mapping || property == "userData"))
-            Fail(property, $"'{property}' must be a YAML mapping (key: value lines) at its top level.");
+        if (root is null or YamlMappingNode || !(mapping || property == "userData")) return root;
+        Fail(property, $"'{property}' must be a YAML mapping (key: value lines) at its top level.");
+        return null;
+    }
+
+    /// <summary>
+    /// cloud-init reads network configuration of version 1 or 2 only, and ignores anything else without a word: the
+    /// guest then boots without it. The version is at the top, or under a top-level 'network' key.
+    /// </summary>
+    private void NetworkConfigVersion(YamlMappingNode root)
+    {
+        var config = root.Children.TryGetValue(new YamlScalarNode("network"), out var inner)
+            && inner is YamlMappingNode network
+                ? network
+                : root;
+        var version = config.Children.TryGetValue(new YamlScalarNode("version"), out var node)
+            ? (node as YamlScalarNode)?.Value
+            : null;
+        if (version is "1" or "2") return;
+        var has = version is null ? "no 'version'" : $"version {ObjectNames.Quote(version)}";
+        Fail("networkConfig", $"'networkConfig' has {has}: "
+            + "cloud-init reads network configuration version 1 or 2 only. Start it with `version: 2` (netplan's form) "
+            + "or `version: 1`.");
     }
 
     /// <summary>The parser's reason without the positions it starts with ("(Line: 2, Col: 1, Idx: 9) - (…): reason").</summary>

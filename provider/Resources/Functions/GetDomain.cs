@@ -63,6 +63,8 @@ public sealed class GetDomain : LibvirtFunction<GetDomainArgs, GetDomainResult>
 {
     public override string Token => "libvirt:index:getDomain";
 
+    protected override IReadOnlyList<CheckFailure> Check(GetDomainArgs args) => NameLength("name", args.Name);
+
     protected override Task<GetDomainResult> InvokeAsync(GetDomainArgs args, LibvirtContext context)
     {
         var libvirt = context.Libvirt;

@@ -54,6 +54,8 @@ public sealed class GetNetwork : LibvirtFunction<GetNetworkArgs, GetNetworkResul
 {
     public override string Token => "libvirt:index:getNetwork";
 
+    protected override IReadOnlyList<CheckFailure> Check(GetNetworkArgs args) => NameLength("name", args.Name);
+
     protected override Task<GetNetworkResult> InvokeAsync(GetNetworkArgs args, LibvirtContext context)
     {
         var libvirt = context.Libvirt;

@@ -44,6 +44,8 @@ public sealed class GetPool : LibvirtFunction<GetPoolArgs, GetPoolResult>
 {
     public override string Token => "libvirt:index:getPool";
 
+    protected override IReadOnlyList<CheckFailure> Check(GetPoolArgs args) => NameLength("name", args.Name);
+
     protected override Task<GetPoolResult> InvokeAsync(GetPoolArgs args, LibvirtContext context)
     {
         var libvirt = context.Libvirt;

@@ -63,6 +63,12 @@ public sealed class GetVolume : LibvirtFunction<GetVolumeArgs, GetVolumeResult>
     protected override IReadOnlyList<CheckFailure> Check(GetVolumeArgs args)
     {
         var given = new[] { ("pool", args.Pool), ("name", args.Name) };
+        IReadOnlyList<CheckFailure> tooLong =
+            [
+                .. NameLength("key", args.Key, MaxPathBytes), .. NameLength("pool", args.Pool),
+                .. NameLength("name", args.Name),
+            ];
+        if (tooLong.Count > 0) return tooLong;
         return args.Key is null
             ? [.. given.Where(p => p.Item2 is null).Select(p => new CheckFailure(p.Item1, $"'{p.Item1}' is required: {BothWays}."))]
             : [.. given.Where(p => p.Item2 is not null).Select(p => new CheckFailure(p.Item1, $"'{p.Item1}' cannot go with 'key': {BothWays}."))];

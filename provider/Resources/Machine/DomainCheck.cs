@@ -85,10 +85,16 @@ internal sealed class DomainCheck(ICheckHost host, PropertyMarks marks, OwnDomai
             if ((disk.Volume is null) == (disk.File is null))
                 Fail(path, $"'{path}' needs exactly one of 'volume' (a volume's key or path) or 'file' (a path on the host).");
             else if (disk.Volume is not null)
-                VolumeUsable($"{path}.volume", disk.Volume);
-            else if (FileExists($"{path}.file", disk.File!) && host.IsLocal
-                && HostFileCheck.DiskProblem($"{path}.file", disk.File!, disk.BlockDevice, $"{path}.blockDevice") is { } problem)
-                Failures.Add(problem);
+                VolumeUsable($"{path}.volume", disk.Volume, Writable(disk));
+            else if (FileExists($"{path}.file", disk.File!))
+            {
+                if (host.IsLocal
+                    && HostFileCheck.DiskProblem($"{path}.file", disk.File!, disk.BlockDevice, $"{path}.blockDevice")
+                        is { } problem)
+                    Failures.Add(problem);
+                else if (Writable(disk))
+                    NotAnotherDomainsDisk($"{path}.file", disk.File!, null);
+            }
             if (disk.BlockDevice && disk.File is null)
                 Fail($"{path}.blockDevice", $"'{path}.blockDevice' is for a 'file' that is a block device of the host; a volume's kind is its pool's. Remove it.");
             if (disk.Device == DiskDevice.Cdrom && disk.Bus == DiskBus.Virtio)
@@ -115,6 +121,10 @@ internal sealed class DomainCheck(ICheckHost host, PropertyMarks marks, OwnDomai
                 Fail(path, $"'{path}' needs exactly one of 'network' (a libvirt network) or 'bridge' (a bridge on the host).");
             else if (nic.Network is { } network)
                 NetworkUsable($"{path}.network", network, running);
+            else if (host.IsLocal && marks.IsKnown($"{path}.bridge") && !host.IsBridge(nic.Bridge!))
+                Fail($"{path}.bridge", $"'{path}.bridge' {ObjectNames.Quote(nic.Bridge!)} is not a bridge on this host "
+                    + "(see `ip -br link show type bridge`), so the domain could not start. Create the bridge first, "
+                    + "or use 'network' to attach to a libvirt network.");
             if (marks.IsKnown($"{path}.model") && !NicModels.Contains(nic.Model))
                 Fail($"{path}.model", $"'{path}.model' {ObjectNames.Quote(nic.Model)} is not a NIC model this provider knows; use one of {string.Join(", ", NicModels)}.");
             if (nic.Mac is not null) macs.Add(($"{path}.mac", nic.Mac));
@@ -140,6 +150,9 @@ internal sealed class DomainCheck(ICheckHost host, PropertyMarks marks, OwnDomai
             else if ((inUse ??= MacAddresses.InUse(host.Domains(), own)).Contains(mac))
                 Fail(property, $"'{property}' {mac} is already used by another domain on {host.Uri}; two machines " +
                     "with one MAC disturb each other's traffic. Leave it out to get a free one.");
+            else if (host.IsLocal && host.InterfaceWithMac(mac) is { } device)
+                Fail(property, $"'{property}' {mac} is the address of the host's interface {device}: the guest would "
+                    + "take the host's traffic. Leave it out to get a free one.");
         }
     }
 
@@ -175,8 +188,31 @@ internal sealed class DomainCheck(ICheckHost host, PropertyMarks marks, OwnDomai
         if (graphics is null || !marks.IsKnown("graphics.listen")) return;
         // IPAddress.TryParse also takes "1" or "127.1"; a listen address is written out in full.
         var address = IPAddress.TryParse(graphics.Listen, out var parsed) && (parsed.AddressFamily == AddressFamily.InterNetworkV6 || graphics.Listen.Count(c => c == '.') == 3);
-        if (!address)
+        if (!address || (host.IsLocal && !host.CanListenOn(parsed!)))
             Fail("graphics.listen", $"'graphics.listen' {ObjectNames.Quote(graphics.Listen)} is not an IP address of the host; use 127.0.0.1 (this machine only), 0.0.0.0 (every address) or one of the host's addresses.");
+    }
+
+    /// <summary>A CD-ROM is read-only whatever its inputs say.</summary>
+    private static bool Writable(DomainDiskArgs disk) => !disk.ReadOnly && disk.Device == DiskDevice.Disk;
+
+    /// <summary>
+    /// A writable disk must be no other domain's disk: two machines writing one image corrupt it (a template's disk,
+    /// given to a new domain, breaks the template and every clone made of it). A disk another domain has as shareable
+    /// is shared on purpose, and a read-only disk of this one writes nothing.
+    /// </summary>
+    private void NotAnotherDomainsDisk(string property, string path, (string Pool, string Volume)? poolVolume)
+    {
+        var resolved = host.IsLocal ? HostFileCheck.Resolve(path) : path;
+        var users = host.Domains()
+            .Where(d => !own.Owns(d))
+            .Where(d => d.Disks.Any(disk => !disk.Shareable
+                && ((poolVolume is not null && disk.PoolVolume == poolVolume)
+                    || (disk.Path is { } other && (host.IsLocal ? HostFileCheck.Resolve(other) : other) == resolved))))
+            .Select(d => $"'{d.Name}'").ToList();
+        if (users.Count > 0)
+            Fail(property, $"'{property}' {HostFileCheck.Named(path, resolved)} is already a disk of domain "
+                + $"{string.Join(", ", users)}: two machines writing one disk corrupt it. Give this domain its own "
+                + "copy or overlay (a Volume with a backingStore, or a Clone), or set 'readOnly: true'.");
     }
 
     /// <summary>The description travels in the domain's XML, in one libvirt message; 64 KiB is far beyond any use.</summary>
@@ -198,7 +234,7 @@ internal sealed class DomainCheck(ICheckHost host, PropertyMarks marks, OwnDomai
     /// The volume must exist; a volume whose file is a link (which a directory pool lists as a volume) must lead to a
     /// disk image, never to any other file of the host.
     /// </summary>
-    private void VolumeUsable(string property, string keyOrPath)
+    private void VolumeUsable(string property, string keyOrPath, bool writable)
     {
         var volume = host.FindVolume(keyOrPath);
         if (volume is null)
@@ -206,7 +242,18 @@ internal sealed class DomainCheck(ICheckHost host, PropertyMarks marks, OwnDomai
                 "declare it as a Volume and pass its key.");
         else if (HostFileCheck.LinkedImageProblem(host.IsLocal, volume.Path) is { } problem)
             Fail(property, $"'{property}': the volume's file {problem}.");
+        else if (writable)
+            NotAnotherDomainsDisk(property, volume.Path, PoolVolume(volume));
     }
+
+    /// <summary>
+    /// The volume as a domain's disk of type volume names it (pool and volume), found by the pool whose folder holds
+    /// it; null when no pool's folder does.
+    /// </summary>
+    private (string Pool, string Volume)? PoolVolume(VolumeDescription volume) =>
+        host.Pools().FirstOrDefault(p => p.Path.TrimEnd('/') == Path.GetDirectoryName(volume.Path)) is { } pool
+            ? (pool.Name, volume.Name)
+            : null;
 
     /// <summary>
     /// A file the domain needs must exist. On a local connection the provider looks itself; on a remote one libvirt

@@ -167,7 +167,8 @@ internal static class HostFileCheck
         return !sample.AsSpan(0, read).Contains((byte)0);
     }
 
-    private static string Describe(LocalFileKind kind) => kind switch
+    /// <summary>What kind of file it is, for a message: "a folder", "a character device"…</summary>
+    public static string Describe(LocalFileKind kind) => kind switch
     {
         LocalFileKind.Missing => "missing",
         LocalFileKind.Inaccessible => "out of the provider's reach (permission denied)",

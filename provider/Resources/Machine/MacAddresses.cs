@@ -46,6 +46,21 @@ public static partial class MacAddresses
             .Select(i => Normalize(i.Mac!))
             .ToHashSet();
 
+    /// <summary>
+    /// The interface of this machine that has <paramref name="mac"/> (normalized), or null. libvirt gives each
+    /// network's bridge a 52:54:00 address, which a guest could otherwise be given, taking the host's traffic.
+    /// </summary>
+    public static string? HostInterfaceWith(string mac)
+    {
+        if (!Directory.Exists("/sys/class/net")) return null;
+        foreach (var device in Directory.EnumerateDirectories("/sys/class/net"))
+        {
+            var address = Path.Combine(device, "address");
+            if (File.Exists(address) && File.ReadAllText(address).Trim() == mac) return Path.GetFileName(device);
+        }
+        return null;
+    }
+
     /// <summary>A random address in QEMU's range 52:54:00, lower case as libvirt writes it.</summary>
     public static string NewRandom() =>
         "52:54:00:" + string.Join(":", Enumerable.Range(0, 3).Select(_ => RandomNumberGenerator.GetHexString(2, true)));

@@ -115,6 +115,9 @@ internal sealed partial class NetworkCheck(
                 Fail(path, $"'{path}' \"{text}\" is not a CIDR (address/prefix, e.g. 10.10.0.0/24 or fd10::/64).");
             else if (s.PrefixLength > (NetworkAddresses.IsIpv6(s) ? 126 : 30))
                 Fail(path, $"'{path}' {s} is too small for a gateway and guests: use at most /30 for IPv4, /126 for IPv6.");
+            else if (ReservedRange(s) is { } reserved)
+                Fail(path, $"'{path}' {s} is in {reserved}, which no network of guests can use. Choose a private "
+                    + "subnet (10.0.0.0/8, 172.16.0.0/12, 192.168.0.0/16, or fd00::/8 for IPv6).");
             else if (subnets.Take(i).FirstOrDefault(o => o is { } v && NetworkAddresses.Overlap(v, s)) is { } same)
                 Fail(path, $"'{path}' {s} overlaps {same}, also in 'addresses'.");
             else if (others.FirstOrDefault(n => n.Ips.Any(ip => NetworkAddresses.Overlap(NetworkAddresses.SubnetOf(ip), s))) is { } other)
@@ -126,6 +129,22 @@ internal sealed partial class NetworkCheck(
             Fail("addresses", "Mode nat needs an IPv4 subnet in 'addresses' (e.g. 10.10.0.0/24): NAT applies to IPv4.");
         return subnets;
     }
+
+    /// <summary>Address ranges that are not for hosts on a link: the kernel or routers treat them apart.</summary>
+    private static readonly (IPNetwork Range, string What)[] ReservedRanges =
+    [
+        (IPNetwork.Parse("0.0.0.0/8"), "0.0.0.0/8 (\"this network\")"),
+        (IPNetwork.Parse("127.0.0.0/8"), "127.0.0.0/8 (the host's loopback)"),
+        (IPNetwork.Parse("224.0.0.0/4"), "224.0.0.0/4 (multicast)"),
+        (IPNetwork.Parse("240.0.0.0/4"), "240.0.0.0/4 (reserved, and the broadcast address)"),
+        (IPNetwork.Parse("::/96"), "::/96 (the unspecified and loopback addresses, and IPv4-compatible ones)"),
+        (IPNetwork.Parse("::ffff:0:0/96"), "::ffff:0:0/96 (IPv4-mapped addresses, which stand for IPv4 ones)"),
+        (IPNetwork.Parse("ff00::/8"), "ff00::/8 (multicast)"),
+    ];
+
+    /// <summary>The reserved range the subnet overlaps, described, or null.</summary>
+    private static string? ReservedRange(IPNetwork subnet) =>
+        ReservedRanges.FirstOrDefault(r => NetworkAddresses.Overlap(r.Range, subnet)).What;
 
     /// <summary>libvirt serves DHCP on the first subnet of each family: those are the DHCP subnets.</summary>
     internal static IEnumerable<IPNetwork> DhcpSubnets(IEnumerable<IPNetwork?> subnets) =>
@@ -144,6 +163,10 @@ internal sealed partial class NetworkCheck(
                 Fail(path, $"'{path}' {start}-{end} is not inside a DHCP subnet ({string.Join(", ", served)}); libvirt serves DHCP on the first IPv4 and the first IPv6 subnet of 'addresses'.");
             else if (NetworkAddresses.Compare(start, end) > 0)
                 Fail(path, $"'{path}' starts at {start}, after its end {end}.");
+            else if (NetworkAddresses.Gateway(served.First(s => s.Contains(start))) is var gateway
+                && NetworkAddresses.Compare(start, gateway) <= 0 && NetworkAddresses.Compare(gateway, end) <= 0)
+                Fail(path, $"'{path}' {start}-{end} includes the gateway {gateway} (the host's address on the "
+                    + "network): a guest leased it would clash with the host. Start the range after it.");
         }
         return dhcp with { Hosts = DhcpHosts(dhcp.Hosts, served) };
     }
@@ -161,6 +184,9 @@ internal sealed partial class NetworkCheck(
             if (!IPAddress.TryParse(host.Ip, out var ip)) Fail($"{path}.ip", $"'{path}.ip' \"{host.Ip}\" is not an IP address.");
             else if (!served.Any(s => s.Contains(ip)))
                 Fail($"{path}.ip", $"'{path}.ip' {ip} is outside every DHCP subnet ({string.Join(", ", served)}); give it an address in one of them.");
+            else if (served.First(s => s.Contains(ip)) is var subnet && ip.Equals(NetworkAddresses.Gateway(subnet)))
+                Fail($"{path}.ip", $"'{path}.ip' {ip} is the gateway of {subnet} (the host's address on the network); "
+                    + "give the guest another address.");
             else
             {
                 Unique(ips, ip.ToString(), i, "ip");

@@ -72,6 +72,18 @@ public interface ICheckHost
     bool IsBridge(string device);
 
     /// <summary>
+    /// The name of the host's interface whose MAC address is <paramref name="mac"/>, or null; asked only of a local
+    /// host.
+    /// </summary>
+    string? InterfaceWithMac(string mac);
+
+    /// <summary>
+    /// Whether a guest's display can listen on the address here: any address, or one of the host's own; asked only of
+    /// a local host.
+    /// </summary>
+    bool CanListenOn(IPAddress address);
+
+    /// <summary>
     /// The type of the filesystem that holds <paramref name="folder"/> (ext4, xfs…), or null when the folder is not
     /// there; asked only of a local host.
     /// </summary>

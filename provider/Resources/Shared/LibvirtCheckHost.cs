@@ -1,4 +1,5 @@
 using System.Net;
+using System.Net.NetworkInformation;
 using PulumiLibvirt.Libvirt;
 
 namespace PulumiLibvirt.Resources;
@@ -77,7 +78,17 @@ public sealed class LibvirtCheckHost(Func<Connection> connection) : ICheckHost
 
     public bool HasInterface(string device) => Directory.Exists($"/sys/class/net/{device}");
 
-    public bool IsBridge(string device) => Directory.Exists($"/sys/class/net/{device}/bridge");
+    // A name with a slash, or a dot folder, would lead outside /sys/class/net.
+    public bool IsBridge(string device) =>
+        !device.Contains('/') && device is not ("." or "..") && Directory.Exists($"/sys/class/net/{device}/bridge");
+
+    public string? InterfaceWithMac(string mac) => MacAddresses.HostInterfaceWith(mac);
+
+    public bool CanListenOn(IPAddress address) =>
+        address.Equals(IPAddress.Any) || address.Equals(IPAddress.IPv6Any)
+        || NetworkInterface.GetAllNetworkInterfaces()
+            .SelectMany(i => i.GetIPProperties().UnicastAddresses)
+            .Any(u => u.Address.Equals(address));
 
     public string? FileSystem(string folder) => Directory.Exists(folder) ? new DriveInfo(folder).DriveFormat : null;
 }

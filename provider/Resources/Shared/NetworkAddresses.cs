@@ -40,7 +40,16 @@ internal static class NetworkAddresses
 
     public static bool IsIpv6(IPNetwork subnet) => subnet.BaseAddress.AddressFamily == AddressFamily.InterNetworkV6;
 
-    public static bool Overlap(IPNetwork a, IPNetwork b) => a.Contains(b.BaseAddress) || b.Contains(a.BaseAddress);
+    /// <summary>
+    /// Whether two subnets share an address: their addresses agree in the shorter prefix. Compared by bytes, because
+    /// IPNetwork.Contains treats IPv4-mapped IPv6 addresses as IPv4 ones (so ::ffff:0:0/96 would not hold them).
+    /// </summary>
+    public static bool Overlap(IPNetwork a, IPNetwork b)
+    {
+        if (a.BaseAddress.AddressFamily != b.BaseAddress.AddressFamily) return false;
+        var hostBits = a.BaseAddress.GetAddressBytes().Length * 8 - Math.Min(a.PrefixLength, b.PrefixLength);
+        return ToNumber(a.BaseAddress) >> hostBits == ToNumber(b.BaseAddress) >> hostBits;
+    }
 
     public static int Compare(IPAddress a, IPAddress b) => ToNumber(a).CompareTo(ToNumber(b));
 

@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Text;
 using System.Text.Encodings.Web;
 using System.Text.Json;
@@ -29,6 +30,12 @@ internal static class ObjectNames
             return $"'{property}' is empty: give the {what} a name, or leave it out to get one from the resource name.";
         if (name.Any(char.IsControl))
             return $"'{property}' {Quote(name)} contains a control character (a newline, a tab…): it becomes a file name on the host and appears in virsh's listings. Use letters, digits, '-', '_' and '.'.";
+        if (InvisibleCharacter(name) is { } invisible)
+        {
+            return $"'{property}' contains the invisible formatting character U+{(int)invisible:X4} (a right-to-left "
+                + "override, a zero-width space…): it would make the name look like another one in listings and logs. "
+                + "Use letters, digits, '-', '_' and '.'.";
+        }
         if (name.Contains('/'))
             return $"'{property}' {Quote(name)} may not contain '/': it becomes a file name on the host.";
         var bytes = Encoding.UTF8.GetByteCount(name);
@@ -36,6 +43,12 @@ internal static class ObjectNames
             ? $"'{property}' is {bytes} bytes long; a {what} name may have at most {maxBytes} (UTF-8) bytes, as the files named after it must fit the filesystem's 255. Choose a shorter name."
             : null;
     }
+
+    /// <summary>
+    /// The first Unicode format character (bidirectional overrides, zero-width spaces…) of the text, or null.
+    /// </summary>
+    private static char? InvisibleCharacter(string text) =>
+        text.Cast<char?>().FirstOrDefault(c => char.GetUnicodeCategory(c!.Value) == UnicodeCategory.Format);
 
     /// <summary>Why <paramref name="name"/> cannot name a volume (its 'name'), or null.</summary>
     public static string? VolumeProblem(string name)

@@ -26,8 +26,10 @@ internal sealed partial class VolumeCheck(PropertyMarks marks, LibvirtContext co
         news = news with { Sha256 = news.Sha256?.ToLowerInvariant() };
         if (news.Source is not null || !marks.IsKnown("source")) return await SourceAsync(news);
         if (news.BackingStore is not null) return await BackingStoreAsync(news with { Format = news.Format ?? VolumeFormat.Qcow2 });
-        if (marks.IsKnown("backingStore") && marks.IsKnown("capacity") && news.Capacity is not > 0)
-            Fail("capacity", "'capacity' (in bytes, more than 0) is required for a volume without a backing store or a source.");
+        // A capacity given but not above 0 is CapacityLimit's to explain.
+        if (marks.IsKnown("backingStore") && marks.IsKnown("capacity") && news.Capacity is null)
+            Fail("capacity", "'capacity' is required for a volume without a backing store or a source: give the "
+                + "volume's size in bytes (10737418240 for 10 GiB).");
         return Done(news with { Format = news.Format ?? VolumeFormat.Qcow2 });
     }
 
@@ -52,9 +54,15 @@ internal sealed partial class VolumeCheck(PropertyMarks marks, LibvirtContext co
     /// </summary>
     private void CapacityLimit(long capacity, VolumeFormat format, string pool)
     {
+        if (capacity <= 0)
+        {
+            Fail("capacity", $"'capacity' {capacity} must be more than 0: give the volume's size in bytes "
+                + "(10737418240 for 10 GiB), or leave it out where a source or a base gives the size.");
+            return;
+        }
         string? limit = null;
-        if (capacity <= 0) limit = "more than 0";
-        else if (capacity > MaxExactBytes) limit = $"at most 2^53 = {MaxExactBytes} bytes (8 PiB): past it a Pulumi number is not exact";
+        if (capacity > MaxExactBytes)
+            limit = $"at most 2^53 = {MaxExactBytes} bytes (8 PiB): past it a Pulumi number is not exact";
         else if (format == VolumeFormat.Qcow2 && capacity > MaxQcow2Bytes) limit = $"at most {MaxQcow2Bytes} bytes (2 PiB), the most a qcow2 image holds";
         else if (format == VolumeFormat.Raw && capacity > MaxExtFileBytes && PoolFileSystem(pool) is { } fileSystem && fileSystem.StartsWith("ext", StringComparison.Ordinal))
             limit = $"at most {MaxExtFileBytes} bytes (16 TiB less 4 KiB) for a raw volume, a file that large, on pool '{pool}''s {fileSystem} filesystem";
@@ -86,10 +94,22 @@ internal sealed partial class VolumeCheck(PropertyMarks marks, LibvirtContext co
         }
     }
 
-    private static string? WebUrlProblem(string url) =>
-        Uri.TryCreate(url, UriKind.Absolute, out var parsed) && parsed.Scheme is "http" or "https" && parsed.Host.Length > 0
+    /// <summary>The most characters of a URL: what common servers and proxies accept in a request line.</summary>
+    public const int MaxUrlLength = 8192;
+
+    private static string? WebUrlProblem(string url)
+    {
+        // Quoted without its credentials, with control characters escaped: a message must not repeat a password.
+        var shown = ObjectNames.Quote(RedactedUrl.Of(url.Length > 200 ? url[..200] + "…" : url));
+        if (url.Length > MaxUrlLength)
+            return $"{shown} is {url.Length} characters long; a URL may have at most {MaxUrlLength}.";
+        if (url.Any(char.IsControl))
+            return $"{shown} contains a control character (a newline, a tab…): remove it, or percent-encode it (%0A).";
+        return Uri.TryCreate(url, UriKind.Absolute, out var parsed) && parsed.Scheme is "http" or "https"
+            && parsed.Host.Length > 0
             ? null
-            : $"\"{url}\" is not an http:// or https:// URL.";
+            : $"{shown} is not an http:// or https:// URL.";
+    }
 
     private async Task<Checked<VolumeArgs>> SourceAsync(VolumeArgs news)
     {
@@ -138,6 +158,11 @@ internal sealed partial class VolumeCheck(PropertyMarks marks, LibvirtContext co
     private (string Format, ulong Size)? FileImage(string file)
     {
         var path = Path.GetFullPath(file);
+        if (NotRegularFileProblem(path) is { } notRegular)
+        {
+            Fail("source.file", notRegular);
+            return null;
+        }
         ImageHeader header;
         try
         {
@@ -156,6 +181,26 @@ internal sealed partial class VolumeCheck(PropertyMarks marks, LibvirtContext co
         return (header.Format, header.VirtualSize!.Value);
     }
 
+    /// <summary>
+    /// Why the provider's own file is no regular file it can read, or null: a device such as /dev/zero never ends (an
+    /// upload of it would never finish), and a folder or a file out of reach has no image to read.
+    /// </summary>
+    private static string? NotRegularFileProblem(string path)
+    {
+        var kind = LocalFiles.KindOf(path);
+        return kind switch
+        {
+            LocalFileKind.Regular => null,
+            LocalFileKind.Missing => $"'source.file' \"{path}\" does not exist on the machine the provider runs on, "
+                + "so it cannot be read: give the path of an image file there (or 'source.hostPath' for a file on the "
+                + "libvirt host).",
+            LocalFileKind.Inaccessible => $"'source.file' \"{path}\" cannot be read by the provider (permission "
+                + "denied): make the image readable to the user the provider runs as, or copy it where it can be read.",
+            _ => $"'source.file' \"{path}\" is {HostFileCheck.Describe(kind)}, not a regular file: only an image file "
+                + "(qcow2 or raw) can become a volume. Give the path of one.",
+        };
+    }
+
     private (string Format, ulong Size)? HostImage(string hostPath)
     {
         VolumeDescription? file;
@@ -166,6 +211,15 @@ internal sealed partial class VolumeCheck(PropertyMarks marks, LibvirtContext co
         catch (LibvirtException e)
         {
             Fail("source.hostPath", $"'source.hostPath' \"{hostPath}\" cannot be read on {Host.Uri}: {e.Message}");
+            return null;
+        }
+        // libvirt finds no volume in a device or a folder; on this machine the provider can say which it is.
+        if (file is null && Host.IsLocal && LocalFiles.KindOf(hostPath) is var kind
+            && kind is not (LocalFileKind.Missing or LocalFileKind.Regular))
+        {
+            Fail("source.hostPath", $"'source.hostPath' \"{hostPath}\" is {HostFileCheck.Describe(kind)}, not a "
+                + "regular file: only an image file (qcow2 or raw) or a volume can be copied into a volume. Give the "
+                + "path of one.");
             return null;
         }
         if (file is null)

@@ -73,10 +73,12 @@ internal static class VolumeImage
         if (inputs.Sha256Url is not { } sumsUrl) return null;
         var source = inputs.Source!;
         var fileName = source.File is { } file ? Path.GetFileName(file) : Uri.UnescapeDataString(new Uri(source.Url!).Segments[^1]);
-        await context.InfoAsync($"Volume '{inputs.Name}': reading the SHA-256 of {fileName} from {sumsUrl}.");
+        await context.InfoAsync(
+            $"Volume '{inputs.Name}': reading the SHA-256 of {fileName} from {RedactedUrl.Of(sumsUrl)}.");
         var sums = await ImageDownload.ReadTextAsync(new Uri(sumsUrl), ChecksumListLimit, context.Config.EffectiveDownloadStallTimeout, context.Cancellation);
         return Sha256Sums.Find(sums, fileName)
-            ?? throw new ImageSourceException($"'sha256Url' {sumsUrl} lists no SHA-256 digest for '{fileName}'. Check that it is the checksum list of this image, or give 'sha256' itself.");
+            ?? throw new ImageSourceException($"'sha256Url' {RedactedUrl.Of(sumsUrl)} lists no SHA-256 digest for "
+                + $"'{fileName}'. Check that it is the checksum list of this image, or give 'sha256' itself.");
     }
 
     private static async Task<Made> UploadAsync(VolumeArgs inputs, StoragePool pool, string? expectedDigest, LibvirtContext context)
@@ -89,7 +91,8 @@ internal static class VolumeImage
             return await UploadAsync(inputs, pool, $"'{path}'", stream.ReadAsync, stream.Length, expectedDigest, context);
         }
         using var download = await ImageDownload.OpenAsync(new Uri(source.Url!), context.Config.EffectiveDownloadStallTimeout, context.Cancellation);
-        return await UploadAsync(inputs, pool, source.Url!, download.ReadAsync, download.Length, expectedDigest, context);
+        return await UploadAsync(inputs, pool, RedactedUrl.Of(source.Url!), download.ReadAsync, download.Length,
+            expectedDigest, context);
     }
 
     private static async Task<Made> UploadAsync(VolumeArgs inputs, StoragePool pool, string image, ImageReader read, long? length,

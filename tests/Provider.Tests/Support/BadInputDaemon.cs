@@ -12,7 +12,8 @@ namespace PulumiLibvirt.Tests.Support;
 /// <summary>
 /// The bad-input cases' host (<see cref="BadInputHost"/>) on the real libvirtd, made once per class: one built
 /// provider process (configured for qemu:///system), a test pool with the host's volumes, an active test network, a
-/// network that is defined but not active, and a shut-off template domain for clones. Everything carries the run's
+/// network that is defined but not active, a shut-off template domain for clones, and a pool defined (not started)
+/// inside the host's outer folder. Everything carries the run's
 /// prefix and is removed at the end.
 /// </summary>
 public sealed class BadInputDaemon : IAsyncLifetime
@@ -22,15 +23,16 @@ public sealed class BadInputDaemon : IAsyncLifetime
     public TestDomains Domains { get; } = new();
     public BadInputHost Host { get; }
 
-    private readonly TemplateDomain _template;
     private FakeEngine? _engine;
     private ProviderProcess? _provider;
 
     public BadInputDaemon()
     {
-        _template = new TemplateDomain(Pool, Network, Domains);
-        Host = new BadInputHost(new BadInputPool(Pool.Name, Pool.Path), Network.Name, TestPool.UniqueName("off"),
-            _template.Name);
+        var template = new TemplateDomain(Pool, Network, Domains);
+        var bridgeMac = File.ReadAllText($"/sys/class/net/{Network.Bridge}/address").Trim();
+        Host = new BadInputHost(new BadInputPool(Pool.Name, Pool.Path), Network.Name, bridgeMac,
+            TestPool.UniqueName("off"),
+            new BadInputTemplate(template.Name, template.SystemDisk, template.DataDisk, template.Iso));
         Command.Run("qemu-img", "create", "-q", "-f", "qcow2", "-F", "qcow2", "-u", "-b", Host.GoneBase, Host.Orphan,
             "1M");
         Pool.Pool.Refresh();
@@ -39,6 +41,7 @@ public sealed class BadInputDaemon : IAsyncLifetime
         var bridge = $"vb{Random.Shared.Next(10000, 99999)}off";
         File.WriteAllText(xml, $"<network><name>{Host.InactiveNetwork}</name><bridge name='{bridge}'/></network>");
         Command.Run("virsh", "-c", TestPool.Uri, "net-define", xml);
+        Pool.Libvirt.DefineDirectoryPool(Host.InnerPool, Host.InnerPoolPath).Dispose();
     }
 
     public async Task InitializeAsync()
@@ -80,6 +83,14 @@ public sealed class BadInputDaemon : IAsyncLifetime
             Olds = PropertyStruct.Encode(ObjectValue.Empty),
         }).ResponseAsync;
 
+    /// <summary>The engine's Invoke of a function: it belongs to no resource, so it has no URN.</summary>
+    public Task<Rpc.InvokeResponse> InvokeAsync(string token, ObjectValue args) =>
+        Provider.Client.InvokeAsync(new Rpc.InvokeRequest { Tok = token, Args = PropertyStruct.Encode(args) })
+            .ResponseAsync;
+
+    /// <summary>What the provider logged to the engine so far.</summary>
+    public IEnumerable<Rpc.LogRequest> Logs => _engine!.Logs;
+
     public Task<Rpc.CreateResponse> CreateAsync(string type, string name, Struct inputs) =>
         Provider.Client.CreateAsync(new Rpc.CreateRequest { Urn = Urn(type, name), Type = type, Properties = inputs })
             .ResponseAsync;
@@ -108,6 +119,7 @@ public sealed class BadInputDaemon : IAsyncLifetime
         if (_provider is not null) await _provider.DisposeAsync();
         if (_engine is not null) await _engine.DisposeAsync();
         Command.Try("virsh", null, "-c", TestPool.Uri, "net-undefine", Host.InactiveNetwork);
+        Command.Try("virsh", null, "-c", TestPool.Uri, "pool-undefine", Host.InnerPool);
         // The links go before the pool deletes its volumes: what they point at is never touched.
         File.Delete(Host.Orphan);
         Host.Dispose();

@@ -3,26 +3,35 @@ namespace PulumiLibvirt.Tests.Support;
 /// <summary>A storage pool a bad-input case names: its name and its folder.</summary>
 public sealed record BadInputPool(string Name, string Path);
 
-/// <summary>A libvirt object a bad-input case names (a network, the template domain).</summary>
+/// <summary>A libvirt object a bad-input case names (a network).</summary>
 public sealed record BadInputObject(string Name);
+
+/// <summary>
+/// The shut-off template domain a bad-input case names: a writable qcow2 system disk and raw data disk (both volumes
+/// of the pool) and a read-only CD-ROM.
+/// </summary>
+public sealed record BadInputTemplate(string Name, string SystemDisk, string DataDisk, string Iso);
 
 /// <summary>
 /// What the bad-input cases' inputs name (<see cref="BadInputCases"/>): a storage pool with a good qcow2 volume
 /// (<see cref="Base"/>), a volume whose backing file is gone and one that is a link to /etc/shadow; an active network
-/// and one that is defined but not active; a shut-off template domain for clones; and files a careless program might
-/// point at (a text file, an empty file, a file that is not whole sectors, a raw image, a link to /etc/shadow).
+/// (and the MAC address of its bridge) and one that is defined but not active; a shut-off template domain for clones;
+/// a pool defined inside <see cref="OuterFolder"/>; and files a careless program might point at (a text file, an
+/// empty file, a file that is not whole sectors, a raw image, a link to /etc/shadow, a link to /etc).
 /// The files Check reads itself are made here, on this machine; the libvirt objects are those of the real daemon
 /// (<see cref="BadInputDaemon"/>) or facts of a fake host (<see cref="FakeCheckHost.For"/>). Every name carries the
 /// run's prefix; <see cref="Dispose"/> removes the files.
 /// </summary>
 public sealed class BadInputHost : IDisposable
 {
-    public BadInputHost(BadInputPool pool, string network, string inactiveNetwork, string template)
+    public BadInputHost(BadInputPool pool, string network, string bridgeMac, string inactiveNetwork,
+        BadInputTemplate template)
     {
         Pool = pool;
         Network = new BadInputObject(network);
+        BridgeMac = bridgeMac;
         InactiveNetwork = inactiveNetwork;
-        Template = new BadInputObject(template);
+        Template = template;
         PoolShadowLink = Path.Combine(pool.Path, TestPool.UniqueName("shadow") + ".qcow2");
         Orphan = Path.Combine(pool.Path, TestPool.UniqueName("orphan") + ".qcow2");
         Base = Path.Combine(pool.Path, TestPool.UniqueName("base"));
@@ -33,11 +42,16 @@ public sealed class BadInputHost : IDisposable
         File.WriteAllBytes(OddFile, new byte[1000]);
         File.CreateSymbolicLink(ShadowLink, "/etc/shadow");
         File.CreateSymbolicLink(PoolShadowLink, "/etc/shadow");
+        Directory.CreateSymbolicLink(EtcLink, "/etc");
+        Directory.CreateDirectory(InnerPoolPath);
     }
 
     public BadInputPool Pool { get; }
     public BadInputObject Network { get; }
-    public BadInputObject Template { get; }
+    public BadInputTemplate Template { get; }
+
+    /// <summary>The MAC address of <see cref="Network"/>'s bridge on the host.</summary>
+    public string BridgeMac { get; }
     public string InactiveNetwork { get; }
     public string Files { get; } = Path.Combine(Path.GetTempPath(), TestPool.UniqueName("files"));
 
@@ -47,6 +61,19 @@ public sealed class BadInputHost : IDisposable
     public string EmptyFile => Path.Combine(Files, "empty.img");
     public string OddFile => Path.Combine(Files, "odd.bin");
     public string ShadowLink => Path.Combine(Files, "shadow-link.img");
+
+    /// <summary>A link to /etc: a harmless-looking folder for a pool.</summary>
+    public string EtcLink => Path.Combine(Files, "etc-link");
+
+    /// <summary>
+    /// A folder that holds the folder of <see cref="InnerPool"/>: a pool on it would be above another.
+    /// </summary>
+    public string OuterFolder => Path.Combine(Files, "outer");
+
+    /// <summary>A directory pool (defined, not started) on <see cref="InnerPoolPath"/>.</summary>
+    public string InnerPool { get; } = TestPool.UniqueName("inner");
+
+    public string InnerPoolPath => Path.Combine(OuterFolder, "inner");
 
     /// <summary>The backing file <see cref="Orphan"/> names, which does not exist.</summary>
     public string GoneBase => Path.Combine(Files, "gone.qcow2");
@@ -64,6 +91,8 @@ public sealed class BadInputHost : IDisposable
     {
         // The link goes before the pool deletes its volumes: what it points at is never touched.
         File.Delete(PoolShadowLink);
+        // The link to /etc goes first too, so that the recursive delete below cannot reach into /etc.
+        File.Delete(EtcLink);
         Directory.Delete(Files, recursive: true);
     }
 }

@@ -92,13 +92,26 @@ public sealed class FakeCheckHost : ICheckHost
 
     public bool IsBridge(string device) => Interfaces.GetValueOrDefault(device);
 
+    /// <summary>The host's interfaces by MAC address.</summary>
+    public Dictionary<string, string> InterfaceMacs { get; } = [];
+
+    /// <summary>The host's own IP addresses, besides the any-addresses every host listens on.</summary>
+    public List<IPAddress> Addresses { get; } = [IPAddress.Loopback];
+
+    public string? InterfaceWithMac(string mac) => InterfaceMacs.GetValueOrDefault(mac);
+
+    public bool CanListenOn(IPAddress address) =>
+        address.Equals(IPAddress.Any) || address.Equals(IPAddress.IPv6Any) || Addresses.Contains(address);
+
     public string? FileSystem(string folder) => FileSystemType;
 
     /// <summary>A qcow2 volume of 1 MiB at <paramref name="path"/>, keyed by its path as in a directory pool.</summary>
     public static VolumeDescription Qcow2(string path, BackingStore? backingStore = null) =>
         new(Path.GetFileName(path), path, path, MiB, 0, "qcow2", backingStore);
 
-    /// <summary>The facts of the bad-input cases' host: its pool, volumes, networks and template domain.</summary>
+    /// <summary>
+    /// The facts of the bad-input cases' host: its pools, volumes, networks (and the bridge's MAC) and template domain.
+    /// </summary>
     public static FakeCheckHost For(BadInputHost host)
     {
         var fake = new FakeCheckHost();
@@ -107,10 +120,15 @@ public sealed class FakeCheckHost : ICheckHost
         fake.Volumes.Add(Qcow2(host.Orphan, new BackingStore(host.GoneBase, "qcow2")));
         // A directory pool lists a link as a volume, probed as raw data.
         fake.Volumes.Add(Qcow2(host.PoolShadowLink) with { Format = "raw" });
+        fake.Volumes.Add(Qcow2(host.Template.SystemDisk));
+        fake.Volumes.Add(Qcow2(host.Template.DataDisk) with { Format = "raw" });
+        fake.Volumes.Add(Qcow2(host.Template.Iso) with { Format = "raw" });
+        fake.PoolList.Add(new PoolFacts(host.InnerPool, host.InnerPoolPath, Active: false));
         fake.NetworkList.Add(new NetworkDefinition { Name = host.Network.Name, Bridge = "vbfake1" });
+        fake.Interfaces.Add("vbfake1", true);
+        fake.InterfaceMacs.Add(host.BridgeMac, "vbfake1");
         fake.NetworkList.Add(new NetworkDefinition { Name = host.InactiveNetwork, Bridge = "vbfake2" });
         fake.ActiveNetworks.Add(host.Network.Name);
-        string Disk(string name) => Path.Combine(host.Pool.Path, TestPool.UniqueName(name));
         fake.DomainList.Add(new DomainDefinition
         {
             Name = host.Template.Name,
@@ -120,9 +138,12 @@ public sealed class FakeCheckHost : ICheckHost
             Vcpus = 1,
             Disks =
             [
-                new DomainDisk { Path = Disk("sys"), Format = "qcow2", Target = "vda" },
-                new DomainDisk { Path = Disk("data"), Target = "vdb" },
-                new DomainDisk { Path = Disk("iso"), Device = "cdrom", Bus = "sata", Target = "sda", ReadOnly = true },
+                new DomainDisk { Path = host.Template.SystemDisk, Format = "qcow2", Target = "vda" },
+                new DomainDisk { Path = host.Template.DataDisk, Target = "vdb" },
+                new DomainDisk
+                {
+                    Path = host.Template.Iso, Device = "cdrom", Bus = "sata", Target = "sda", ReadOnly = true,
+                },
             ],
             Interfaces = [new DomainInterface { Network = host.Network.Name, Mac = "52:54:00:fa:ce:01" }],
         });

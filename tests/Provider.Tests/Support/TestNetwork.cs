@@ -13,9 +13,9 @@ public sealed class TestNetwork : IDisposable
         Name = TestPool.UniqueName("net");
         // Linux limits interface names to 15 characters. A count, not a random number: a score of these fixtures
         // live at once, and two random numbers of 900 met often enough to fail a run.
-        var bridge = $"vb{Environment.ProcessId % 100000}x{Interlocked.Increment(ref _bridges)}";
+        Bridge = $"vb{Environment.ProcessId % 100000}x{Interlocked.Increment(ref _bridges)}";
         var xml = Path.Combine(Path.GetTempPath(), $"{Name}.xml");
-        File.WriteAllText(xml, $"<network><name>{Name}</name><bridge name='{bridge}'/></network>");
+        File.WriteAllText(xml, $"<network><name>{Name}</name><bridge name='{Bridge}'/></network>");
         try
         {
             Command.Run("virsh", "-c", TestPool.Uri, "net-create", xml);
@@ -27,6 +27,9 @@ public sealed class TestNetwork : IDisposable
     }
 
     public string Name { get; }
+
+    /// <summary>The name of the network's bridge on the host.</summary>
+    public string Bridge { get; }
 
     public void Dispose() => Command.Run("virsh", "-c", TestPool.Uri, "net-destroy", Name);
 }
