@@ -17,13 +17,14 @@ internal static class DomainHardware
 
     /// <summary>
     /// The inputs with these five as the definition has them, so that a change outside shows in the next preview.
-    /// A video device libvirt adds by itself (to a domain with graphics and no 'video') is its choice, not drift.
+    /// A CPU or video device libvirt adds by itself (a CPU model for q35 with SMM, a video device for graphics) to a
+    /// domain whose inputs leave them out is its choice, not drift.
     /// </summary>
     public static DomainArgs Read(DomainArgs args, DomainDefinition definition) => args with
     {
         Tpm = MachineTpm.Read(definition.Tpm),
         SecureBoot = definition.SecureBoot,
-        Cpu = MachineCpu.Read(definition.Cpu),
+        Cpu = args.Cpu is null ? null : MachineCpu.Read(definition.Cpu),
         Video = args.Video is null ? null : VideoOf(definition),
         Rng = definition.Rng,
     };

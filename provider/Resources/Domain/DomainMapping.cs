@@ -64,6 +64,7 @@ internal static class DomainMapping
             ? new DomainGraphicsArgs { Type = LibvirtNames.Parse<GraphicsType>(graphics.Type, "The domain's graphics"), Listen = graphics.Listen }
             : null,
         QemuAgent = definition.QemuAgent,
+        Cpu = MachineCpu.Read(definition.Cpu),
         Video = DomainHardware.VideoOf(definition),
     };
 
