@@ -12,6 +12,9 @@ command -v qemu-system-x86_64 >/dev/null || need_apt+=(qemu-system-x86)
 command -v dnsmasq >/dev/null || [ -x /usr/sbin/dnsmasq ] || need_apt+=(dnsmasq-base)
 # UEFI firmware, for domains with firmware: efi.
 [ -e /usr/share/qemu/firmware/60-edk2-x86_64.json ] || need_apt+=(ovmf)
+# Emulated TPMs (tpm: libvirt runs swtpm, and swtpm_setup of swtpm-tools makes each TPM's state).
+command -v swtpm >/dev/null || need_apt+=(swtpm)
+command -v swtpm_setup >/dev/null || need_apt+=(swtpm-tools)
 # Guest identity (virt-sysprep).
 command -v virt-sysprep >/dev/null || need_apt+=(libguestfs-tools)
 if [ ${#need_apt[@]} -gt 0 ]; then

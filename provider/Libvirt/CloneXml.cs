@@ -34,6 +34,10 @@ public sealed record CloneChanges
     public ulong? MemoryKiB { get; init; }
     public int? Vcpus { get; init; }
 
+    /// <summary>The clone's TPM device and CPU, taking the place of the source's; null keeps the source's.</summary>
+    public DomainTpm? Tpm { get; init; }
+    public DomainCpu? Cpu { get; init; }
+
     /// <summary>A NoCloud seed for the clone alone: the CD-ROM at its target gets the seed's file, or is added (sata).</summary>
     public CloneSeed? Seed { get; init; }
 }
@@ -64,6 +68,8 @@ public static class CloneXml
         DomainOwner.Set(domain, changes.Owner, changes.Unfinished);
         Resize(domain, changes.MemoryKiB, changes.Vcpus);
         if (changes.NvramPath is not null && domain.Element("os")?.Element("nvram") is { } nvram) nvram.Value = changes.NvramPath;
+        if (changes.Tpm is not null) TpmXml.Set(domain, changes.Tpm);
+        if (changes.Cpu is not null) CpuXml.Set(domain, changes.Cpu);
 
         var devices = domain.Element("devices");
         if (devices is null) return domain.ToString(SaveOptions.DisableFormatting);
@@ -137,6 +143,15 @@ public static class CloneXml
             var target = disk.Element("target")?.Attribute("dev")?.Value ?? "";
             if (disks.TryGetValue(target, out var file)) PointAt(disk, file);
         }
+        return domain.ToString(SaveOptions.DisableFormatting);
+    }
+
+    /// <summary>A domain's XML with exactly this TPM device and CPU (null removes them).</summary>
+    public static string WithTpmAndCpu(string xml, DomainTpm? tpm, DomainCpu? cpu)
+    {
+        var domain = XElement.Parse(xml);
+        TpmXml.Set(domain, tpm);
+        CpuXml.Set(domain, cpu);
         return domain.ToString(SaveOptions.DisableFormatting);
     }
 

@@ -17,6 +17,7 @@ public sealed partial class Connection : IDisposable
     // dearest calls of every Domain and Clone Check (virsh maxvcpus takes 40 ms here), asked again for each machine of a lab.
     private IReadOnlySet<string>? _guestDomainTypes;
     private readonly ConcurrentDictionary<string, int> _maxVcpus = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, DomainCapabilities> _domainCapabilities = new(StringComparer.Ordinal);
     private ulong? _hostMemoryKiB;
 
     private Connection(ConnectHandle handle, string uri)
@@ -142,6 +143,11 @@ public sealed partial class Connection : IDisposable
 
     /// <summary>The most virtual CPUs the hypervisor allows one guest of <paramref name="type"/> (kvm, qemu).</summary>
     public int MaxVcpus(string type) => _maxVcpus.GetOrAdd(type, t => LibvirtCall.Check(Native.virConnectGetMaxVcpus(_handle, t)));
+
+    /// <summary>What a q35 guest of <paramref name="type"/> (kvm, qemu) can have here, as libvirt says.</summary>
+    public DomainCapabilities DomainCapabilitiesOf(string type) => _domainCapabilities.GetOrAdd(type, t =>
+        DomainCapabilities.Parse(
+            LibvirtCall.TakeString(Native.virConnectGetDomainCapabilities(_handle, null, null, "q35", t, 0))));
 
     internal static T? NullIfNotFound<T>(Func<T> lookup) where T : class
     {

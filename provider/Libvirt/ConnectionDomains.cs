@@ -76,6 +76,12 @@ public sealed partial class Connection
         using var _ = Define(CloneXml.WithDisks(domain.Xml(), disks), 0);
     }
 
+    /// <summary>Gives a domain exactly this TPM device and CPU (null: none), in its persistent definition.</summary>
+    public void SetTpmAndCpu(LibvirtDomain domain, DomainTpm? tpm, DomainCpu? cpu)
+    {
+        using var _ = Define(CloneXml.WithTpmAndCpu(domain.Xml(), tpm, cpu), 0);
+    }
+
     /// <summary>Gives a domain another memory size and number of vCPUs, in its persistent definition (seen at its next boot).</summary>
     public void Resize(LibvirtDomain domain, ulong memoryKiB, int vcpus)
     {

@@ -79,6 +79,21 @@ public sealed record DomainDefinition
     /// <summary>The name of the QEMU guest agent's virtio channel, which qemu-guest-agent in the guest opens.</summary>
     public const string AgentChannel = "org.qemu.guest_agent.0";
 
+    /// <summary>An emulated TPM (see <see cref="TpmXml"/>); null for none.</summary>
+    public DomainTpm? Tpm { get; init; }
+
+    /// <summary>UEFI Secure Boot with Microsoft's keys (see <see cref="SecureBootXml"/>); needs firmware efi.</summary>
+    public bool SecureBoot { get; init; }
+
+    /// <summary>The guest's CPU mode and model; null leaves it to libvirt.</summary>
+    public DomainCpu? Cpu { get; init; }
+
+    /// <summary>The video model (virtio, qxl, vga, bochs, none); null leaves it to libvirt.</summary>
+    public string? Video { get; init; }
+
+    /// <summary>Whether the domain has a virtio RNG fed from the host (see <see cref="RngXml"/>).</summary>
+    public bool Rng { get; init; }
+
     /// <summary>Read only (libvirt chooses it): the file of the domain's UEFI variables, when it has one.</summary>
     public string? NvramPath { get; init; }
 
@@ -105,6 +120,9 @@ public sealed record DomainDefinition
         if (QemuAgent)
             devices.Add(new XElement("channel", new XAttribute("type", "unix"),
                 new XElement("target", new XAttribute("type", "virtio"), new XAttribute("name", AgentChannel))));
+        if (Tpm is not null) devices.Add(TpmXml.Element(Tpm));
+        if (Video is not null) devices.Add(VideoXml.Element(Video));
+        if (Rng) devices.Add(RngXml.Element());
 
         var domain = new XElement("domain", new XAttribute("type", Type), new XElement("name", Name));
         if (Uuid is not null) domain.Add(new XElement("uuid", Uuid));
@@ -115,7 +133,9 @@ public sealed record DomainDefinition
             os,
             // ACPI lets a graceful shutdown reach the guest.
             new XElement("features", new XElement("acpi"), new XElement("apic")),
+            Cpu is null ? null : CpuXml.Element(Cpu),
             devices);
+        if (SecureBoot) SecureBootXml.Add(domain);
         if (Owner is not null) DomainOwner.Set(domain, Owner, Unfinished);
         if (HostReservationXml.ElementFor(Reservations) is { } reservations) DomainOwner.Metadata(domain).Add(reservations);
         return domain.ToString(SaveOptions.DisableFormatting);
@@ -187,6 +207,11 @@ public sealed record DomainDefinition
             Graphics = graphics is null ? null : new DomainGraphics(graphics.Attribute("type")?.Value ?? "vnc",
                 graphics.Element("listen")?.Attribute("address")?.Value ?? graphics.Attribute("listen")?.Value ?? "127.0.0.1"),
             QemuAgent = devices?.Elements("channel").Any(c => c.Element("target")?.Attribute("name")?.Value == AgentChannel) ?? false,
+            Tpm = TpmXml.Of(domain),
+            SecureBoot = SecureBootXml.Of(domain),
+            Cpu = CpuXml.Of(domain),
+            Video = VideoXml.Of(domain),
+            Rng = RngXml.Of(domain),
         };
     }
 

@@ -93,10 +93,24 @@ public sealed class LibvirtDomain : IGuestPower, IDisposable
     /// <summary>Stops the qemu process at once, like pulling the power cord.</summary>
     public void Destroy() => LibvirtCall.Check(Native.virDomainDestroy(_handle));
 
-    /// <summary>Forgets the definition with everything libvirt keeps for it: NVRAM, managed save image, snapshot and checkpoint metadata.</summary>
+    /// <summary>
+    /// Forgets the definition with everything libvirt keeps for it: NVRAM, managed save image, snapshot and checkpoint
+    /// metadata, and the emulated TPM's state.
+    /// </summary>
     public void Undefine() => LibvirtCall.Check(Native.virDomainUndefineFlags(_handle,
         Native.VIR_DOMAIN_UNDEFINE_MANAGED_SAVE | Native.VIR_DOMAIN_UNDEFINE_SNAPSHOTS_METADATA
-        | Native.VIR_DOMAIN_UNDEFINE_NVRAM | Native.VIR_DOMAIN_UNDEFINE_CHECKPOINTS_METADATA));
+        | Native.VIR_DOMAIN_UNDEFINE_NVRAM | Native.VIR_DOMAIN_UNDEFINE_CHECKPOINTS_METADATA | TpmUndefineFlag()));
+
+    /// <summary>
+    /// The flag that removes the TPM state even where the definition asks to keep it, for a domain with an emulated
+    /// TPM on libvirt 8.9 or later; older daemons refuse the flag, and always remove the state.
+    /// </summary>
+    private uint TpmUndefineFlag()
+    {
+        if (Describe().Tpm is null) return 0;
+        LibvirtCall.Check(Native.virConnectGetLibVersionBorrowed(Native.virDomainGetConnect(_handle), out var version));
+        return version >= 8_009_000 ? Native.VIR_DOMAIN_UNDEFINE_TPM : 0;
+    }
 
     /// <summary>Sets the description in the persistent definition, and in the running domain when it runs.</summary>
     public void SetDescription(string? description) =>

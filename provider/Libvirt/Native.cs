@@ -86,7 +86,14 @@ internal static class Native
     [DllImport(Lib)] public static extern IntPtr virConnectGetCapabilities(ConnectHandle conn);
     [DllImport(Lib)] public static extern IntPtr virConnectGetHostname(ConnectHandle conn);
     [DllImport(Lib)] public static extern int virConnectGetLibVersion(ConnectHandle conn, out ulong libVer);
+    [DllImport(Lib, EntryPoint = "virConnectGetLibVersion")]
+    public static extern int virConnectGetLibVersionBorrowed(IntPtr conn, out ulong libVer);
     [DllImport(Lib)] public static extern int virConnectGetVersion(ConnectHandle conn, out ulong hvVer);
+    [DllImport(Lib)]
+    public static extern IntPtr virConnectGetDomainCapabilities(ConnectHandle conn,
+        [MarshalAs(UnmanagedType.LPUTF8Str)] string? emulatorbin, [MarshalAs(UnmanagedType.LPUTF8Str)] string? arch,
+        [MarshalAs(UnmanagedType.LPUTF8Str)] string? machine, [MarshalAs(UnmanagedType.LPUTF8Str)] string? virttype,
+        uint flags);
     [DllImport(Lib)] public static extern int virConnectGetMaxVcpus(ConnectHandle conn, [MarshalAs(UnmanagedType.LPUTF8Str)] string type);
 
     // ---- domains ----
@@ -98,6 +105,7 @@ internal static class Native
     [DllImport(Lib)] public static extern int virDomainShutdown(DomainHandle domain);
     [DllImport(Lib)] public static extern int virDomainShutdownFlags(DomainHandle domain, uint flags);
     [DllImport(Lib)] public static extern int virDomainDestroy(DomainHandle domain);
+    [DllImport(Lib)] public static extern IntPtr virDomainGetConnect(DomainHandle domain);
     [DllImport(Lib)] public static extern int virDomainUndefineFlags(DomainHandle domain, uint flags);
     [DllImport(Lib)] public static extern IntPtr virDomainGetXMLDesc(DomainHandle domain, uint flags);
     [DllImport(Lib)] public static extern int virDomainGetState(DomainHandle domain, out int state, out int reason, uint flags);
@@ -227,6 +235,8 @@ internal static class Native
     public const uint VIR_DOMAIN_UNDEFINE_SNAPSHOTS_METADATA = 2;
     public const uint VIR_DOMAIN_UNDEFINE_NVRAM = 4;
     public const uint VIR_DOMAIN_UNDEFINE_CHECKPOINTS_METADATA = 16;
+    // libvirt-domain.h: 1 << 5, since libvirt 8.9.0 (1 << 6 is KEEP_TPM); older daemons refuse it as unknown.
+    public const uint VIR_DOMAIN_UNDEFINE_TPM = 32;
     public const int VIR_DOMAIN_METADATA_DESCRIPTION = 0;
     public const int VIR_DOMAIN_METADATA_ELEMENT = 2;
     public const uint VIR_DOMAIN_AFFECT_LIVE = 1;

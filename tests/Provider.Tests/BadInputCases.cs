@@ -73,6 +73,8 @@ public static partial class BadInputCases
         "Domain: two disks on one target", "Domain: one MAC twice", "Domain: inactive network, running",
         "Domain: missing network", "Domain: graphics.listen a host name", "Domain: console file over an existing file",
         "Domain: memory beyond the host", "Domain: vcpus 100000", "Domain: kernel a folder",
+        "Domain: secureBoot without efi", "Domain: cpu.mode host-passthrough without KVM", "Domain: cpu.model unknown",
+        "Domain: tpm-crb with TPM 1.2", "Clone: cpu.mode host-model without KVM",
         "Clone: NUL in name", "Clone: missing source", "Clone: disk the source lacks", "Clone: macs of the wrong count",
         "Clone: memory 0", "Clone: missing pool", "Clone: missing cloudInit",
         "Pool: newline in name", "Pool: path a file", "Pool: path of another pool by '..'",
@@ -212,6 +214,33 @@ public static partial class BadInputCases
         Add("sha256 for a hostPath copy", Volume, (h, t) => ValidVolume(h, t).With(("source", Props.Object(("hostPath", h.Base))), ("sha256", new string('a', 64))), "sha256", "Remove it");
     }
 
+    /// <summary>The TPM and CPU inputs a Domain and a Clone share; both machines are qemu (software-emulated) ones.
+    /// </summary>
+    private static void MachineHardwareCases(string type, Func<BadInputHost, string, ObjectValue> valid)
+    {
+        ObjectValue Tpm(BadInputHost h, string t, params (string, object?)[] tpm) =>
+            valid(h, t).With(("tpm", Props.Object(tpm)));
+        ObjectValue Cpu(BadInputHost h, string t, params (string, object?)[] cpu) =>
+            valid(h, t).With(("cpu", Props.Object(cpu)));
+        Add("tpm.version 3.0", type, (h, t) => Tpm(h, t, ("version", "3.0")), "tpm.version", "2.0 or 1.2");
+        Add("tpm-crb with TPM 1.2", type, (h, t) => Tpm(h, t, ("version", "1.2")), "tpm.model", "use tpm-tis");
+        Add("tpm.model tpm-spapr", type, (h, t) => Tpm(h, t, ("model", "tpm-spapr")), "tpm.model",
+            "tpm-crb or tpm-tis");
+        Add("cpu.mode host-passthrough without KVM", type, (h, t) => Cpu(h, t, ("mode", "host-passthrough")),
+            "cpu.mode", "cpu.mode: maximum");
+        Add("cpu.mode host-model without KVM", type, (h, t) => Cpu(h, t, ("mode", "host-model")), "cpu.mode",
+            "cpu.mode: maximum");
+        Add("cpu.mode passthrough", type, (h, t) => Cpu(h, t, ("mode", "passthrough")), "cpu.mode",
+            "host-passthrough, host-model");
+        Add("cpu.model with maximum", type, (h, t) => Cpu(h, t, ("mode", "maximum"), ("model", "qemu64")),
+            "cpu.model", "only used with");
+        Add("cpu custom without model", type, (h, t) => Cpu(h, t, ("mode", "custom")), "cpu.model",
+            "needs 'cpu.model'");
+        Add("cpu.model unknown", type, (h, t) => Cpu(h, t, ("mode", "custom"), ("model", "Pentium9")), "cpu.model",
+            "not a CPU model");
+        Add("cpu without mode", type, (h, t) => Cpu(h, t, ("model", "qemu64")), "cpu.mode", "mode");
+    }
+
     private static ObjectValue ValidDomain(BadInputHost h, string tag) => Props.Object(("name", tag), ("type", "qemu"), ("memory", 64), ("running", false));
 
     private static ObjectValue OneDisk(BadInputHost h, string tag, params (string, object?)[] disk) => ValidDomain(h, tag).With(("disks", Props.Array(Props.Object(disk))));
@@ -239,7 +268,16 @@ public static partial class BadInputCases
         Add("NUL in cmdline", Domain, (h, t) => ValidDomain(h, t).With(("kernel", h.RawImage), ("cmdline", "console=ttyS0\0")), "cmdline", NulSays);
         Add("NUL in console.path", Domain, (h, t) => ValidDomain(h, t).With(("console", Props.Object(("type", "file"), ("path", h.Files + "/c.log\0")))), "console.path", NulSays);
         Add("NUL in graphics.listen", Domain, (h, t) => ValidDomain(h, t).With(("graphics", Props.Object(("type", "vnc"), ("listen", "127.0.0.1\0")))), "graphics.listen", NulSays);
+        Add("NUL in tpm.model", Domain, (h, t) => ValidDomain(h, t).With(("tpm", Props.Object(("model", "tpm-tis\0")))),
+            "tpm.model", NulSays);
         Add("NUL in waitForIp.source", Domain, (h, t) => ValidDomain(h, t).With(("waitForIp", Props.Object(("source", "any\0")))), "waitForIp.source", NulSays);
+
+        MachineHardwareCases(Domain, ValidDomain);
+        Add("secureBoot without efi", Domain, (h, t) => ValidDomain(h, t).With(("secureBoot", true)), "secureBoot",
+            "firmware: efi");
+        Add("video.model cirrus", Domain,
+            (h, t) => ValidDomain(h, t).With(("video", Props.Object(("model", "cirrus")))), "video.model",
+            "virtio, qxl");
 
         // Host files as disks.
         Add("disk file /etc/shadow", Domain, (h, t) => OneDisk(h, t, ("file", "/etc/shadow")), "disks[0].file", "not a disk image");
@@ -346,6 +384,7 @@ public static partial class BadInputCases
     private static void CloneCases()
     {
         NameCases(Clone, ValidClone, 240);
+        MachineHardwareCases(Clone, ValidClone);
         Add("NUL in source", Clone, (h, t) => ValidClone(h, t).With(("source", h.Template.Name + "\0")), "source", NulSays);
         Add("NUL in description", Clone, (h, t) => ValidClone(h, t).With(("description", Nul)), "description", NulSays);
         Add("NUL in pool", Clone, (h, t) => ValidClone(h, t).With(("pool", h.Pool.Name + "\0")), "pool", NulSays);

@@ -20,6 +20,7 @@ public sealed class Clone : LibvirtResource<CloneArgs, CloneState>
             check.Fail("pool", poolProblem);
         check.ShutdownTimeout(news.ShutdownTimeout);
         check.Description(news.Description);
+        MachineTpm.Check(check, marks, news.Tpm);
         if (news.CloudInit is { } seed && marks.IsKnown("cloudInit"))
         {
             if (host.FindVolume(seed) is null)
@@ -37,8 +38,9 @@ public sealed class Clone : LibvirtResource<CloneArgs, CloneState>
                 "Name the template domain to clone.");
             return new Checked<CloneArgs>(news, check.Failures);
         }
-        check.Size(check.HypervisorType(template.Type, "source", template.Name) ? template.Type : null,
-            news.Memory ?? (int)(template.MemoryKiB / 1024), news.Vcpus ?? template.Vcpus);
+        var usableType = check.HypervisorType(template.Type, "source", template.Name) ? template.Type : null;
+        check.Size(usableType, news.Memory ?? (int)(template.MemoryKiB / 1024), news.Vcpus ?? template.Vcpus);
+        MachineCpu.Check(check, marks, host, news.Cpu, usableType);
 
         var targets = new Dictionary<string, int>();
         for (var i = 0; i < news.Disks.Count; i++)
@@ -70,6 +72,10 @@ public sealed class Clone : LibvirtResource<CloneArgs, CloneState>
         var inputs = news.Macs is null ? news : news with { Macs = news.Macs.Select(MacAddresses.Normalize).ToList() };
         return new Checked<CloneArgs>(inputs, check.Failures);
     }
+
+    protected override bool RequiresReplacement(PropertyShape property, CloneArgs olds, CloneArgs news) =>
+        base.RequiresReplacement(property, olds, news)
+        || (property.Name == "tpm" && MachineTpm.ReplacesOnChange(olds.Tpm, news.Tpm));
 
     /// <summary>
     /// The replacement cannot exist beside the old clone when it takes its name (and so its volumes' names), one of
@@ -177,7 +183,7 @@ public sealed class Clone : LibvirtResource<CloneArgs, CloneState>
         var template = source?.Describe();
         // What can drift outside Pulumi is read back. A value the program leaves to the source stays left to it while
         // it is still the source's (or the source is gone and cannot say); one changed outside becomes the value read.
-        bool LeftToSource(object? given, object live, Func<DomainDefinition, object> ofSource) =>
+        bool LeftToSource(object? given, object? live, Func<DomainDefinition, object?> ofSource) =>
             given is null && (template is null || Equals(live, ofSource(template)));
         var (description, memory) = (definition.Description ?? "", (int)(definition.MemoryKiB / 1024));
         read = read with
@@ -187,6 +193,8 @@ public sealed class Clone : LibvirtResource<CloneArgs, CloneState>
             Vcpus = LeftToSource(read.Vcpus, definition.Vcpus, t => t.Vcpus) ? null : definition.Vcpus,
             Running = domain.IsActive,
             Autostart = domain.Autostart,
+            Tpm = LeftToSource(read.Tpm, definition.Tpm, t => t.Tpm) ? null : MachineTpm.Read(definition.Tpm),
+            Cpu = LeftToSource(read.Cpu, definition.Cpu, t => t.Cpu) ? null : MachineCpu.Read(definition.Cpu),
         };
         var interfaces = MachineAddresses.Read(domain, definition, Hosts(read), read.WaitForIp?.Source ?? AddressSource.Any);
         var state = StateOf(read, domain, definition, definition.ClonedFrom ?? source?.Uuid ?? "", oldState?.Identity, interfaces, libvirt);
@@ -214,6 +222,8 @@ public sealed class Clone : LibvirtResource<CloneArgs, CloneState>
             if (domain.IsActive && news.Running)
                 await context.InfoAsync($"Clone '{news.Name}' is running: the new memory and vCPUs take effect at its next boot.");
         }
+        if (changed.Contains("tpm") || changed.Contains("cpu"))
+            await CloneHardware.UpdateAsync(libvirt, domain, news, context);
         if (changed.Contains("description")) domain.SetDescription(news.Description);
         if (changed.Contains("autostart")) domain.Autostart = news.Autostart;
         if (changed.Contains("networkInterfaces"))

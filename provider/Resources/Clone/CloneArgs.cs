@@ -121,6 +121,14 @@ public sealed record CloneArgs
         + "first and started after; its snapshots go with its old disks. Give a class's clones one config value to "
         + "reset them all with one `pulumi up`.")]
     public string? ResetOn { get; init; }
+
+    [Description("The clone's emulated TPM. Default: the template's TPM device, if it has one. Either way the clone's "
+        + "TPM state is its own, new and empty: libvirt keeps it under the clone's UUID, so no secret sealed in the "
+        + "template's TPM is shared.")]
+    public MachineTpmArgs? Tpm { get; init; }
+
+    [Description("The CPU the clone sees. Default: the template's.")]
+    public MachineCpuArgs? Cpu { get; init; }
 }
 
 /// <summary>What a clone adds to its inputs in the outputs; memory, vCPUs, MACs and identity replace the inputs of those names.</summary>

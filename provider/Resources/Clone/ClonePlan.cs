@@ -35,6 +35,10 @@ internal sealed record ClonePlan
     public ulong? MemoryKiB { get; init; }
     public int? Vcpus { get; init; }
 
+    /// <summary>The clone's TPM device and CPU when the inputs give them; null keeps the template's.</summary>
+    public DomainTpm? Tpm { get; init; }
+    public DomainCpu? Cpu { get; init; }
+
     /// <summary>What the create makes, noted in the domain's mark until it is whole.</summary>
     public required UnfinishedCreate Unfinished { get; init; }
 
@@ -72,6 +76,8 @@ internal sealed record ClonePlan
         MemoryKiB = MemoryKiB,
         Vcpus = Vcpus,
         Seed = Seed,
+        Tpm = Tpm,
+        Cpu = Cpu,
     };
 
     /// <summary>
@@ -103,6 +109,8 @@ internal sealed record ClonePlan
             Description = inputs.Description,
             MemoryKiB = (ulong?)inputs.Memory * 1024,
             Vcpus = inputs.Vcpus,
+            Tpm = MachineTpm.Definition(inputs.Tpm),
+            Cpu = MachineCpu.Definition(inputs.Cpu),
             Unfinished = new UnfinishedCreate(
                 [.. disks.Select(d => d.Volume).OfType<PoolVolumeName>()], nvram is null ? [] : [nvram]),
         };

@@ -15,7 +15,9 @@ public sealed class Domain : LibvirtResource<DomainArgs, DomainState>
         var check = new DomainCheck(context.CheckHost, marks, own, Token);
         check.Name(news.Name);
         var type = LibvirtNames.Of(news.Type);
-        check.Size(marks.IsKnown("type") && check.HypervisorType(type, "type") ? type : null, news.Memory, news.Vcpus);
+        var usableType = marks.IsKnown("type") && check.HypervisorType(type, "type") ? type : null;
+        check.Size(usableType, news.Memory, news.Vcpus);
+        DomainHardware.Check(check, marks, context.CheckHost, news, usableType);
         var disks = check.Disks(news.Disks);
         check.NetworkInterfaces(news.NetworkInterfaces, news.Running);
         check.Boot(news);
@@ -34,6 +36,10 @@ public sealed class Domain : LibvirtResource<DomainArgs, DomainState>
         };
         return Task.FromResult(new Checked<DomainArgs>(inputs, check.Failures));
     }
+
+    protected override bool RequiresReplacement(PropertyShape property, DomainArgs olds, DomainArgs news) =>
+        base.RequiresReplacement(property, olds, news)
+        || (property.Name == "tpm" && MachineTpm.ReplacesOnChange(olds.Tpm, news.Tpm));
 
     /// <summary>
     /// The replacement cannot run beside the old domain when it takes its name, one of its MACs (both machines on
@@ -87,7 +93,7 @@ public sealed class Domain : LibvirtResource<DomainArgs, DomainState>
         var definition = domain.Describe();
         OwnDomain.Claim(domain, definition, context.Urn);
         // What can drift outside Pulumi is read back into the inputs, so that the next preview proposes to undo it.
-        var read = (inputs ?? DomainMapping.Imported(definition, context.Libvirt)) with
+        var read = DomainHardware.Read(inputs ?? DomainMapping.Imported(definition, context.Libvirt), definition) with
         {
             Description = string.IsNullOrEmpty(definition.Description) ? null : definition.Description,
             Memory = (int)(definition.MemoryKiB / 1024),

@@ -150,6 +150,23 @@ public sealed record DomainArgs
         + "every interface on a libvirt network, or with source agent or arp, or when no interface is on one, any "
         + "interface. The engine log shows the wait every 10 s.")]
     public WaitForIpArgs? WaitForIp { get; init; }
+
+    [Description("An emulated TPM (Windows 11 needs a TPM 2.0). Default: none.")]
+    public MachineTpmArgs? Tpm { get; init; }
+
+    [ReplaceOnChange]
+    [Description("UEFI Secure Boot with Microsoft's keys enrolled (Windows 11): needs 'firmware: efi'; libvirt picks "
+        + "the Secure Boot build of the host's OVMF (package ovmf), the q35 machine and SMM.")]
+    public bool SecureBoot { get; init; }
+
+    [Description("The CPU the guest sees. Default: libvirt's.")]
+    public MachineCpuArgs? Cpu { get; init; }
+
+    [Description("The video device. Default: libvirt's (one, when there are graphics).")]
+    public DomainVideoArgs? Video { get; init; }
+
+    [Description("A virtio RNG fed from the host's /dev/urandom, so that the guest has entropy early in its boot.")]
+    public bool Rng { get; init; }
 }
 
 /// <summary>What a domain adds to its inputs in the outputs.</summary>

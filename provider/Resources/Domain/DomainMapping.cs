@@ -37,6 +37,11 @@ internal static class DomainMapping
             Console = inputs.Console is { } console ? new DomainConsole(LibvirtNames.Of(console.Type), console.Path) : new DomainConsole("pty", null),
             Graphics = inputs.Graphics is { } graphics ? new DomainGraphics(LibvirtNames.Of(graphics.Type), graphics.Listen) : null,
             QemuAgent = inputs.QemuAgent,
+            Tpm = MachineTpm.Definition(inputs.Tpm),
+            SecureBoot = inputs.SecureBoot,
+            Cpu = MachineCpu.Definition(inputs.Cpu),
+            Video = inputs.Video?.Model,
+            Rng = inputs.Rng,
         };
 
     /// <summary>The inputs that would declare an existing domain (pulumi import).</summary>
@@ -59,6 +64,8 @@ internal static class DomainMapping
             ? new DomainGraphicsArgs { Type = LibvirtNames.Parse<GraphicsType>(graphics.Type, "The domain's graphics"), Listen = graphics.Listen }
             : null,
         QemuAgent = definition.QemuAgent,
+        Cpu = MachineCpu.Read(definition.Cpu),
+        Video = DomainHardware.VideoOf(definition),
     };
 
     /// <summary>

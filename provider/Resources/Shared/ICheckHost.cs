@@ -59,6 +59,9 @@ public interface ICheckHost
 
     ulong MemoryKiB { get; }
 
+    /// <summary>What a guest of <paramref name="type"/> (one the host runs) can have: CPU, firmware.</summary>
+    DomainCapabilities DomainCapabilities(string type);
+
     /// <summary>The most vCPUs a guest of <paramref name="type"/> may have.</summary>
     int MaxVcpus(string type);
 

@@ -74,6 +74,8 @@ public sealed class LibvirtCheckHost(Func<Connection> connection) : ICheckHost
 
     public int MaxVcpus(string type) => Libvirt.MaxVcpus(type);
 
+    public DomainCapabilities DomainCapabilities(string type) => Libvirt.DomainCapabilitiesOf(type);
+
     public IReadOnlyList<(IPNetwork Subnet, string Device)> Routes() => NetworkAddresses.HostRoutes().ToList();
 
     public bool HasInterface(string device) => Directory.Exists($"/sys/class/net/{device}");

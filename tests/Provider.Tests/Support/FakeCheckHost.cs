@@ -86,6 +86,18 @@ public sealed class FakeCheckHost : ICheckHost
 
     public int MaxVcpus(string type) => Vcpus;
 
+    /// <summary>
+    /// What libvirt's domain capabilities say, by hypervisor type: by default those of a host without KVM (like
+    /// this one), with OVMF's Secure Boot build installed.
+    /// </summary>
+    public Dictionary<string, DomainCapabilities> Capabilities { get; init; } = new() { ["qemu"] = SoftwareEmulation };
+
+    public static readonly DomainCapabilities SoftwareEmulation = new(
+        new HashSet<string> { "maximum", "host-model", "custom" },
+        new Dictionary<string, bool> { ["qemu64"] = true, ["Skylake-Client"] = false }, SecureBootFirmware: true);
+
+    public DomainCapabilities DomainCapabilities(string type) => Capabilities[type];
+
     public IReadOnlyList<(IPNetwork Subnet, string Device)> Routes() => RouteList;
 
     public bool HasInterface(string device) => Interfaces.ContainsKey(device);
