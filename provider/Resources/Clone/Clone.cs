@@ -28,6 +28,10 @@ public sealed class Clone : LibvirtResource<CloneArgs, CloneState>
         }
         if (news.Identity is { } identity && marks.IsKnown("identity"))
             await GuestIdentity.CheckAsync(identity, news.Name, context.Config.EffectiveUri, check, context.Cancellation);
+        if (news.Filesystems is { } filesystems)
+            check.Failures.AddRange(MachineFilesystems.Problems(filesystems, host, marks));
+        if (news.Xslt is not null && marks.IsKnown("xslt") && DefinitionXslt.Problem(news.Xslt) is { } xsltProblem)
+            check.Fail("xslt", $"'xslt': {xsltProblem}");
         if (!marks.IsKnown("source")) return new Checked<CloneArgs>(news, check.Failures);
 
         var template = host.FindDomain(news.Source);
@@ -187,6 +191,7 @@ public sealed class Clone : LibvirtResource<CloneArgs, CloneState>
             Vcpus = LeftToSource(read.Vcpus, definition.Vcpus, t => t.Vcpus) ? null : definition.Vcpus,
             Running = domain.IsActive,
             Autostart = domain.Autostart,
+            Filesystems = CloneFilesystems.Read(read.Filesystems, definition, template),
         };
         var interfaces = MachineAddresses.Read(domain, definition, Hosts(read), read.WaitForIp?.Source ?? AddressSource.Any);
         var state = StateOf(read, domain, definition, definition.ClonedFrom ?? source?.Uuid ?? "", oldState?.Identity, interfaces, libvirt);
@@ -212,6 +217,7 @@ public sealed class Clone : LibvirtResource<CloneArgs, CloneState>
             if (domain.IsActive && news.Running)
                 await context.InfoAsync($"Clone '{news.Name}' is running: the new memory and vCPUs take effect at its next boot.");
         }
+        if (changed.Contains("filesystems")) await CloneFilesystems.UpdateAsync(domain, news, context);
         if (changed.Contains("description")) domain.SetDescription(news.Description);
         if (changed.Contains("autostart")) domain.Autostart = news.Autostart;
         if (changed.Contains("networkInterfaces"))

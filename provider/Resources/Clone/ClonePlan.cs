@@ -35,6 +35,11 @@ internal sealed record ClonePlan
     public ulong? MemoryKiB { get; init; }
     public int? Vcpus { get; init; }
 
+    /// <summary>The clone's shared folders; null keeps the template's.</summary>
+    public IReadOnlyList<DomainFilesystem>? Filesystems { get; init; }
+
+    public string? Xslt { get; init; }
+
     /// <summary>What the create makes, noted in the domain's mark until it is whole.</summary>
     public required UnfinishedCreate Unfinished { get; init; }
 
@@ -72,6 +77,8 @@ internal sealed record ClonePlan
         MemoryKiB = MemoryKiB,
         Vcpus = Vcpus,
         Seed = Seed,
+        Filesystems = Filesystems,
+        Xslt = Xslt,
     };
 
     /// <summary>
@@ -103,6 +110,8 @@ internal sealed record ClonePlan
             Description = inputs.Description,
             MemoryKiB = (ulong?)inputs.Memory * 1024,
             Vcpus = inputs.Vcpus,
+            Filesystems = inputs.Filesystems is { } filesystems ? MachineFilesystems.Definition(filesystems) : null,
+            Xslt = inputs.Xslt,
             Unfinished = new UnfinishedCreate(
                 [.. disks.Select(d => d.Volume).OfType<PoolVolumeName>()], nvram is null ? [] : [nvram]),
         };

@@ -37,6 +37,8 @@ internal static class DomainMapping
             Console = inputs.Console is { } console ? new DomainConsole(LibvirtNames.Of(console.Type), console.Path) : new DomainConsole("pty", null),
             Graphics = inputs.Graphics is { } graphics ? new DomainGraphics(LibvirtNames.Of(graphics.Type), graphics.Listen) : null,
             QemuAgent = inputs.QemuAgent,
+            Filesystems = MachineFilesystems.Definition(inputs.Filesystems),
+            Xslt = inputs.Xslt,
         };
 
     /// <summary>The inputs that would declare an existing domain (pulumi import).</summary>
@@ -59,6 +61,7 @@ internal static class DomainMapping
             ? new DomainGraphicsArgs { Type = LibvirtNames.Parse<GraphicsType>(graphics.Type, "The domain's graphics"), Listen = graphics.Listen }
             : null,
         QemuAgent = definition.QemuAgent,
+        Filesystems = MachineFilesystems.Inputs(definition.Filesystems),
     };
 
     /// <summary>

@@ -65,4 +65,6 @@ public sealed class LibvirtCheckHost(Func<Connection> connection) : ICheckHost
     public bool IsBridge(string device) => Directory.Exists($"/sys/class/net/{device}/bridge");
 
     public string? FileSystem(string folder) => Directory.Exists(folder) ? new DriveInfo(folder).DriveFormat : null;
+
+    public string? DefinitionProblem(string xml) => Libvirt.DefinitionProblem(xml);
 }
