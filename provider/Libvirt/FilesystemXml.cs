@@ -17,9 +17,10 @@ public static class FilesystemXml
     public static IEnumerable<XElement> Elements(IReadOnlyList<DomainFilesystem> filesystems) =>
         filesystems.Select(filesystem =>
         {
-            // virtiofs only takes passthrough, and for 9p it is libvirt's default: files keep the host's owners.
+            // virtiofs only takes passthrough. qemu serves 9p as its own user, which cannot give a file the guest's
+            // owner: squash lets the write happen anyway, the file owned by qemu's user.
             var element = new XElement("filesystem", new XAttribute("type", "mount"),
-                new XAttribute("accessmode", "passthrough"),
+                new XAttribute("accessmode", filesystem.Driver == Virtiofs ? "passthrough" : "squash"),
                 new XElement("driver", new XAttribute("type", filesystem.Driver == Virtiofs ? Virtiofs : "path")),
                 new XElement("source", new XAttribute("dir", filesystem.Source)),
                 new XElement("target", new XAttribute("dir", filesystem.Target)));

@@ -15,7 +15,7 @@ public sealed record BadInput(string Type, Func<BadInputHost, string, ObjectValu
 }
 
 /// <summary>The table of bad inputs the provider must refuse at Check, each on its property.</summary>
-public static class BadInputCases
+public static partial class BadInputCases
 {
     public const string Config = "pulumi:providers:libvirt";
     private const string Volume = "libvirt:index:Volume";
@@ -53,7 +53,7 @@ public static class BadInputCases
         "Domain: disk file /etc/shadow", "Domain: disk file /etc/shadow as CD-ROM", "Domain: kernel /etc/shadow",
         "Domain: initrd /etc/shadow", "Domain: disk file /dev/vda", "Domain: disk file /dev/vda with blockDevice",
         "Domain: kernel /dev/vda", "Domain: console file /dev/vda", "Volume: source.file compressed",
-        "Clone: identity.hostname with a trailing newline",
+        "Clone: identity.hostname with a trailing newline", "Domain: xslt whose result libvirt refuses",
     };
 
     /// <summary>
@@ -75,6 +75,7 @@ public static class BadInputCases
         "Domain: memory beyond the host", "Domain: vcpus 100000", "Domain: kernel a folder",
         "Clone: NUL in name", "Clone: missing source", "Clone: disk the source lacks", "Clone: macs of the wrong count",
         "Clone: memory 0", "Clone: missing pool", "Clone: missing cloudInit",
+        "Domain: filesystem source /etc read-only", "Domain: xslt not a stylesheet", "Clone: filesystem source missing",
         "Pool: newline in name", "Pool: path a file", "Pool: path of another pool by '..'",
         "Network: empty name", "Network: mtu 0", "Network: address not a CIDR",
         "Network: DHCP host with a multicast MAC",
@@ -97,6 +98,7 @@ public static class BadInputCases
         VolumeCases();
         DomainCases();
         CloneCases();
+        FilesystemAndXsltCases();
         PoolCases();
         NetworkCases();
         CloudInitCases();
