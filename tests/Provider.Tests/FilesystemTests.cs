@@ -79,6 +79,33 @@ public sealed class FilesystemTests(TestPool pool) : IClassFixture<TestPool>, ID
     }
 
     [Fact]
+    public async Task A_clones_filesystems_replace_the_templates_and_a_clone_without_them_keeps_the_templates()
+    {
+        var template = _names.Name("tmpl");
+        await _domains.CreateAsync(Props.Object(("name", template), ("type", "qemu"), ("memory", 64), ("running", false),
+            ("filesystems", Props.Array(Share(Folder("class"), "home", "9p")))), "tmpl");
+        using var clones = new ResourceHarness("libvirt:index:Clone");
+        var student = Folder("student1");
+        var (ownId, ownOutputs, ownInputs) = await clones.CreateAsync(Props.Object(("source", template),
+            ("name", _names.Name("student1")), ("running", false), ("filesystems", Props.Array(Share(student, "home", "virtiofs")))), "own");
+        var (keptId, keptOutputs, keptInputs) = await clones.CreateAsync(Props.Object(("source", template),
+            ("name", _names.Name("kept")), ("running", false)), "kept");
+
+        using (var own = pool.Libvirt.FindDomain(ownId)!)
+        {
+            Assert.Equal([new DomainFilesystem(student, "home", false, "virtiofs")], own.Describe().Filesystems);
+            Assert.NotNull(XElement.Parse(own.Xml()).Element("memoryBacking"));
+        }
+        using (var kept = pool.Libvirt.FindDomain(keptId)!)
+            Assert.Equal([new DomainFilesystem(Path.Combine(_folders, "class"), "home", false, "9p")], kept.Describe().Filesystems);
+        foreach (var (id, outputs, inputs) in new[] { (ownId, ownOutputs, ownInputs), (keptId, keptOutputs, keptInputs) })
+        {
+            var read = (await clones.ReadAsync(id, outputs, inputs))!;
+            Assert.False(clones.Diff(id, read.Outputs, read.Inputs, inputs).HasChanges);
+        }
+    }
+
+    [Fact]
     public async Task A_folder_removed_outside_shows_as_drift_and_an_update_puts_it_back_in_place()
     {
         var program = Props.Object(("name", _names.Name("drift")), ("type", "qemu"), ("memory", 64), ("running", false),
