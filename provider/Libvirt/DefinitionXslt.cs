@@ -16,7 +16,9 @@ public sealed class XsltProblemException(string message, Exception? inner = null
 public static class DefinitionXslt
 {
     /// <summary>The definition <paramref name="xml"/> as <paramref name="stylesheet"/> transforms it.</summary>
-    /// <exception cref="XsltProblemException">The stylesheet does not compile, fails, or makes no domain XML.</exception>
+    /// <exception cref="XsltProblemException">
+    /// The stylesheet does not compile, fails, or makes no domain XML.
+    /// </exception>
     public static string Apply(string stylesheet, string xml)
     {
         var transform = Compile(stylesheet);
@@ -45,7 +47,9 @@ public static class DefinitionXslt
         return result.ToString(SaveOptions.DisableFormatting);
     }
 
-    /// <summary>Why <paramref name="stylesheet"/> is not a stylesheet the provider applies, or null when it is one.</summary>
+    /// <summary>
+    /// Why <paramref name="stylesheet"/> is not a stylesheet the provider applies, or null when it is one.
+    /// </summary>
     public static string? Problem(string stylesheet)
     {
         try
@@ -76,5 +80,9 @@ public static class DefinitionXslt
     }
 
     /// <summary>DTDs are refused outright: an entity could name a host file.</summary>
-    private static readonly XmlReaderSettings Locked = new() { DtdProcessing = DtdProcessing.Prohibit, XmlResolver = null };
+    private static readonly XmlReaderSettings Locked = new()
+    {
+        DtdProcessing = DtdProcessing.Prohibit,
+        XmlResolver = null,
+    };
 }

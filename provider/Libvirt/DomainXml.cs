@@ -76,7 +76,9 @@ public sealed record DomainDefinition
     /// <summary>Host folders the guest mounts (see <see cref="FilesystemXml"/>).</summary>
     public IReadOnlyList<DomainFilesystem> Filesystems { get; init; } = [];
 
-    /// <summary>Not read back: an XSLT stylesheet <see cref="ToXml"/> applies last (see <see cref="DefinitionXslt"/>).</summary>
+    /// <summary>
+    /// Not read back: an XSLT stylesheet <see cref="ToXml"/> applies last (see <see cref="DefinitionXslt"/>).
+    /// </summary>
     public string? Xslt { get; init; }
 
     /// <summary>Whether the domain has the QEMU guest agent's virtio channel.</summary>

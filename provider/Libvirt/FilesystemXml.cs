@@ -35,7 +35,7 @@ public static class FilesystemXml
                 new XElement("access", new XAttribute("mode", "shared")))
             : null;
 
-    /// <summary>The shared folders of a domain's devices element; other filesystem types are not ours to read.</summary>
+    /// <summary>The shared folders of a domain's devices element; other filesystem types are not ours.</summary>
     public static List<DomainFilesystem> Parse(XElement? devices) =>
         devices?.Elements("filesystem")
             .Where(f => (f.Attribute("type")?.Value ?? "mount") == "mount")

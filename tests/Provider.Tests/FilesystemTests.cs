@@ -23,7 +23,7 @@ public sealed class FilesystemTests(TestPool pool) : IClassFixture<TestPool>, ID
         if (Directory.Exists(_folders)) Directory.Delete(_folders, recursive: true);
     }
 
-    /// <summary>A host folder with a 'hello' file that names it and this run; qemu's user may write it (for 9p).</summary>
+    /// <summary>A host folder with a 'hello' file that names it and this run; qemu's user may write it (9p).</summary>
     private string Folder(string tag)
     {
         var folder = Path.Combine(_folders, tag);
@@ -52,7 +52,8 @@ public sealed class FilesystemTests(TestPool pool) : IClassFixture<TestPool>, ID
         var name = _names.Name("shares");
         var log = Path.Combine(pool.Path, $"{name}.log");
         var (id, outputs, inputs) = await _domains.CreateAsync(Props.Object(("name", name), ("type", "qemu"),
-            ("memory", 256), ("shutdownTimeout", 1), ("kernel", TestGuest.Shared.Kernel), ("initrd", SharesGuest.Initrd),
+            ("memory", 256), ("shutdownTimeout", 1), ("kernel", TestGuest.Shared.Kernel),
+            ("initrd", SharesGuest.Initrd),
             ("cmdline", SharesGuest.Cmdline(("vfs", "virtiofs"), ("rw", "9p"), ("ro", "9p"))),
             ("console", Props.Object(("type", "file"), ("path", log))),
             ("filesystems", Props.Array(Props.Object(("source", vfs), ("target", "vfs")), Share(rw, "rw", "9p"),
@@ -82,12 +83,14 @@ public sealed class FilesystemTests(TestPool pool) : IClassFixture<TestPool>, ID
     public async Task A_clones_filesystems_replace_the_templates_and_a_clone_without_them_keeps_the_templates()
     {
         var template = _names.Name("tmpl");
-        await _domains.CreateAsync(Props.Object(("name", template), ("type", "qemu"), ("memory", 64), ("running", false),
+        await _domains.CreateAsync(Props.Object(("name", template), ("type", "qemu"), ("memory", 64),
+            ("running", false),
             ("filesystems", Props.Array(Share(Folder("class"), "home", "9p")))), "tmpl");
         using var clones = new ResourceHarness("libvirt:index:Clone");
         var student = Folder("student1");
         var (ownId, ownOutputs, ownInputs) = await clones.CreateAsync(Props.Object(("source", template),
-            ("name", _names.Name("student1")), ("running", false), ("filesystems", Props.Array(Share(student, "home", "virtiofs")))), "own");
+            ("name", _names.Name("student1")), ("running", false),
+            ("filesystems", Props.Array(Share(student, "home", "virtiofs")))), "own");
         var (keptId, keptOutputs, keptInputs) = await clones.CreateAsync(Props.Object(("source", template),
             ("name", _names.Name("kept")), ("running", false)), "kept");
 
@@ -97,8 +100,12 @@ public sealed class FilesystemTests(TestPool pool) : IClassFixture<TestPool>, ID
             Assert.NotNull(XElement.Parse(own.Xml()).Element("memoryBacking"));
         }
         using (var kept = pool.Libvirt.FindDomain(keptId)!)
-            Assert.Equal([new DomainFilesystem(Path.Combine(_folders, "class"), "home", false, "9p")], kept.Describe().Filesystems);
-        foreach (var (id, outputs, inputs) in new[] { (ownId, ownOutputs, ownInputs), (keptId, keptOutputs, keptInputs) })
+        {
+            Assert.Equal([new DomainFilesystem(Path.Combine(_folders, "class"), "home", false, "9p")],
+                kept.Describe().Filesystems);
+        }
+        (string, ObjectValue, ObjectValue)[] made = [(ownId, ownOutputs, ownInputs), (keptId, keptOutputs, keptInputs)];
+        foreach (var (id, outputs, inputs) in made)
         {
             var read = (await clones.ReadAsync(id, outputs, inputs))!;
             Assert.False(clones.Diff(id, read.Outputs, read.Inputs, inputs).HasChanges);

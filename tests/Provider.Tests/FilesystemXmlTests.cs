@@ -13,7 +13,8 @@ public class FilesystemXmlTests
     [Fact]
     public void Virtiofs_gets_shared_memfd_memory_and_9p_alone_gets_none()
     {
-        var shared = Xml(new DomainFilesystem("/srv/a", "a", false, "virtiofs"), new DomainFilesystem("/srv/b", "b", true, "9p"));
+        var shared = Xml(new DomainFilesystem("/srv/a", "a", false, "virtiofs"),
+            new DomainFilesystem("/srv/b", "b", true, "9p"));
         Assert.Equal("memfd", shared.Element("memoryBacking")!.Element("source")!.Attribute("type")!.Value);
         Assert.Equal("shared", shared.Element("memoryBacking")!.Element("access")!.Attribute("mode")!.Value);
         var folders = shared.Element("devices")!.Elements("filesystem").ToList();
@@ -33,10 +34,11 @@ public class FilesystemXmlTests
             Disks = [new DomainDisk { Path = "/images/t.qcow2", Format = "qcow2", Target = "vda" }],
             Filesystems = [new DomainFilesystem("/srv/template", "home", false, "9p")],
         }.ToXml();
-        var clone = DomainDefinition.Parse(FilesystemXml.Replaced(template, [new DomainFilesystem("/srv/student1", "home", false, "virtiofs")]));
-        Assert.Equal([new DomainFilesystem("/srv/student1", "home", false, "virtiofs")], clone.Filesystems);
+        DomainFilesystem student = new("/srv/student1", "home", false, "virtiofs");
+        var clone = DomainDefinition.Parse(FilesystemXml.Replaced(template, [student]));
+        Assert.Equal([student], clone.Filesystems);
         Assert.Equal(["vda"], clone.Disks.Select(d => d.Target));
-        Assert.NotNull(XElement.Parse(FilesystemXml.Replaced(template, [new DomainFilesystem("/s", "s", false, "virtiofs")])).Element("memoryBacking"));
+        Assert.NotNull(XElement.Parse(FilesystemXml.Replaced(template, [student])).Element("memoryBacking"));
         Assert.Empty(DomainDefinition.Parse(FilesystemXml.Replaced(template, [])).Filesystems);
     }
 }

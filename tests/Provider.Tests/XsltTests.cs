@@ -1,4 +1,5 @@
 using System.Xml.Linq;
+using PulumiLibvirt.Framework;
 using PulumiLibvirt.Tests.Support;
 
 namespace PulumiLibvirt.Tests;
@@ -15,7 +16,8 @@ public sealed class XsltTests(TestPool pool) : IClassFixture<TestPool>, IDisposa
         _domains.Dispose();
     }
 
-    private static string Watchdog(string model) => BadInputCases.AddingDevices($"<watchdog model='{model}' action='reset'/>");
+    private static string Watchdog(string model) =>
+        BadInputCases.AddingDevices($"<watchdog model='{model}' action='reset'/>");
 
     private string? WatchdogOf(string id)
     {
@@ -37,7 +39,8 @@ public sealed class XsltTests(TestPool pool) : IClassFixture<TestPool>, IDisposa
         var changed = (await _domains.CheckAsync(Props.With(program, ("xslt", Watchdog("ib700"))), inputs)).Inputs;
         var diff = _domains.Diff(id, outputs, inputs, changed);
         Assert.Equal(["xslt"], diff.Changed);
-        Assert.DoesNotContain(diff.Detailed.Values, kind => kind.ToString().Contains("Replace", StringComparison.Ordinal));
+        Assert.DoesNotContain(diff.Detailed.Values, kind => kind is DiffKind.AddReplace or DiffKind.DeleteReplace
+            or DiffKind.UpdateReplace);
         await _domains.UpdateAsync(id, outputs, inputs, changed);
         Assert.Equal("ib700", WatchdogOf(id));
     }
@@ -55,6 +58,7 @@ public sealed class XsltTests(TestPool pool) : IClassFixture<TestPool>, IDisposa
         Assert.Contains("libvirt refuses", failure.Reason, StringComparison.Ordinal);
         Assert.Null(pool.Libvirt.FindDomain(name));
         var after = pool.Libvirt.ListDomains().Select(d => { using (d) return (d.Uuid, d.Name); }).ToList();
-        Assert.DoesNotContain(after, d => !before.Contains(d.Uuid) && d.Name.StartsWith("pulumi-check-", StringComparison.Ordinal));
+        Assert.DoesNotContain(after, d => !before.Contains(d.Uuid)
+            && d.Name.StartsWith("pulumi-check-", StringComparison.Ordinal));
     }
 }

@@ -16,7 +16,8 @@ MODULES=(virtiofs 9p 9pnet_virtio)
 KVER=$(sed -n 's/^KVER=//p' "$BASE/guest.env")
 
 STAMP="$(sha256sum "$0" "$HERE/shares-init" "$BASE/initrd.img" | cut -d' ' -f1 | tr '\n' ' ')"
-if [ "${FORCE:-0}" != 1 ] && [ -f "$OUT/.stamp" ] && [ "$(cat "$OUT/.stamp")" = "$STAMP" ] && [ -f "$OUT/initrd.img" ]; then
+if [ "${FORCE:-0}" != 1 ] && [ -f "$OUT/.stamp" ] && [ "$(cat "$OUT/.stamp")" = "$STAMP" ] \
+   && [ -f "$OUT/initrd.img" ]; then
     echo "shares guest up to date in $OUT"; exit 0
 fi
 
@@ -43,7 +44,8 @@ done | awk '!seen[$0]++' | while read -r ko; do
     esac
     echo "${dst#$I/lib/modules/}" >>"$I/shares-modules.list"
 done
-(cd "$I" && find . -mindepth 1 | LC_ALL=C sort | cpio --quiet -o -H newc -R 0:0 --reproducible) | gzip -9n >"$WORK/extra.img"
+(cd "$I" && find . -mindepth 1 | LC_ALL=C sort | cpio --quiet -o -H newc -R 0:0 --reproducible) \
+    | gzip -9n >"$WORK/extra.img"
 cat "$BASE/initrd.img" "$WORK/extra.img" >"$WORK/initrd.img"
 chmod 0644 "$WORK/initrd.img"
 mv -f "$WORK/initrd.img" "$OUT/initrd.img"

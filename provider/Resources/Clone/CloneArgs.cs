@@ -82,7 +82,8 @@ public sealed record CloneArgs
     public int? Vcpus { get; init; }
 
     [Description("Host folders the clone mounts by their tags, in place of the template's (a student's own folder per "
-        + "clone); an empty list shares none. Default: the template's. A running clone gets a change at its next boot.")]
+        + "clone); an empty list shares none. Default: the template's. A running clone gets a change at its next "
+        + "boot.")]
     public IReadOnlyList<DomainFilesystemArgs>? Filesystems { get; init; }
 
     // Replaced, not updated: the clone's definition is the template's with the clone's changes, made once; a new

@@ -3,7 +3,7 @@ using PulumiLibvirt.Libvirt;
 
 namespace PulumiLibvirt.Resources;
 
-/// <summary>A clone's shared folders: its own, in place of the template's, or the template's when it gives none.</summary>
+/// <summary>A clone's shared folders: its own in place of the template's, or the template's when it has none.</summary>
 internal static class CloneFilesystems
 {
     /// <summary>
@@ -31,6 +31,7 @@ internal static class CloneFilesystems
         }
         using var _ = libvirt.DefineDomain(FilesystemXml.Replaced(domain.Xml(), filesystems));
         if (domain.IsActive && news.Running)
-            await context.InfoAsync($"Clone '{news.Name}' is running: its new shared folders are there at its next boot.");
+            await context.InfoAsync($"Clone '{news.Name}' is running: its new shared folders are there at its next "
+                + "boot.");
     }
 }

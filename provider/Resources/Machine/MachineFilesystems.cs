@@ -79,14 +79,17 @@ internal static class MachineFilesystems
                 yield return new($"{path}.target", $"'{path}.target' {ObjectNames.Quote(filesystem.Target)} is "
                     + $"already the tag of {property}[{tags[filesystem.Target]}]; each folder needs its own tag.");
             }
-            if (SourceProblem($"{path}.source", filesystem, host) is { } problem) yield return new($"{path}.source", problem);
+            if (SourceProblem($"{path}.source", filesystem, host) is { } problem)
+                yield return new($"{path}.source", problem);
         }
     }
 
     private static string? SourceProblem(string property, DomainFilesystemArgs filesystem, ICheckHost host)
     {
         var source = filesystem.Source;
-        if (!source.StartsWith('/')) return $"'{property}' {ObjectNames.Quote(source)} must be an absolute path of a folder on the libvirt host.";
+        if (!source.StartsWith('/'))
+            return $"'{property}' {ObjectNames.Quote(source)} must be an absolute path of a folder on the libvirt "
+                + "host.";
         // Where libvirt runs here, links and '..' are followed first; a remote host's folder is judged by its name.
         var resolved = host.IsLocal ? HostFileCheck.Resolve(source) : Path.GetFullPath(source).TrimEnd('/');
         if (resolved.Length == 0) resolved = "/";
@@ -96,7 +99,8 @@ internal static class MachineFilesystems
             return $"'{property}' {named} would give the guest the host's {secret}, which holds its secrets; share a "
                 + "folder of its own.";
         }
-        if (!filesystem.ReadOnly && OnlyReadOnly.FirstOrDefault(folder => Holds(resolved, folder) || Holds(folder, resolved)) is { } system)
+        var system = OnlyReadOnly.FirstOrDefault(folder => Holds(resolved, folder) || Holds(folder, resolved));
+        if (!filesystem.ReadOnly && system is not null)
         {
             return $"'{property}' {named} would let the guest write the host's {system}; share a folder of its own, "
                 + "or set 'readOnly: true'.";

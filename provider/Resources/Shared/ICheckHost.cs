@@ -66,6 +66,8 @@ public interface ICheckHost
     /// </summary>
     string? FileSystem(string folder);
 
-    /// <summary>libvirt's reason for refusing a domain definition, or null when it would take it; nothing stays defined.</summary>
+    /// <summary>
+    /// libvirt's reason for refusing a domain definition, or null when it would take it; nothing stays defined.
+    /// </summary>
     string? DefinitionProblem(string xml);
 }

@@ -82,16 +82,8 @@ public sealed class FakeCheckHost : ICheckHost
 
     public string? FileSystem(string folder) => FileSystemType;
 
-    /// <summary>The definitions Check asked about; each is taken unless <see cref="RefuseDefinitions"/> says why not.</summary>
-    public List<string> ValidatedDefinitions { get; } = [];
-
-    public string? RefuseDefinitions { get; init; }
-
-    public string? DefinitionProblem(string xml)
-    {
-        ValidatedDefinitions.Add(xml);
-        return RefuseDefinitions;
-    }
+    /// <summary>Every definition is taken: what libvirt refuses is judged on the daemon (NeedsDaemon rows).</summary>
+    public string? DefinitionProblem(string xml) => null;
 
     /// <summary>A qcow2 volume of 1 MiB at <paramref name="path"/>, keyed by its path as in a directory pool.</summary>
     public static VolumeDescription Qcow2(string path, BackingStore? backingStore = null) =>

@@ -18,7 +18,8 @@ public static class SharesGuest
 
     public static string Initrd => Built.Value;
 
-    /// <summary>The kernel command line that mounts each of <paramref name="shares"/> (tag, then virtiofs or 9p).</summary>
+    /// <summary>The kernel command line that mounts each of <paramref name="shares"/> (tag; virtiofs or 9p).</summary>
     public static string Cmdline(params (string Tag, string Driver)[] shares) =>
-        "console=ttyS0 panic=-1 quiet rdinit=/shares-init " + string.Join(' ', shares.Select(s => $"guest.share={s.Tag}:{s.Driver}"));
+        "console=ttyS0 panic=-1 quiet rdinit=/shares-init "
+        + string.Join(' ', shares.Select(s => $"guest.share={s.Tag}:{s.Driver}"));
 }
