@@ -19,6 +19,9 @@ for tool in cpio:cpio modprobe:kmod mkfs.ext4:e2fsprogs ssh-keygen:openssh-clien
             /usr/sbin/sshd:openssh-server unshare:util-linux ip:iproute2 virt-clone:virtinst; do
   command -v "${tool%%:*}" >/dev/null || need_apt+=("${tool##*:}")
 done
+# Shared folders over virtiofs: libvirt 9 runs the virtiofsd its vhost-user descriptor names, QEMU 7.2's own
+# (qemu-system-common), not the separate virtiofsd package.
+[ -f /usr/share/qemu/vhost-user/50-qemu-virtiofsd.json ] || need_apt+=(qemu-system-common)
 # extlinux's MBR code.
 [ -f /usr/lib/syslinux/mbr/mbr.bin ] || need_apt+=(syslinux-common)
 if [ ${#need_apt[@]} -gt 0 ]; then

@@ -40,6 +40,12 @@ public sealed record CloneChanges
 
     /// <summary>A NoCloud seed for the clone alone: the CD-ROM at its target gets the seed's file, or is added (sata).</summary>
     public CloneSeed? Seed { get; init; }
+
+    /// <summary>The clone's shared folders, in place of the source's; null keeps the source's.</summary>
+    public IReadOnlyList<DomainFilesystem>? Filesystems { get; init; }
+
+    /// <summary>An XSLT stylesheet applied to the clone's definition last (see <see cref="DefinitionXslt"/>).</summary>
+    public string? Xslt { get; init; }
 }
 
 /// <summary>The seed's file, and the CD-ROM target it goes to: the source's seed drive, or a free one.</summary>
@@ -71,8 +77,9 @@ public static class CloneXml
         if (changes.Tpm is not null) TpmXml.Set(domain, changes.Tpm);
         if (changes.Cpu is not null) CpuXml.Set(domain, changes.Cpu);
 
+        if (changes.Filesystems is { } filesystems) FilesystemXml.Replace(domain, filesystems);
         var devices = domain.Element("devices");
-        if (devices is null) return domain.ToString(SaveOptions.DisableFormatting);
+        if (devices is null) return Transformed(domain, changes.Xslt);
         foreach (var disk in devices.Elements("disk").ToList())
         {
             var target = disk.Element("target")?.Attribute("dev")?.Value ?? "";
@@ -105,7 +112,13 @@ public static class CloneXml
             if (device.Element("log")?.Attribute("file") is { } log)
                 log.Value = RenamedFile(log.Value, sourceName, changes.Name);
         }
-        return domain.ToString(SaveOptions.DisableFormatting);
+        return Transformed(domain, changes.Xslt);
+    }
+
+    private static string Transformed(XElement domain, string? xslt)
+    {
+        var xml = domain.ToString(SaveOptions.DisableFormatting);
+        return xslt is null ? xml : DefinitionXslt.Apply(xslt, xml);
     }
 
     /// <summary>Makes <paramref name="disk"/> a disk of the file <paramref name="file"/>, whatever its source was.</summary>

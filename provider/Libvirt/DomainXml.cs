@@ -73,6 +73,14 @@ public sealed record DomainDefinition
     public DomainConsole? Console { get; init; }
     public DomainGraphics? Graphics { get; init; }
 
+    /// <summary>Host folders the guest mounts (see <see cref="FilesystemXml"/>).</summary>
+    public IReadOnlyList<DomainFilesystem> Filesystems { get; init; } = [];
+
+    /// <summary>
+    /// Not read back: an XSLT stylesheet <see cref="ToXml"/> applies last (see <see cref="DefinitionXslt"/>).
+    /// </summary>
+    public string? Xslt { get; init; }
+
     /// <summary>Whether the domain has the QEMU guest agent's virtio channel.</summary>
     public bool QemuAgent { get; init; }
 
@@ -103,6 +111,7 @@ public sealed record DomainDefinition
     /// <summary>The fixed addresses the domain holds on networks (see <see cref="HostReservationXml"/>).</summary>
     public IReadOnlyList<HostReservation> Reservations { get; init; } = [];
 
+    /// <summary>The definition's XML, transformed by <see cref="Xslt"/> when there is one.</summary>
     public string ToXml()
     {
         var os = new XElement("os", new XElement("type", "hvm"));
@@ -111,7 +120,8 @@ public sealed record DomainDefinition
         if (Initrd is not null) os.Add(new XElement("initrd", Initrd));
         if (Cmdline is not null) os.Add(new XElement("cmdline", Cmdline));
 
-        var devices = new XElement("devices", Disks.Select(DiskXml), Interfaces.Select(InterfaceXml));
+        var devices = new XElement("devices", Disks.Select(DiskXml), FilesystemXml.Elements(Filesystems),
+            Interfaces.Select(InterfaceXml));
         if (Disks.Any(d => d.Bus == "scsi"))
             devices.Add(new XElement("controller", new XAttribute("type", "scsi"), new XAttribute("model", "virtio-scsi")));
         if (Console is not null) devices.Add(ConsoleXml(Console));
@@ -129,6 +139,7 @@ public sealed record DomainDefinition
         if (!string.IsNullOrEmpty(Description)) domain.Add(new XElement("description", Description));
         domain.Add(
             new XElement("memory", new XAttribute("unit", "KiB"), MemoryKiB.ToString(CultureInfo.InvariantCulture)),
+            FilesystemXml.MemoryBacking(Filesystems),
             new XElement("vcpu", Vcpus.ToString(CultureInfo.InvariantCulture)),
             os,
             // ACPI lets a graceful shutdown reach the guest.
@@ -138,7 +149,8 @@ public sealed record DomainDefinition
         if (SecureBoot) SecureBootXml.Add(domain);
         if (Owner is not null) DomainOwner.Set(domain, Owner, Unfinished);
         if (HostReservationXml.ElementFor(Reservations) is { } reservations) DomainOwner.Metadata(domain).Add(reservations);
-        return domain.ToString(SaveOptions.DisableFormatting);
+        var xml = domain.ToString(SaveOptions.DisableFormatting);
+        return Xslt is null ? xml : DefinitionXslt.Apply(Xslt, xml);
     }
 
     private XElement DiskXml(DomainDisk disk, int index)
@@ -202,6 +214,7 @@ public sealed record DomainDefinition
             NvramPath = os?.Element("nvram")?.Value is { Length: > 0 } nvram ? nvram : null,
             Disks = devices?.Elements("disk").Select(ParseDisk).ToList() ?? [],
             Interfaces = devices?.Elements("interface").Select(ParseInterface).ToList() ?? [],
+            Filesystems = FilesystemXml.Parse(devices),
             Console = serial is null ? null : new DomainConsole(serial.Attribute("type")?.Value ?? "pty",
                 serial.Attribute("type")?.Value == "file" ? serial.Element("source")?.Attribute("path")?.Value : null),
             Graphics = graphics is null ? null : new DomainGraphics(graphics.Attribute("type")?.Value ?? "vnc",

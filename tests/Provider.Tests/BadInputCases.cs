@@ -53,7 +53,7 @@ public static partial class BadInputCases
         "Domain: disk file /etc/shadow", "Domain: disk file /etc/shadow as CD-ROM", "Domain: kernel /etc/shadow",
         "Domain: initrd /etc/shadow", "Domain: disk file /dev/vda", "Domain: disk file /dev/vda with blockDevice",
         "Domain: kernel /dev/vda", "Domain: console file /dev/vda", "Volume: source.file compressed",
-        "Clone: identity.hostname with a trailing newline",
+        "Clone: identity.hostname with a trailing newline", "Domain: xslt whose result libvirt refuses",
     };
 
     /// <summary>
@@ -77,6 +77,7 @@ public static partial class BadInputCases
         "Domain: tpm-crb with TPM 1.2", "Clone: cpu.mode host-model without KVM",
         "Clone: NUL in name", "Clone: missing source", "Clone: disk the source lacks", "Clone: macs of the wrong count",
         "Clone: memory 0", "Clone: missing pool", "Clone: missing cloudInit",
+        "Domain: filesystem source /etc read-only", "Domain: xslt not a stylesheet", "Clone: filesystem source missing",
         "Pool: newline in name", "Pool: path a file", "Pool: path of another pool by '..'",
         "Network: empty name", "Network: mtu 0", "Network: address not a CIDR",
         "Network: DHCP host with a multicast MAC",
@@ -109,6 +110,7 @@ public static partial class BadInputCases
         VolumeCases();
         DomainCases();
         CloneCases();
+        FilesystemAndXsltCases();
         PoolCases();
         NetworkCases();
         CloudInitCases();

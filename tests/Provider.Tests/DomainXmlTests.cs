@@ -284,12 +284,24 @@ public class DomainXmlTests
             Interfaces = [new DomainInterface { Network = "default", Mac = "52:54:00:01:02:03" }, new DomainInterface { Bridge = "br0", Mac = "52:54:00:01:02:04", Model = "e1000e" }],
             Console = new DomainConsole("file", "/var/log/round.log"),
             Graphics = new DomainGraphics("spice", "127.0.0.1"),
+            Filesystems =
+            [
+                new DomainFilesystem("/srv/labs", "labs", false, "virtiofs"),
+                new DomainFilesystem("/srv/ro", "ro", true, "9p"),
+            ],
         };
         var parsed = DomainDefinition.Parse(definition.ToXml());
         Assert.Equal(definition.Disks, parsed.Disks);
         Assert.Equal(definition.Interfaces, parsed.Interfaces);
+        Assert.Equal(definition.Filesystems, parsed.Filesystems);
         // The lists are compared above; a record compares lists by reference.
-        Assert.Equal(definition, parsed with { Disks = definition.Disks, Interfaces = definition.Interfaces, Reservations = definition.Reservations });
+        Assert.Equal(definition, parsed with
+        {
+            Disks = definition.Disks,
+            Interfaces = definition.Interfaces,
+            Reservations = definition.Reservations,
+            Filesystems = definition.Filesystems,
+        });
     }
 
     [Fact]

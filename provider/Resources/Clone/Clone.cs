@@ -29,6 +29,10 @@ public sealed class Clone : LibvirtResource<CloneArgs, CloneState>
         }
         if (news.Identity is { } identity && marks.IsKnown("identity"))
             await GuestIdentity.CheckAsync(identity, news.Name, context.Config.EffectiveUri, check, context.Cancellation);
+        if (news.Filesystems is { } filesystems)
+            check.Failures.AddRange(MachineFilesystems.Problems(filesystems, host, marks));
+        if (news.Xslt is not null && marks.IsKnown("xslt") && DefinitionXslt.Problem(news.Xslt) is { } xsltProblem)
+            check.Fail("xslt", $"'xslt': {xsltProblem}");
         if (!marks.IsKnown("source")) return new Checked<CloneArgs>(news, check.Failures);
 
         var template = host.FindDomain(news.Source);
@@ -195,6 +199,7 @@ public sealed class Clone : LibvirtResource<CloneArgs, CloneState>
             Autostart = domain.Autostart,
             Tpm = LeftToSource(read.Tpm, definition.Tpm, t => t.Tpm) ? null : MachineTpm.Read(definition.Tpm),
             Cpu = LeftToSource(read.Cpu, definition.Cpu, t => t.Cpu) ? null : MachineCpu.Read(definition.Cpu),
+            Filesystems = CloneFilesystems.Read(read.Filesystems, definition, template),
         };
         var interfaces = MachineAddresses.Read(domain, definition, Hosts(read), read.WaitForIp?.Source ?? AddressSource.Any);
         var state = StateOf(read, domain, definition, definition.ClonedFrom ?? source?.Uuid ?? "", oldState?.Identity, interfaces, libvirt);
@@ -224,6 +229,7 @@ public sealed class Clone : LibvirtResource<CloneArgs, CloneState>
         }
         if (changed.Contains("tpm") || changed.Contains("cpu"))
             await CloneHardware.UpdateAsync(libvirt, domain, news, context);
+        if (changed.Contains("filesystems")) await CloneFilesystems.UpdateAsync(domain, news, context);
         if (changed.Contains("description")) domain.SetDescription(news.Description);
         if (changed.Contains("autostart")) domain.Autostart = news.Autostart;
         if (changed.Contains("networkInterfaces"))

@@ -81,6 +81,18 @@ public sealed record CloneArgs
     [Description("Number of virtual CPUs. Default: the source's. A running clone gets a change at its next boot.")]
     public int? Vcpus { get; init; }
 
+    [Description("Host folders the clone mounts by their tags, in place of the template's (a student's own folder per "
+        + "clone); an empty list shares none. Default: the template's. A running clone gets a change at its next "
+        + "boot.")]
+    public IReadOnlyList<DomainFilesystemArgs>? Filesystems { get; init; }
+
+    // Replaced, not updated: the clone's definition is the template's with the clone's changes, made once; a new
+    // stylesheet has no untransformed definition to apply to but a new clone's.
+    [ReplaceOnChange]
+    [Description(DefinitionXsltCheck.Description + " On a Clone a change makes a new clone, and Check only compiles "
+        + "the stylesheet: libvirt judges its result when the clone is defined.")]
+    public string? Xslt { get; init; }
+
     [Description("Whether the clone runs. Setting it to false shuts the guest down (by force after 'shutdownTimeout').")]
     public bool Running { get; init; } = true;
 

@@ -39,6 +39,11 @@ internal sealed record ClonePlan
     public DomainTpm? Tpm { get; init; }
     public DomainCpu? Cpu { get; init; }
 
+    /// <summary>The clone's shared folders; null keeps the template's.</summary>
+    public IReadOnlyList<DomainFilesystem>? Filesystems { get; init; }
+
+    public string? Xslt { get; init; }
+
     /// <summary>What the create makes, noted in the domain's mark until it is whole.</summary>
     public required UnfinishedCreate Unfinished { get; init; }
 
@@ -78,6 +83,8 @@ internal sealed record ClonePlan
         Seed = Seed,
         Tpm = Tpm,
         Cpu = Cpu,
+        Filesystems = Filesystems,
+        Xslt = Xslt,
     };
 
     /// <summary>
@@ -111,6 +118,8 @@ internal sealed record ClonePlan
             Vcpus = inputs.Vcpus,
             Tpm = MachineTpm.Definition(inputs.Tpm),
             Cpu = MachineCpu.Definition(inputs.Cpu),
+            Filesystems = inputs.Filesystems is { } filesystems ? MachineFilesystems.Definition(filesystems) : null,
+            Xslt = inputs.Xslt,
             Unfinished = new UnfinishedCreate(
                 [.. disks.Select(d => d.Volume).OfType<PoolVolumeName>()], nvram is null ? [] : [nvram]),
         };

@@ -29,11 +29,17 @@ public sealed class Domain : LibvirtResource<DomainArgs, DomainState>
             foreach (var (property, message) in AddressWait.Problems(wait, news.NetworkInterfaces.Count, news.NetworkInterfaces.Any(n => n.Network is not null), news.QemuAgent))
                 check.Fail(property, message);
         check.Failures.AddRange(HostReservationCheck.Domain(context.CheckHost, marks, own, news));
+        check.Failures.AddRange(MachineFilesystems.Problems(news.Filesystems, context.CheckHost, marks));
         var inputs = news with
         {
             Disks = disks,
             NetworkInterfaces = news.NetworkInterfaces.Select(n => n.Mac is null ? n : n with { Mac = MacAddresses.Normalize(n.Mac) }).ToList(),
         };
+        // libvirt judges the stylesheet's result only when the rest of the definition is known and sound.
+        var validate = check.Failures.Count == 0 && marks.Unknown.Count == 0;
+        if (news.Xslt is not null && marks.IsKnown("xslt")
+            && DefinitionXsltCheck.DomainProblem(inputs, context.CheckHost, context.Urn, validate) is { } xsltProblem)
+            check.Fail("xslt", $"'xslt': {xsltProblem}");
         return Task.FromResult(new Checked<DomainArgs>(inputs, check.Failures));
     }
 
@@ -100,6 +106,7 @@ public sealed class Domain : LibvirtResource<DomainArgs, DomainState>
             Vcpus = definition.Vcpus,
             Running = domain.IsActive,
             Autostart = domain.Autostart,
+            Filesystems = MachineFilesystems.Inputs(definition.Filesystems),
         };
         var state = StateOf(domain, definition, MachineAddresses.Read(domain, definition, Hosts(read), read.WaitForIp?.Source ?? AddressSource.Any));
         return Task.FromResult<(string, DomainArgs, DomainState)?>((state.Uuid, read, state));

@@ -129,6 +129,12 @@ public sealed record DomainArgs
     [Description("A graphical display (VNC or SPICE). Default: none.")]
     public DomainGraphicsArgs? Graphics { get; init; }
 
+    [Description("Host folders the guest mounts by their tags. A running domain gets a change at its next boot.")]
+    public IReadOnlyList<DomainFilesystemArgs> Filesystems { get; init; } = [];
+
+    [Description(DefinitionXsltCheck.Description)]
+    public string? Xslt { get; init; }
+
     [Description("Whether the domain runs. Setting it to false shuts the guest down (by force after 'shutdownTimeout').")]
     public bool Running { get; init; } = true;
 

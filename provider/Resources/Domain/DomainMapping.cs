@@ -42,6 +42,8 @@ internal static class DomainMapping
             Cpu = MachineCpu.Definition(inputs.Cpu),
             Video = inputs.Video?.Model,
             Rng = inputs.Rng,
+            Filesystems = MachineFilesystems.Definition(inputs.Filesystems),
+            Xslt = inputs.Xslt,
         };
 
     /// <summary>The inputs that would declare an existing domain (pulumi import).</summary>
@@ -66,6 +68,7 @@ internal static class DomainMapping
         QemuAgent = definition.QemuAgent,
         Cpu = MachineCpu.Read(definition.Cpu),
         Video = DomainHardware.VideoOf(definition),
+        Filesystems = MachineFilesystems.Inputs(definition.Filesystems),
     };
 
     /// <summary>

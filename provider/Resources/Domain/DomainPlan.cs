@@ -26,7 +26,7 @@ internal static class DomainPlan
     /// <summary>Changes to these redefine the persistent definition; a running domain sees them at its next boot.</summary>
     public static readonly IReadOnlyList<string> DefinitionProperties =
         ["memory", "vcpus", "disks", "networkInterfaces", "console", "graphics", "kernel", "initrd", "cmdline",
-            "qemuAgent", "tpm", "cpu", "video", "rng"];
+            "qemuAgent", "tpm", "cpu", "video", "rng", "filesystems", "xslt"];
 
     /// <summary>
     /// The definition a create makes: marked as <paramref name="owner"/>'s and unfinished until the engine is

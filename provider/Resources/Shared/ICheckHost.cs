@@ -91,4 +91,9 @@ public interface ICheckHost
     /// there; asked only of a local host.
     /// </summary>
     string? FileSystem(string folder);
+
+    /// <summary>
+    /// libvirt's reason for refusing a domain definition, or null when it would take it; nothing stays defined.
+    /// </summary>
+    string? DefinitionProblem(string xml);
 }

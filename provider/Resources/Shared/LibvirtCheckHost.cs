@@ -93,4 +93,6 @@ public sealed class LibvirtCheckHost(Func<Connection> connection) : ICheckHost
             .Any(u => u.Address.Equals(address));
 
     public string? FileSystem(string folder) => Directory.Exists(folder) ? new DriveInfo(folder).DriveFormat : null;
+
+    public string? DefinitionProblem(string xml) => Libvirt.DefinitionProblem(xml);
 }

@@ -117,6 +117,9 @@ public sealed class FakeCheckHost : ICheckHost
 
     public string? FileSystem(string folder) => FileSystemType;
 
+    /// <summary>Every definition is taken: what libvirt refuses is judged on the daemon (NeedsDaemon rows).</summary>
+    public string? DefinitionProblem(string xml) => null;
+
     /// <summary>A qcow2 volume of 1 MiB at <paramref name="path"/>, keyed by its path as in a directory pool.</summary>
     public static VolumeDescription Qcow2(string path, BackingStore? backingStore = null) =>
         new(Path.GetFileName(path), path, path, MiB, 0, "qcow2", backingStore);
