@@ -4,10 +4,10 @@ using PulumiLibvirt.Bench;
 
 // make bench runs every mode. `--rss`: the plugin's peak memory while it uploads a 4 GiB image, against its limit.
 // `--scale [sizes] [rounds]`: a classroom lab through the built binary against libvirt's own tools (bench/README.md).
-// `--startup`: only the plugin's start to port, the figure a change to the host moves.
+// `--startup [--starts N] [--before PATH]`: the plugin's start to port, against another build's if given.
 // Anything else goes to BenchmarkDotNet (e.g. --filter '*Upload*').
 if (args is ["--rss"]) return await UploadMemory.RunAsync();
-if (args is ["--startup"]) return await ScaleBench.StartupOnlyAsync();
+if (args is ["--startup", ..]) return await StartupBench.RunAsync(args[1..]);
 if (args is ["--scale", ..])
 {
     var sizes = args.Length > 1 ? args[1].Split(',').Select(s => int.Parse(s, CultureInfo.InvariantCulture)).ToList() : [50, 100, 200];
