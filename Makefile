@@ -11,7 +11,8 @@
 #   make docs        regenerate the reference pages of docs/ from schema.json
 #   make line-length report C# lines over .editorconfig's max_line_length (120) in provider/, tests/, bench/
 #   make bench       benchmarks on the real libvirtd (bench/README.md; BENCH_FILTER picks some, e.g. '*Upload*' '*HostCopy*';
-#                    BENCH_ARGS for BenchmarkDotNet, e.g. --job short)
+#                    BENCH_ARGS for BenchmarkDotNet, e.g. --job short; BENCH_BEFORE=path/to/an/earlier/build's
+#                    bin/pulumi-resource-libvirt compares start to port with it, start after start)
 
 VERSION := $(shell sed -n 's:.*<Version>\(.*\)</Version>.*:\1:p' Directory.Build.props)
 BIN := bin/pulumi-resource-libvirt
@@ -19,6 +20,7 @@ PLUGIN_DIR := $(HOME)/.pulumi/plugins/resource-libvirt-v$(VERSION)
 SOURCES := $(shell find provider -name '*.cs' -o -name '*.proto' -o -name '*.csproj') schema.json Directory.Build.props .editorconfig
 EXAMPLE ?= examples/lab
 BENCH_FILTER ?= '*'
+BENCH_BEFORE ?=
 
 .PHONY: build test lint format test-unit deps install up down schema docs line-length bench clean
 
@@ -73,10 +75,11 @@ docs:
 line-length:
 	@scripts/line-length.sh
 
-# The plugin's peak memory during a 4 GiB upload first (a one-shot check on the built binary), then a classroom lab
-# through the built binary against libvirt's own tools (bench/README.md), a reset of that lab (resetOn) against the
-# same tools, then BenchmarkDotNet.
+# The built binary's start to port first (against BENCH_BEFORE's when given), then the plugin's peak memory during a
+# 4 GiB upload, then a classroom lab through the built binary against libvirt's own tools (bench/README.md), a reset of
+# that lab (resetOn) against the same tools, then BenchmarkDotNet.
 bench: deps build
+	dotnet run -c Release --project bench -- --startup $(if $(BENCH_BEFORE),--before $(BENCH_BEFORE))
 	dotnet run -c Release --project bench -- --rss
 	dotnet run -c Release --project bench -- --scale
 	dotnet run -c Release --project bench -- --reset

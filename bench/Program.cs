@@ -4,11 +4,11 @@ using PulumiLibvirt.Bench;
 
 // make bench runs every mode. `--rss`: the plugin's peak memory while it uploads a 4 GiB image, against its limit.
 // `--scale [sizes] [rounds]`: a classroom lab through the built binary against libvirt's own tools (bench/README.md).
-// `--startup`: only the plugin's start to port, the figure a change to the host moves.
+// `--startup [--starts N] [--before PATH]`: the plugin's start to port, against another build's if given.
 // `--reset [sizes]`: resets of stopped linked clones through the built binary against the floor (ResetBench).
 // Anything else goes to BenchmarkDotNet (e.g. --filter '*Upload*').
 if (args is ["--rss"]) return await UploadMemory.RunAsync();
-if (args is ["--startup"]) return await ScaleBench.StartupOnlyAsync();
+if (args is ["--startup", ..]) return await StartupBench.RunAsync(args[1..]);
 if (args is ["--reset", ..]) return await ResetBench.RunAsync(Sizes([50, 200]));
 if (args is ["--scale", ..])
 {

@@ -10,13 +10,12 @@ internal sealed record Figure(string Name, string Measured, string Floor, string
 /// <summary>
 /// A classroom lab on one host, through the built binary (make bench --scale): linked clones of a 1 GiB template made
 /// and removed at 10 requests in flight, each size against the floor of libvirt's own tools measured in the same run;
-/// full clones against virt-clone; the Check and Diff of a preview; the plugin's start-up; its memory over rounds of a
+/// full clones against virt-clone; the Check and Diff of a preview; its memory over rounds of a
 /// whole lab made and removed. Prints a table and answers 1 when a goal is missed.
 /// </summary>
 internal static class ScaleBench
 {
     private const int FullClones = 3;
-    private const int Starts = 5;
     private const long RssLimit = 150 * Workspace.MiB;
     private const long RssGrowthLimit = 10 * Workspace.MiB;
 
@@ -24,7 +23,6 @@ internal static class ScaleBench
     {
         var figures = new List<Figure>();
         using var host = ScaleHost.Create();
-        figures.Add(await StartupAsync());
         var perMachine = new List<(int Size, double Create, double Delete)>();
         foreach (var size in sizes)
         {
@@ -49,14 +47,6 @@ internal static class ScaleBench
         return figures.All(f => f.Pass) ? 0 : 1;
     }
 
-    /// <summary>Only the start-to-port figure (make bench --startup): no host, no clones.</summary>
-    public static async Task<int> StartupOnlyAsync()
-    {
-        var startup = await StartupAsync();
-        Print([startup]);
-        return startup.Pass ? 0 : 1;
-    }
-
     internal static async Task<(TimeSpan Elapsed, List<MadeClone> Clones)> CreateLabAsync(ScalePlugin plugin,
         ScaleHost host, int size, int round)
     {
@@ -68,19 +58,6 @@ internal static class ScaleBench
             lock (clones) clones.Add(clone);
         });
         return (elapsed, clones);
-    }
-
-    /// <summary>The median time from the plugin's process start to its port on stdout.</summary>
-    private static async Task<Figure> StartupAsync()
-    {
-        var times = new List<double>();
-        for (var i = 0; i < Starts; i++)
-        {
-            await using var plugin = await ScalePlugin.StartAsync();
-            times.Add(plugin.Startup.TotalMilliseconds);
-        }
-        var median = Percentile(times, 0.5);
-        return new Figure($"start to port (median of {Starts})", Ms(median), "-", "-", "< 150 ms", median < 150);
     }
 
     /// <summary>Check and Diff of every clone of the lab, one call at a time, as a preview of an unchanged program asks them.</summary>
@@ -163,14 +140,14 @@ internal static class ScaleBench
     internal static Figure Growth(string name, double last, double first) =>
         new(name, Ms(last), Ms(first), Ratio(last, first), "<= 1.2x", last <= first * 1.2);
 
-    private static double Percentile(List<double> values, double fraction)
+    internal static double Percentile(List<double> values, double fraction)
     {
         var sorted = values.Order().ToList();
         return sorted[Math.Min(sorted.Count - 1, (int)Math.Ceiling(fraction * sorted.Count) - 1)];
     }
 
     private static string Seconds(TimeSpan time) => string.Create(CultureInfo.InvariantCulture, $"{time.TotalSeconds:0.00} s");
-    private static string Ms(double ms) => string.Create(CultureInfo.InvariantCulture, $"{ms:0.00} ms");
+    internal static string Ms(double ms) => string.Create(CultureInfo.InvariantCulture, $"{ms:0.00} ms");
     private static string MiB(long bytes) => string.Create(CultureInfo.InvariantCulture, $"{bytes / (double)Workspace.MiB:0.0} MiB");
     private static string Ratio(double measured, double floor) => string.Create(CultureInfo.InvariantCulture, $"{measured / floor:0.00}x");
 

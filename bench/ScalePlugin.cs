@@ -25,23 +25,17 @@ internal sealed class ScalePlugin : IAsyncDisposable
     private readonly FakeEngine _engine;
     private readonly ProviderProcess _process;
 
-    private ScalePlugin(FakeEngine engine, ProviderProcess process, TimeSpan startup)
+    private ScalePlugin(FakeEngine engine, ProviderProcess process)
     {
         _engine = engine;
         _process = process;
-        Startup = startup;
     }
-
-    /// <summary>From process start to the port on its first stdout line.</summary>
-    public TimeSpan Startup { get; }
 
     public static async Task<ScalePlugin> StartAsync()
     {
         var engine = await FakeEngine.StartAsync();
-        var clock = Stopwatch.StartNew();
         var process = await ProviderProcess.StartAsync(engine.Address);
-        var startup = clock.Elapsed;
-        var plugin = new ScalePlugin(engine, process, startup);
+        var plugin = new ScalePlugin(engine, process);
         await process.Client.HandshakeAsync(new Rpc.ProviderHandshakeRequest { EngineAddress = engine.Address });
         await process.Client.ConfigureAsync(new Rpc.ConfigureRequest
         {

@@ -17,8 +17,11 @@ public sealed class LibvirtProvider(IEngineLog log) : IProvider, IDisposable
 
     public static readonly IReadOnlyList<IFunction> FunctionTypes = [new GetDomain(), new GetVolume(), new GetPool(), new GetNetwork(), new GetNodeInfo()];
 
-    /// <summary>The version of Directory.Build.props, as built into the assembly.</summary>
-    public static string Version { get; } = typeof(LibvirtProvider).Assembly
+    /// <summary>
+    /// The version of Directory.Build.props, as built into the assembly. Read each time, not stored: a stored value
+    /// would make reading it (before the port is printed) set up every resource type, which the first request does.
+    /// </summary>
+    public static string Version => typeof(LibvirtProvider).Assembly
         .GetCustomAttribute<AssemblyInformationalVersionAttribute>()!.InformationalVersion.Split('+')[0];
 
     /// <summary>

@@ -38,10 +38,11 @@ public sealed class ProviderProcess : IAsyncDisposable
     /// <param name="environment">Variables set for the plugin: a PATH that finds other tools (or none), a proxy…</param>
     /// <param name="workingDirectory">Where it runs: the engine runs it in the Pulumi project's folder.</param>
     /// <param name="launcher">A command that execs the plugin, given as its last arguments (unshare … sh -c '… exec "$0" "$@"').</param>
+    /// <param name="binary">Another build of the plugin (the bench compares start-up with an earlier commit's).</param>
     public static async Task<ProviderProcess> StartAsync(string engineAddress, IReadOnlyDictionary<string, string>? environment = null, string? workingDirectory = null,
-        IReadOnlyList<string>? launcher = null)
+        IReadOnlyList<string>? launcher = null, string? binary = null)
     {
-        var binary = Repository.File("bin", "pulumi-resource-libvirt");
+        binary ??= Repository.File("bin", "pulumi-resource-libvirt");
         if (!File.Exists(binary)) throw new InvalidOperationException($"{binary} is missing: run `make build` first (make test does).");
         var start = launcher is null
             ? new ProcessStartInfo(binary)
