@@ -158,7 +158,7 @@ public sealed class HostReservationTests(TestPool pool) : IClassFixture<TestPool
     {
         var subnet = TestNetworks.FreeSubnet();
         var net = subnet[..^4];
-        var (_, _, _, network, _) = await NetworkAsync(("addresses", Props.Array(subnet)),
+        var (_, networkOutputs, _, network, _) = await NetworkAsync(("addresses", Props.Array(subnet)),
             ("dhcp", Props.Object(("hosts", Props.Array(Props.Object(("mac", "52:54:00:fe:01:01"), ("ip", net + "50"), ("hostname", "taken")))))));
         var (_, held, _) = await _domains.CreateAsync(Props.Object(("name", _names.Name("holder")), ("type", "qemu"), ("memory", 64), ("running", false),
             ("networkInterfaces", Props.Array(Nic(network, net + "51", "busy")))), name: "holder");
@@ -185,7 +185,10 @@ public sealed class HostReservationTests(TestPool pool) : IClassFixture<TestPool
         Refused(await Failures(Nic(network, net + "53", "a.b")), "networkInterfaces[0].hostname", "not a DNS label");
         Refused(await Failures(Nic(network, null, "lonely")), "networkInterfaces[0].hostname", "needs 'networkInterfaces[0].ip' too");
         Refused(await Failures(Nic(network, net + "54", "x"), Nic(network, net + "54", "y")), "networkInterfaces[1].ip", "also given to networkInterfaces[0].ip");
-        Refused(await Failures(Props.Object(("bridge", "br-nowhere"), ("ip", net + "55"))), "networkInterfaces[0].ip", "the host bridge 'br-nowhere'");
+        // A bridge that exists (the network's own), so that only the address is refused.
+        var bridge = Props.Text(networkOutputs, "bridge");
+        Refused(await Failures(Props.Object(("bridge", bridge), ("ip", net + "55"))), "networkInterfaces[0].ip",
+            $"the host bridge '{bridge}'");
 
         // The resource's own domain holds its own entries: an update keeps them.
         Assert.Empty((await _domains.CheckAsync(Props.Object(("name", Props.Text(held, "name")), ("type", "qemu"), ("memory", 64), ("running", false),
