@@ -2,14 +2,14 @@
 #   make build       the plugin, as bin/pulumi-resource-libvirt
 #   make test        install what is missing, start libvirtd, lint, build, run every test suite
 #   make test-unit   the xUnit tests that need no libvirtd and no root (seconds)
-#   make lint        fail on any formatting difference (dotnet format) or analyzer/code-style warning (the build)
-#   make format      apply dotnet format (whitespace, code style, analyzer fixes) to the whole tree
+#   make lint        fail on any layout difference (CSharpier), line over 120 columns, formatting difference
+#                    (dotnet format) or analyzer/code-style warning (the build)
+#   make format      apply CSharpier (layout) and dotnet format (code style, analyzer fixes) to the whole tree
 #   make install     put the plugin where the Pulumi CLI finds it
 #   make up          set up libvirt and the Pulumi CLI when missing, then pulumi up on examples/lab (local backend)
 #   make down        pulumi destroy of the same stack: the host is left as it was
 #   make schema      regenerate schema.json from the provider's types, then docs/ from it
 #   make docs        regenerate the reference pages of docs/ from schema.json
-#   make line-length report C# lines over .editorconfig's max_line_length (120) in provider/, tests/, bench/
 #   make bench       benchmarks on the real libvirtd (bench/README.md; BENCH_FILTER picks some, e.g. '*Upload*' '*HostCopy*';
 #                    BENCH_ARGS for BenchmarkDotNet, e.g. --job short; BENCH_BEFORE=path/to/an/earlier/build's
 #                    bin/pulumi-resource-libvirt compares start to port with it, start after start)
@@ -22,7 +22,7 @@ EXAMPLE ?= examples/lab
 BENCH_FILTER ?= '*'
 BENCH_BEFORE ?=
 
-.PHONY: build test lint format test-unit deps install up down schema docs line-length bench clean
+.PHONY: build test lint format test-unit deps install up down schema docs bench clean
 
 build: $(BIN)
 
@@ -38,13 +38,21 @@ test: deps lint build
 	@scripts/run-tests.sh
 
 # The rules are .editorconfig's and Directory.Build.props' (AnalysisLevel, EnforceCodeStyleInBuild,
-# TreatWarningsAsErrors). One restore, then both steps work offline on the restored packages.
+# TreatWarningsAsErrors); CSharpier's version is pinned in .config/dotnet-tools.json. One restore, then every step
+# works offline on the restored packages.
+CSHARP_DIRS := provider tests bench
+
 lint:
+	dotnet tool restore
 	dotnet restore Provider.sln --nologo -v quiet
+	dotnet csharpier check $(CSHARP_DIRS)
+	scripts/line-length.sh
 	dotnet format Provider.sln --no-restore --verify-no-changes
 	dotnet build Provider.sln --no-restore --nologo -v quiet
 
 format:
+	dotnet tool restore
+	dotnet csharpier format $(CSHARP_DIRS)
 	dotnet format Provider.sln
 
 # Only the tests of Category=Unit (tests/Provider.Tests/Support/Category.cs): no plugin build, no libvirtd, no root.
@@ -70,10 +78,6 @@ schema:
 # by hand.
 docs:
 	UPDATE_DOCS=1 dotnet test tests/Provider.Tests --nologo -v quiet --filter "FullyQualifiedName~ReferenceDocsTests"
-
-# Reports only, for now: the lead turns it into a lint step once the long lines written before it are wrapped.
-line-length:
-	@scripts/line-length.sh
 
 # The built binary's start to port first (against BENCH_BEFORE's when given), then the plugin's peak memory during a
 # 4 GiB upload, then a classroom lab through the built binary against libvirt's own tools (bench/README.md), a reset of

@@ -57,7 +57,10 @@ public class HostCopyBenchmarks
     public Task ProviderHostPathVolume()
     {
         _made = _workspace.NewVolumeName();
-        return _workspace.CreateVolumeAsync(_made, Props.Object(("hostPath", Path.Combine(_workspace.PoolFolder, _volume))));
+        return _workspace.CreateVolumeAsync(
+            _made,
+            Props.Object(("hostPath", Path.Combine(_workspace.PoolFolder, _volume)))
+        );
     }
 
     [Benchmark(Baseline = true), BenchmarkCategory("file outside pools")]
@@ -77,7 +80,8 @@ public class HostCopyBenchmarks
     [IterationCleanup]
     public void CheckAndDelete()
     {
-        if (_made is null) return;
+        if (_made is null)
+            return;
         var made = _made;
         _made = null;
         long allocated;
@@ -91,13 +95,19 @@ public class HostCopyBenchmarks
         }
         _mostAllocated = Math.Max(_mostAllocated, allocated);
         if (allocated > SparseLimit)
-            throw new InvalidOperationException($"the copy {made} of a sparse image with {DataBytes} bytes of data takes {allocated} bytes on disk: it is not sparse.");
+            throw new InvalidOperationException(
+                $"the copy {made} of a sparse image with {DataBytes} bytes of data takes {allocated} bytes on disk: "
+                    + "it is not sparse."
+            );
     }
 
     [GlobalCleanup]
     public void Cleanup()
     {
-        Console.WriteLine($"// Allocation: the copies of the 1 GiB image ({DataBytes} bytes of data) took at most {_mostAllocated} bytes on disk.");
+        Console.WriteLine(
+            $"// Allocation: the copies of the 1 GiB image ({DataBytes} bytes of data) took at most {_mostAllocated} "
+                + "bytes on disk."
+        );
         _workspace.Dispose();
     }
 }

@@ -34,13 +34,29 @@ public class LinkedCloneBenchmarks
         _libvirt = Connection.Open("qemu:///system");
         _poolPath = Path.Combine(Path.GetTempPath(), $"{_prefix}-pool-{TemplateGiB}");
         _pool = _libvirt.CreateDirectoryPool($"{_prefix}-pool-{TemplateGiB}", _poolPath);
-        using var disk = _pool.CreateVolume(new VolumeDefinition($"{_prefix}-template.qcow2", (ulong)(TemplateGiB * GiB), "qcow2"));
+        using var disk = _pool.CreateVolume(
+            new VolumeDefinition($"{_prefix}-template.qcow2", (ulong)(TemplateGiB * GiB), "qcow2")
+        );
         _template = $"{_prefix}-template-{TemplateGiB}";
-        using (_libvirt.DefineDomain(new DomainDefinition
-        {
-            Name = _template, Type = "qemu", MemoryKiB = 65536,
-            Disks = [new DomainDisk { Path = disk.Path, Format = "qcow2", Target = "vda" }],
-        })) { }
+        using (
+            _libvirt.DefineDomain(
+                new DomainDefinition
+                {
+                    Name = _template,
+                    Type = "qemu",
+                    MemoryKiB = 65536,
+                    Disks =
+                    [
+                        new DomainDisk
+                        {
+                            Path = disk.Path,
+                            Format = "qcow2",
+                            Target = "vda",
+                        },
+                    ],
+                }
+            )
+        ) { }
         _provider = new LibvirtProvider(new QuietLog());
         _clones = _provider.Resource("libvirt:index:Clone");
     }
@@ -49,12 +65,18 @@ public class LinkedCloneBenchmarks
     public async Task LinkedClone()
     {
         var name = $"{_prefix}-clone-{Interlocked.Increment(ref _count)}";
-        var inputs = new ObjectValue(new Dictionary<string, PropertyValue>
-        {
-            ["source"] = new StringValue(_template), ["name"] = new StringValue(name), ["mode"] = new StringValue("linked"),
-            ["running"] = new BoolValue(false), ["shutdownTimeout"] = new NumberValue(0), ["disks"] = new ArrayValue([]),
-            ["autostart"] = new BoolValue(false),
-        });
+        var inputs = new ObjectValue(
+            new Dictionary<string, PropertyValue>
+            {
+                ["source"] = new StringValue(_template),
+                ["name"] = new StringValue(name),
+                ["mode"] = new StringValue("linked"),
+                ["running"] = new BoolValue(false),
+                ["shutdownTimeout"] = new NumberValue(0),
+                ["disks"] = new ArrayValue([]),
+                ["autostart"] = new BoolValue(false),
+            }
+        );
         var urn = $"urn:pulumi:bench::bench::libvirt:index:Clone::{name}";
         var created = await _clones.CreateAsync(new CreateRequest(urn, inputs, Preview: false), _provider.Context(urn));
         (_lastId, _lastOutputs) = (created.Id, created.Outputs);
@@ -63,20 +85,26 @@ public class LinkedCloneBenchmarks
     [IterationCleanup]
     public void DeleteClone()
     {
-        if (_lastId is null) return;
+        if (_lastId is null)
+            return;
         var urn = "urn:pulumi:bench::bench::libvirt:index:Clone::x";
-        _clones.DeleteAsync(new DeleteRequest(_lastId, urn, _lastOutputs!, null), _provider.Context(urn)).GetAwaiter().GetResult();
+        _clones
+            .DeleteAsync(new DeleteRequest(_lastId, urn, _lastOutputs!, null), _provider.Context(urn))
+            .GetAwaiter()
+            .GetResult();
         _lastId = null;
     }
 
     [GlobalCleanup]
     public void Cleanup()
     {
-        using (var template = _libvirt.FindDomain(_template)) template?.Undefine();
+        using (var template = _libvirt.FindDomain(_template))
+            template?.Undefine();
         _pool.Refresh();
         foreach (var volume in _pool.ListVolumes())
         {
-            using (volume) volume.Delete();
+            using (volume)
+                volume.Delete();
         }
         _pool.DestroyAndUndefine();
         _provider.Dispose();

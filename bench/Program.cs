@@ -7,15 +7,19 @@ using PulumiLibvirt.Bench;
 // `--startup [--starts N] [--before PATH]`: the plugin's start to port, against another build's if given.
 // `--reset [sizes]`: resets of stopped linked clones through the built binary against the floor (ResetBench).
 // Anything else goes to BenchmarkDotNet (e.g. --filter '*Upload*').
-if (args is ["--rss"]) return await UploadMemory.RunAsync();
-if (args is ["--startup", ..]) return await StartupBench.RunAsync(args[1..]);
-if (args is ["--reset", ..]) return await ResetBench.RunAsync(Sizes([50, 200]));
+if (args is ["--rss"])
+    return await UploadMemory.RunAsync();
+if (args is ["--startup", ..])
+    return await StartupBench.RunAsync(args[1..]);
+if (args is ["--reset", ..])
+    return await ResetBench.RunAsync(Sizes([50, 200]));
 if (args is ["--scale", ..])
 {
     var rounds = args.Length > 2 ? int.Parse(args[2], CultureInfo.InvariantCulture) : 5;
     return await ScaleBench.RunAsync(Sizes([50, 100, 200]), rounds);
 }
 var summaries = BenchmarkSwitcher.FromAssembly(typeof(LinkedCloneBenchmarks).Assembly).Run(args);
+
 // A benchmark that threw (a copy that is not sparse, say) fails make bench instead of leaving a gap in a table.
 return summaries.Any(s => s.HasCriticalValidationErrors || s.Reports.Any(r => !r.Success)) ? 1 : 0;
 

@@ -21,7 +21,8 @@ internal static class ResetBench
             var elapsed = await ScalePlugin.InParallelAsync(clones, async clone =>
             {
                 var done = await plugin.ResetAsync(clone, host.Template, "2");
-                lock (reset) reset.Add(done);
+                lock (reset)
+                    reset.Add(done);
             });
             await ScalePlugin.InParallelAsync(reset, plugin.DeleteAsync);
             figures.Add(ScaleBench.Against($"reset {size} stopped linked clones", elapsed, floor, 2.0));

@@ -37,16 +37,34 @@ internal sealed class ScaleHost : IDisposable
         var host = new ScaleHost(Workspace.Create("scale"));
         try
         {
-            using (var disk = host._workspace.Pool.CreateVolume(new VolumeDefinition("template.qcow2", TemplateBytes, "qcow2"))) { }
+            using (
+                var disk = host._workspace.Pool.CreateVolume(
+                    new VolumeDefinition("template.qcow2", TemplateBytes, "qcow2")
+                )
+            ) { }
             // 96 MiB of data in three places, the rest holes: a full copy must copy the data and keep the holes.
             foreach (var offset in new[] { 0L, 400 * Workspace.MiB, 900 * Workspace.MiB })
                 Command.WritePattern(host.TemplateDisk, "qcow2", 0x5a, offset, 32 * Workspace.MiB);
-            using (host._libvirt.DefineDomain(new DomainDefinition
-            {
-                Name = host.Template, Type = "qemu", MemoryKiB = 65536,
-                Disks = [new DomainDisk { Path = host.TemplateDisk, Format = "qcow2", Target = "vda" }],
-                Interfaces = [new DomainInterface { Network = "default" }],
-            })) { }
+            using (
+                host._libvirt.DefineDomain(
+                    new DomainDefinition
+                    {
+                        Name = host.Template,
+                        Type = "qemu",
+                        MemoryKiB = 65536,
+                        Disks =
+                        [
+                            new DomainDisk
+                            {
+                                Path = host.TemplateDisk,
+                                Format = "qcow2",
+                                Target = "vda",
+                            },
+                        ],
+                        Interfaces = [new DomainInterface { Network = "default" }],
+                    }
+                )
+            ) { }
             Directory.CreateDirectory(host.FloorFolder);
             return host;
         }
@@ -67,17 +85,28 @@ internal sealed class ScaleHost : IDisposable
         using var template = _libvirt.FindDomain(Template)!;
         var sourceXml = template.Xml();
         var names = Enumerable.Range(1, count).Select(i => $"{Prefix}-floor{count}-{i}").ToList();
-        var definitions = names.Select(name =>
-        {
-            var xml = Path.Combine(FloorFolder, $"{name}.xml");
-            File.WriteAllText(xml, CloneXml.Make(sourceXml, new CloneChanges
+        var definitions = names
+            .Select(name =>
             {
-                Name = name, Uuid = Guid.NewGuid().ToString(), SourceUuid = template.Uuid, Owner = "bench-floor",
-                Macs = [MacAddresses.NewRandom()],
-                Disks = new Dictionary<string, ClonedDisk?> { ["vda"] = new(Overlay(name), "qcow2") },
-            }));
-            return xml;
-        }).ToList();
+                var xml = Path.Combine(FloorFolder, $"{name}.xml");
+                File.WriteAllText(
+                    xml,
+                    CloneXml.Make(
+                        sourceXml,
+                        new CloneChanges
+                        {
+                            Name = name,
+                            Uuid = Guid.NewGuid().ToString(),
+                            SourceUuid = template.Uuid,
+                            Owner = "bench-floor",
+                            Macs = [MacAddresses.NewRandom()],
+                            Disks = new Dictionary<string, ClonedDisk?> { ["vda"] = new(Overlay(name), "qcow2") },
+                        }
+                    )
+                );
+                return xml;
+            })
+            .ToList();
 
         var clock = Stopwatch.StartNew();
         foreach (var name in names)
@@ -87,7 +116,8 @@ internal sealed class ScaleHost : IDisposable
 
         clock.Restart();
         Virsh(names.Select(name => $"undefine {name}"));
-        foreach (var name in names) File.Delete(Overlay(name));
+        foreach (var name in names)
+            File.Delete(Overlay(name));
         return (create, clock.Elapsed);
     }
 
@@ -103,8 +133,17 @@ internal sealed class ScaleHost : IDisposable
         var clock = Stopwatch.StartNew();
         foreach (var name in names)
         {
-            Command.Run("virt-clone", "--connect", "qemu:///system", "--original", Template, "--name", name,
-                "--file", Path.Combine(_workspace.PoolFolder, $"{name}.qcow2"));
+            Command.Run(
+                "virt-clone",
+                "--connect",
+                "qemu:///system",
+                "--original",
+                Template,
+                "--name",
+                name,
+                "--file",
+                Path.Combine(_workspace.PoolFolder, $"{name}.qcow2")
+            );
         }
         var elapsed = clock.Elapsed;
         var allocated = AllocatedBytes(Path.Combine(_workspace.PoolFolder, $"{names[0]}.qcow2"));
@@ -125,15 +164,19 @@ internal sealed class ScaleHost : IDisposable
     {
         var start = new ProcessStartInfo("virsh", ["-q", "-c", "qemu:///system"])
         {
-            RedirectStandardInput = true, RedirectStandardOutput = true, RedirectStandardError = true,
+            RedirectStandardInput = true,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
         };
         using var process = Process.Start(start)!;
         var stdout = process.StandardOutput.ReadToEndAsync();
         var stderr = process.StandardError.ReadToEndAsync();
-        foreach (var command in commands) process.StandardInput.WriteLine(command);
+        foreach (var command in commands)
+            process.StandardInput.WriteLine(command);
         process.StandardInput.Close();
         process.WaitForExit();
-        if (stderr.Result.Trim() is { Length: > 0 } errors) throw new InvalidOperationException($"virsh failed: {errors}{stdout.Result}");
+        if (stderr.Result.Trim() is { Length: > 0 } errors)
+            throw new InvalidOperationException($"virsh failed: {errors}{stdout.Result}");
     }
 
     public void Dispose()
@@ -144,8 +187,10 @@ internal sealed class ScaleHost : IDisposable
             {
                 using (domain)
                 {
-                    if (!domain.Name.StartsWith(Prefix, StringComparison.Ordinal)) continue;
-                    if (domain.IsActive) domain.Destroy();
+                    if (!domain.Name.StartsWith(Prefix, StringComparison.Ordinal))
+                        continue;
+                    if (domain.IsActive)
+                        domain.Destroy();
                     domain.Undefine();
                 }
             }

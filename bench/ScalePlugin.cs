@@ -37,17 +37,22 @@ internal sealed class ScalePlugin : IAsyncDisposable
         var process = await ProviderProcess.StartAsync(engine.Address);
         var plugin = new ScalePlugin(engine, process);
         await process.Client.HandshakeAsync(new Rpc.ProviderHandshakeRequest { EngineAddress = engine.Address });
-        await process.Client.ConfigureAsync(new Rpc.ConfigureRequest
-        {
-            Args = PropertyStruct.Encode(Props.Object(("uri", "qemu:///system"))), AcceptSecrets = true, AcceptResources = true,
-        });
+        await process.Client.ConfigureAsync(
+            new Rpc.ConfigureRequest
+            {
+                Args = PropertyStruct.Encode(Props.Object(("uri", "qemu:///system"))),
+                AcceptSecrets = true,
+                AcceptResources = true,
+            }
+        );
         return plugin;
     }
 
     /// <summary>The plugin's resident set now (VmRSS), in bytes.</summary>
     public long ResidentBytes()
     {
-        var line = File.ReadLines($"/proc/{_process.ProcessId}/status").Single(l => l.StartsWith("VmRSS:", StringComparison.Ordinal));
+        var line = File.ReadLines($"/proc/{_process.ProcessId}/status")
+            .Single(l => l.StartsWith("VmRSS:", StringComparison.Ordinal));
         return long.Parse(line["VmRSS:".Length..].Trim().Split(' ')[0], CultureInfo.InvariantCulture) * 1024;
     }
 
@@ -62,7 +67,15 @@ internal sealed class ScalePlugin : IAsyncDisposable
         var urn = UrnOf(name);
         var raw = PropertyStruct.Encode(Inputs(name, source, mode));
         var check = await CheckAsync(urn, name, new Struct(), raw);
-        var created = await _process.Client.CreateAsync(new Rpc.CreateRequest { Urn = urn, Name = name, Type = Type, Properties = check.Inputs });
+        var created = await _process.Client.CreateAsync(
+            new Rpc.CreateRequest
+            {
+                Urn = urn,
+                Name = name,
+                Type = Type,
+                Properties = check.Inputs,
+            }
+        );
         return new MadeClone(urn, raw, check.Inputs, created.Id, created.Properties);
     }
 
@@ -72,19 +85,33 @@ internal sealed class ScalePlugin : IAsyncDisposable
         var name = clone.Urn[(clone.Urn.LastIndexOf(':') + 1)..];
         var raw = PropertyStruct.Encode(Inputs(name, source, "linked", resetOn));
         var check = await CheckAsync(clone.Urn, name, clone.Inputs, raw);
-        var updated = await _process.Client.UpdateAsync(new Rpc.UpdateRequest
-        {
-            Id = clone.Id, Urn = clone.Urn, Type = Type,
-            Olds = clone.Outputs, OldInputs = clone.Inputs, News = check.Inputs,
-        });
+        var updated = await _process.Client.UpdateAsync(
+            new Rpc.UpdateRequest
+            {
+                Id = clone.Id,
+                Urn = clone.Urn,
+                Type = Type,
+                Olds = clone.Outputs,
+                OldInputs = clone.Inputs,
+                News = check.Inputs,
+            }
+        );
         return clone with { RawInputs = raw, Inputs = check.Inputs, Outputs = updated.Properties };
     }
 
     public Task DeleteAsync(MadeClone clone) =>
-        _process.Client.DeleteAsync(new Rpc.DeleteRequest
-        {
-            Id = clone.Id, Urn = clone.Urn, Type = Type, Properties = clone.Outputs, OldInputs = clone.Inputs,
-        }).ResponseAsync;
+        _process
+            .Client.DeleteAsync(
+                new Rpc.DeleteRequest
+                {
+                    Id = clone.Id,
+                    Urn = clone.Urn,
+                    Type = Type,
+                    Properties = clone.Outputs,
+                    OldInputs = clone.Inputs,
+                }
+            )
+            .ResponseAsync;
 
     /// <summary>The Check of an existing resource, as a preview sends it: old inputs and the program's.</summary>
     public Task<Rpc.CheckResponse> RecheckAsync(MadeClone clone) =>
@@ -92,10 +119,17 @@ internal sealed class ScalePlugin : IAsyncDisposable
 
     public async Task<Rpc.DiffResponse> DiffAsync(MadeClone clone)
     {
-        var diff = await _process.Client.DiffAsync(new Rpc.DiffRequest
-        {
-            Id = clone.Id, Urn = clone.Urn, Type = Type, Olds = clone.Outputs, OldInputs = clone.Inputs, News = clone.Inputs,
-        });
+        var diff = await _process.Client.DiffAsync(
+            new Rpc.DiffRequest
+            {
+                Id = clone.Id,
+                Urn = clone.Urn,
+                Type = Type,
+                Olds = clone.Outputs,
+                OldInputs = clone.Inputs,
+                News = clone.Inputs,
+            }
+        );
         if (diff.Changes != Rpc.DiffResponse.Types.DiffChanges.DiffNone)
             throw new InvalidOperationException($"{clone.Urn}: an unchanged program shows changes: {diff}");
         return diff;
@@ -103,19 +137,31 @@ internal sealed class ScalePlugin : IAsyncDisposable
 
     private async Task<Rpc.CheckResponse> CheckAsync(string urn, string name, Struct olds, Struct news)
     {
-        var check = await _process.Client.CheckAsync(new Rpc.CheckRequest
-        {
-            Urn = urn, Name = name, Type = Type, Olds = olds, News = news, RandomSeed = ByteString.CopyFrom(RandomNumberGenerator.GetBytes(32)),
-        });
-        if (check.Failures.Count > 0) throw new InvalidOperationException($"Check refused {urn}: {check.Failures}");
+        var check = await _process.Client.CheckAsync(
+            new Rpc.CheckRequest
+            {
+                Urn = urn,
+                Name = name,
+                Type = Type,
+                Olds = olds,
+                News = news,
+                RandomSeed = ByteString.CopyFrom(RandomNumberGenerator.GetBytes(32)),
+            }
+        );
+        if (check.Failures.Count > 0)
+            throw new InvalidOperationException($"Check refused {urn}: {check.Failures}");
         return check;
     }
 
-    /// <summary>Runs <paramref name="work"/> on every item, <see cref="InFlight"/> at a time, and answers how long all took.</summary>
+    /// <summary>
+    /// Runs <paramref name="work"/> on every item, <see cref="InFlight"/> at a time, and answers how long all took.
+    /// </summary>
     public static async Task<TimeSpan> InParallelAsync<T>(IEnumerable<T> items, Func<T, Task> work)
     {
         var clock = Stopwatch.StartNew();
-        await Parallel.ForEachAsync(items, new ParallelOptions { MaxDegreeOfParallelism = InFlight }, async (item, _) => await work(item));
+        await Parallel.ForEachAsync(items, new ParallelOptions { MaxDegreeOfParallelism = InFlight }, async (item, _) =>
+            await work(item)
+        );
         return clock.Elapsed;
     }
 

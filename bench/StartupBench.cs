@@ -24,12 +24,17 @@ internal static class StartupBench
         string? before = null;
         for (var i = 0; i + 1 < args.Length; i += 2)
         {
-            if (args[i] == "--starts") starts = int.Parse(args[i + 1], CultureInfo.InvariantCulture);
-            else if (args[i] == "--before") before = Path.GetFullPath(args[i + 1]);
-            else throw new ArgumentException($"unknown option {args[i]}: --startup takes --starts N and --before PATH");
+            if (args[i] == "--starts")
+                starts = int.Parse(args[i + 1], CultureInfo.InvariantCulture);
+            else if (args[i] == "--before")
+                before = Path.GetFullPath(args[i + 1]);
+            else
+                throw new ArgumentException($"unknown option {args[i]}: --startup takes --starts N and --before PATH");
         }
-        if (args.Length % 2 != 0) throw new ArgumentException($"{args[^1]} needs a value");
-        if (before is not null && !File.Exists(before)) throw new FileNotFoundException($"--before: no {before}");
+        if (args.Length % 2 != 0)
+            throw new ArgumentException($"{args[^1]} needs a value");
+        if (before is not null && !File.Exists(before))
+            throw new FileNotFoundException($"--before: no {before}");
         Console.WriteLine($"load average before: {LoadAverage()}");
         var figures = await MeasureAsync(before is null ? [Current] : [Current, before], starts);
         Console.WriteLine($"load average after: {LoadAverage()}");
@@ -61,8 +66,16 @@ internal static class StartupBench
             var (port, answer) = (ScaleBench.Percentile(ports[b], 0.5), ScaleBench.Percentile(answers[b], 0.5));
             var current = binaries[b] == Current;
             var name = $"median of {starts}, {(current ? "bin/pulumi-resource-libvirt" : binaries[b])}";
-            figures.Add(new Figure($"start to port, {name}", ScaleBench.Ms(port), "-", "-",
-                current ? $"< {GoalMs} ms" : "-", !current || port < GoalMs));
+            figures.Add(
+                new Figure(
+                    $"start to port, {name}",
+                    ScaleBench.Ms(port),
+                    "-",
+                    "-",
+                    current ? $"< {GoalMs} ms" : "-",
+                    !current || port < GoalMs
+                )
+            );
             figures.Add(new Figure($"start to first answer, {name}", ScaleBench.Ms(answer), "-", "-", "-", true));
         }
         return figures;

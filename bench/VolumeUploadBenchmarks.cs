@@ -35,7 +35,18 @@ public class VolumeUploadBenchmarks
     public void VirshVolUpload()
     {
         _made = _workspace.NewVolumeName();
-        Command.Run("virsh", "-q", "-c", "qemu:///system", "vol-create-as", _workspace.Name, _made, $"{Workspace.GiB}", "--format", "raw");
+        Command.Run(
+            "virsh",
+            "-q",
+            "-c",
+            "qemu:///system",
+            "vol-create-as",
+            _workspace.Name,
+            _made,
+            $"{Workspace.GiB}",
+            "--format",
+            "raw"
+        );
         Command.Run("virsh", "-q", "-c", "qemu:///system", "vol-upload", "--pool", _workspace.Name, _made, _image);
     }
 
@@ -49,7 +60,8 @@ public class VolumeUploadBenchmarks
     [IterationCleanup]
     public void DeleteVolume()
     {
-        if (_made is not null) _workspace.Remove(_made);
+        if (_made is not null)
+            _workspace.Remove(_made);
         _made = null;
     }
 

@@ -59,7 +59,9 @@ internal sealed class Workspace : IDisposable
     /// <summary>A name for the next volume (or copy) in the pool.</summary>
     public string NewVolumeName() => $"{Name}-{Interlocked.Increment(ref _count)}.raw";
 
-    /// <summary>A file of <paramref name="bytes"/> random bytes in the folder: incompressible, no zero block to skip.</summary>
+    /// <summary>
+    /// A file of <paramref name="bytes"/> random bytes in the folder: incompressible, no zero block to skip.
+    /// </summary>
     public string RandomImage(string fileName, long bytes)
     {
         var path = Path.Combine(Folder, fileName);
@@ -85,12 +87,16 @@ internal sealed class Workspace : IDisposable
     public long AllocatedBytes(string name) =>
         long.Parse(Command.Run("stat", "-c", "%b", Path.Combine(PoolFolder, name)), CultureInfo.InvariantCulture) * 512;
 
-    /// <summary>Removes what an iteration made in the pool: a volume libvirt knows, or a file a command put there.</summary>
+    /// <summary>
+    /// Removes what an iteration made in the pool: a volume libvirt knows, or a file a command put there.
+    /// </summary>
     public void Remove(string name)
     {
         using var volume = Pool.FindVolume(name);
-        if (volume is not null) volume.Delete();
-        else File.Delete(Path.Combine(PoolFolder, name));
+        if (volume is not null)
+            volume.Delete();
+        else
+            File.Delete(Path.Combine(PoolFolder, name));
     }
 
     public void Dispose()
@@ -102,7 +108,8 @@ internal sealed class Workspace : IDisposable
                 _pool.Refresh();
                 foreach (var volume in _pool.ListVolumes())
                 {
-                    using (volume) volume.Delete();
+                    using (volume)
+                        volume.Delete();
                 }
                 _pool.DestroyAndUndefine();
                 _pool.Dispose();
@@ -112,7 +119,8 @@ internal sealed class Workspace : IDisposable
         {
             _provider.Dispose();
             _libvirt.Dispose();
-            if (Directory.Exists(Folder)) Directory.Delete(Folder, recursive: true);
+            if (Directory.Exists(Folder))
+                Directory.Delete(Folder, recursive: true);
         }
     }
 }

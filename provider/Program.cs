@@ -5,7 +5,8 @@ using PulumiLibvirt.Resources;
 // --logtostderr, -v=9 or --tracing ADDR, and reads our port from the first line of stdout.
 var engineAddress = EngineAddress(args);
 using var engineLog = new EngineLogClient();
-if (engineAddress is not null) engineLog.Connect(engineAddress);
+if (engineAddress is not null)
+    engineLog.Connect(engineAddress);
 
 using var provider = new LibvirtProvider(engineLog);
 var service = new ResourceProviderService(provider, engineLog, LibvirtProvider.Version, EmbeddedSchema());
@@ -29,8 +30,13 @@ static string? EngineAddress(string[] args)
     string[] withValue = ["--tracing", "--root", "--logflow"];
     for (var i = 0; i < args.Length; i++)
     {
-        if (withValue.Contains(args[i])) { i++; continue; }
-        if (!args[i].StartsWith('-')) return args[i];
+        if (withValue.Contains(args[i]))
+        {
+            i++;
+            continue;
+        }
+        if (!args[i].StartsWith('-'))
+            return args[i];
     }
     return null;
 }

@@ -1,6 +1,8 @@
 namespace PulumiLibvirt.Framework;
 
-/// <summary>A provider as the protocol host serves it: its configuration, its resource types, and cancellation.</summary>
+/// <summary>
+/// A provider as the protocol host serves it: its configuration, its resource types, and cancellation.
+/// </summary>
 public interface IProvider
 {
     IReadOnlyList<CheckFailure> CheckConfig(ObjectValue config);
@@ -10,10 +12,14 @@ public interface IProvider
 
     void Configure(ObjectValue config);
 
-    /// <summary>The resource type behind a type token; a <see cref="ProviderException"/> for a token it does not offer.</summary>
+    /// <summary>
+    /// The resource type behind a type token; a <see cref="ProviderException"/> for a token it does not offer.
+    /// </summary>
     IResource Resource(string token);
 
-    /// <summary>The function behind a function token; a <see cref="ProviderException"/> for a token it does not offer.</summary>
+    /// <summary>
+    /// The function behind a function token; a <see cref="ProviderException"/> for a token it does not offer.
+    /// </summary>
     IFunction Function(string token);
 
     /// <summary>

@@ -17,6 +17,7 @@ public interface IResource
     Task<CheckResult> CheckAsync(CheckRequest request, ResourceContext context);
     ResourceDiff Diff(DiffRequest request);
     Task<CreateResult> CreateAsync(CreateRequest request, ResourceContext context);
+
     /// <summary>The resource as it is now, or null when it no longer exists.</summary>
     Task<ReadResult?> ReadAsync(ReadRequest request, ResourceContext context);
     Task<ObjectValue> UpdateAsync(UpdateRequest request, ResourceContext context);

@@ -18,5 +18,7 @@ public sealed record PropertyMarks(IReadOnlySet<string> Unknown, IReadOnlySet<st
     private static bool Related(string a, string b) => a == b || Contains(a, b) || Contains(b, a);
 
     private static bool Contains(string outer, string inner) =>
-        inner.Length > outer.Length && inner.StartsWith(outer, StringComparison.Ordinal) && inner[outer.Length] is '.' or '[';
+        inner.Length > outer.Length
+        && inner.StartsWith(outer, StringComparison.Ordinal)
+        && inner[outer.Length] is '.' or '[';
 }

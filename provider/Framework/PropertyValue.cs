@@ -18,22 +18,26 @@ public abstract record PropertyValue
     public bool IsSecret => this is SecretValue;
 
     /// <summary>True when this value, or anything inside it, is not known yet (a preview).</summary>
-    public bool ContainsUnknowns => Unsecret switch
-    {
-        UnknownValue => true,
-        ArrayValue array => array.Items.Any(i => i.ContainsUnknowns),
-        ObjectValue obj => obj.Properties.Values.Any(v => v.ContainsUnknowns),
-        _ => false,
-    };
+    public bool ContainsUnknowns =>
+        Unsecret switch
+        {
+            UnknownValue => true,
+            ArrayValue array => array.Items.Any(i => i.ContainsUnknowns),
+            ObjectValue obj => obj.Properties.Values.Any(v => v.ContainsUnknowns),
+            _ => false,
+        };
 
     /// <summary>This value with every secret marker inside it removed, for comparing contents.</summary>
-    public PropertyValue WithoutSecrets() => this switch
-    {
-        SecretValue secret => secret.Inner.WithoutSecrets(),
-        ArrayValue array => new ArrayValue(array.Items.Select(i => i.WithoutSecrets()).ToImmutableArray()),
-        ObjectValue obj => new ObjectValue(obj.Properties.ToImmutableSortedDictionary(p => p.Key, p => p.Value.WithoutSecrets())),
-        _ => this,
-    };
+    public PropertyValue WithoutSecrets() =>
+        this switch
+        {
+            SecretValue secret => secret.Inner.WithoutSecrets(),
+            ArrayValue array => new ArrayValue(array.Items.Select(i => i.WithoutSecrets()).ToImmutableArray()),
+            ObjectValue obj => new ObjectValue(
+                obj.Properties.ToImmutableSortedDictionary(p => p.Key, p => p.Value.WithoutSecrets())
+            ),
+            _ => this,
+        };
 }
 
 public sealed record NullValue : PropertyValue
@@ -77,7 +81,9 @@ public sealed record ArrayValue(ImmutableArray<PropertyValue> Items) : PropertyV
 
 public sealed record ObjectValue(ImmutableSortedDictionary<string, PropertyValue> Properties) : PropertyValue
 {
-    public static readonly ObjectValue Empty = new(ImmutableSortedDictionary<string, PropertyValue>.Empty.WithComparers(StringComparer.Ordinal));
+    public static readonly ObjectValue Empty = new(
+        ImmutableSortedDictionary<string, PropertyValue>.Empty.WithComparers(StringComparer.Ordinal)
+    );
 
     public ObjectValue(IEnumerable<KeyValuePair<string, PropertyValue>> properties)
         : this(properties.ToImmutableSortedDictionary(StringComparer.Ordinal)) { }
@@ -87,8 +93,9 @@ public sealed record ObjectValue(ImmutableSortedDictionary<string, PropertyValue
     public ObjectValue With(string key, PropertyValue value) => new(Properties.SetItem(key, value));
 
     public bool Equals(ObjectValue? other) =>
-        other is not null && Properties.Count == other.Properties.Count &&
-        Properties.All(p => other.Properties.TryGetValue(p.Key, out var v) && p.Value.Equals(v));
+        other is not null
+        && Properties.Count == other.Properties.Count
+        && Properties.All(p => other.Properties.TryGetValue(p.Key, out var v) && p.Value.Equals(v));
 
     public override int GetHashCode() =>
         Properties.Aggregate(17, (hash, p) => hash * 31 + HashCode.Combine(p.Key, p.Value));

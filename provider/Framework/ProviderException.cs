@@ -5,7 +5,15 @@ namespace PulumiLibvirt.Framework;
 /// an operation that did not happen (the host refused it, or what it had made was removed again); the engine reads
 /// only an internal error as "the state may be corrupt", so that is kept for what the provider cannot account for.
 /// </summary>
-public enum ErrorKind { InvalidArgument, NotFound, FailedPrecondition, Unavailable, Failed, Internal }
+public enum ErrorKind
+{
+    InvalidArgument,
+    NotFound,
+    FailedPrecondition,
+    Unavailable,
+    Failed,
+    Internal,
+}
 
 /// <summary>A failure the user can act on, with a message that says what to do.</summary>
 public class ProviderException(ErrorKind kind, string message, Exception? inner = null) : Exception(message, inner)

@@ -17,7 +17,8 @@ public sealed record DocsGuide(string File, string Title);
 /// </summary>
 public sealed class ReferenceDocs
 {
-    private const string Generated = "<!-- Generated from schema.json by `make docs`: edit the descriptions in the "
+    private const string Generated =
+        "<!-- Generated from schema.json by `make docs`: edit the descriptions in the "
         + "provider's types, not this file. -->";
 
     private readonly JsonElement _schema;
@@ -34,8 +35,11 @@ public sealed class ReferenceDocs
     /// <summary>Every generated page by its path under docs/ ('/'-separated).</summary>
     /// <param name="guides">The hand-written pages the overview links to.</param>
     /// <param name="example">A Pulumi YAML program the overview shows.</param>
-    public static SortedDictionary<string, string> Generate(string schemaJson, IReadOnlyList<DocsGuide> guides,
-        string example)
+    public static SortedDictionary<string, string> Generate(
+        string schemaJson,
+        IReadOnlyList<DocsGuide> guides,
+        string example
+    )
     {
         using var document = JsonDocument.Parse(schemaJson);
         var docs = new ReferenceDocs(document.RootElement);
@@ -64,13 +68,10 @@ public sealed class ReferenceDocs
 
     private static string FunctionPage(string name) => $"functions/{name.ToLowerInvariant()}.md";
 
-    private string ShortName(string token) => token.StartsWith(_prefix, StringComparison.Ordinal)
-        ? token[_prefix.Length..]
-        : token;
+    private string ShortName(string token) =>
+        token.StartsWith(_prefix, StringComparison.Ordinal) ? token[_prefix.Length..] : token;
 
-    private string DisplayName => _schema.TryGetProperty("displayName", out var display)
-        ? display.GetString()!
-        : _name;
+    private string DisplayName => _schema.TryGetProperty("displayName", out var display) ? display.GetString()! : _name;
 
     private string Overview(IReadOnlyList<DocsGuide> guides, string example)
     {
@@ -84,15 +85,19 @@ public sealed class ReferenceDocs
         foreach (var resource in _schema.GetProperty("resources").EnumerateObject())
         {
             var name = ShortName(resource.Name);
-            page.AppendLine(CultureInfo.InvariantCulture,
-                $"- [{name}]({ResourcePage(name)}) (`{resource.Name}`): {Text(resource.Value, "description")}");
+            page.AppendLine(
+                CultureInfo.InvariantCulture,
+                $"- [{name}]({ResourcePage(name)}) (`{resource.Name}`): {Text(resource.Value, "description")}"
+            );
         }
         page.AppendLine().AppendLine("## Functions").AppendLine();
         foreach (var function in _schema.GetProperty("functions").EnumerateObject())
         {
             var name = ShortName(function.Name);
-            page.AppendLine(CultureInfo.InvariantCulture,
-                $"- [{name}]({FunctionPage(name)}) (`{function.Name}`): {Text(function.Value, "description")}");
+            page.AppendLine(
+                CultureInfo.InvariantCulture,
+                $"- [{name}]({FunctionPage(name)}) (`{function.Name}`): {Text(function.Value, "description")}"
+            );
         }
         if (guides.Count > 0)
         {
@@ -107,10 +112,15 @@ public sealed class ReferenceDocs
     {
         var version = Text(_schema, "version");
         var page = new StringBuilder();
-        FrontMatter(page, $"{DisplayName} Installation & Configuration",
-            $"How to install the {DisplayName} provider and configure it.");
+        FrontMatter(
+            page,
+            $"{DisplayName} Installation & Configuration",
+            $"How to install the {DisplayName} provider and configure it."
+        );
         page.AppendLine("## Installation").AppendLine();
-        page.AppendLine(CultureInfo.InvariantCulture, $"""
+        page.AppendLine(
+            CultureInfo.InvariantCulture,
+            $"""
             The resource plugin `{_name}` {version} is built from this repository, which no registry serves:
             `make install` builds it and puts it in `~/.pulumi/plugins/resource-{_name}-v{version}/`. A program names
             the plugin by path in its `Pulumi.yaml`, so that the Pulumi CLI never takes a registry package of the
@@ -127,26 +137,43 @@ public sealed class ReferenceDocs
             /path/to/repository/bin/pulumi-resource-{_name}` generates the SDK from the plugin's schema and links it
             into the program; the SDKs are named:
 
-            """);
+            """
+        );
         page.AppendLine("| language | package |").AppendLine("| --- | --- |");
         var language = _schema.GetProperty("language");
-        page.AppendLine(CultureInfo.InvariantCulture,
-            $"| TypeScript/JavaScript | `{Text(language.GetProperty("nodejs"), "packageName")}` |");
-        page.AppendLine(CultureInfo.InvariantCulture,
-            $"| Python | `{Text(language.GetProperty("python"), "packageName")}` |");
-        page.AppendLine(CultureInfo.InvariantCulture,
-            $"| Go | `{Text(language.GetProperty("go"), "importBasePath")}` |");
-        page.AppendLine(CultureInfo.InvariantCulture,
-            $"| C# | `{Text(language.GetProperty("csharp"), "rootNamespace")}.{Pascal(_name)}` |");
+        page.AppendLine(
+            CultureInfo.InvariantCulture,
+            $"| TypeScript/JavaScript | `{Text(language.GetProperty("nodejs"), "packageName")}` |"
+        );
+        page.AppendLine(
+            CultureInfo.InvariantCulture,
+            $"| Python | `{Text(language.GetProperty("python"), "packageName")}` |"
+        );
+        page.AppendLine(
+            CultureInfo.InvariantCulture,
+            $"| Go | `{Text(language.GetProperty("go"), "importBasePath")}` |"
+        );
+        page.AppendLine(
+            CultureInfo.InvariantCulture,
+            $"| C# | `{Text(language.GetProperty("csharp"), "rootNamespace")}.{Pascal(_name)}` |"
+        );
         page.AppendLine().AppendLine("## Configuration").AppendLine();
-        page.AppendLine(CultureInfo.InvariantCulture, $"""
+        page.AppendLine(
+            CultureInfo.InvariantCulture,
+            $"""
             Set a key for the stack's default provider with `pulumi config set {_name}:KEY VALUE`, or give the keys
             as inputs of an explicit provider resource (`type: pulumi:providers:{_name}`), one per host:
 
-            """);
+            """
+        );
         var provider = _schema.GetProperty("provider");
-        Properties(page, provider.GetProperty("inputProperties"), Strings(provider, "requiredInputs"),
-            isInput: true, qualifier: $"{_name}:");
+        Properties(
+            page,
+            provider.GetProperty("inputProperties"),
+            Strings(provider, "requiredInputs"),
+            isInput: true,
+            qualifier: $"{_name}:"
+        );
         return page.ToString();
     }
 
@@ -197,11 +224,13 @@ public sealed class ReferenceDocs
     private void Types(StringBuilder page, IEnumerable<JsonElement> inputs, IEnumerable<JsonElement> outputs)
     {
         var inputTypes = Reached(inputs);
-        var objects = inputTypes.Union(Reached(outputs))
+        var objects = inputTypes
+            .Union(Reached(outputs))
             .Where(t => TypeNode(t).TryGetProperty("properties", out _))
             .Order(StringComparer.Ordinal)
             .ToList();
-        if (objects.Count == 0) return;
+        if (objects.Count == 0)
+            return;
         page.AppendLine().AppendLine("## Types");
         foreach (var token in objects)
         {
@@ -221,30 +250,44 @@ public sealed class ReferenceDocs
         {
             foreach (var property in current.EnumerateObject())
             {
-                if (Reference(property.Value) is not { } token || !found.Add(token)) continue;
-                if (TypeNode(token).TryGetProperty("properties", out var nested)) pending.Enqueue(nested);
+                if (Reference(property.Value) is not { } token || !found.Add(token))
+                    continue;
+                if (TypeNode(token).TryGetProperty("properties", out var nested))
+                    pending.Enqueue(nested);
             }
         }
         return found;
     }
 
-    private void Properties(StringBuilder page, JsonElement properties, string[] required, bool isInput,
-        string qualifier = "")
+    private void Properties(
+        StringBuilder page,
+        JsonElement properties,
+        string[] required,
+        bool isInput,
+        string qualifier = ""
+    )
     {
         var any = false;
         foreach (var property in properties.EnumerateObject())
         {
             any = true;
             List<string> facts = [TypeText(property.Value)];
-            if (isInput && required.Contains(property.Name)) facts.Add("required");
-            if (!isInput && !required.Contains(property.Name)) facts.Add("optional");
-            if (property.Value.TryGetProperty("default", out var value)) facts.Add($"default `{Literal(value)}`");
-            if (property.Value.TryGetProperty("secret", out var secret) && secret.GetBoolean()) facts.Add("secret");
+            if (isInput && required.Contains(property.Name))
+                facts.Add("required");
+            if (!isInput && !required.Contains(property.Name))
+                facts.Add("optional");
+            if (property.Value.TryGetProperty("default", out var value))
+                facts.Add($"default `{Literal(value)}`");
+            if (property.Value.TryGetProperty("secret", out var secret) && secret.GetBoolean())
+                facts.Add("secret");
             var description = property.Value.TryGetProperty("description", out var text) ? $": {text.GetString()}" : "";
-            page.AppendLine(CultureInfo.InvariantCulture,
-                $"- `{qualifier}{property.Name}` ({string.Join(", ", facts)}){description}");
+            page.AppendLine(
+                CultureInfo.InvariantCulture,
+                $"- `{qualifier}{property.Name}` ({string.Join(", ", facts)}){description}"
+            );
         }
-        if (!any) page.AppendLine("None.");
+        if (!any)
+            page.AppendLine("None.");
     }
 
     private string TypeText(JsonElement property)
@@ -288,15 +331,13 @@ public sealed class ReferenceDocs
         page.AppendLine(Generated).AppendLine();
     }
 
-    private static string Literal(JsonElement value) => value.ValueKind == JsonValueKind.String
-        ? value.GetString()!
-        : value.GetRawText();
+    private static string Literal(JsonElement value) =>
+        value.ValueKind == JsonValueKind.String ? value.GetString()! : value.GetRawText();
 
     private static string Text(JsonElement node, string name) => node.GetProperty(name).GetString()!;
 
-    private static string[] Strings(JsonElement node, string name) => node.TryGetProperty(name, out var array)
-        ? array.EnumerateArray().Select(e => e.GetString()!).ToArray()
-        : [];
+    private static string[] Strings(JsonElement node, string name) =>
+        node.TryGetProperty(name, out var array) ? array.EnumerateArray().Select(e => e.GetString()!).ToArray() : [];
 
     private static string Pascal(string name) => char.ToUpperInvariant(name[0]) + name[1..];
 }

@@ -3,19 +3,35 @@ namespace PulumiLibvirt.Framework;
 // The requests a resource answers, in property values: the protocol host builds them from Pulumi's messages, so
 // resources never see protobuf. Old inputs are null when the engine did not send them.
 
-public enum AutonamingMode { Propose, Enforce, Disable }
+public enum AutonamingMode
+{
+    Propose,
+    Enforce,
+    Disable,
+}
 
 /// <summary>The engine's naming proposal for a resource (Pulumi's autonaming configuration).</summary>
 public sealed record Autonaming(string ProposedName, AutonamingMode Mode);
 
 public sealed record CheckRequest(
-    string Urn, string Name, ObjectValue? Olds, ObjectValue News, byte[] RandomSeed, Autonaming? Autonaming = null);
+    string Urn,
+    string Name,
+    ObjectValue? Olds,
+    ObjectValue News,
+    byte[] RandomSeed,
+    Autonaming? Autonaming = null
+);
 
 public sealed record CheckResult(ObjectValue Inputs, IReadOnlyList<CheckFailure> Failures);
 
 public sealed record DiffRequest(
-    string Id, string Urn, ObjectValue OldOutputs, ObjectValue? OldInputs, ObjectValue News,
-    IReadOnlyList<string> IgnoreChanges);
+    string Id,
+    string Urn,
+    ObjectValue OldOutputs,
+    ObjectValue? OldInputs,
+    ObjectValue News,
+    IReadOnlyList<string> IgnoreChanges
+);
 
 public sealed record CreateRequest(string Urn, ObjectValue Inputs, bool Preview);
 
@@ -28,7 +44,13 @@ public sealed record ReadRequest(string Id, string Urn, ObjectValue? OldOutputs,
 public sealed record ReadResult(string Id, ObjectValue Outputs, ObjectValue Inputs);
 
 public sealed record UpdateRequest(
-    string Id, string Urn, ObjectValue OldOutputs, ObjectValue? OldInputs, ObjectValue News, bool Preview,
-    IReadOnlyList<string> IgnoreChanges);
+    string Id,
+    string Urn,
+    ObjectValue OldOutputs,
+    ObjectValue? OldInputs,
+    ObjectValue News,
+    bool Preview,
+    IReadOnlyList<string> IgnoreChanges
+);
 
 public sealed record DeleteRequest(string Id, string Urn, ObjectValue OldOutputs, ObjectValue? OldInputs);

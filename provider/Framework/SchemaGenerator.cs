@@ -6,7 +6,13 @@ namespace PulumiLibvirt.Framework;
 /// <summary>What the schema says of the package itself.</summary>
 /// <param name="Keywords">Registry keywords, such as <c>category/infrastructure</c>.</param>
 /// <param name="Language">The schema's <c>language</c> section: the package's name in each language's registry.</param>
-public sealed record PackageInfo(string Name, string Version, string Description, IReadOnlyList<string> Keywords, JsonObject Language);
+public sealed record PackageInfo(
+    string Name,
+    string Version,
+    string Description,
+    IReadOnlyList<string> Keywords,
+    JsonObject Language
+);
 
 /// <summary>
 /// Derives the Pulumi package schema from the provider's typed records, so the schema says exactly what the provider
@@ -20,11 +26,20 @@ public sealed class SchemaGenerator
 
     private SchemaGenerator(string package) => _prefix = $"{package}:index:";
 
-    public static string Generate(PackageInfo package, Type config, IEnumerable<IResource> resources, IEnumerable<IFunction> functions) =>
-        new SchemaGenerator(package.Name).Schema(package, config, resources, functions);
+    public static string Generate(
+        PackageInfo package,
+        Type config,
+        IEnumerable<IResource> resources,
+        IEnumerable<IFunction> functions
+    ) => new SchemaGenerator(package.Name).Schema(package, config, resources, functions);
 
     /// <summary>The record (or enum) type behind each type token of the schema.</summary>
-    public static IReadOnlyDictionary<string, Type> TypeTokens(PackageInfo package, Type config, IEnumerable<IResource> resources, IEnumerable<IFunction> functions)
+    public static IReadOnlyDictionary<string, Type> TypeTokens(
+        PackageInfo package,
+        Type config,
+        IEnumerable<IResource> resources,
+        IEnumerable<IFunction> functions
+    )
     {
         var generator = new SchemaGenerator(package.Name);
         generator.Schema(package, config, resources, functions);
@@ -36,7 +51,12 @@ public sealed class SchemaGenerator
     /// give, with the defaults Check applies) even where outputs echo it; a type reached only from outputs lists what
     /// is always there, without defaults.
     /// </remarks>
-    private string Schema(PackageInfo package, Type config, IEnumerable<IResource> resources, IEnumerable<IFunction> functions)
+    private string Schema(
+        PackageInfo package,
+        Type config,
+        IEnumerable<IResource> resources,
+        IEnumerable<IFunction> functions
+    )
     {
         var ordered = resources.OrderBy(r => r.Token, StringComparer.Ordinal).ToList();
         var orderedFunctions = functions.OrderBy(f => f.Token, StringComparer.Ordinal).ToList();
@@ -61,7 +81,8 @@ public sealed class SchemaGenerator
         {
             var node = new JsonObject { ["description"] = function.Description };
             // A function without arguments has no inputs object: the SDKs then generate a call without one.
-            if (function.Inputs.Properties.Count > 0) node["inputs"] = functionInputs[function.Token];
+            if (function.Inputs.Properties.Count > 0)
+                node["inputs"] = functionInputs[function.Token];
             node["outputs"] = ObjectType(function.Outputs, isInput: false);
             functionNodes[function.Token] = node;
         }
@@ -84,11 +105,13 @@ public sealed class SchemaGenerator
             ["types"] = new JsonObject(_types.Select(t => KeyValuePair.Create(t.Key, (JsonNode?)t.Value))),
             ["language"] = package.Language.DeepClone(),
         };
-        return schema.ToJsonString(new JsonSerializerOptions
-        {
-            WriteIndented = true,
-            Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
-        }) + "\n";
+        return schema.ToJsonString(
+                new JsonSerializerOptions
+                {
+                    WriteIndented = true,
+                    Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
+                }
+            ) + "\n";
     }
 
     private static JsonArray Names(IEnumerable<PropertyShape> properties) =>
@@ -102,33 +125,43 @@ public sealed class SchemaGenerator
         {
             var node = TypeReference(property.ValueType, isInput);
             var description = property.Description ?? "";
-            if (isInput && property.ReplaceOnChange) description += " Changing it replaces the resource.";
+            if (isInput && property.ReplaceOnChange)
+                description += " Changing it replaces the resource.";
             node["description"] = description.Trim();
-            if (isInput && property.Default is { } value && DefaultValue(value) is { } schemaDefault) node["default"] = schemaDefault;
-            if (property.Secret) node["secret"] = true;
+            if (isInput && property.Default is { } value && DefaultValue(value) is { } schemaDefault)
+                node["default"] = schemaDefault;
+            if (property.Secret)
+                node["secret"] = true;
             properties[property.Name] = node;
         }
         return properties;
     }
 
-    /// <summary>A default the schema can state: Pulumi's schema has defaults for primitives only (an empty list is implied).</summary>
-    private static JsonNode? DefaultValue(object value) => value switch
-    {
-        Enum e => TypeShape.CamelCase(e.ToString()),
-        bool b => b,
-        string s => s,
-        int or long or double => JsonValue.Create(Convert.ToDouble(value)),
-        _ => null,
-    };
+    /// <summary>
+    /// A default the schema can state: Pulumi's schema has defaults for primitives only (an empty list is implied).
+    /// </summary>
+    private static JsonNode? DefaultValue(object value) =>
+        value switch
+        {
+            Enum e => TypeShape.CamelCase(e.ToString()),
+            bool b => b,
+            string s => s,
+            int or long or double => JsonValue.Create(Convert.ToDouble(value)),
+            _ => null,
+        };
 
     private JsonObject TypeReference(Type type, bool isInput)
     {
         type = Nullable.GetUnderlyingType(type) ?? type;
-        if (type == typeof(string)) return new JsonObject { ["type"] = "string" };
-        if (type == typeof(bool)) return new JsonObject { ["type"] = "boolean" };
+        if (type == typeof(string))
+            return new JsonObject { ["type"] = "string" };
+        if (type == typeof(bool))
+            return new JsonObject { ["type"] = "boolean" };
         // Pulumi's integer is 32-bit in every SDK: byte counts (long) are numbers, exact up to 2^53.
-        if (type == typeof(int)) return new JsonObject { ["type"] = "integer" };
-        if (type == typeof(long) || type == typeof(double)) return new JsonObject { ["type"] = "number" };
+        if (type == typeof(int))
+            return new JsonObject { ["type"] = "integer" };
+        if (type == typeof(long) || type == typeof(double))
+            return new JsonObject { ["type"] = "number" };
         if (TypeShape.IsList(type, out var element))
             return new JsonObject { ["type"] = "array", ["items"] = TypeReference(element, isInput) };
 
@@ -137,7 +170,9 @@ public sealed class SchemaGenerator
         {
             // Pulumi's SDKs generate one class per token: two records behind one token would lose one of them.
             if (known != type)
-                throw new InvalidOperationException($"{known.Name} and {type.Name} both map to the schema type {token}; rename one of them.");
+                throw new InvalidOperationException(
+                    $"{known.Name} and {type.Name} both map to the schema type {token}; rename one of them."
+                );
         }
         else
         {
@@ -148,18 +183,23 @@ public sealed class SchemaGenerator
         return new JsonObject { ["$ref"] = $"#/types/{token}" };
     }
 
-    private static JsonObject EnumType(Type type) => new()
-    {
-        ["type"] = "string",
-        ["enum"] = new JsonArray(Enum.GetNames(type)
-            .Select(n => (JsonNode?)new JsonObject { ["name"] = n, ["value"] = TypeShape.CamelCase(n) }).ToArray()),
-    };
+    private static JsonObject EnumType(Type type) =>
+        new()
+        {
+            ["type"] = "string",
+            ["enum"] = new JsonArray(
+                Enum.GetNames(type)
+                    .Select(n => (JsonNode?)new JsonObject { ["name"] = n, ["value"] = TypeShape.CamelCase(n) })
+                    .ToArray()
+            ),
+        };
 
     /// <summary>An object type spec: a named type's body, or a function's inputs or outputs.</summary>
     private JsonObject ObjectType(TypeShape shape, bool isInput)
     {
         var node = new JsonObject { ["type"] = "object" };
-        if (shape.Description is { } description) node["description"] = description;
+        if (shape.Description is { } description)
+            node["description"] = description;
         node["properties"] = Properties(shape.Properties, isInput);
         // Input types require what the program must give; output types list what is always there.
         node["required"] = Names(shape.Properties.Where(p => isInput ? p.IsRequired : !p.IsNullable));

@@ -22,8 +22,11 @@ public sealed class TypeShape
         Properties = type.GetProperties(BindingFlags.Public | BindingFlags.Instance)
             .Where(p => p.CanWrite && p.GetIndexParameters().Length == 0)
             .OrderBy(p => p.MetadataToken)
-            .Select(p => new PropertyShape(p, nullability.Create(p).WriteState == NullabilityState.Nullable,
-                p.GetValue(defaults)))
+            .Select(p => new PropertyShape(
+                p,
+                nullability.Create(p).WriteState == NullabilityState.Nullable,
+                p.GetValue(defaults)
+            ))
             .ToList();
     }
 
@@ -38,9 +41,10 @@ public sealed class TypeShape
 
     public static TypeShape Of(Type type) => Cache.GetOrAdd(type, t => new TypeShape(t));
 
-    /// <summary>True for the record types that map to Pulumi objects (as opposed to scalars, enums and lists).</summary>
-    public static bool IsObject(Type type) =>
-        type.IsClass && type != typeof(string) && !IsList(type, out _);
+    /// <summary>
+    /// True for the record types that map to Pulumi objects (as opposed to scalars, enums and lists).
+    /// </summary>
+    public static bool IsObject(Type type) => type.IsClass && type != typeof(string) && !IsList(type, out _);
 
     public static bool IsList(Type type, out Type element)
     {

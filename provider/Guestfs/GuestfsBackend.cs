@@ -13,21 +13,47 @@ public static class GuestfsBackend
     private static readonly TimeSpan ProbeTime = TimeSpan.FromSeconds(10);
     private static readonly Lazy<Task<string>> Detected = new(DetectAsync);
 
-    /// <summary>The settings to use: LIBGUESTFS_BACKEND_SETTINGS when set, else what works here (found once per process).</summary>
+    /// <summary>
+    /// The settings to use: LIBGUESTFS_BACKEND_SETTINGS when set, else what works here (found once per process).
+    /// </summary>
     public static Task<string> DefaultAsync() =>
-        Environment.GetEnvironmentVariable("LIBGUESTFS_BACKEND_SETTINGS") is { } set ? Task.FromResult(set) : Detected.Value;
+        Environment.GetEnvironmentVariable("LIBGUESTFS_BACKEND_SETTINGS") is { } set
+            ? Task.FromResult(set)
+            : Detected.Value;
 
     private static async Task<string> DetectAsync()
     {
         var qemu = HostTool.Find("qemu-system-x86_64");
-        var kernel = Directory.Exists("/boot") ? Directory.GetFiles("/boot", "vmlinuz-*").Order(StringComparer.Ordinal).LastOrDefault() : null;
-        if (qemu is null || kernel is null || !KvmOpens()) return ForceTcg;
+        var kernel = Directory.Exists("/boot")
+            ? Directory.GetFiles("/boot", "vmlinuz-*").Order(StringComparer.Ordinal).LastOrDefault()
+            : null;
+        if (qemu is null || kernel is null || !KvmOpens())
+            return ForceTcg;
         var serial = Path.GetTempFileName();
         try
         {
             var start = new ProcessStartInfo(qemu) { RedirectStandardOutput = true, RedirectStandardError = true };
-            foreach (var arg in new[] { "-accel", "kvm", "-M", "pc", "-m", "128", "-nodefaults", "-display", "none", "-no-reboot",
-                         "-kernel", kernel, "-append", "console=ttyS0 panic=-1", "-serial", $"file:{serial}" })
+            foreach (
+                var arg in new[]
+                {
+                    "-accel",
+                    "kvm",
+                    "-M",
+                    "pc",
+                    "-m",
+                    "128",
+                    "-nodefaults",
+                    "-display",
+                    "none",
+                    "-no-reboot",
+                    "-kernel",
+                    kernel,
+                    "-append",
+                    "console=ttyS0 panic=-1",
+                    "-serial",
+                    $"file:{serial}",
+                }
+            )
                 start.ArgumentList.Add(arg);
             using var probe = Process.Start(start)!;
             var deadline = DateTime.UtcNow + ProbeTime;
@@ -35,7 +61,8 @@ public static class GuestfsBackend
             while (DateTime.UtcNow < deadline && !probe.HasExited && new FileInfo(serial).Length == 0)
                 await Task.Delay(100);
             var booted = new FileInfo(serial).Length > 0;
-            if (!probe.HasExited) probe.Kill();
+            if (!probe.HasExited)
+                probe.Kill();
             return booted ? "" : ForceTcg;
         }
         finally

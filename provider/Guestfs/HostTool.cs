@@ -7,7 +7,8 @@ public static class HostTool
 {
     /// <summary>The tool's full path on PATH, or null when it is not installed.</summary>
     public static string? Find(string name) =>
-        (Environment.GetEnvironmentVariable("PATH") ?? "").Split(':', StringSplitOptions.RemoveEmptyEntries)
+        (Environment.GetEnvironmentVariable("PATH") ?? "")
+            .Split(':', StringSplitOptions.RemoveEmptyEntries)
             .Select(folder => Path.Combine(folder, name))
             .FirstOrDefault(File.Exists);
 
@@ -16,12 +17,25 @@ public static class HostTool
     /// <paramref name="cancellation"/> fires. A non-zero exit throws, with the tool's last lines. With
     /// <paramref name="input"/>, the tool's standard input is written by it (and closed by it), else it is empty.
     /// </summary>
-    public static async Task RunAsync(string path, IEnumerable<string> args, IReadOnlyDictionary<string, string> environment,
-        Func<string, Task> onLine, CancellationToken cancellation, Func<Stream, Task>? input = null)
+    public static async Task RunAsync(
+        string path,
+        IEnumerable<string> args,
+        IReadOnlyDictionary<string, string> environment,
+        Func<string, Task> onLine,
+        CancellationToken cancellation,
+        Func<Stream, Task>? input = null
+    )
     {
-        var start = new ProcessStartInfo(path) { RedirectStandardOutput = true, RedirectStandardError = true, RedirectStandardInput = true };
-        foreach (var arg in args) start.ArgumentList.Add(arg);
-        foreach (var (key, value) in environment) start.Environment[key] = value;
+        var start = new ProcessStartInfo(path)
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            RedirectStandardInput = true,
+        };
+        foreach (var arg in args)
+            start.ArgumentList.Add(arg);
+        foreach (var (key, value) in environment)
+            start.Environment[key] = value;
         using var process = Process.Start(start) ?? throw new InvalidOperationException($"{path} did not start");
         var tail = new Queue<string>();
         async Task Read(StreamReader reader)
@@ -31,13 +45,15 @@ public static class HostTool
                 lock (tail)
                 {
                     tail.Enqueue(line);
-                    if (tail.Count > 20) tail.Dequeue();
+                    if (tail.Count > 20)
+                        tail.Dequeue();
                 }
                 await onLine(line);
             }
         }
         var reading = Task.WhenAll(Read(process.StandardOutput), Read(process.StandardError));
-        if (input is null) process.StandardInput.Close();
+        if (input is null)
+            process.StandardInput.Close();
         else
         {
             try
@@ -60,7 +76,9 @@ public static class HostTool
         }
         await reading;
         if (process.ExitCode != 0)
-            throw new HostToolException($"{Path.GetFileName(path)} exited with {process.ExitCode}: {string.Join(" | ", tail)}");
+            throw new HostToolException(
+                $"{Path.GetFileName(path)} exited with {process.ExitCode}: {string.Join(" | ", tail)}"
+            );
     }
 }
 

@@ -9,16 +9,28 @@ public static class SshHostKeys
     public static readonly IReadOnlyList<string> Types = ["ecdsa", "ed25519", "rsa"];
 
     /// <summary>Makes one key pair of each type in <paramref name="folder"/>, named as sshd expects them.</summary>
-    public static async Task<IReadOnlyList<SshHostKey>> GenerateAsync(string folder, string comment, CancellationToken cancellation)
+    public static async Task<IReadOnlyList<SshHostKey>> GenerateAsync(
+        string folder,
+        string comment,
+        CancellationToken cancellation
+    )
     {
         var keygen = HostTool.Find("ssh-keygen")
-            ?? throw new HostToolException("ssh-keygen is not installed on the provider's machine (apt-get install openssh-client); it makes the clone's SSH host keys.");
+            ?? throw new HostToolException(
+                "ssh-keygen is not installed on the provider's machine (apt-get install openssh-client); it makes "
+                    + "the clone's SSH host keys."
+            );
         var keys = new List<SshHostKey>();
         foreach (var type in Types)
         {
             var file = Path.Combine(folder, $"ssh_host_{type}_key");
-            await HostTool.RunAsync(keygen, ["-q", "-t", type, "-N", "", "-C", comment, "-f", file],
-                new Dictionary<string, string>(), _ => Task.CompletedTask, cancellation);
+            await HostTool.RunAsync(
+                keygen,
+                ["-q", "-t", type, "-N", "", "-C", comment, "-f", file],
+                new Dictionary<string, string>(),
+                _ => Task.CompletedTask,
+                cancellation
+            );
             var publicKey = (await File.ReadAllTextAsync(file + ".pub", cancellation)).Trim();
             keys.Add(new SshHostKey(type, file, file + ".pub", publicKey));
         }

@@ -3,11 +3,17 @@ using PulumiLibvirt.Libvirt;
 
 namespace PulumiLibvirt.Guestfs;
 
-/// <summary>A disk image virt-sysprep works on, and its format (never guessed: a raw image could pose as qcow2).</summary>
+/// <summary>
+/// A disk image virt-sysprep works on, and its format (never guessed: a raw image could pose as qcow2).
+/// </summary>
 public sealed record SysprepDisk(string Path, string Format);
 
 /// <summary>What virt-sysprep does to a guest's disks: its operations, a hostname, files put in place.</summary>
-public sealed record SysprepPlan(IReadOnlyList<string> Operations, string? Hostname, IReadOnlyList<SshHostKey> HostKeys);
+public sealed record SysprepPlan(
+    IReadOnlyList<string> Operations,
+    string? Hostname,
+    IReadOnlyList<SshHostKey> HostKeys
+);
 
 /// <summary>
 /// libguestfs's virt-sysprep: resets and customises a guest offline, on its disk images. It runs where the disks are:
@@ -32,13 +38,22 @@ public static class VirtSysprep
         try
         {
             var key = host?.ToString() ?? "";
-            if (Operations.TryGetValue(key, out var known)) return known;
+            if (Operations.TryGetValue(key, out var known))
+                return known;
             var names = new HashSet<string>();
-            await RunAsync(host, [Tool, "--list-operations"], new Dictionary<string, string>(), keys: [], line =>
-            {
-                if (line.Split(' ', StringSplitOptions.RemoveEmptyEntries) is [var name, ..]) names.Add(name);
-                return Task.CompletedTask;
-            }, cancellation);
+            await RunAsync(
+                host,
+                [Tool, "--list-operations"],
+                new Dictionary<string, string>(),
+                keys: [],
+                line =>
+                {
+                    if (line.Split(' ', StringSplitOptions.RemoveEmptyEntries) is [var name, ..])
+                        names.Add(name);
+                    return Task.CompletedTask;
+                },
+                cancellation
+            );
             return Operations[key] = names;
         }
         finally
@@ -52,16 +67,26 @@ public static class VirtSysprep
     /// passing virt-sysprep's progress lines on. New host keys are uploaded after the old ones are removed (customize
     /// runs last), private keys readable by root only.
     /// </summary>
-    public static Task RunAsync(IReadOnlyList<SysprepDisk> disks, SysprepPlan plan, string backendSettings, SshTarget? host,
-        Func<string, Task> progress, CancellationToken cancellation)
+    public static Task RunAsync(
+        IReadOnlyList<SysprepDisk> disks,
+        SysprepPlan plan,
+        string backendSettings,
+        SshTarget? host,
+        Func<string, Task> progress,
+        CancellationToken cancellation
+    )
     {
         var args = new List<string> { Tool };
-        foreach (var disk in disks) args.AddRange(["--format", disk.Format, "-a", disk.Path]);
+        foreach (var disk in disks)
+            args.AddRange(["--format", disk.Format, "-a", disk.Path]);
         var operations = plan.Operations.ToList();
-        if (plan.Hostname is not null || plan.HostKeys.Count > 0) operations.Add("customize");
+        if (plan.Hostname is not null || plan.HostKeys.Count > 0)
+            operations.Add("customize");
         args.AddRange(["--operations", string.Join(",", operations)]);
-        if (plan.Hostname is not null) args.AddRange(["--hostname", plan.Hostname]);
-        if (plan.HostKeys.Count > 0) args.AddRange(["--mkdir", "/etc/ssh"]);
+        if (plan.Hostname is not null)
+            args.AddRange(["--hostname", plan.Hostname]);
+        if (plan.HostKeys.Count > 0)
+            args.AddRange(["--mkdir", "/etc/ssh"]);
         foreach (var key in plan.HostKeys)
         {
             var target = $"/etc/ssh/{System.IO.Path.GetFileName(key.PrivateKeyFile)}";
@@ -75,8 +100,14 @@ public static class VirtSysprep
             ["LIBGUESTFS_BACKEND"] = "direct",
             ["LIBGUESTFS_BACKEND_SETTINGS"] = backendSettings,
         };
-        return RunAsync(host, args, environment, plan.HostKeys.SelectMany(k => new[] { k.PrivateKeyFile, k.PublicKeyFile }).ToList(),
-            progress, cancellation);
+        return RunAsync(
+            host,
+            args,
+            environment,
+            plan.HostKeys.SelectMany(k => new[] { k.PrivateKeyFile, k.PublicKeyFile }).ToList(),
+            progress,
+            cancellation
+        );
     }
 
     /// <summary>
@@ -84,19 +115,45 @@ public static class VirtSysprep
     /// <paramref name="keys"/> (as a tar stream on ssh's input, so that no private key appears on a command line) and
     /// is removed when the command ends.
     /// </summary>
-    private static Task RunAsync(SshTarget? host, IReadOnlyList<string> command, IReadOnlyDictionary<string, string> environment,
-        IReadOnlyList<string> keys, Func<string, Task> onLine, CancellationToken cancellation)
+    private static Task RunAsync(
+        SshTarget? host,
+        IReadOnlyList<string> command,
+        IReadOnlyDictionary<string, string> environment,
+        IReadOnlyList<string> keys,
+        Func<string, Task> onLine,
+        CancellationToken cancellation
+    )
     {
         if (host is null)
-            return HostTool.RunAsync(Path ?? throw new HostToolException($"{Tool} is not installed on this machine"), command.Skip(1), environment, onLine, cancellation);
+            return HostTool.RunAsync(
+                Path ?? throw new HostToolException($"{Tool} is not installed on this machine"),
+                command.Skip(1),
+                environment,
+                onLine,
+                cancellation
+            );
         var ssh = HostTool.Find("ssh")
-            ?? throw new HostToolException("ssh is not installed on the provider's machine (apt-get install openssh-client); it runs virt-sysprep on the libvirt host.");
-        var run = string.Join(' ', environment.Select(e => SshTarget.Quote($"{e.Key}={e.Value}")).Prepend("env").Concat(command.Select(SshTarget.Quote)));
-        var script = keys.Count == 0
-            ? run
-            : $"set -e; d=$(mktemp -d); trap 'rm -rf \"$d\"' EXIT; cd \"$d\"; tar -x; {run}";
-        return HostTool.RunAsync(ssh, host.Arguments(script), new Dictionary<string, string>(), onLine, cancellation,
-            keys.Count == 0 ? null : input => WriteTarAsync(input, keys, cancellation));
+            ?? throw new HostToolException(
+                "ssh is not installed on the provider's machine (apt-get install openssh-client); it runs "
+                    + "virt-sysprep on the libvirt host."
+            );
+        var run = string.Join(
+            ' ',
+            environment
+                .Select(e => SshTarget.Quote($"{e.Key}={e.Value}"))
+                .Prepend("env")
+                .Concat(command.Select(SshTarget.Quote))
+        );
+        var script =
+            keys.Count == 0 ? run : $"set -e; d=$(mktemp -d); trap 'rm -rf \"$d\"' EXIT; cd \"$d\"; tar -x; {run}";
+        return HostTool.RunAsync(
+            ssh,
+            host.Arguments(script),
+            new Dictionary<string, string>(),
+            onLine,
+            cancellation,
+            keys.Count == 0 ? null : input => WriteTarAsync(input, keys, cancellation)
+        );
     }
 
     private static async Task WriteTarAsync(Stream input, IReadOnlyList<string> files, CancellationToken cancellation)

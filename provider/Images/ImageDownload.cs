@@ -41,7 +41,9 @@ public sealed class ImageDownload : IDisposable
         return client;
     }
 
-    /// <summary>Sends the request and waits for the response's headers (for at most <paramref name="stallTimeout"/>).</summary>
+    /// <summary>
+    /// Sends the request and waits for the response's headers (for at most <paramref name="stallTimeout"/>).
+    /// </summary>
     public static async Task<ImageDownload> OpenAsync(Uri url, TimeSpan stallTimeout, CancellationToken cancellation)
     {
         using var stall = CancellationTokenSource.CreateLinkedTokenSource(cancellation);
@@ -52,7 +54,8 @@ public sealed class ImageDownload : IDisposable
             response = await Http.GetAsync(url, HttpCompletionOption.ResponseHeadersRead, stall.Token);
             if (!response.IsSuccessStatusCode)
                 throw new ImageSourceException(
-                    $"GET {RedactedUrl.Of(url)} answered {(int)response.StatusCode} {response.ReasonPhrase}.");
+                    $"GET {RedactedUrl.Of(url)} answered {(int)response.StatusCode} {response.ReasonPhrase}."
+                );
             var body = await response.Content.ReadAsStreamAsync(stall.Token);
             return new ImageDownload(url, response, body, stallTimeout);
         }
@@ -60,15 +63,20 @@ public sealed class ImageDownload : IDisposable
         {
             response?.Dispose();
             if (e is OperationCanceledException && !cancellation.IsCancellationRequested)
-                throw new ImageSourceException($"GET {RedactedUrl.Of(url)}: no answer within "
-                    + $"{stallTimeout.TotalSeconds:0} s (the provider's downloadStallTimeout).", e);
+                throw new ImageSourceException(
+                    $"GET {RedactedUrl.Of(url)}: no answer within "
+                        + $"{stallTimeout.TotalSeconds:0} s (the provider's downloadStallTimeout).",
+                    e
+                );
             if (e is HttpRequestException)
                 throw new ImageSourceException($"GET {RedactedUrl.Of(url)} failed: {e.Message}", e);
             throw;
         }
     }
 
-    /// <summary>Reads the next bytes; 0 at the end. Fails when the server sends nothing for the stall timeout.</summary>
+    /// <summary>
+    /// Reads the next bytes; 0 at the end. Fails when the server sends nothing for the stall timeout.
+    /// </summary>
     public async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellation)
     {
         using var stall = CancellationTokenSource.CreateLinkedTokenSource(cancellation);
@@ -83,29 +91,39 @@ public sealed class ImageDownload : IDisposable
         {
             throw new ImageSourceException(
                 $"GET {RedactedUrl.Of(Url)}: the server sent nothing for {_stallTimeout.TotalSeconds:0} s after "
-                    + $"{Received()} (the provider's downloadStallTimeout).", e);
+                    + $"{Received()} (the provider's downloadStallTimeout).",
+                e
+            );
         }
         catch (Exception e) when (e is IOException or HttpRequestException)
         {
             throw new ImageSourceException(
-                $"GET {RedactedUrl.Of(Url)}: the connection broke after {Received()}: {e.Message}", e);
+                $"GET {RedactedUrl.Of(Url)}: the connection broke after {Received()}: {e.Message}",
+                e
+            );
         }
     }
 
-    private string Received() =>
-        Length is { } length ? $"{_received} of {length} bytes" : $"{_received} bytes";
+    private string Received() => Length is { } length ? $"{_received} of {length} bytes" : $"{_received} bytes";
 
     /// <summary>A small text file (a checksum list), at most <paramref name="limit"/> bytes.</summary>
-    public static async Task<string> ReadTextAsync(Uri url, int limit, TimeSpan stallTimeout, CancellationToken cancellation)
+    public static async Task<string> ReadTextAsync(
+        Uri url,
+        int limit,
+        TimeSpan stallTimeout,
+        CancellationToken cancellation
+    )
     {
         using var download = await OpenAsync(url, stallTimeout, cancellation);
         var buffer = new byte[limit + 1];
         var length = 0;
         int read;
-        while (length < buffer.Length && (read = await download.ReadAsync(buffer.AsMemory(length), cancellation)) > 0) length += read;
+        while (length < buffer.Length && (read = await download.ReadAsync(buffer.AsMemory(length), cancellation)) > 0)
+            length += read;
         if (length > limit)
             throw new ImageSourceException(
-                $"GET {RedactedUrl.Of(url)}: more than {limit} bytes, too large for a checksum list.");
+                $"GET {RedactedUrl.Of(url)}: more than {limit} bytes, too large for a checksum list."
+            );
         return Encoding.UTF8.GetString(buffer, 0, length);
     }
 

@@ -3,7 +3,12 @@ using System.Buffers.Binary;
 namespace PulumiLibvirt.Images;
 
 /// <summary>The kinds of image content this provider recognises from the first bytes.</summary>
-public enum ImageKind { Raw, Qcow2, Compressed }
+public enum ImageKind
+{
+    Raw,
+    Qcow2,
+    Compressed,
+}
 
 /// <summary>
 /// What the first bytes of a disk image say: qcow2 (its magic, then the virtual size and whether it names a backing
@@ -24,19 +29,24 @@ public sealed record ImageHeader(ImageKind Kind, ulong? VirtualSize, bool HasBac
         ("bzip2", [0x42, 0x5A, 0x68]),
     ];
 
-    /// <summary>Reads the header from the first bytes of an image (fewer than <see cref="Length"/> when the image is that short).</summary>
+    /// <summary>
+    /// Reads the header from the first bytes of an image (fewer than <see cref="Length"/> when the image is that
+    /// short).
+    /// </summary>
     public static ImageHeader Parse(ReadOnlySpan<byte> start)
     {
         if (start.Length >= 32 && start.StartsWith(Qcow2Magic))
         {
-            // qcow2 header, big-endian: magic, version, backing_file_offset (8 bytes), backing_file_size, cluster_bits, size (8 bytes).
+            // qcow2 header, big-endian: magic, version, backing_file_offset (8 bytes), backing_file_size, cluster_bits,
+            // size (8 bytes).
             var backingFileOffset = BinaryPrimitives.ReadUInt64BigEndian(start[8..]);
             var size = BinaryPrimitives.ReadUInt64BigEndian(start[24..]);
             return new ImageHeader(ImageKind.Qcow2, size, backingFileOffset != 0, null);
         }
         foreach (var (name, magic) in Archives)
         {
-            if (start.StartsWith(magic)) return new ImageHeader(ImageKind.Compressed, null, false, name);
+            if (start.StartsWith(magic))
+                return new ImageHeader(ImageKind.Compressed, null, false, name);
         }
         return new ImageHeader(ImageKind.Raw, null, false, null);
     }
@@ -55,10 +65,15 @@ public sealed record ImageHeader(ImageKind Kind, ulong? VirtualSize, bool HasBac
     public string Format => Kind == ImageKind.Qcow2 ? "qcow2" : "raw";
 
     /// <summary>Why the image cannot become a volume as it is, or null when it can.</summary>
-    public string? Problem => Kind switch
-    {
-        ImageKind.Compressed => $"it is {Compression}-compressed, not a disk image: decompress it first (or point at the uncompressed image)",
-        ImageKind.Qcow2 when HasBackingFile => "it is a qcow2 overlay that names a backing file, which would not exist on the host: flatten it first (qemu-img convert -O qcow2 overlay.qcow2 flat.qcow2)",
-        _ => null,
-    };
+    public string? Problem =>
+        Kind switch
+        {
+            ImageKind.Compressed =>
+                $"it is {Compression}-compressed, not a disk image: decompress it first (or point at the "
+                    + "uncompressed image)",
+            ImageKind.Qcow2 when HasBackingFile =>
+                "it is a qcow2 overlay that names a backing file, which would not exist on the host: flatten it "
+                    + "first (qemu-img convert -O qcow2 overlay.qcow2 flat.qcow2)",
+            _ => null,
+        };
 }

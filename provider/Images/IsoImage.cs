@@ -17,7 +17,9 @@ public static class IsoImage
     /// <summary>The sector of the primary volume descriptor: the first 16 are the system area.</summary>
     public const int PrimaryDescriptorSector = 16;
 
-    /// <summary>Joliet's escape sequence for UCS-2 level 3, in the supplementary descriptor's escape sequences field.</summary>
+    /// <summary>
+    /// Joliet's escape sequence for UCS-2 level 3, in the supplementary descriptor's escape sequences field.
+    /// </summary>
     public static ReadOnlySpan<byte> JolietEscape => "%/E"u8;
 
     private const int VolumeIdLength = 32;
@@ -35,11 +37,17 @@ public static class IsoImage
     /// <summary>A path table with one entry, the root: 8 bytes, its 1-byte identifier and a pad byte.</summary>
     private const int PathTableSize = 10;
 
-    /// <summary>The image of <paramref name="files"/> (names as the Joliet tree shows them) under <paramref name="volumeLabel"/>.</summary>
+    /// <summary>
+    /// The image of <paramref name="files"/> (names as the Joliet tree shows them) under
+    /// <paramref name="volumeLabel"/>.
+    /// </summary>
     public static byte[] Build(string volumeLabel, IReadOnlyList<(string Name, byte[] Content)> files)
     {
         if (volumeLabel.Length is 0 or > 16 || !volumeLabel.All(char.IsAscii))
-            throw new ArgumentException($"The volume label \"{volumeLabel}\" must be 1 to 16 ASCII characters.", nameof(volumeLabel));
+            throw new ArgumentException(
+                $"The volume label \"{volumeLabel}\" must be 1 to 16 ASCII characters.",
+                nameof(volumeLabel)
+            );
         var sorted = files.OrderBy(f => f.Name, StringComparer.Ordinal).ToList();
         var extents = new List<(int Sector, int Length)>();
         var next = FirstFileSector;
@@ -51,12 +59,34 @@ public static class IsoImage
         var totalSectors = next;
 
         var primaryNames = PrimaryNames(sorted.Select(f => f.Name).ToList());
-        var primaryRoot = Directory(PrimaryRootSector, sorted.Select((f, i) => (Encoding.ASCII.GetBytes(primaryNames[i]), extents[i])).ToList());
-        var jolietRoot = Directory(JolietRootSector, sorted.Select((f, i) => (JolietName(f.Name), extents[i])).ToList());
+        var primaryRoot = Directory(
+            PrimaryRootSector,
+            sorted.Select((f, i) => (Encoding.ASCII.GetBytes(primaryNames[i]), extents[i])).ToList()
+        );
+        var jolietRoot = Directory(
+            JolietRootSector,
+            sorted.Select((f, i) => (JolietName(f.Name), extents[i])).ToList()
+        );
 
         var image = new byte[totalSectors * SectorSize];
-        VolumeDescriptor(Sector(image, PrimaryDescriptorSector), 1, volumeLabel, joliet: false, totalSectors, PrimaryPathTables, PrimaryRootSector);
-        VolumeDescriptor(Sector(image, JolietDescriptorSector), 2, volumeLabel, joliet: true, totalSectors, JolietPathTables, JolietRootSector);
+        VolumeDescriptor(
+            Sector(image, PrimaryDescriptorSector),
+            1,
+            volumeLabel,
+            joliet: false,
+            totalSectors,
+            PrimaryPathTables,
+            PrimaryRootSector
+        );
+        VolumeDescriptor(
+            Sector(image, JolietDescriptorSector),
+            2,
+            volumeLabel,
+            joliet: true,
+            totalSectors,
+            JolietPathTables,
+            JolietRootSector
+        );
         var terminator = Sector(image, TerminatorSector);
         terminator[0] = 255;
         StandardIdentifier(terminator);
@@ -64,7 +94,8 @@ public static class IsoImage
         PathTables(image, JolietPathTables, JolietRootSector);
         primaryRoot.CopyTo(Sector(image, PrimaryRootSector));
         jolietRoot.CopyTo(Sector(image, JolietRootSector));
-        for (var i = 0; i < sorted.Count; i++) sorted[i].Content.CopyTo(image.AsSpan(extents[i].Sector * SectorSize));
+        for (var i = 0; i < sorted.Count; i++)
+            sorted[i].Content.CopyTo(image.AsSpan(extents[i].Sector * SectorSize));
         return image;
     }
 
@@ -74,7 +105,8 @@ public static class IsoImage
     /// </summary>
     public static string? Label(ReadOnlySpan<byte> descriptor)
     {
-        if (descriptor.Length < SectorSize || descriptor[0] != 1 || !descriptor[1..6].SequenceEqual("CD001"u8)) return null;
+        if (descriptor.Length < SectorSize || descriptor[0] != 1 || !descriptor[1..6].SequenceEqual("CD001"u8))
+            return null;
         return Encoding.ASCII.GetString(descriptor.Slice(40, VolumeIdLength)).TrimEnd(' ');
     }
 
@@ -89,30 +121,52 @@ public static class IsoImage
     }
 
     /// <summary>A primary (type 1) or Joliet supplementary (type 2) volume descriptor.</summary>
-    private static void VolumeDescriptor(Span<byte> d, byte type, string label, bool joliet, int totalSectors, int pathTables, int rootSector)
+    private static void VolumeDescriptor(
+        Span<byte> d,
+        byte type,
+        string label,
+        bool joliet,
+        int totalSectors,
+        int pathTables,
+        int rootSector
+    )
     {
         d[0] = type;
         StandardIdentifier(d);
-        Text(d.Slice(8, 32), "", joliet);                          // system identifier
-        Text(d.Slice(40, VolumeIdLength), label, joliet);            // volume identifier
-        BothEndian32(d[80..], totalSectors);                       // volume space size
-        if (joliet) JolietEscape.CopyTo(d[88..]);
-        BothEndian16(d[120..], 1);                                 // volume set size
-        BothEndian16(d[124..], 1);                                 // volume sequence number
-        BothEndian16(d[128..], SectorSize);                        // logical block size
+        Text(d.Slice(8, 32), "", joliet); // system identifier
+        Text(d.Slice(40, VolumeIdLength), label, joliet); // volume identifier
+        BothEndian32(d[80..], totalSectors); // volume space size
+        if (joliet)
+            JolietEscape.CopyTo(d[88..]);
+        BothEndian16(d[120..], 1); // volume set size
+        BothEndian16(d[124..], 1); // volume sequence number
+        BothEndian16(d[128..], SectorSize); // logical block size
         BothEndian32(d[132..], PathTableSize);
-        BinaryPrimitives.WriteInt32LittleEndian(d[140..], pathTables);    // type L path table
-        BinaryPrimitives.WriteInt32BigEndian(d[148..], pathTables + 1);   // type M path table
+        BinaryPrimitives.WriteInt32LittleEndian(d[140..], pathTables); // type L path table
+        BinaryPrimitives.WriteInt32BigEndian(d[148..], pathTables + 1); // type M path table
         DirectoryRecord(d.Slice(156, 34), [0], rootSector, SectorSize, isDirectory: true);
-        foreach (var (offset, length) in new[] { (190, 128), (318, 128), (446, 128), (574, 128), (702, 37), (739, 37), (776, 37) })
-            Text(d.Slice(offset, length), "", joliet);             // volume set, publisher, preparer, application, three file ids
+        foreach (
+            var (offset, length) in new[]
+            {
+                (190, 128),
+                (318, 128),
+                (446, 128),
+                (574, 128),
+                (702, 37),
+                (739, 37),
+                (776, 37),
+            }
+        )
+            Text(d.Slice(offset, length), "", joliet); // volume set, publisher, preparer, application, three file ids
         foreach (var offset in new[] { 813, 830, 864 })
-            "1970010100000000"u8.CopyTo(d[offset..]);              // creation, modification, effective: fixed; offset from GMT 0
-        "0000000000000000"u8.CopyTo(d[847..]);                     // expiration: not specified
-        d[881] = 1;                                                // file structure version
+            "1970010100000000"u8.CopyTo(d[offset..]); // creation, modification, effective: fixed; offset from GMT 0
+        "0000000000000000"u8.CopyTo(d[847..]); // expiration: not specified
+        d[881] = 1; // file structure version
     }
 
-    /// <summary>A text field: ASCII padded with spaces, or for Joliet UCS-2 big-endian padded with UCS-2 spaces.</summary>
+    /// <summary>
+    /// A text field: ASCII padded with spaces, or for Joliet UCS-2 big-endian padded with UCS-2 spaces.
+    /// </summary>
     private static void Text(Span<byte> field, string text, bool joliet)
     {
         if (!joliet)
@@ -126,7 +180,10 @@ public static class IsoImage
     }
 
     /// <summary>The root directory's one sector: its "." and ".." records, then one record per file.</summary>
-    private static byte[] Directory(int sector, IReadOnlyList<(byte[] Identifier, (int Sector, int Length) Extent)> files)
+    private static byte[] Directory(
+        int sector,
+        IReadOnlyList<(byte[] Identifier, (int Sector, int Length) Extent)> files
+    )
     {
         var records = new List<byte[]> { Record([0], sector, SectorSize, true), Record([1], sector, SectorSize, true) };
         records.AddRange(files.Select(f => Record(f.Identifier, f.Extent.Sector, f.Extent.Length, false)));
@@ -195,14 +252,20 @@ public static class IsoImage
 
     private static string DCharacters(string text, int max)
     {
-        var upper = new string(text.Select(c => char.IsAsciiLetterOrDigit(c) ? char.ToUpperInvariant(c) : '_').ToArray());
+        var upper = new string(
+            text.Select(c => char.IsAsciiLetterOrDigit(c) ? char.ToUpperInvariant(c) : '_').ToArray()
+        );
         return upper[..Math.Min(upper.Length, max)];
     }
 
     private static byte[] JolietName(string name)
     {
         if (name.Length is 0 or > 64 || name.Any(c => c < ' ' || c is '*' or '/' or ':' or ';' or '?' or '\\'))
-            throw new ArgumentException($"\"{name}\" is not a Joliet file name: 1 to 64 characters, none of * / : ; ? \\ or control characters.", nameof(name));
+            throw new ArgumentException(
+                $"\"{name}\" is not a Joliet file name: 1 to 64 characters, none of * / : ; ? \\ or control "
+                    + "characters.",
+                nameof(name)
+            );
         return Encoding.BigEndianUnicode.GetBytes(name);
     }
 

@@ -14,17 +14,22 @@ public static partial class Sha256Sums
     [GeneratedRegex(@"^SHA256 \((?<name>.+)\) ?= ?(?<digest>[0-9a-fA-F]{64})$")]
     private static partial Regex BsdLine();
 
-    /// <summary>The digest (lower-case hex) listed for <paramref name="fileName"/>, or null when the list has none.</summary>
+    /// <summary>
+    /// The digest (lower-case hex) listed for <paramref name="fileName"/>, or null when the list has none.
+    /// </summary>
     public static string? Find(string sums, string fileName)
     {
         foreach (var raw in sums.Split('\n'))
         {
             var line = raw.TrimEnd('\r');
             var match = GnuLine().Match(line) is { Success: true } gnu ? gnu : BsdLine().Match(line);
-            if (!match.Success) continue;
+            if (!match.Success)
+                continue;
             var name = match.Groups["name"].Value.Trim();
-            if (name.StartsWith("./", StringComparison.Ordinal)) name = name[2..];
-            if (name == fileName) return match.Groups["digest"].Value.ToLowerInvariant();
+            if (name.StartsWith("./", StringComparison.Ordinal))
+                name = name[2..];
+            if (name == fileName)
+                return match.Groups["digest"].Value.ToLowerInvariant();
         }
         return null;
     }

@@ -20,17 +20,25 @@ public sealed class TransferProgress(string what, long? total, Func<string, Task
 
     public long Done
     {
-        get { lock (_gate) return _done; }
+        get
+        {
+            lock (_gate)
+                return _done;
+        }
     }
 
-    /// <summary>Counts <paramref name="bytes"/> more as done; logs when that completes another tenth of the total, or when the last line is old.</summary>
+    /// <summary>
+    /// Counts <paramref name="bytes"/> more as done; logs when that completes another tenth of the total, or when the
+    /// last line is old.
+    /// </summary>
     public Task AdvanceAsync(long bytes)
     {
         lock (_gate)
         {
             _done += bytes;
             var tenths = total is > 0 ? (int)Math.Min(10, _done * 10 / total.Value) : 0;
-            if (tenths <= _tenthsLogged && !LineIsOld()) return Task.CompletedTask;
+            if (tenths <= _tenthsLogged && !LineIsOld())
+                return Task.CompletedTask;
             _tenthsLogged = Math.Max(_tenthsLogged, tenths);
             return LogNow();
         }
@@ -58,7 +66,8 @@ public sealed class TransferProgress(string what, long? total, Func<string, Task
     /// <summary>Runs <paramref name="transfer"/>, ticking every second while it runs.</summary>
     public async Task<T> WhileAsync<T>(Task<T> transfer)
     {
-        while (await Task.WhenAny(transfer, Task.Delay(TimeSpan.FromSeconds(1))) != transfer) await TickAsync();
+        while (await Task.WhenAny(transfer, Task.Delay(TimeSpan.FromSeconds(1))) != transfer)
+            await TickAsync();
         return await transfer;
     }
 
@@ -81,7 +90,8 @@ public sealed class TransferProgress(string what, long? total, Func<string, Task
     private string Rate(TimeSpan elapsed) =>
         elapsed.TotalSeconds > 0 ? $"{Size((long)(_done / elapsed.TotalSeconds))}/s" : "-";
 
-    private static string Seconds(TimeSpan elapsed) => string.Create(CultureInfo.InvariantCulture, $"{elapsed.TotalSeconds:0.0} s");
+    private static string Seconds(TimeSpan elapsed) =>
+        string.Create(CultureInfo.InvariantCulture, $"{elapsed.TotalSeconds:0.0} s");
 
     /// <summary>A byte count as people read it: 512 B, 12.5 MiB, 1.2 GiB.</summary>
     public static string Size(long bytes)

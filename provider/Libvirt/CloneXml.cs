@@ -25,7 +25,10 @@ public sealed record CloneChanges
     /// <summary>One per interface, in order.</summary>
     public required IReadOnlyList<string> Macs { get; init; }
 
-    /// <summary>By target: the clone's own file for a copied or linked disk, null for a disk left out. Disks not listed are shared.</summary>
+    /// <summary>
+    /// By target: the clone's own file for a copied or linked disk, null for a disk left out. Disks not listed are
+    /// shared.
+    /// </summary>
     public required IReadOnlyDictionary<string, ClonedDisk?> Disks { get; init; }
 
     /// <summary>The clone's own NVRAM file, when the source has one.</summary>
@@ -38,7 +41,9 @@ public sealed record CloneChanges
     public DomainTpm? Tpm { get; init; }
     public DomainCpu? Cpu { get; init; }
 
-    /// <summary>A NoCloud seed for the clone alone: the CD-ROM at its target gets the seed's file, or is added (sata).</summary>
+    /// <summary>
+    /// A NoCloud seed for the clone alone: the CD-ROM at its target gets the seed's file, or is added (sata).
+    /// </summary>
     public CloneSeed? Seed { get; init; }
 
     /// <summary>The clone's shared folders, in place of the source's; null keeps the source's.</summary>
@@ -67,23 +72,36 @@ public static class CloneXml
         var sourceName = domain.Element("name")!.Value;
         domain.Element("name")!.Value = changes.Name;
         SetChild(domain, "uuid", changes.Uuid);
-        foreach (var entry in domain.Elements("sysinfo").Elements("system").Elements("entry").Where(e => e.Attribute("name")?.Value == "uuid"))
+        foreach (
+            var entry in domain
+                .Elements("sysinfo")
+                .Elements("system")
+                .Elements("entry")
+                .Where(e => e.Attribute("name")?.Value == "uuid")
+        )
             entry.Value = changes.Uuid;
-        if (changes.Description is not null) SetChild(domain, "description", changes.Description);
+        if (changes.Description is not null)
+            SetChild(domain, "description", changes.Description);
         SetMetadata(domain, changes.SourceUuid);
         DomainOwner.Set(domain, changes.Owner, changes.Unfinished);
         Resize(domain, changes.MemoryKiB, changes.Vcpus);
-        if (changes.NvramPath is not null && domain.Element("os")?.Element("nvram") is { } nvram) nvram.Value = changes.NvramPath;
-        if (changes.Tpm is not null) TpmXml.Set(domain, changes.Tpm);
-        if (changes.Cpu is not null) CpuXml.Set(domain, changes.Cpu);
+        if (changes.NvramPath is not null && domain.Element("os")?.Element("nvram") is { } nvram)
+            nvram.Value = changes.NvramPath;
+        if (changes.Tpm is not null)
+            TpmXml.Set(domain, changes.Tpm);
+        if (changes.Cpu is not null)
+            CpuXml.Set(domain, changes.Cpu);
 
-        if (changes.Filesystems is { } filesystems) FilesystemXml.Replace(domain, filesystems);
+        if (changes.Filesystems is { } filesystems)
+            FilesystemXml.Replace(domain, filesystems);
         var devices = domain.Element("devices");
-        if (devices is null) return Transformed(domain, changes.Xslt);
+        if (devices is null)
+            return Transformed(domain, changes.Xslt);
         foreach (var disk in devices.Elements("disk").ToList())
         {
             var target = disk.Element("target")?.Attribute("dev")?.Value ?? "";
-            if (!changes.Disks.TryGetValue(target, out var cloned)) continue;
+            if (!changes.Disks.TryGetValue(target, out var cloned))
+                continue;
             if (cloned is null)
             {
                 disk.Remove();
@@ -91,14 +109,20 @@ public static class CloneXml
             }
             PointAt(disk, cloned);
         }
-        if (changes.Seed is { } seed) SetSeed(devices, seed);
+        if (changes.Seed is { } seed)
+            SetSeed(devices, seed);
         foreach (var (nic, mac) in devices.Elements("interface").Zip(changes.Macs))
         {
             var element = nic.Element("mac");
-            if (element is null) nic.AddFirst(element = new XElement("mac"));
+            if (element is null)
+                nic.AddFirst(element = new XElement("mac"));
             element.SetAttributeValue("address", mac);
         }
-        foreach (var graphics in devices.Elements("graphics").Where(g => g.Attribute("autoport")?.Value != "yes" && g.Attribute("port") is { Value: not "-1" }))
+        foreach (
+            var graphics in devices
+                .Elements("graphics")
+                .Where(g => g.Attribute("autoport")?.Value != "yes" && g.Attribute("port") is { Value: not "-1" })
+        )
         {
             // A fixed port would be taken by whichever machine starts first; the other would fail to start.
             graphics.Attribute("port")?.Remove();
@@ -121,28 +145,43 @@ public static class CloneXml
         return xslt is null ? xml : DefinitionXslt.Apply(xslt, xml);
     }
 
-    /// <summary>Makes <paramref name="disk"/> a disk of the file <paramref name="file"/>, whatever its source was.</summary>
+    /// <summary>
+    /// Makes <paramref name="disk"/> a disk of the file <paramref name="file"/>, whatever its source was.
+    /// </summary>
     private static void PointAt(XElement disk, ClonedDisk file)
     {
         disk.SetAttributeValue("type", "file");
         disk.Element("source")?.Remove();
         disk.Element("backingStore")?.Remove();
         var driver = disk.Element("driver");
-        if (driver is null) disk.AddFirst(driver = new XElement("driver", new XAttribute("name", "qemu")));
+        if (driver is null)
+            disk.AddFirst(driver = new XElement("driver", new XAttribute("name", "qemu")));
         driver.SetAttributeValue("type", file.Format);
         driver.AddAfterSelf(new XElement("source", new XAttribute("file", file.Path)));
     }
 
-    /// <summary>The seed goes into the CD-ROM at its target; when there is none, a read-only sata CD-ROM is added after the disks.</summary>
+    /// <summary>
+    /// The seed goes into the CD-ROM at its target; when there is none, a read-only sata CD-ROM is added after the
+    /// disks.
+    /// </summary>
     private static void SetSeed(XElement devices, CloneSeed seed)
     {
-        var drive = devices.Elements("disk").FirstOrDefault(d => d.Element("target")?.Attribute("dev")?.Value == seed.Target);
+        var drive = devices
+            .Elements("disk")
+            .FirstOrDefault(d => d.Element("target")?.Attribute("dev")?.Value == seed.Target);
         if (drive is null)
         {
-            drive = new XElement("disk", new XAttribute("type", "file"), new XAttribute("device", "cdrom"),
-                new XElement("target", new XAttribute("dev", seed.Target), new XAttribute("bus", "sata")), new XElement("readonly"));
-            if (devices.Elements("disk").LastOrDefault() is { } last) last.AddAfterSelf(drive);
-            else devices.AddFirst(drive);
+            drive = new XElement(
+                "disk",
+                new XAttribute("type", "file"),
+                new XAttribute("device", "cdrom"),
+                new XElement("target", new XAttribute("dev", seed.Target), new XAttribute("bus", "sata")),
+                new XElement("readonly")
+            );
+            if (devices.Elements("disk").LastOrDefault() is { } last)
+                last.AddAfterSelf(drive);
+            else
+                devices.AddFirst(drive);
         }
         PointAt(drive, new ClonedDisk(seed.Path, "raw"));
     }
@@ -154,7 +193,8 @@ public static class CloneXml
         foreach (var disk in domain.Element("devices")?.Elements("disk") ?? [])
         {
             var target = disk.Element("target")?.Attribute("dev")?.Value ?? "";
-            if (disks.TryGetValue(target, out var file)) PointAt(disk, file);
+            if (disks.TryGetValue(target, out var file))
+                PointAt(disk, file);
         }
         return domain.ToString(SaveOptions.DisableFormatting);
     }
@@ -180,7 +220,9 @@ public static class CloneXml
     {
         if (memoryKiB is { } memory)
         {
-            foreach (var element in new[] { domain.Element("memory"), domain.Element("currentMemory") }.OfType<XElement>())
+            foreach (
+                var element in new[] { domain.Element("memory"), domain.Element("currentMemory") }.OfType<XElement>()
+            )
             {
                 element.Value = memory.ToString(CultureInfo.InvariantCulture);
                 element.SetAttributeValue("unit", "KiB");
@@ -194,7 +236,9 @@ public static class CloneXml
         }
     }
 
-    /// <summary>The domain a clone was made from, as the provider noted it; null for a domain made another way.</summary>
+    /// <summary>
+    /// The domain a clone was made from, as the provider noted it; null for a domain made another way.
+    /// </summary>
     public static string? SourceUuidOf(XElement domain) =>
         domain.Element("metadata")?.Element(MetadataNamespace + "clone")?.Attribute("sourceUuid")?.Value;
 
@@ -206,16 +250,20 @@ public static class CloneXml
     {
         var folder = Path.GetDirectoryName(path) ?? "/";
         var file = Path.GetFileName(path);
-        var renamed = file.Contains(sourceName, StringComparison.Ordinal) ? file.Replace(sourceName, cloneName, StringComparison.Ordinal) : $"{cloneName}-{file}";
+        var renamed = file.Contains(sourceName, StringComparison.Ordinal)
+            ? file.Replace(sourceName, cloneName, StringComparison.Ordinal)
+            : $"{cloneName}-{file}";
         return Path.Combine(folder, renamed);
     }
 
-    private static bool IsCharacterDevice(XElement device) => device.Name.LocalName is "serial" or "console" or "parallel" or "channel";
+    private static bool IsCharacterDevice(XElement device) =>
+        device.Name.LocalName is "serial" or "console" or "parallel" or "channel";
 
     private static void SetChild(XElement parent, string name, string value)
     {
         var element = parent.Element(name);
-        if (element is null) parent.Element("name")!.AddAfterSelf(element = new XElement(name));
+        if (element is null)
+            parent.Element("name")!.AddAfterSelf(element = new XElement(name));
         element.Value = value;
     }
 

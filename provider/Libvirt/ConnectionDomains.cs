@@ -5,10 +5,16 @@ public sealed partial class Connection
 {
     /// <summary>A domain by UUID or by name.</summary>
     public LibvirtDomain? FindDomain(string uuidOrName) =>
-        (Guid.TryParse(uuidOrName, out _)
-            ? NullIfNotFound(() => new LibvirtDomain(LibvirtCall.Check(Native.virDomainLookupByUUIDString(_handle, uuidOrName))))
-            : null)
-        ?? NullIfNotFound(() => new LibvirtDomain(LibvirtCall.Check(Native.virDomainLookupByName(_handle, uuidOrName))));
+        (
+            Guid.TryParse(uuidOrName, out _)
+                ? NullIfNotFound(() =>
+                    new LibvirtDomain(LibvirtCall.Check(Native.virDomainLookupByUUIDString(_handle, uuidOrName)))
+                )
+                : null
+        )
+        ?? NullIfNotFound(() =>
+            new LibvirtDomain(LibvirtCall.Check(Native.virDomainLookupByName(_handle, uuidOrName)))
+        );
 
     /// <summary>Every domain of the connection, defined or running.</summary>
     public IReadOnlyList<LibvirtDomain> ListDomains()
@@ -29,15 +35,21 @@ public sealed partial class Connection
             using (domain)
             {
                 var persistent = NullIfNotFound(() => domain.Describe(persistent: true));
-                if (persistent is not null) result.Add(persistent);
-                var live = NullIfNotFound(() => domain.IsActive ? [domain.Describe(persistent: false)] : new List<DomainDefinition>());
-                if (live is not null) result.AddRange(live);
+                if (persistent is not null)
+                    result.Add(persistent);
+                var live = NullIfNotFound(() =>
+                    domain.IsActive ? [domain.Describe(persistent: false)] : new List<DomainDefinition>()
+                );
+                if (live is not null)
+                    result.AddRange(live);
             }
         }
         return result;
     }
 
-    /// <summary>Defines (or redefines, for the same name and UUID) a persistent domain, validated against libvirt's schema.</summary>
+    /// <summary>
+    /// Defines (or redefines, for the same name and UUID) a persistent domain, validated against libvirt's schema.
+    /// </summary>
     public LibvirtDomain DefineDomain(DomainDefinition definition) => DefineDomain(definition.ToXml());
 
     /// <summary>Defines a persistent domain from its XML, validated against libvirt's schema.</summary>
@@ -45,7 +57,8 @@ public sealed partial class Connection
 
     /// <summary>
     /// Defines the empty domain that holds a clone's name and marks while its disks are made: a name, a UUID, a size
-    /// and the owner mark, nothing for libvirt's schema check to refuse, so it is skipped (see <see cref="DefineClone"/>).
+    /// and the owner mark, nothing for libvirt's schema check to refuse, so it is skipped (see
+    /// <see cref="DefineClone"/>).
     /// </summary>
     public LibvirtDomain DefinePlaceholder(DomainDefinition definition) => Define(definition.ToXml(), 0);
 
@@ -56,7 +69,8 @@ public sealed partial class Connection
     /// schema check is skipped: it is most of what a define costs libvirtd (about 13 ms of 18 here), and libvirt's
     /// parser still refuses any value it cannot take.
     /// </summary>
-    public LibvirtDomain DefineClone(string sourceXml, CloneChanges changes) => Define(CloneXml.Make(sourceXml, changes), 0);
+    public LibvirtDomain DefineClone(string sourceXml, CloneChanges changes) =>
+        Define(CloneXml.Make(sourceXml, changes), 0);
 
     private LibvirtDomain Define(string xml, uint flags)
     {
@@ -82,7 +96,9 @@ public sealed partial class Connection
         using var _ = Define(CloneXml.WithTpmAndCpu(domain.Xml(), tpm, cpu), 0);
     }
 
-    /// <summary>Gives a domain another memory size and number of vCPUs, in its persistent definition (seen at its next boot).</summary>
+    /// <summary>
+    /// Gives a domain another memory size and number of vCPUs, in its persistent definition (seen at its next boot).
+    /// </summary>
     public void Resize(LibvirtDomain domain, ulong memoryKiB, int vcpus)
     {
         // Like a clone's, this is libvirt's own definition with new sizes.

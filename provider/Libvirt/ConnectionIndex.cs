@@ -10,10 +10,14 @@ public sealed partial class Connection
     private DomainIndex? _domainIndex;
     private VolumeIndex? _volumeIndex;
 
-    /// <summary>What <see cref="DescribeAllDomains"/> answers, from the index: cheap when few domains changed since the last question.</summary>
+    /// <summary>
+    /// What <see cref="DescribeAllDomains"/> answers, from the index: cheap when few domains changed since the last
+    /// question.
+    /// </summary>
     public IReadOnlyList<DomainDefinition> IndexedDomains()
     {
-        lock (_indexGate) _domainIndex ??= new DomainIndex(this, _handle);
+        lock (_indexGate)
+            _domainIndex ??= new DomainIndex(this, _handle);
         return _domainIndex.Describe();
     }
 
@@ -23,7 +27,8 @@ public sealed partial class Connection
     /// </summary>
     public IReadOnlyList<VolumeDescription> IndexedVolumes()
     {
-        lock (_indexGate) _volumeIndex ??= new VolumeIndex(this, _handle);
+        lock (_indexGate)
+            _volumeIndex ??= new VolumeIndex(this, _handle);
         return _volumeIndex.Describe();
     }
 

@@ -8,10 +8,13 @@ public sealed partial class Connection
 
     /// <summary>A storage pool by UUID or by name, active or not.</summary>
     public StoragePool? FindPool(string uuidOrName) =>
-        (Guid.TryParse(uuidOrName, out _)
-            ? NullIfNotFound(() => new StoragePool(LibvirtCall.Check(Native.virStoragePoolLookupByUUIDString(_handle, uuidOrName))))
-            : null)
-        ?? NullIfNotFound(() => LookupPool(uuidOrName));
+        (
+            Guid.TryParse(uuidOrName, out _)
+                ? NullIfNotFound(() =>
+                    new StoragePool(LibvirtCall.Check(Native.virStoragePoolLookupByUUIDString(_handle, uuidOrName)))
+                )
+                : null
+        ) ?? NullIfNotFound(() => LookupPool(uuidOrName));
 
     public IReadOnlyList<StoragePool> ListActivePools() => ListPools(Native.VIR_CONNECT_LIST_STORAGE_POOLS_ACTIVE);
 
@@ -56,7 +59,9 @@ public sealed partial class Connection
     public StoragePool StartTransientDirectoryPool(string name, string folder) =>
         new(LibvirtCall.Check(Native.virStoragePoolCreateXML(_handle, PoolXml.Directory(name, folder), 0)));
 
-    /// <summary>The file at <paramref name="path"/> on the host, as a volume libvirt can copy; null when there is none.</summary>
+    /// <summary>
+    /// The file at <paramref name="path"/> on the host, as a volume libvirt can copy; null when there is none.
+    /// </summary>
     public HostFile? OpenHostFile(string path) => HostFile.Open(this, path);
 
     /// <summary>
@@ -69,7 +74,15 @@ public sealed partial class Connection
         var upload = new VolumeUpload(stream, sparse);
         try
         {
-            LibvirtCall.Check(Native.virStorageVolUpload(volume.Handle, stream, 0, 0, sparse ? Native.VIR_STORAGE_VOL_UPLOAD_SPARSE_STREAM : 0));
+            LibvirtCall.Check(
+                Native.virStorageVolUpload(
+                    volume.Handle,
+                    stream,
+                    0,
+                    0,
+                    sparse ? Native.VIR_STORAGE_VOL_UPLOAD_SPARSE_STREAM : 0
+                )
+            );
             return upload;
         }
         catch
@@ -80,8 +93,8 @@ public sealed partial class Connection
     }
 
     /// <summary>
-    /// Up to <paramref name="length"/> bytes of <paramref name="volume"/> from <paramref name="offset"/>, read through a
-    /// libvirt stream (virStorageVolDownload), so that a remote host's volume is read over the connection. Fewer when
+    /// Up to <paramref name="length"/> bytes of <paramref name="volume"/> from <paramref name="offset"/>, read through
+    /// a libvirt stream (virStorageVolDownload), so that a remote host's volume is read over the connection. Fewer when
     /// the volume ends first. For small reads: the bytes are held in memory.
     /// </summary>
     public unsafe byte[] ReadVolume(StorageVolume volume, ulong offset, int length)
@@ -95,14 +108,24 @@ public sealed partial class Connection
             fixed (byte* start = buffer)
             {
                 // A blocking stream returns what has arrived; 0 is its end.
-                for (int got; filled < length && (got = LibvirtCall.Check(Native.virStreamRecv(stream, start + filled, (nuint)(length - filled)))) > 0;)
+                for (
+                    int got;
+                    filled < length
+                        && (
+                            got = LibvirtCall.Check(
+                                Native.virStreamRecv(stream, start + filled, (nuint)(length - filled))
+                            )
+                        ) > 0;
+
+                )
                     filled += got;
             }
             LibvirtCall.Check(Native.virStreamFinish(stream));
         }
         catch
         {
-            if (Native.virStreamAbort(stream) < 0) Native.virResetLastError();
+            if (Native.virStreamAbort(stream) < 0)
+                Native.virResetLastError();
             throw;
         }
         return buffer[..filled];
@@ -115,17 +138,21 @@ public sealed partial class Connection
     public StorageVolume? FindVolume(string keyOrPath)
     {
         var found = LookupVolumeOnce(keyOrPath);
-        if (found is not null) return found;
+        if (found is not null)
+            return found;
         foreach (var pool in ListActivePools())
         {
-            using (pool) pool.RefreshIfIdle();
+            using (pool)
+                pool.RefreshIfIdle();
         }
         return LookupVolumeOnce(keyOrPath);
     }
 
     private StorageVolume? LookupVolumeOnce(string keyOrPath) =>
         NullIfNotFound(() => new StorageVolume(LibvirtCall.Check(Native.virStorageVolLookupByKey(_handle, keyOrPath))))
-        ?? NullIfNotFound(() => new StorageVolume(LibvirtCall.Check(Native.virStorageVolLookupByPath(_handle, keyOrPath))));
+        ?? NullIfNotFound(() =>
+            new StorageVolume(LibvirtCall.Check(Native.virStorageVolLookupByPath(_handle, keyOrPath)))
+        );
 
     /// <summary>
     /// Copies a file on the host to <paramref name="path"/>: through libvirt when a pool holds it (sparse, and possible
@@ -138,19 +165,27 @@ public sealed partial class Connection
         {
             using var pool = volume.GetPool();
             var described = volume.Describe();
-            using var copy = pool.CopyVolume(new VolumeDefinition(Path.GetFileName(path), described.Capacity, described.Format), volume);
+            using var copy = pool.CopyVolume(
+                new VolumeDefinition(Path.GetFileName(path), described.Capacity, described.Format),
+                volume
+            );
             return true;
         }
-        if (!IsLocal || !File.Exists(source)) return false;
+        if (!IsLocal || !File.Exists(source))
+            return false;
         File.Copy(source, path);
         return true;
     }
 
-    /// <summary>Deletes a file on the host: through libvirt when a pool holds it, else directly when the host is this machine.</summary>
+    /// <summary>
+    /// Deletes a file on the host: through libvirt when a pool holds it, else directly when the host is this machine.
+    /// </summary>
     public void DeleteFile(string path)
     {
         using var volume = FindVolume(path);
-        if (volume is not null) volume.Delete();
-        else if (IsLocal && File.Exists(path)) File.Delete(path);
+        if (volume is not null)
+            volume.Delete();
+        else if (IsLocal && File.Exists(path))
+            File.Delete(path);
     }
 }

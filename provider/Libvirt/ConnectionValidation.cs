@@ -26,7 +26,8 @@ public sealed partial class Connection
         {
             return e.Message;
         }
-        using (scratch) scratch.Undefine();
+        using (scratch)
+            scratch.Undefine();
         return null;
     }
 }

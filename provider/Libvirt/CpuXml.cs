@@ -14,8 +14,10 @@ public static class CpuXml
         // A model the host cannot run is refused by qemu at start rather than silently changed.
         if (cpu.Model is not null)
         {
-            element.Add(new XAttribute("match", "exact"),
-                new XElement("model", new XAttribute("fallback", "forbid"), cpu.Model));
+            element.Add(
+                new XAttribute("match", "exact"),
+                new XElement("model", new XAttribute("fallback", "forbid"), cpu.Model)
+            );
         }
         return element;
     }
@@ -36,8 +38,11 @@ public static class CpuXml
     {
         domain.Elements("cpu").Remove();
         // libvirt's schema wants cpu after features (before clock and devices); the rest's order is its own.
-        if (cpu is null) return;
-        if ((domain.Element("features") ?? domain.Element("os")) is { } before) before.AddAfterSelf(Element(cpu));
-        else domain.Add(Element(cpu));
+        if (cpu is null)
+            return;
+        if ((domain.Element("features") ?? domain.Element("os")) is { } before)
+            before.AddAfterSelf(Element(cpu));
+        else
+            domain.Add(Element(cpu));
     }
 }

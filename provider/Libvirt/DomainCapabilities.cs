@@ -8,7 +8,10 @@ namespace PulumiLibvirt.Libvirt;
 /// UEFI Secure Boot is installed.
 /// </summary>
 public sealed record DomainCapabilities(
-    IReadOnlySet<string> CpuModes, IReadOnlyDictionary<string, bool> CpuModels, bool SecureBootFirmware)
+    IReadOnlySet<string> CpuModes,
+    IReadOnlyDictionary<string, bool> CpuModels,
+    bool SecureBootFirmware
+)
 {
     public static DomainCapabilities Parse(string xml)
     {
@@ -20,10 +23,17 @@ public sealed record DomainCapabilities(
             models.TryAdd(model.Value, model.Attribute("usable")?.Value != "no");
         var loader = capabilities.Element("os")?.Element("loader");
         return new DomainCapabilities(
-            modes.Where(m => m.Attribute("supported")?.Value == "yes").Select(m => m.Attribute("name")!.Value)
+            modes
+                .Where(m => m.Attribute("supported")?.Value == "yes")
+                .Select(m => m.Attribute("name")!.Value)
                 .ToHashSet(),
             models,
-            loader?.Elements("enum").FirstOrDefault(e => e.Attribute("name")?.Value == "secure")?.Elements("value")
-                .Any(v => v.Value == "yes") ?? false);
+            loader
+                ?.Elements("enum")
+                .FirstOrDefault(e => e.Attribute("name")?.Value == "secure")
+                ?.Elements("value")
+                .Any(v => v.Value == "yes")
+                ?? false
+        );
     }
 }

@@ -22,7 +22,8 @@ internal sealed unsafe class DomainIndex : IDisposable
     private readonly List<int> _callbacks = [];
     private readonly nint _id = (nint)Interlocked.Increment(ref _lastId);
 
-    // Callbacks find their index by a number: an event late after Dispose finds none, where a freed GCHandle would crash.
+    // Callbacks find their index by a number: an event late after Dispose finds none, where a freed GCHandle would
+    // crash.
     private static readonly ConcurrentDictionary<nint, DomainIndex> Indexes = new();
     private static long _lastId;
 
@@ -33,10 +34,26 @@ internal sealed unsafe class DomainIndex : IDisposable
         Indexes[_id] = this;
         var opaque = _id;
         // Each event has its own callback shape; every one of them only marks the domain.
-        Register(Native.VIR_DOMAIN_EVENT_ID_LIFECYCLE, (IntPtr)(delegate* unmanaged<IntPtr, IntPtr, int, int, IntPtr, void>)&OnLifecycle, opaque);
-        Register(Native.VIR_DOMAIN_EVENT_ID_DEVICE_ADDED, (IntPtr)(delegate* unmanaged<IntPtr, IntPtr, IntPtr, IntPtr, void>)&OnDevice, opaque);
-        Register(Native.VIR_DOMAIN_EVENT_ID_DEVICE_REMOVED, (IntPtr)(delegate* unmanaged<IntPtr, IntPtr, IntPtr, IntPtr, void>)&OnDevice, opaque);
-        Register(Native.VIR_DOMAIN_EVENT_ID_METADATA_CHANGE, (IntPtr)(delegate* unmanaged<IntPtr, IntPtr, int, IntPtr, IntPtr, void>)&OnMetadata, opaque);
+        Register(
+            Native.VIR_DOMAIN_EVENT_ID_LIFECYCLE,
+            (IntPtr)(delegate* unmanaged<IntPtr, IntPtr, int, int, IntPtr, void>)&OnLifecycle,
+            opaque
+        );
+        Register(
+            Native.VIR_DOMAIN_EVENT_ID_DEVICE_ADDED,
+            (IntPtr)(delegate* unmanaged<IntPtr, IntPtr, IntPtr, IntPtr, void>)&OnDevice,
+            opaque
+        );
+        Register(
+            Native.VIR_DOMAIN_EVENT_ID_DEVICE_REMOVED,
+            (IntPtr)(delegate* unmanaged<IntPtr, IntPtr, IntPtr, IntPtr, void>)&OnDevice,
+            opaque
+        );
+        Register(
+            Native.VIR_DOMAIN_EVENT_ID_METADATA_CHANGE,
+            (IntPtr)(delegate* unmanaged<IntPtr, IntPtr, int, IntPtr, IntPtr, void>)&OnMetadata,
+            opaque
+        );
     }
 
     /// <summary>Whether libvirt tells of every kind of change; if not, nothing is kept.</summary>
@@ -45,8 +62,10 @@ internal sealed unsafe class DomainIndex : IDisposable
     private void Register(int eventId, IntPtr callback, IntPtr opaque)
     {
         var id = Native.virConnectDomainEventRegisterAny(_handle, IntPtr.Zero, eventId, callback, opaque, IntPtr.Zero);
-        if (id >= 0) _callbacks.Add(id);
-        else Native.virResetLastError();
+        if (id >= 0)
+            _callbacks.Add(id);
+        else
+            Native.virResetLastError();
     }
 
     /// <summary>Marks a domain to be read again at the next question (this connection just changed it).</summary>
@@ -63,28 +82,34 @@ internal sealed unsafe class DomainIndex : IDisposable
             lock (_gate)
             {
                 var uuids = current.Select(c => c.Uuid).ToHashSet(StringComparer.Ordinal);
-                foreach (var gone in _known.Keys.Where(k => !uuids.Contains(k)).ToList()) _known.Remove(gone);
+                foreach (var gone in _known.Keys.Where(k => !uuids.Contains(k)).ToList())
+                    _known.Remove(gone);
                 // Taken off the marks before reading, so that an event during the read marks it again.
-                stale = current.Where(c =>
-                {
-                    var marked = _changed.TryRemove(c.Uuid, out _);
-                    return marked || !Watching || !_known.ContainsKey(c.Uuid);
-                }).ToList();
+                stale = current
+                    .Where(c =>
+                    {
+                        var marked = _changed.TryRemove(c.Uuid, out _);
+                        return marked || !Watching || !_known.ContainsKey(c.Uuid);
+                    })
+                    .ToList();
             }
             var read = stale.Select(s => (s.Uuid, Definitions: Read(s.Domain))).ToList();
             lock (_gate)
             {
                 foreach (var (uuid, definitions) in read)
                 {
-                    if (definitions is null) _known.Remove(uuid);
-                    else _known[uuid] = definitions;
+                    if (definitions is null)
+                        _known.Remove(uuid);
+                    else
+                        _known[uuid] = definitions;
                 }
                 return current.SelectMany(c => _known.TryGetValue(c.Uuid, out var d) ? d : []).ToList();
             }
         }
         finally
         {
-            foreach (var domain in listed) domain.Dispose();
+            foreach (var domain in listed)
+                domain.Dispose();
         }
     }
 
@@ -92,24 +117,30 @@ internal sealed unsafe class DomainIndex : IDisposable
     private static List<DomainDefinition>? Read(LibvirtDomain domain)
     {
         var persistent = Connection.NullIfNotFound(() => domain.Describe(persistent: true));
-        if (persistent is null) return null;
-        var live = Connection.NullIfNotFound(() => domain.IsActive ? [domain.Describe(persistent: false)] : new List<DomainDefinition>());
+        if (persistent is null)
+            return null;
+        var live = Connection.NullIfNotFound(() =>
+            domain.IsActive ? [domain.Describe(persistent: false)] : new List<DomainDefinition>()
+        );
         return live is null ? null : [persistent, .. live];
     }
 
     [UnmanagedCallersOnly]
-    private static void OnLifecycle(IntPtr conn, IntPtr domain, int @event, int detail, IntPtr opaque) => Mark(domain, opaque);
+    private static void OnLifecycle(IntPtr conn, IntPtr domain, int @event, int detail, IntPtr opaque) =>
+        Mark(domain, opaque);
 
     [UnmanagedCallersOnly]
     private static void OnDevice(IntPtr conn, IntPtr domain, IntPtr alias, IntPtr opaque) => Mark(domain, opaque);
 
     [UnmanagedCallersOnly]
-    private static void OnMetadata(IntPtr conn, IntPtr domain, int type, IntPtr uri, IntPtr opaque) => Mark(domain, opaque);
+    private static void OnMetadata(IntPtr conn, IntPtr domain, int type, IntPtr uri, IntPtr opaque) =>
+        Mark(domain, opaque);
 
     private static void Mark(IntPtr domain, IntPtr opaque)
     {
         var buffer = stackalloc byte[Native.VIR_UUID_STRING_BUFLEN];
-        if (Native.virDomainGetUUIDStringBorrowed(domain, buffer) < 0) return;
+        if (Native.virDomainGetUUIDStringBorrowed(domain, buffer) < 0)
+            return;
         if (Indexes.TryGetValue(opaque, out var index))
             index.Changed(Encoding.ASCII.GetString(buffer, Native.VIR_UUID_STRING_BUFLEN - 1));
     }
@@ -118,7 +149,8 @@ internal sealed unsafe class DomainIndex : IDisposable
     {
         foreach (var id in _callbacks)
         {
-            if (Native.virConnectDomainEventDeregisterAny(_handle, id) < 0) Native.virResetLastError();
+            if (Native.virConnectDomainEventDeregisterAny(_handle, id) < 0)
+                Native.virResetLastError();
         }
         _callbacks.Clear();
         Indexes.TryRemove(_id, out _);

@@ -28,13 +28,24 @@ public static class DomainOwner
 
     /// <summary>What the owner's create was making when it left its mark, or null once it finished.</summary>
     public static UnfinishedCreate? UnfinishedOf(XElement domain) =>
-        domain.Element("metadata")?.Element(Namespace + Element) is { } mark && mark.Attribute("unfinished")?.Value == "yes"
+        domain.Element("metadata")?.Element(Namespace + Element) is { } mark
+        && mark.Attribute("unfinished")?.Value == "yes"
             ? new UnfinishedCreate(
-                [.. mark.Elements(Namespace + "volume").Select(v => new PoolVolumeName(v.Attribute("pool")?.Value ?? "", v.Attribute("name")?.Value ?? ""))],
-                [.. mark.Elements(Namespace + "file").Select(f => f.Attribute("path")?.Value ?? "")])
+                [
+                    .. mark.Elements(Namespace + "volume")
+                        .Select(v => new PoolVolumeName(
+                            v.Attribute("pool")?.Value ?? "",
+                            v.Attribute("name")?.Value ?? ""
+                        )),
+                ],
+                [.. mark.Elements(Namespace + "file").Select(f => f.Attribute("path")?.Value ?? "")]
+            )
             : null;
 
-    /// <summary>Notes <paramref name="owner"/> in a domain's XML (with its create's <paramref name="unfinished"/> work), replacing any owner noted before.</summary>
+    /// <summary>
+    /// Notes <paramref name="owner"/> in a domain's XML (with its create's <paramref name="unfinished"/> work),
+    /// replacing any owner noted before.
+    /// </summary>
     public static void Set(XElement domain, string owner, UnfinishedCreate? unfinished = null)
     {
         var metadata = Metadata(domain);
@@ -42,19 +53,31 @@ public static class DomainOwner
         metadata.Add(ElementFor(owner, unfinished));
     }
 
-    /// <summary>The domain's <c>&lt;metadata&gt;</c>, made (after its name and UUID, where libvirt puts it) when missing.</summary>
+    /// <summary>
+    /// The domain's <c>&lt;metadata&gt;</c>, made (after its name and UUID, where libvirt puts it) when missing.
+    /// </summary>
     public static XElement Metadata(XElement domain)
     {
-        if (domain.Element("metadata") is { } metadata) return metadata;
+        if (domain.Element("metadata") is { } metadata)
+            return metadata;
         metadata = new XElement("metadata");
         (domain.Element("uuid") ?? domain.Element("name")!).AddAfterSelf(metadata);
         return metadata;
     }
 
     /// <summary>The owner element alone, as virDomainSetMetadata takes it.</summary>
-    public static XElement ElementFor(string owner, UnfinishedCreate? unfinished = null) => unfinished is null
-        ? new(Namespace + Element, new XAttribute("id", owner))
-        : new(Namespace + Element, new XAttribute("id", owner), new XAttribute("unfinished", "yes"),
-            unfinished.Volumes.Select(v => new XElement(Namespace + "volume", new XAttribute("pool", v.Pool), new XAttribute("name", v.Name))),
-            unfinished.Files.Select(f => new XElement(Namespace + "file", new XAttribute("path", f))));
+    public static XElement ElementFor(string owner, UnfinishedCreate? unfinished = null) =>
+        unfinished is null
+            ? new(Namespace + Element, new XAttribute("id", owner))
+            : new(
+                Namespace + Element,
+                new XAttribute("id", owner),
+                new XAttribute("unfinished", "yes"),
+                unfinished.Volumes.Select(v => new XElement(
+                    Namespace + "volume",
+                    new XAttribute("pool", v.Pool),
+                    new XAttribute("name", v.Name)
+                )),
+                unfinished.Files.Select(f => new XElement(Namespace + "file", new XAttribute("path", f)))
+            );
 }

@@ -1,6 +1,8 @@
 namespace PulumiLibvirt.Libvirt;
 
-/// <summary>One snapshot of a domain (libvirt's internal qcow2 snapshot: its data lives inside the disk files).</summary>
+/// <summary>
+/// One snapshot of a domain (libvirt's internal qcow2 snapshot: its data lives inside the disk files).
+/// </summary>
 public sealed class DomainSnapshot : IDisposable
 {
     private readonly DomainSnapshotHandle _handle;
@@ -18,7 +20,9 @@ public sealed class DomainSnapshot : IDisposable
     /// snapshot held; otherwise it comes back as it was when taken (running only if memory was saved).
     /// </summary>
     public void Revert(bool running) =>
-        LibvirtCall.Check(Native.virDomainRevertToSnapshot(_handle, running ? Native.VIR_DOMAIN_SNAPSHOT_REVERT_RUNNING : 0));
+        LibvirtCall.Check(
+            Native.virDomainRevertToSnapshot(_handle, running ? Native.VIR_DOMAIN_SNAPSHOT_REVERT_RUNNING : 0)
+        );
 
     /// <summary>Deletes the snapshot and its data in the disk files; the domain and its current state stay.</summary>
     public void Delete() => LibvirtCall.Check(Native.virDomainSnapshotDelete(_handle, 0));

@@ -3,10 +3,14 @@ using System.Xml.Linq;
 
 namespace PulumiLibvirt.Libvirt;
 
-/// <summary>A disk of a domain. Our definitions use file paths; domains defined elsewhere may name a pool volume instead.</summary>
+/// <summary>
+/// A disk of a domain. Our definitions use file paths; domains defined elsewhere may name a pool volume instead.
+/// </summary>
 public sealed record DomainDisk
 {
-    /// <summary>The file or block device on the host; null for a disk that names a pool volume or has no medium.</summary>
+    /// <summary>
+    /// The file or block device on the host; null for a disk that names a pool volume or has no medium.
+    /// </summary>
     public string? Path { get; init; }
 
     /// <summary>For a disk of type 'volume': the pool and the volume's name in it.</summary>
@@ -105,7 +109,9 @@ public sealed record DomainDefinition
     /// <summary>Read only (libvirt chooses it): the file of the domain's UEFI variables, when it has one.</summary>
     public string? NvramPath { get; init; }
 
-    /// <summary>Read only (written by <see cref="CloneXml"/>): the UUID of the domain this one was cloned from.</summary>
+    /// <summary>
+    /// Read only (written by <see cref="CloneXml"/>): the UUID of the domain this one was cloned from.
+    /// </summary>
     public string? ClonedFrom { get; init; }
 
     /// <summary>The fixed addresses the domain holds on networks (see <see cref="HostReservationXml"/>).</summary>
@@ -115,28 +121,50 @@ public sealed record DomainDefinition
     public string ToXml()
     {
         var os = new XElement("os", new XElement("type", "hvm"));
-        if (Firmware is not null) os.Add(new XAttribute("firmware", Firmware));
-        if (Kernel is not null) os.Add(new XElement("kernel", Kernel));
-        if (Initrd is not null) os.Add(new XElement("initrd", Initrd));
-        if (Cmdline is not null) os.Add(new XElement("cmdline", Cmdline));
+        if (Firmware is not null)
+            os.Add(new XAttribute("firmware", Firmware));
+        if (Kernel is not null)
+            os.Add(new XElement("kernel", Kernel));
+        if (Initrd is not null)
+            os.Add(new XElement("initrd", Initrd));
+        if (Cmdline is not null)
+            os.Add(new XElement("cmdline", Cmdline));
 
-        var devices = new XElement("devices", Disks.Select(DiskXml), FilesystemXml.Elements(Filesystems),
-            Interfaces.Select(InterfaceXml));
+        var devices = new XElement(
+            "devices",
+            Disks.Select(DiskXml),
+            FilesystemXml.Elements(Filesystems),
+            Interfaces.Select(InterfaceXml)
+        );
         if (Disks.Any(d => d.Bus == "scsi"))
-            devices.Add(new XElement("controller", new XAttribute("type", "scsi"), new XAttribute("model", "virtio-scsi")));
-        if (Console is not null) devices.Add(ConsoleXml(Console));
-        if (Graphics is not null) devices.Add(GraphicsXml(Graphics));
+            devices.Add(
+                new XElement("controller", new XAttribute("type", "scsi"), new XAttribute("model", "virtio-scsi"))
+            );
+        if (Console is not null)
+            devices.Add(ConsoleXml(Console));
+        if (Graphics is not null)
+            devices.Add(GraphicsXml(Graphics));
         // libvirt chooses the host side's socket path.
         if (QemuAgent)
-            devices.Add(new XElement("channel", new XAttribute("type", "unix"),
-                new XElement("target", new XAttribute("type", "virtio"), new XAttribute("name", AgentChannel))));
-        if (Tpm is not null) devices.Add(TpmXml.Element(Tpm));
-        if (Video is not null) devices.Add(VideoXml.Element(Video));
-        if (Rng) devices.Add(RngXml.Element());
+            devices.Add(
+                new XElement(
+                    "channel",
+                    new XAttribute("type", "unix"),
+                    new XElement("target", new XAttribute("type", "virtio"), new XAttribute("name", AgentChannel))
+                )
+            );
+        if (Tpm is not null)
+            devices.Add(TpmXml.Element(Tpm));
+        if (Video is not null)
+            devices.Add(VideoXml.Element(Video));
+        if (Rng)
+            devices.Add(RngXml.Element());
 
         var domain = new XElement("domain", new XAttribute("type", Type), new XElement("name", Name));
-        if (Uuid is not null) domain.Add(new XElement("uuid", Uuid));
-        if (!string.IsNullOrEmpty(Description)) domain.Add(new XElement("description", Description));
+        if (Uuid is not null)
+            domain.Add(new XElement("uuid", Uuid));
+        if (!string.IsNullOrEmpty(Description))
+            domain.Add(new XElement("description", Description));
         domain.Add(
             new XElement("memory", new XAttribute("unit", "KiB"), MemoryKiB.ToString(CultureInfo.InvariantCulture)),
             FilesystemXml.MemoryBacking(Filesystems),
@@ -145,48 +173,76 @@ public sealed record DomainDefinition
             // ACPI lets a graceful shutdown reach the guest.
             new XElement("features", new XElement("acpi"), new XElement("apic")),
             Cpu is null ? null : CpuXml.Element(Cpu),
-            devices);
-        if (SecureBoot) SecureBootXml.Add(domain);
-        if (Owner is not null) DomainOwner.Set(domain, Owner, Unfinished);
-        if (HostReservationXml.ElementFor(Reservations) is { } reservations) DomainOwner.Metadata(domain).Add(reservations);
+            devices
+        );
+        if (SecureBoot)
+            SecureBootXml.Add(domain);
+        if (Owner is not null)
+            DomainOwner.Set(domain, Owner, Unfinished);
+        if (HostReservationXml.ElementFor(Reservations) is { } reservations)
+            DomainOwner.Metadata(domain).Add(reservations);
         var xml = domain.ToString(SaveOptions.DisableFormatting);
         return Xslt is null ? xml : DefinitionXslt.Apply(Xslt, xml);
     }
 
     private XElement DiskXml(DomainDisk disk, int index)
     {
-        var element = new XElement("disk", new XAttribute("type", disk.BlockDevice ? "block" : "file"), new XAttribute("device", disk.Device),
-            new XElement("driver", new XAttribute("name", "qemu"), new XAttribute("type", disk.Format)));
-        if (disk.Path is not null) element.Add(new XElement("source", new XAttribute(disk.BlockDevice ? "dev" : "file", disk.Path)));
+        var element = new XElement(
+            "disk",
+            new XAttribute("type", disk.BlockDevice ? "block" : "file"),
+            new XAttribute("device", disk.Device),
+            new XElement("driver", new XAttribute("name", "qemu"), new XAttribute("type", disk.Format))
+        );
+        if (disk.Path is not null)
+            element.Add(new XElement("source", new XAttribute(disk.BlockDevice ? "dev" : "file", disk.Path)));
         element.Add(new XElement("target", new XAttribute("dev", disk.Target), new XAttribute("bus", disk.Bus)));
-        if (disk.ReadOnly) element.Add(new XElement("readonly"));
-        if (disk.Shareable) element.Add(new XElement("shareable"));
+        if (disk.ReadOnly)
+            element.Add(new XElement("readonly"));
+        if (disk.Shareable)
+            element.Add(new XElement("shareable"));
         element.Add(new XElement("boot", new XAttribute("order", index + 1)));
         return element;
     }
 
     private static XElement InterfaceXml(DomainInterface nic)
     {
-        var (type, attribute, value) = nic.Network is not null ? ("network", "network", nic.Network) : ("bridge", "bridge", nic.Bridge);
+        var (type, attribute, value) = nic.Network is not null
+            ? ("network", "network", nic.Network)
+            : ("bridge", "bridge", nic.Bridge);
         var element = new XElement("interface", new XAttribute("type", type));
-        if (nic.Mac is not null) element.Add(new XElement("mac", new XAttribute("address", nic.Mac)));
-        element.Add(new XElement("source", new XAttribute(attribute, value ?? "")),
-            new XElement("model", new XAttribute("type", nic.Model)));
+        if (nic.Mac is not null)
+            element.Add(new XElement("mac", new XAttribute("address", nic.Mac)));
+        element.Add(
+            new XElement("source", new XAttribute(attribute, value ?? "")),
+            new XElement("model", new XAttribute("type", nic.Model))
+        );
         return element;
     }
 
     private static IEnumerable<XElement> ConsoleXml(DomainConsole console)
     {
         var source = console.Path is null ? null : new XElement("source", new XAttribute("path", console.Path));
-        yield return new XElement("serial", new XAttribute("type", console.Type), source,
-            new XElement("target", new XAttribute("port", 0)));
-        yield return new XElement("console", new XAttribute("type", console.Type), source,
-            new XElement("target", new XAttribute("type", "serial"), new XAttribute("port", 0)));
+        yield return new XElement(
+            "serial",
+            new XAttribute("type", console.Type),
+            source,
+            new XElement("target", new XAttribute("port", 0))
+        );
+        yield return new XElement(
+            "console",
+            new XAttribute("type", console.Type),
+            source,
+            new XElement("target", new XAttribute("type", "serial"), new XAttribute("port", 0))
+        );
     }
 
     private static XElement GraphicsXml(DomainGraphics graphics) =>
-        new("graphics", new XAttribute("type", graphics.Type), new XAttribute("autoport", "yes"),
-            new XElement("listen", new XAttribute("type", "address"), new XAttribute("address", graphics.Listen)));
+        new(
+            "graphics",
+            new XAttribute("type", graphics.Type),
+            new XAttribute("autoport", "yes"),
+            new XElement("listen", new XAttribute("type", "address"), new XAttribute("address", graphics.Listen))
+        );
 
     public static DomainDefinition Parse(string xml)
     {
@@ -215,11 +271,26 @@ public sealed record DomainDefinition
             Disks = devices?.Elements("disk").Select(ParseDisk).ToList() ?? [],
             Interfaces = devices?.Elements("interface").Select(ParseInterface).ToList() ?? [],
             Filesystems = FilesystemXml.Parse(devices),
-            Console = serial is null ? null : new DomainConsole(serial.Attribute("type")?.Value ?? "pty",
-                serial.Attribute("type")?.Value == "file" ? serial.Element("source")?.Attribute("path")?.Value : null),
-            Graphics = graphics is null ? null : new DomainGraphics(graphics.Attribute("type")?.Value ?? "vnc",
-                graphics.Element("listen")?.Attribute("address")?.Value ?? graphics.Attribute("listen")?.Value ?? "127.0.0.1"),
-            QemuAgent = devices?.Elements("channel").Any(c => c.Element("target")?.Attribute("name")?.Value == AgentChannel) ?? false,
+            Console = serial is null
+                ? null
+                : new DomainConsole(
+                    serial.Attribute("type")?.Value ?? "pty",
+                    serial.Attribute("type")?.Value == "file"
+                        ? serial.Element("source")?.Attribute("path")?.Value
+                        : null
+                ),
+            Graphics = graphics is null
+                ? null
+                : new DomainGraphics(
+                    graphics.Attribute("type")?.Value ?? "vnc",
+                    graphics.Element("listen")?.Attribute("address")?.Value
+                        ?? graphics.Attribute("listen")?.Value
+                        ?? "127.0.0.1"
+                ),
+            QemuAgent = devices
+                ?.Elements("channel")
+                .Any(c => c.Element("target")?.Attribute("name")?.Value == AgentChannel)
+                ?? false,
             Tpm = TpmXml.Of(domain),
             SecureBoot = SecureBootXml.Of(domain),
             Cpu = CpuXml.Of(domain),
@@ -263,7 +334,8 @@ public sealed record DomainDefinition
 
     private static ulong Kibibytes(XElement? size)
     {
-        if (size is null) return 0;
+        if (size is null)
+            return 0;
         var value = ulong.Parse(size.Value, CultureInfo.InvariantCulture);
         return (size.Attribute("unit")?.Value ?? "KiB") switch
         {

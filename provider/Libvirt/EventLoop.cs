@@ -16,10 +16,14 @@ internal static class EventLoop
             // An iteration fails only when libvirt's poll does; the next one tries again.
             while (true)
             {
-                if (Native.virEventRunDefaultImpl() < 0) Native.virResetLastError();
+                if (Native.virEventRunDefaultImpl() < 0)
+                    Native.virResetLastError();
             }
         })
-        { IsBackground = true, Name = "libvirt event loop" };
+        {
+            IsBackground = true,
+            Name = "libvirt event loop",
+        };
         thread.Start();
         return true;
     });

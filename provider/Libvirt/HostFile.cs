@@ -28,21 +28,30 @@ public sealed class HostFile : IDisposable
     /// <summary>Whether a pool of the host holds the file (as opposed to a folder opened for the occasion).</summary>
     public bool InPool => _folderPool is null;
 
-    /// <summary>The file at <paramref name="path"/> on the host (a volume's key or path, or any absolute path), or null when there is none.</summary>
+    /// <summary>
+    /// The file at <paramref name="path"/> on the host (a volume's key or path, or any absolute path), or null when
+    /// there is none.
+    /// </summary>
     internal static HostFile? Open(Connection libvirt, string path)
     {
         var volume = libvirt.FindVolume(path);
-        if (volume is not null) return new HostFile(volume, null);
+        if (volume is not null)
+            return new HostFile(volume, null);
         // Not a volume's key: only an absolute path names a file of the host.
-        if (!Path.IsPathRooted(path)) return null;
+        if (!Path.IsPathRooted(path))
+            return null;
 
         FolderPools.Wait();
         StoragePool? folderPool = null;
         try
         {
-            folderPool = libvirt.StartTransientDirectoryPool($"pulumi-folder-{Guid.NewGuid():N}", Path.GetDirectoryName(path) ?? "/");
+            folderPool = libvirt.StartTransientDirectoryPool(
+                $"pulumi-folder-{Guid.NewGuid():N}",
+                Path.GetDirectoryName(path) ?? "/"
+            );
             volume = folderPool.FindVolume(Path.GetFileName(path));
-            if (volume is not null) return new HostFile(volume, folderPool);
+            if (volume is not null)
+                return new HostFile(volume, folderPool);
         }
         catch
         {
@@ -59,7 +68,8 @@ public sealed class HostFile : IDisposable
         {
             if (folderPool is not null)
             {
-                using (folderPool) folderPool.Stop();
+                using (folderPool)
+                    folderPool.Stop();
             }
         }
         finally
@@ -71,6 +81,7 @@ public sealed class HostFile : IDisposable
     public void Dispose()
     {
         Volume.Dispose();
-        if (_folderPool is not null) Close(_folderPool);
+        if (_folderPool is not null)
+            Close(_folderPool);
     }
 }

@@ -8,7 +8,13 @@ namespace PulumiLibvirt.Libvirt;
 /// </summary>
 public sealed record HostReservation(string Network, string Mac, string Ip, string? Hostname)
 {
-    public NetworkDhcpHost DhcpHost => new() { Mac = Mac, Name = Hostname, Ip = Ip };
+    public NetworkDhcpHost DhcpHost =>
+        new()
+        {
+            Mac = Mac,
+            Name = Hostname,
+            Ip = Ip,
+        };
 
     public NetworkDnsHost? DnsHost => Hostname is null ? null : new(Ip, [Hostname]);
 
@@ -17,7 +23,8 @@ public sealed record HostReservation(string Network, string Mac, string Ip, stri
         string.Equals(host.Mac, Mac, StringComparison.OrdinalIgnoreCase) && host.Ip == Ip && host.Name == Hostname;
 
     /// <summary>Whether a DNS host entry of a network is this reservation's.</summary>
-    public bool Made(NetworkDnsHost host) => Hostname is not null && host.Ip == Ip && host.Hostnames.SequenceEqual([Hostname]);
+    public bool Made(NetworkDnsHost host) =>
+        Hostname is not null && host.Ip == Ip && host.Hostnames.SequenceEqual([Hostname]);
 }
 
 /// <summary>
@@ -32,13 +39,33 @@ public static class HostReservationXml
 
     /// <summary>The reservations noted in a domain's XML.</summary>
     public static IReadOnlyList<HostReservation> Of(XElement domain) =>
-        domain.Element("metadata")?.Element(Namespace + Key)?.Elements(Namespace + "host")
-            .Select(h => new HostReservation(h.Attribute("network")?.Value ?? "", h.Attribute("mac")?.Value ?? "", h.Attribute("ip")?.Value ?? "", h.Attribute("hostname")?.Value))
-            .ToList() ?? [];
+        domain
+            .Element("metadata")
+            ?.Element(Namespace + Key)
+            ?.Elements(Namespace + "host")
+            .Select(h => new HostReservation(
+                h.Attribute("network")?.Value ?? "",
+                h.Attribute("mac")?.Value ?? "",
+                h.Attribute("ip")?.Value ?? "",
+                h.Attribute("hostname")?.Value
+            ))
+            .ToList()
+        ?? [];
 
-    /// <summary>The element that notes <paramref name="reservations"/>, as virDomainSetMetadata takes it; null for none.</summary>
+    /// <summary>
+    /// The element that notes <paramref name="reservations"/>, as virDomainSetMetadata takes it; null for none.
+    /// </summary>
     public static XElement? ElementFor(IReadOnlyList<HostReservation> reservations) =>
-        reservations.Count == 0 ? null : new XElement(Namespace + Key, reservations.Select(r => new XElement(Namespace + "host",
-            new XAttribute("network", r.Network), new XAttribute("mac", r.Mac), new XAttribute("ip", r.Ip),
-            r.Hostname is null ? null : new XAttribute("hostname", r.Hostname))));
+        reservations.Count == 0
+            ? null
+            : new XElement(
+                Namespace + Key,
+                reservations.Select(r => new XElement(
+                    Namespace + "host",
+                    new XAttribute("network", r.Network),
+                    new XAttribute("mac", r.Mac),
+                    new XAttribute("ip", r.Ip),
+                    r.Hostname is null ? null : new XAttribute("hostname", r.Hostname)
+                ))
+            );
 }

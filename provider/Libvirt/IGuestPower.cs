@@ -1,6 +1,8 @@
 namespace PulumiLibvirt.Libvirt;
 
-/// <summary>The power controls of a domain that a graceful stop uses (a <see cref="LibvirtDomain"/>, or a stand-in in tests).</summary>
+/// <summary>
+/// The power controls of a domain that a graceful stop uses (a <see cref="LibvirtDomain"/>, or a stand-in in tests).
+/// </summary>
 public interface IGuestPower
 {
     string Name { get; }
@@ -10,7 +12,10 @@ public interface IGuestPower
     /// <summary>Whether the running domain has the QEMU guest agent's channel.</summary>
     bool HasAgentChannel { get; }
 
-    /// <summary>Asks the guest agent to shut the guest down; a <see cref="LibvirtException"/> with IsAgentUnavailable when it cannot.</summary>
+    /// <summary>
+    /// Asks the guest agent to shut the guest down; a <see cref="LibvirtException"/> with IsAgentUnavailable when it
+    /// cannot.
+    /// </summary>
     void ShutdownThroughAgent();
 
     /// <summary>Asks the guest to shut down through ACPI.</summary>

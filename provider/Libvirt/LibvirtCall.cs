@@ -23,13 +23,16 @@ internal static unsafe class LibvirtCall
 
     public static int Check(int result)
     {
-        if (result < 0) throw LastError();
+        if (result < 0)
+            throw LastError();
         return result;
     }
 
-    public static T Check<T>(T handle) where T : LibvirtHandle
+    public static T Check<T>(T handle)
+        where T : LibvirtHandle
     {
-        if (!handle.IsInvalid) return handle;
+        if (!handle.IsInvalid)
+            return handle;
         handle.Dispose();
         throw LastError();
     }
@@ -37,37 +40,50 @@ internal static unsafe class LibvirtCall
     /// <summary>A string that libvirt allocated for the caller: copied, then freed.</summary>
     public static string TakeString(IntPtr owned)
     {
-        if (owned == IntPtr.Zero) throw LastError();
-        try { return Marshal.PtrToStringUTF8(owned)!; }
-        finally { Native.free(owned); }
+        if (owned == IntPtr.Zero)
+            throw LastError();
+        try
+        {
+            return Marshal.PtrToStringUTF8(owned)!;
+        }
+        finally
+        {
+            Native.free(owned);
+        }
     }
 
     /// <summary>A string that stays owned by the libvirt object it came from.</summary>
     public static string BorrowString(IntPtr borrowed)
     {
-        if (borrowed == IntPtr.Zero) throw LastError();
+        if (borrowed == IntPtr.Zero)
+            throw LastError();
         return Marshal.PtrToStringUTF8(borrowed)!;
     }
 
-    /// <summary>An array of object pointers that libvirt allocated: each wrapped in its handle, the array freed.</summary>
+    /// <summary>
+    /// An array of object pointers that libvirt allocated: each wrapped in its handle, the array freed.
+    /// </summary>
     public static List<T> TakeArray<T>(int count, IntPtr array, Func<IntPtr, T> wrap)
     {
         try
         {
             var items = new List<T>(count);
-            for (var i = 0; i < count; i++) items.Add(wrap(Marshal.ReadIntPtr(array, i * IntPtr.Size)));
+            for (var i = 0; i < count; i++)
+                items.Add(wrap(Marshal.ReadIntPtr(array, i * IntPtr.Size)));
             return items;
         }
         finally
         {
-            if (array != IntPtr.Zero) Native.free(array);
+            if (array != IntPtr.Zero)
+                Native.free(array);
         }
     }
 
     public static LibvirtException LastError()
     {
         var error = Native.virGetLastError();
-        if (error == IntPtr.Zero) return new LibvirtException(-1, 0, "libvirt call failed without reporting an error");
+        if (error == IntPtr.Zero)
+            return new LibvirtException(-1, 0, "libvirt call failed without reporting an error");
         // virError starts with: int code; int domain; char *message.
         var code = Marshal.ReadInt32(error, 0);
         var domain = Marshal.ReadInt32(error, 4);

@@ -4,7 +4,17 @@ using System.Text;
 namespace PulumiLibvirt.Libvirt;
 
 /// <summary>What a domain is doing (libvirt's virDomainState, named as libvirt names them).</summary>
-public enum DomainRunState { NoState, Running, Blocked, Paused, Shutdown, Shutoff, Crashed, PmSuspended }
+public enum DomainRunState
+{
+    NoState,
+    Running,
+    Blocked,
+    Paused,
+    Shutdown,
+    Shutoff,
+    Crashed,
+    PmSuspended,
+}
 
 /// <summary>A libvirt domain (a virtual machine).</summary>
 public sealed class LibvirtDomain : IGuestPower, IDisposable
@@ -58,7 +68,8 @@ public sealed class LibvirtDomain : IGuestPower, IDisposable
     /// <summary>Asks the guest to shut down (ACPI); it may take its time or ignore it.</summary>
     public void Shutdown() => LibvirtCall.Check(Native.virDomainShutdown(_handle));
 
-    public void ShutdownThroughAgent() => LibvirtCall.Check(Native.virDomainShutdownFlags(_handle, Native.VIR_DOMAIN_SHUTDOWN_GUEST_AGENT));
+    public void ShutdownThroughAgent() =>
+        LibvirtCall.Check(Native.virDomainShutdownFlags(_handle, Native.VIR_DOMAIN_SHUTDOWN_GUEST_AGENT));
 
     public bool HasAgentChannel => Describe(persistent: !IsActive).QemuAgent;
 
@@ -74,11 +85,16 @@ public sealed class LibvirtDomain : IGuestPower, IDisposable
             try
             {
                 var nic = Marshal.PtrToStructure<Native.DomainInterfaceAddresses>(pointer);
-                var addresses = Enumerable.Range(0, (int)nic.Naddrs).Select(i =>
-                {
-                    var address = Marshal.PtrToStructure<Native.DomainIpAddress>(nic.Addrs + (i * Marshal.SizeOf<Native.DomainIpAddress>()));
-                    return new GuestAddress(address.Type == 1, Text(address.Addr), (int)address.Prefix);
-                }).ToList();
+                var addresses = Enumerable
+                    .Range(0, (int)nic.Naddrs)
+                    .Select(i =>
+                    {
+                        var address = Marshal.PtrToStructure<Native.DomainIpAddress>(
+                            nic.Addrs + (i * Marshal.SizeOf<Native.DomainIpAddress>())
+                        );
+                        return new GuestAddress(address.Type == 1, Text(address.Addr), (int)address.Prefix);
+                    })
+                    .ToList();
                 return new GuestInterface(Text(nic.Name), Text(nic.HwAddr), addresses);
             }
             finally
@@ -97,9 +113,17 @@ public sealed class LibvirtDomain : IGuestPower, IDisposable
     /// Forgets the definition with everything libvirt keeps for it: NVRAM, managed save image, snapshot and checkpoint
     /// metadata, and the emulated TPM's state.
     /// </summary>
-    public void Undefine() => LibvirtCall.Check(Native.virDomainUndefineFlags(_handle,
-        Native.VIR_DOMAIN_UNDEFINE_MANAGED_SAVE | Native.VIR_DOMAIN_UNDEFINE_SNAPSHOTS_METADATA
-        | Native.VIR_DOMAIN_UNDEFINE_NVRAM | Native.VIR_DOMAIN_UNDEFINE_CHECKPOINTS_METADATA | TpmUndefineFlag()));
+    public void Undefine() =>
+        LibvirtCall.Check(
+            Native.virDomainUndefineFlags(
+                _handle,
+                Native.VIR_DOMAIN_UNDEFINE_MANAGED_SAVE
+                    | Native.VIR_DOMAIN_UNDEFINE_SNAPSHOTS_METADATA
+                    | Native.VIR_DOMAIN_UNDEFINE_NVRAM
+                    | Native.VIR_DOMAIN_UNDEFINE_CHECKPOINTS_METADATA
+                    | TpmUndefineFlag()
+            )
+        );
 
     /// <summary>
     /// The flag that removes the TPM state even where the definition asks to keep it, for a domain with an emulated
@@ -107,25 +131,43 @@ public sealed class LibvirtDomain : IGuestPower, IDisposable
     /// </summary>
     private uint TpmUndefineFlag()
     {
-        if (Describe().Tpm is null) return 0;
+        if (Describe().Tpm is null)
+            return 0;
         LibvirtCall.Check(Native.virConnectGetLibVersionBorrowed(Native.virDomainGetConnect(_handle), out var version));
         return version >= 8_009_000 ? Native.VIR_DOMAIN_UNDEFINE_TPM : 0;
     }
 
     /// <summary>Sets the description in the persistent definition, and in the running domain when it runs.</summary>
     public void SetDescription(string? description) =>
-        SetMetadata(Native.VIR_DOMAIN_METADATA_DESCRIPTION, string.IsNullOrEmpty(description) ? null : description, null, null);
+        SetMetadata(
+            Native.VIR_DOMAIN_METADATA_DESCRIPTION,
+            string.IsNullOrEmpty(description) ? null : description,
+            null,
+            null
+        );
 
     /// <summary>
     /// Notes who manages the domain (<see cref="DomainOwner"/>), in the persistent definition and the running domain;
     /// without <paramref name="unfinished"/>, the owner's create has finished.
     /// </summary>
     public void SetOwner(string owner, UnfinishedCreate? unfinished = null) =>
-        SetMetadata(Native.VIR_DOMAIN_METADATA_ELEMENT, DomainOwner.ElementFor(owner, unfinished).ToString(), "owner", DomainOwner.Namespace.NamespaceName);
+        SetMetadata(
+            Native.VIR_DOMAIN_METADATA_ELEMENT,
+            DomainOwner.ElementFor(owner, unfinished).ToString(),
+            "owner",
+            DomainOwner.Namespace.NamespaceName
+        );
 
-    /// <summary>Notes the domain's fixed addresses on networks (<see cref="HostReservationXml"/>), replacing those noted before.</summary>
+    /// <summary>
+    /// Notes the domain's fixed addresses on networks (<see cref="HostReservationXml"/>), replacing those noted before.
+    /// </summary>
     public void SetReservations(IReadOnlyList<HostReservation> reservations) =>
-        SetMetadata(Native.VIR_DOMAIN_METADATA_ELEMENT, HostReservationXml.ElementFor(reservations)?.ToString(), HostReservationXml.Key, HostReservationXml.Namespace.NamespaceName);
+        SetMetadata(
+            Native.VIR_DOMAIN_METADATA_ELEMENT,
+            HostReservationXml.ElementFor(reservations)?.ToString(),
+            HostReservationXml.Key,
+            HostReservationXml.Namespace.NamespaceName
+        );
 
     private void SetMetadata(int type, string? metadata, string? key, string? uri)
     {
@@ -133,28 +175,53 @@ public sealed class LibvirtDomain : IGuestPower, IDisposable
         LibvirtCall.Check(Native.virDomainSetMetadata(_handle, type, metadata, key, uri, flags));
     }
 
-    /// <summary>Takes an internal snapshot of every disk (and, with <paramref name="memory"/>, of the running guest).</summary>
+    /// <summary>
+    /// Takes an internal snapshot of every disk (and, with <paramref name="memory"/>, of the running guest).
+    /// </summary>
     public DomainSnapshot TakeSnapshot(string name, string? description, bool memory) =>
-        new(LibvirtCall.Check(Native.virDomainSnapshotCreateXML(_handle, SnapshotDescription.Request(name, description, memory),
-            Native.VIR_DOMAIN_SNAPSHOT_CREATE_ATOMIC | Native.VIR_DOMAIN_SNAPSHOT_CREATE_VALIDATE)));
+        new(
+            LibvirtCall.Check(
+                Native.virDomainSnapshotCreateXML(
+                    _handle,
+                    SnapshotDescription.Request(name, description, memory),
+                    Native.VIR_DOMAIN_SNAPSHOT_CREATE_ATOMIC | Native.VIR_DOMAIN_SNAPSHOT_CREATE_VALIDATE
+                )
+            )
+        );
 
     /// <summary>Gives a snapshot another description: its metadata is redefined, its data is kept.</summary>
     public void RedescribeSnapshot(DomainSnapshot snapshot, string? description)
     {
-        using var _ = new DomainSnapshot(LibvirtCall.Check(Native.virDomainSnapshotCreateXML(_handle,
-            SnapshotDescription.WithDescription(snapshot.Xml(), description), Native.VIR_DOMAIN_SNAPSHOT_CREATE_REDEFINE)));
+        using var _ = new DomainSnapshot(
+            LibvirtCall.Check(
+                Native.virDomainSnapshotCreateXML(
+                    _handle,
+                    SnapshotDescription.WithDescription(snapshot.Xml(), description),
+                    Native.VIR_DOMAIN_SNAPSHOT_CREATE_REDEFINE
+                )
+            )
+        );
     }
 
     public DomainSnapshot? FindSnapshot(string name) =>
-        Connection.NullIfNotFound(() => new DomainSnapshot(LibvirtCall.Check(Native.virDomainSnapshotLookupByName(_handle, name, 0))));
+        Connection.NullIfNotFound(() =>
+            new DomainSnapshot(LibvirtCall.Check(Native.virDomainSnapshotLookupByName(_handle, name, 0)))
+        );
 
     /// <summary>The names of every snapshot of the domain.</summary>
     public IReadOnlyList<string> SnapshotNames()
     {
         var count = LibvirtCall.Check(Native.virDomainListAllSnapshots(_handle, out var array, 0));
         var snapshots = LibvirtCall.TakeArray(count, array, s => new DomainSnapshot(new DomainSnapshotHandle(s)));
-        try { return snapshots.Select(s => s.Name).ToList(); }
-        finally { foreach (var snapshot in snapshots) snapshot.Dispose(); }
+        try
+        {
+            return snapshots.Select(s => s.Name).ToList();
+        }
+        finally
+        {
+            foreach (var snapshot in snapshots)
+                snapshot.Dispose();
+        }
     }
 
     public void Dispose() => _handle.Dispose();

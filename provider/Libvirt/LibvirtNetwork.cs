@@ -3,14 +3,32 @@ using System.Text;
 
 namespace PulumiLibvirt.Libvirt;
 
-/// <summary>The part of a network virNetworkUpdate changes (libvirt's virNetworkUpdateSection, the ones this provider uses).</summary>
-public enum NetworkSection { IpDhcpHost = 4, DnsHost = 10 }
+/// <summary>
+/// The part of a network virNetworkUpdate changes (libvirt's virNetworkUpdateSection, the ones this provider uses).
+/// </summary>
+public enum NetworkSection
+{
+    IpDhcpHost = 4,
+    DnsHost = 10,
+}
 
 /// <summary>What virNetworkUpdate does with the XML given (libvirt's virNetworkUpdateCommand).</summary>
-public enum NetworkUpdateCommand { Modify = 1, Delete = 2, AddLast = 3 }
+public enum NetworkUpdateCommand
+{
+    Modify = 1,
+    Delete = 2,
+    AddLast = 3,
+}
 
 /// <summary>A DHCP lease dnsmasq handed out on a network, as libvirt reports it.</summary>
-public sealed record NetworkLease(string Mac, string IpAddress, int Prefix, string? Hostname, DateTimeOffset Expires, string Interface);
+public sealed record NetworkLease(
+    string Mac,
+    string IpAddress,
+    int Prefix,
+    string? Hostname,
+    DateTimeOffset Expires,
+    string Interface
+);
 
 /// <summary>A libvirt virtual network.</summary>
 public sealed class LibvirtNetwork : IDisposable
@@ -77,8 +95,14 @@ public sealed class LibvirtNetwork : IDisposable
             try
             {
                 var lease = Marshal.PtrToStructure<Native.NetworkDhcpLease>(pointer);
-                return new NetworkLease(Text(lease.Mac) ?? "", Text(lease.IpAddress) ?? "", (int)lease.Prefix, Text(lease.Hostname),
-                    DateTimeOffset.FromUnixTimeSeconds(lease.ExpiryTime), Text(lease.Iface) ?? "");
+                return new NetworkLease(
+                    Text(lease.Mac) ?? "",
+                    Text(lease.IpAddress) ?? "",
+                    (int)lease.Prefix,
+                    Text(lease.Hostname),
+                    DateTimeOffset.FromUnixTimeSeconds(lease.ExpiryTime),
+                    Text(lease.Iface) ?? ""
+                );
             }
             finally
             {

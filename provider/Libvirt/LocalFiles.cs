@@ -3,7 +3,16 @@ using System.Runtime.InteropServices;
 namespace PulumiLibvirt.Libvirt;
 
 /// <summary>What a path names on this machine, following symlinks.</summary>
-public enum LocalFileKind { Missing, Inaccessible, Regular, Directory, BlockDevice, CharacterDevice, Other }
+public enum LocalFileKind
+{
+    Missing,
+    Inaccessible,
+    Regular,
+    Directory,
+    BlockDevice,
+    CharacterDevice,
+    Other,
+}
 
 /// <summary>
 /// The kind of a file on this machine, which .NET does not tell (a block device and a FIFO look like files to it).

@@ -8,8 +8,11 @@ public static class RngXml
     public const string HostSource = "/dev/urandom";
 
     public static XElement Element() =>
-        new("rng", new XAttribute("model", "virtio"),
-            new XElement("backend", new XAttribute("model", "random"), HostSource));
+        new(
+            "rng",
+            new XAttribute("model", "virtio"),
+            new XElement("backend", new XAttribute("model", "random"), HostSource)
+        );
 
     /// <summary>Whether the domain has a virtio RNG.</summary>
     public static bool Of(XElement domain) =>

@@ -14,17 +14,25 @@ public static class SecureBootXml
     {
         var os = domain.Element("os")!;
         os.Element("type")!.SetAttributeValue("machine", "q35");
-        os.Element("type")!.AddAfterSelf(
-            new XElement("firmware", Feature("enrolled-keys"), Feature("secure-boot")),
-            new XElement("loader", new XAttribute("secure", "yes")));
+        os.Element("type")!
+            .AddAfterSelf(
+                new XElement("firmware", Feature("enrolled-keys"), Feature("secure-boot")),
+                new XElement("loader", new XAttribute("secure", "yes"))
+            );
         domain.Element("features")!.Add(new XElement("smm", new XAttribute("state", "on")));
     }
 
     /// <summary>Whether the domain's firmware is a Secure Boot one: a secure loader, or that feature.</summary>
     public static bool Of(XElement domain) =>
         domain.Element("os")?.Element("loader")?.Attribute("secure")?.Value == "yes"
-        || (domain.Element("os")?.Element("firmware")?.Elements("feature")
-            .Any(f => f.Attribute("name")?.Value == "secure-boot" && f.Attribute("enabled")?.Value == "yes") ?? false);
+        || (
+            domain
+                .Element("os")
+                ?.Element("firmware")
+                ?.Elements("feature")
+                .Any(f => f.Attribute("name")?.Value == "secure-boot" && f.Attribute("enabled")?.Value == "yes")
+            ?? false
+        );
 
     private static XElement Feature(string name) =>
         new("feature", new XAttribute("enabled", "yes"), new XAttribute("name", name));

@@ -3,15 +3,24 @@ using System.Xml.Linq;
 
 namespace PulumiLibvirt.Libvirt;
 
-/// <summary>What libvirt says of a snapshot: its name, when it was taken, the domain's state then, and its disks.</summary>
+/// <summary>
+/// What libvirt says of a snapshot: its name, when it was taken, the domain's state then, and its disks.
+/// </summary>
 public sealed record SnapshotDescription(
-    string Name, string? Description, DateTimeOffset CreatedAt, string State, bool Memory, IReadOnlyList<string> Disks)
+    string Name,
+    string? Description,
+    DateTimeOffset CreatedAt,
+    string State,
+    bool Memory,
+    IReadOnlyList<string> Disks
+)
 {
     /// <summary>The XML asking for an internal snapshot, with or without the running guest's memory.</summary>
     public static string Request(string name, string? description, bool memory)
     {
         var snapshot = new XElement("domainsnapshot", new XElement("name", name));
-        if (!string.IsNullOrEmpty(description)) snapshot.Add(new XElement("description", description));
+        if (!string.IsNullOrEmpty(description))
+            snapshot.Add(new XElement("description", description));
         // Internal snapshots keep the memory in the first disk's file; without it only the disks are kept.
         snapshot.Add(new XElement("memory", new XAttribute("snapshot", memory ? "internal" : "no")));
         return snapshot.ToString();
@@ -22,7 +31,8 @@ public sealed record SnapshotDescription(
     {
         var snapshot = XElement.Parse(xml);
         snapshot.Element("description")?.Remove();
-        if (!string.IsNullOrEmpty(description)) snapshot.Element("name")!.AddAfterSelf(new XElement("description", description));
+        if (!string.IsNullOrEmpty(description))
+            snapshot.Element("name")!.AddAfterSelf(new XElement("description", description));
         return snapshot.ToString();
     }
 
@@ -30,15 +40,21 @@ public sealed record SnapshotDescription(
     {
         var snapshot = XElement.Parse(xml);
         var seconds = long.Parse(snapshot.Element("creationTime")?.Value ?? "0", CultureInfo.InvariantCulture);
-        var disks = snapshot.Element("disks")?.Elements("disk")
+        var disks = snapshot
+            .Element("disks")
+            ?.Elements("disk")
             .Where(d => d.Attribute("snapshot")?.Value == "internal")
-            .Select(d => d.Attribute("name")?.Value).OfType<string>().ToList() ?? [];
+            .Select(d => d.Attribute("name")?.Value)
+            .OfType<string>()
+            .ToList()
+            ?? [];
         return new SnapshotDescription(
             Name: snapshot.Element("name")?.Value ?? "",
             Description: snapshot.Element("description")?.Value,
             CreatedAt: DateTimeOffset.FromUnixTimeSeconds(seconds),
             State: snapshot.Element("state")?.Value ?? "",
             Memory: snapshot.Element("memory")?.Attribute("snapshot")?.Value == "internal",
-            Disks: disks);
+            Disks: disks
+        );
     }
 }

@@ -10,16 +10,26 @@ namespace PulumiLibvirt.Libvirt;
 /// </summary>
 public sealed record SshTarget(string Host, string? User, int? Port, string? KeyFile, string? KnownHosts)
 {
-    /// <summary>The target of a URI whose transport is libvirt's <c>ssh</c> (OpenSSH's client), or null for any other URI.</summary>
+    /// <summary>
+    /// The target of a URI whose transport is libvirt's <c>ssh</c> (OpenSSH's client), or null for any other URI.
+    /// </summary>
     public static SshTarget? Of(string uri)
     {
-        if (!Uri.TryCreate(uri, UriKind.Absolute, out var parsed) || !parsed.Scheme.EndsWith("+ssh", StringComparison.Ordinal)
-            || parsed.Host.Length == 0)
+        if (
+            !Uri.TryCreate(uri, UriKind.Absolute, out var parsed)
+            || !parsed.Scheme.EndsWith("+ssh", StringComparison.Ordinal)
+            || parsed.Host.Length == 0
+        )
             return null;
         var query = Query(parsed);
         var user = parsed.UserInfo.Length > 0 ? Uri.UnescapeDataString(parsed.UserInfo) : null;
-        return new SshTarget(parsed.Host, user, parsed.IsDefaultPort || parsed.Port < 0 ? null : parsed.Port,
-            query.GetValueOrDefault("keyfile"), query.GetValueOrDefault("known_hosts"));
+        return new SshTarget(
+            parsed.Host,
+            user,
+            parsed.IsDefaultPort || parsed.Port < 0 ? null : parsed.Port,
+            query.GetValueOrDefault("keyfile"),
+            query.GetValueOrDefault("known_hosts")
+        );
     }
 
     /// <summary>
@@ -33,33 +43,53 @@ public sealed record SshTarget(string Host, string? User, int? Port, string? Key
         var parsed = new Uri(uri);
         var query = Query(parsed);
         var added = new List<string>();
-        if (!query.ContainsKey("no_tty")) added.Add("no_tty=1");
-        if (sshCommand is not null) added.Add($"command={Uri.EscapeDataString(sshCommand)}");
-        if (added.Count == 0) return uri;
+        if (!query.ContainsKey("no_tty"))
+            added.Add("no_tty=1");
+        if (sshCommand is not null)
+            added.Add($"command={Uri.EscapeDataString(sshCommand)}");
+        if (added.Count == 0)
+            return uri;
         var fragment = uri.IndexOf('#', StringComparison.Ordinal);
         var head = fragment < 0 ? uri : uri[..fragment];
-        var separator = parsed.Query.Length > 1 ? "&" : head.EndsWith('?') ? "" : "?";
+        var separator =
+            parsed.Query.Length > 1 ? "&"
+            : head.EndsWith('?') ? ""
+            : "?";
         return head + separator + string.Join("&", added) + (fragment < 0 ? "" : uri[fragment..]);
     }
 
     /// <summary>How the URI's host is written for people: user@host:port, as far as the URI says.</summary>
-    public string Display => (User is null ? "" : $"{User}@") + Host + (Port is { } port ? string.Create(CultureInfo.InvariantCulture, $":{port}") : "");
+    public string Display =>
+        (User is null ? "" : $"{User}@")
+        + Host
+        + (Port is { } port ? string.Create(CultureInfo.InvariantCulture, $":{port}") : "");
 
-    /// <summary>The options ssh needs beyond its own configuration: the URI's known_hosts file, and never a prompt.</summary>
+    /// <summary>
+    /// The options ssh needs beyond its own configuration: the URI's known_hosts file, and never a prompt.
+    /// </summary>
     public IReadOnlyList<string> Options =>
-        KnownHosts is null ? ["-o", "BatchMode=yes"] : ["-o", "BatchMode=yes", "-o", $"UserKnownHostsFile={KnownHosts}"];
+        KnownHosts is null
+            ? ["-o", "BatchMode=yes"]
+            : ["-o", "BatchMode=yes", "-o", $"UserKnownHostsFile={KnownHosts}"];
 
-    /// <summary>The arguments of <c>ssh</c> that run <paramref name="command"/> (each word quoted for the remote shell) on the host.</summary>
-    public IReadOnlyList<string> Arguments(IEnumerable<string> command) => Arguments(string.Join(' ', command.Select(Quote)));
+    /// <summary>
+    /// The arguments of <c>ssh</c> that run <paramref name="command"/> (each word quoted for the remote shell) on the
+    /// host.
+    /// </summary>
+    public IReadOnlyList<string> Arguments(IEnumerable<string> command) =>
+        Arguments(string.Join(' ', command.Select(Quote)));
 
     /// <summary>The arguments of <c>ssh</c> that run the shell text <paramref name="script"/> on the host.</summary>
     public IReadOnlyList<string> Arguments(string script)
     {
         var args = new List<string> { "-T" };
         args.AddRange(Options);
-        if (Port is { } port) args.AddRange(["-p", port.ToString(CultureInfo.InvariantCulture)]);
-        if (User is not null) args.AddRange(["-l", User]);
-        if (KeyFile is not null) args.AddRange(["-i", KeyFile]);
+        if (Port is { } port)
+            args.AddRange(["-p", port.ToString(CultureInfo.InvariantCulture)]);
+        if (User is not null)
+            args.AddRange(["-l", User]);
+        if (KeyFile is not null)
+            args.AddRange(["-i", KeyFile]);
         args.AddRange(["--", Host, script]);
         return args;
     }
@@ -74,20 +104,26 @@ public sealed record SshTarget(string Host, string? User, int? Port, string? Key
         if (failure.Contains("Host key verification failed", StringComparison.Ordinal))
         {
             var file = KnownHosts ?? "~/.ssh/known_hosts";
-            return $"The SSH host key of {Host} is not in {file} (or differs from the one there), and the provider never accepts a host key unseen. " +
-                $"Compare `ssh-keyscan {port}{Host}` with the key on the host (ssh-keygen -lf /etc/ssh/ssh_host_ed25519_key.pub there) and add it: `ssh-keyscan {port}{Host} >> {file}`, or log in once with `ssh {port}{Display.Split(':')[0]}` and answer yes.";
+            return $"The SSH host key of {Host} is not in {file} (or differs from the one there), and the provider "
+                + "never accepts a host key unseen. "
+                + $"Compare `ssh-keyscan {port}{Host}` with the key on the host (ssh-keygen -lf "
+                + $"/etc/ssh/ssh_host_ed25519_key.pub there) and add it: `ssh-keyscan {port}{Host} >> {file}`, or "
+                + $"log in once with `ssh {port}{Display.Split(':')[0]}` and answer yes.";
         }
         if (failure.Contains("Permission denied", StringComparison.Ordinal))
         {
-            return $"SSH refused the login to {Display}: the provider logs in without a prompt (no password, no passphrase), so it needs a key the host accepts: " +
-                "name it with keyfile=… in the URI, an IdentityFile in ~/.ssh/config or an ssh-agent (SSH_AUTH_SOCK), and put its public half on the host (ssh-copy-id).";
+            return $"SSH refused the login to {Display}: the provider logs in without a prompt (no password, no "
+                + "passphrase), so it needs a key the host accepts: "
+                + "name it with keyfile=… in the URI, an IdentityFile in ~/.ssh/config or an ssh-agent "
+                + "(SSH_AUTH_SOCK), and put its public half on the host (ssh-copy-id).";
         }
         return null;
     }
 
     /// <summary>A word for a POSIX shell, in single quotes unless it needs none.</summary>
     public static string Quote(string word) =>
-        word.Length > 0 && word.All(c => char.IsAsciiLetterOrDigit(c) || "-_./=:,@%+".Contains(c, StringComparison.Ordinal))
+        word.Length > 0
+        && word.All(c => char.IsAsciiLetterOrDigit(c) || "-_./=:,@%+".Contains(c, StringComparison.Ordinal))
             ? word
             : "'" + word.Replace("'", "'\\''", StringComparison.Ordinal) + "'";
 
@@ -107,7 +143,12 @@ public sealed record SshTarget(string Host, string? User, int? Port, string? Key
     /// A shell script that runs ssh with the URI's known_hosts file, for libvirt's <c>command</c> parameter; null when
     /// the URI names none.
     /// </summary>
-    public string? CommandScript() => KnownHosts is null
-        ? null
-        : new StringBuilder("#!/bin/sh\n").Append("exec ssh -o ").Append(Quote($"UserKnownHostsFile={KnownHosts}")).Append(" \"$@\"\n").ToString();
+    public string? CommandScript() =>
+        KnownHosts is null
+            ? null
+            : new StringBuilder("#!/bin/sh\n")
+                .Append("exec ssh -o ")
+                .Append(Quote($"UserKnownHostsFile={KnownHosts}"))
+                .Append(" \"$@\"\n")
+                .ToString();
 }

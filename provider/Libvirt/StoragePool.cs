@@ -21,7 +21,9 @@ public sealed class StoragePool : IDisposable
         }
     }
 
-    /// <summary>The pool's target folder (for a directory pool, where its volumes are files), as its definition says.</summary>
+    /// <summary>
+    /// The pool's target folder (for a directory pool, where its volumes are files), as its definition says.
+    /// </summary>
     public string Path => PoolXml.Parse(Xml()).Path;
 
     /// <summary>The pool's type as libvirt names it (dir, logical, netfs…).</summary>
@@ -38,15 +40,27 @@ public sealed class StoragePool : IDisposable
     public PoolDescription Describe()
     {
         var active = IsActive;
-        if (active) RefreshIfIdle();
+        if (active)
+            RefreshIfIdle();
         var (name, uuid, type, path) = PoolXml.Parse(Xml());
         LibvirtCall.Check(Native.virStoragePoolGetInfo(_handle, out var info));
         LibvirtCall.Check(Native.virStoragePoolGetAutostart(_handle, out var autostart));
-        return new PoolDescription(name, uuid, type, path, info.Capacity, info.Allocation, info.Available, active, autostart != 0);
+        return new PoolDescription(
+            name,
+            uuid,
+            type,
+            path,
+            info.Capacity,
+            info.Allocation,
+            info.Available,
+            active,
+            autostart != 0
+        );
     }
 
     /// <summary>Whether libvirtd starts the pool when it starts.</summary>
-    public void SetAutostart(bool autostart) => LibvirtCall.Check(Native.virStoragePoolSetAutostart(_handle, autostart ? 1 : 0));
+    public void SetAutostart(bool autostart) =>
+        LibvirtCall.Check(Native.virStoragePoolSetAutostart(_handle, autostart ? 1 : 0));
 
     private string Xml() => LibvirtCall.TakeString(Native.virStoragePoolGetXMLDesc(_handle, 0));
 
@@ -56,7 +70,10 @@ public sealed class StoragePool : IDisposable
     /// </summary>
     public void RefreshIfIdle()
     {
-        try { Refresh(); }
+        try
+        {
+            Refresh();
+        }
         catch (LibvirtException) { }
     }
 
@@ -67,7 +84,9 @@ public sealed class StoragePool : IDisposable
     }
 
     public StorageVolume? FindVolume(string name) =>
-        Connection.NullIfNotFound(() => new StorageVolume(LibvirtCall.Check(Native.virStorageVolLookupByName(_handle, name))));
+        Connection.NullIfNotFound(() =>
+            new StorageVolume(LibvirtCall.Check(Native.virStorageVolLookupByName(_handle, name)))
+        );
 
     public StorageVolume CreateVolume(VolumeDefinition definition) =>
         new(LibvirtCall.Check(Native.virStorageVolCreateXML(_handle, definition.ToXml(), 0)));
@@ -79,12 +98,16 @@ public sealed class StoragePool : IDisposable
     public StorageVolume CopyVolume(VolumeDefinition definition, StorageVolume source) =>
         new(LibvirtCall.Check(Native.virStorageVolCreateXMLFrom(_handle, definition.ToXml(), source.Handle, 0)));
 
-    /// <summary>Makes the pool's target (for a directory pool: the folder, with the mode its definition asks for).</summary>
+    /// <summary>
+    /// Makes the pool's target (for a directory pool: the folder, with the mode its definition asks for).
+    /// </summary>
     public void Build() => LibvirtCall.Check(Native.virStoragePoolBuild(_handle, 0));
 
     public void Start() => LibvirtCall.Check(Native.virStoragePoolCreate(_handle, 0));
 
-    /// <summary>Stops the pool (its volumes stay where they are, out of libvirt's reach until it starts again).</summary>
+    /// <summary>
+    /// Stops the pool (its volumes stay where they are, out of libvirt's reach until it starts again).
+    /// </summary>
     public void Stop() => LibvirtCall.Check(Native.virStoragePoolDestroy(_handle));
 
     /// <summary>Removes the target of a stopped pool: for a directory pool, its folder, which must be empty.</summary>
@@ -96,7 +119,8 @@ public sealed class StoragePool : IDisposable
     /// <summary>Stops the pool, deletes its (empty) folder and forgets it.</summary>
     public void DestroyAndUndefine()
     {
-        if (IsActive) Stop();
+        if (IsActive)
+            Stop();
         Delete();
         Undefine();
     }

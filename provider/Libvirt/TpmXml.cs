@@ -12,15 +12,22 @@ public sealed record DomainTpm(string Model, string Version);
 public static class TpmXml
 {
     public static XElement Element(DomainTpm tpm) =>
-        new("tpm", new XAttribute("model", tpm.Model),
-            new XElement("backend", new XAttribute("type", "emulator"), new XAttribute("version", tpm.Version)));
+        new(
+            "tpm",
+            new XAttribute("model", tpm.Model),
+            new XElement("backend", new XAttribute("type", "emulator"), new XAttribute("version", tpm.Version))
+        );
 
     /// <summary>The domain's emulated TPM; null when it has none (a host TPM passed through is not ours).</summary>
     public static DomainTpm? Of(XElement domain) =>
-        domain.Element("devices")?.Elements("tpm")
+        domain
+            .Element("devices")
+            ?.Elements("tpm")
             .Where(t => t.Element("backend")?.Attribute("type")?.Value == "emulator")
-            .Select(t => new DomainTpm(t.Attribute("model")?.Value ?? "tpm-tis",
-                t.Element("backend")?.Attribute("version")?.Value ?? "1.2"))
+            .Select(t => new DomainTpm(
+                t.Attribute("model")?.Value ?? "tpm-tis",
+                t.Element("backend")?.Attribute("version")?.Value ?? "1.2"
+            ))
             .FirstOrDefault();
 
     /// <summary>Replaces the domain's TPMs by <paramref name="tpm"/>, or removes them for null.</summary>
@@ -28,13 +35,15 @@ public static class TpmXml
     {
         var devices = Devices(domain);
         devices.Elements("tpm").Remove();
-        if (tpm is not null) devices.Add(Element(tpm));
+        if (tpm is not null)
+            devices.Add(Element(tpm));
     }
 
     internal static XElement Devices(XElement domain)
     {
         var devices = domain.Element("devices");
-        if (devices is null) domain.Add(devices = new XElement("devices"));
+        if (devices is null)
+            domain.Add(devices = new XElement("devices"));
         return devices;
     }
 }

@@ -17,6 +17,7 @@ internal sealed unsafe class VolumeIndex : IDisposable
     private readonly Connection _connection;
     private readonly ConnectHandle _handle;
     private readonly Lock _gate = new();
+
     // Pool name, then volume key.
     private readonly Dictionary<string, Dictionary<string, VolumeDescription>> _known = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, bool> _changedPools = new(StringComparer.Ordinal);
@@ -32,20 +33,37 @@ internal sealed unsafe class VolumeIndex : IDisposable
         _connection = connection;
         _handle = handle;
         Indexes[_id] = this;
-        Register(Native.VIR_STORAGE_POOL_EVENT_ID_LIFECYCLE, (IntPtr)(delegate* unmanaged<IntPtr, IntPtr, int, int, IntPtr, void>)&OnLifecycle);
-        Register(Native.VIR_STORAGE_POOL_EVENT_ID_REFRESH, (IntPtr)(delegate* unmanaged<IntPtr, IntPtr, IntPtr, void>)&OnRefresh);
+        Register(
+            Native.VIR_STORAGE_POOL_EVENT_ID_LIFECYCLE,
+            (IntPtr)(delegate* unmanaged<IntPtr, IntPtr, int, int, IntPtr, void>)&OnLifecycle
+        );
+        Register(
+            Native.VIR_STORAGE_POOL_EVENT_ID_REFRESH,
+            (IntPtr)(delegate* unmanaged<IntPtr, IntPtr, IntPtr, void>)&OnRefresh
+        );
     }
 
     private bool Watching => _callbacks.Count == 2;
 
     private void Register(int eventId, IntPtr callback)
     {
-        var id = Native.virConnectStoragePoolEventRegisterAny(_handle, IntPtr.Zero, eventId, callback, _id, IntPtr.Zero);
-        if (id >= 0) _callbacks.Add(id);
-        else Native.virResetLastError();
+        var id = Native.virConnectStoragePoolEventRegisterAny(
+            _handle,
+            IntPtr.Zero,
+            eventId,
+            callback,
+            _id,
+            IntPtr.Zero
+        );
+        if (id >= 0)
+            _callbacks.Add(id);
+        else
+            Native.virResetLastError();
     }
 
-    /// <summary>Every volume of every active pool; a pool stopped or a volume deleted while being listed holds nothing.</summary>
+    /// <summary>
+    /// Every volume of every active pool; a pool stopped or a volume deleted while being listed holds nothing.
+    /// </summary>
     public IReadOnlyList<VolumeDescription> Describe()
     {
         var result = new List<VolumeDescription>();
@@ -58,14 +76,21 @@ internal sealed unsafe class VolumeIndex : IDisposable
                 seenPools.Add(name);
                 // A pool stopped or deleted between the two listings (a stack's Pool deleted meanwhile) holds nothing.
                 IReadOnlyList<StorageVolume> volumes;
-                try { volumes = pool.ListVolumes(); }
-                catch (LibvirtException e) when (e.IsNotFound || e.Category == LibvirtErrorCategory.Conflict) { continue; }
+                try
+                {
+                    volumes = pool.ListVolumes();
+                }
+                catch (LibvirtException e) when (e.IsNotFound || e.Category == LibvirtErrorCategory.Conflict)
+                {
+                    continue;
+                }
                 result.AddRange(Describe(name, volumes));
             }
         }
         lock (_gate)
         {
-            foreach (var gone in _known.Keys.Where(k => !seenPools.Contains(k)).ToList()) _known.Remove(gone);
+            foreach (var gone in _known.Keys.Where(k => !seenPools.Contains(k)).ToList())
+                _known.Remove(gone);
         }
         return result;
     }
@@ -87,22 +112,27 @@ internal sealed unsafe class VolumeIndex : IDisposable
                 var key = volume.Key;
                 keys.Add(key);
                 VolumeDescription? description;
-                lock (_gate) known.TryGetValue(key, out description);
+                lock (_gate)
+                    known.TryGetValue(key, out description);
                 // A volume deleted between the listing and the read is simply not there.
                 description ??= Connection.NullIfNotFound(volume.Describe);
-                if (description is null) continue;
-                lock (_gate) known[key] = description;
+                if (description is null)
+                    continue;
+                lock (_gate)
+                    known[key] = description;
                 result.Add(description);
             }
             lock (_gate)
             {
-                foreach (var gone in known.Keys.Where(k => !keys.Contains(k)).ToList()) known.Remove(gone);
+                foreach (var gone in known.Keys.Where(k => !keys.Contains(k)).ToList())
+                    known.Remove(gone);
             }
             return result;
         }
         finally
         {
-            foreach (var volume in volumes) volume.Dispose();
+            foreach (var volume in volumes)
+                volume.Dispose();
         }
     }
 
@@ -116,13 +146,15 @@ internal sealed unsafe class VolumeIndex : IDisposable
         {
             lock (index._gate)
             {
-                foreach (var pool in index._known.Values) pool.Remove(key);
+                foreach (var pool in index._known.Values)
+                    pool.Remove(key);
             }
         }
     }
 
     [UnmanagedCallersOnly]
-    private static void OnLifecycle(IntPtr conn, IntPtr pool, int @event, int detail, IntPtr opaque) => Mark(pool, opaque);
+    private static void OnLifecycle(IntPtr conn, IntPtr pool, int @event, int detail, IntPtr opaque) =>
+        Mark(pool, opaque);
 
     [UnmanagedCallersOnly]
     private static void OnRefresh(IntPtr conn, IntPtr pool, IntPtr opaque) => Mark(pool, opaque);
@@ -138,7 +170,8 @@ internal sealed unsafe class VolumeIndex : IDisposable
     {
         foreach (var id in _callbacks)
         {
-            if (Native.virConnectStoragePoolEventDeregisterAny(_handle, id) < 0) Native.virResetLastError();
+            if (Native.virConnectStoragePoolEventDeregisterAny(_handle, id) < 0)
+                Native.virResetLastError();
         }
         _callbacks.Clear();
         Indexes.TryRemove(_id, out _);

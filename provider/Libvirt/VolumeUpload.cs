@@ -17,7 +17,9 @@ public sealed class VolumeUpload : IDisposable
 
     internal VolumeUpload(StreamHandle stream, bool sparse) => (_stream, _sparse) = (stream, sparse);
 
-    /// <summary>The next bytes of the image, in order; in a sparse stream, blocks of zeros among them become holes.</summary>
+    /// <summary>
+    /// The next bytes of the image, in order; in a sparse stream, blocks of zeros among them become holes.
+    /// </summary>
     public void Write(ReadOnlySpan<byte> bytes)
     {
         if (!_sparse)
@@ -45,10 +47,13 @@ public sealed class VolumeUpload : IDisposable
                 dataStart = offset;
             }
         }
-        if (dataStart >= 0) Send(bytes[dataStart..]);
+        if (dataStart >= 0)
+            Send(bytes[dataStart..]);
     }
 
-    /// <summary>Ends the image (a trailing hole still sets its length) and waits for the host to have written it.</summary>
+    /// <summary>
+    /// Ends the image (a trailing hole still sets its length) and waits for the host to have written it.
+    /// </summary>
     public void Finish()
     {
         SendPendingHole();
@@ -58,7 +63,8 @@ public sealed class VolumeUpload : IDisposable
 
     private void SendPendingHole()
     {
-        if (_pendingHole == 0) return;
+        if (_pendingHole == 0)
+            return;
         LibvirtCall.Check(Native.virStreamSendHole(_stream, _pendingHole, 0));
         _pendingHole = 0;
     }
@@ -69,7 +75,8 @@ public sealed class VolumeUpload : IDisposable
         {
             // A blocking stream may take fewer bytes than offered: send the rest.
             var sent = 0;
-            while (sent < data.Length) sent += LibvirtCall.Check(Native.virStreamSend(_stream, start + sent, (nuint)(data.Length - sent)));
+            while (sent < data.Length)
+                sent += LibvirtCall.Check(Native.virStreamSend(_stream, start + sent, (nuint)(data.Length - sent)));
         }
     }
 
@@ -78,7 +85,8 @@ public sealed class VolumeUpload : IDisposable
         if (!_finished && !_stream.IsInvalid)
         {
             // The abort's own error (a stream that already failed) says nothing new: the caller has the first one.
-            if (Native.virStreamAbort(_stream) < 0) Native.virResetLastError();
+            if (Native.virStreamAbort(_stream) < 0)
+                Native.virResetLastError();
         }
         _stream.Dispose();
     }

@@ -18,7 +18,8 @@ public sealed class EngineLogClient : IEngineLog, IDisposable
     public void Connect(string engineAddress)
     {
         var previous = Interlocked.Exchange(ref _engine, new Lazy<GrpcChannel>(() => LocalChannel.Open(engineAddress)));
-        if (previous is { IsValueCreated: true }) previous.Value.Dispose();
+        if (previous is { IsValueCreated: true })
+            previous.Value.Dispose();
     }
 
     public async Task LogAsync(LogSeverity severity, string message, string urn = "")
@@ -32,7 +33,13 @@ public sealed class EngineLogClient : IEngineLog, IDisposable
         try
         {
             await new Rpc.Engine.EngineClient(engine.Value).LogAsync(
-                new Rpc.LogRequest { Severity = (Rpc.LogSeverity)severity, Message = message, Urn = urn });
+                new Rpc.LogRequest
+                {
+                    Severity = (Rpc.LogSeverity)severity,
+                    Message = message,
+                    Urn = urn,
+                }
+            );
         }
         catch (RpcException e)
         {
@@ -42,6 +49,7 @@ public sealed class EngineLogClient : IEngineLog, IDisposable
 
     public void Dispose()
     {
-        if (_engine is { IsValueCreated: true } engine) engine.Value.Dispose();
+        if (_engine is { IsValueCreated: true } engine)
+            engine.Value.Dispose();
     }
 }

@@ -25,11 +25,15 @@ public static class EngineWatch
         while (true)
         {
             await Task.Delay(ParentInterval, cancellation);
-            if (ParentId() != parent) return $"its parent process ({parent}) exited";
-            if (engineAddress is null || DateTime.UtcNow < nextTry) continue;
+            if (ParentId() != parent)
+                return $"its parent process ({parent}) exited";
+            if (engineAddress is null || DateTime.UtcNow < nextTry)
+                continue;
             nextTry = DateTime.UtcNow + AddressInterval;
-            if (await AnswersAsync(engineAddress, cancellation)) answered = true;
-            else if (answered) return $"the engine at {engineAddress} stopped answering";
+            if (await AnswersAsync(engineAddress, cancellation))
+                answered = true;
+            else if (answered)
+                return $"the engine at {engineAddress} stopped answering";
         }
     }
 
@@ -43,7 +47,11 @@ public static class EngineWatch
     private static async Task<bool> AnswersAsync(string address, CancellationToken cancellation)
     {
         var colon = address.LastIndexOf(':');
-        if (colon < 0 || !int.TryParse(address[(colon + 1)..], NumberStyles.None, CultureInfo.InvariantCulture, out var port)) return true;
+        if (
+            colon < 0
+            || !int.TryParse(address[(colon + 1)..], NumberStyles.None, CultureInfo.InvariantCulture, out var port)
+        )
+            return true;
         using var client = new TcpClient();
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellation);
         timeout.CancelAfter(TimeSpan.FromSeconds(2));
@@ -52,7 +60,8 @@ public static class EngineWatch
             await client.ConnectAsync(address[..colon], port, timeout.Token);
             return true;
         }
-        catch (Exception e) when (e is SocketException or OperationCanceledException && !cancellation.IsCancellationRequested)
+        catch (Exception e)
+            when (e is SocketException or OperationCanceledException && !cancellation.IsCancellationRequested)
         {
             return false;
         }

@@ -26,33 +26,42 @@ public static class PropertyStruct
         properties is null ? ObjectValue.Empty : DecodeFields(properties);
 
     /// <summary>A Struct that the engine may leave out, where absence means something (old inputs).</summary>
-    public static ObjectValue? DecodeOptional(Struct? properties) => properties is null ? null : DecodeFields(properties);
+    public static ObjectValue? DecodeOptional(Struct? properties) =>
+        properties is null ? null : DecodeFields(properties);
 
-    /// <param name="keepSecrets">False when the engine did not say it accepts secrets: they go out as plain values.</param>
+    /// <param name="keepSecrets">False when the engine did not say it accepts secrets: they go out as plain
+    /// values.</param>
     public static Struct Encode(ObjectValue properties, bool keepSecrets = true)
     {
         var result = new Struct();
-        foreach (var (key, value) in properties.Properties) result.Fields[key] = EncodeValue(value, keepSecrets);
+        foreach (var (key, value) in properties.Properties)
+            result.Fields[key] = EncodeValue(value, keepSecrets);
         return result;
     }
 
     private static ObjectValue DecodeFields(Struct properties) =>
         new(properties.Fields.Select(f => KeyValuePair.Create(f.Key, DecodeValue(f.Value))));
 
-    public static PropertyValue DecodeValue(Value value) => value.KindCase switch
-    {
-        Value.KindOneofCase.None or Value.KindOneofCase.NullValue => PropertyValue.Null,
-        Value.KindOneofCase.BoolValue => new BoolValue(value.BoolValue),
-        Value.KindOneofCase.NumberValue => new NumberValue(value.NumberValue),
-        Value.KindOneofCase.StringValue => value.StringValue == UnknownSentinel ? PropertyValue.Unknown : new StringValue(value.StringValue),
-        Value.KindOneofCase.ListValue => new ArrayValue(value.ListValue.Values.Select(DecodeValue).ToImmutableArray()),
-        Value.KindOneofCase.StructValue => DecodeObject(value.StructValue),
-        _ => throw Invalid($"unsupported property value kind {value.KindCase}"),
-    };
+    public static PropertyValue DecodeValue(Value value) =>
+        value.KindCase switch
+        {
+            Value.KindOneofCase.None or Value.KindOneofCase.NullValue => PropertyValue.Null,
+            Value.KindOneofCase.BoolValue => new BoolValue(value.BoolValue),
+            Value.KindOneofCase.NumberValue => new NumberValue(value.NumberValue),
+            Value.KindOneofCase.StringValue => value.StringValue == UnknownSentinel
+                ? PropertyValue.Unknown
+                : new StringValue(value.StringValue),
+            Value.KindOneofCase.ListValue => new ArrayValue(
+                value.ListValue.Values.Select(DecodeValue).ToImmutableArray()
+            ),
+            Value.KindOneofCase.StructValue => DecodeObject(value.StructValue),
+            _ => throw Invalid($"unsupported property value kind {value.KindCase}"),
+        };
 
     private static PropertyValue DecodeObject(Struct obj)
     {
-        if (!obj.Fields.TryGetValue(SignatureKey, out var signature)) return DecodeFields(obj);
+        if (!obj.Fields.TryGetValue(SignatureKey, out var signature))
+            return DecodeFields(obj);
         var field = (string name) => obj.Fields.TryGetValue(name, out var v) ? DecodeValue(v) : null;
         switch (signature.StringValue)
         {
@@ -65,8 +74,10 @@ public static class PropertyStruct
                 var inner = field("value") ?? PropertyValue.Unknown;
                 return field("secret") is BoolValue { Value: true } ? new SecretValue(inner) : inner;
             case AssetSignature or ArchiveSignature:
-                throw Invalid("assets and archives are not supported by the libvirt provider; "
-                    + "pass a path on the libvirt host instead");
+                throw Invalid(
+                    "assets and archives are not supported by the libvirt provider; "
+                        + "pass a path on the libvirt host instead"
+                );
             default:
                 throw Invalid($"unknown special property value with signature '{signature.StringValue}'");
         }
@@ -74,20 +85,27 @@ public static class PropertyStruct
 
     private static RpcException Invalid(string message) => new(new Status(StatusCode.InvalidArgument, message));
 
-    public static Value EncodeValue(PropertyValue value, bool keepSecrets = true) => value switch
-    {
-        NullValue => Value.ForNull(),
-        UnknownValue => Value.ForString(UnknownSentinel),
-        BoolValue b => Value.ForBool(b.Value),
-        NumberValue n => Value.ForNumber(n.Value),
-        StringValue s => Value.ForString(s.Value),
-        ArrayValue a => Value.ForList(a.Items.Select(i => EncodeValue(i, keepSecrets)).ToArray()),
-        ObjectValue o => Value.ForStruct(Encode(o, keepSecrets)),
-        SecretValue s when keepSecrets => Value.ForStruct(new Struct
+    public static Value EncodeValue(PropertyValue value, bool keepSecrets = true) =>
+        value switch
         {
-            Fields = { [SignatureKey] = Value.ForString(SecretSignature), ["value"] = EncodeValue(s.Inner, keepSecrets) },
-        }),
-        SecretValue s => EncodeValue(s.Inner, keepSecrets),
-        _ => throw new ArgumentOutOfRangeException(nameof(value), value, "unknown property value"),
-    };
+            NullValue => Value.ForNull(),
+            UnknownValue => Value.ForString(UnknownSentinel),
+            BoolValue b => Value.ForBool(b.Value),
+            NumberValue n => Value.ForNumber(n.Value),
+            StringValue s => Value.ForString(s.Value),
+            ArrayValue a => Value.ForList(a.Items.Select(i => EncodeValue(i, keepSecrets)).ToArray()),
+            ObjectValue o => Value.ForStruct(Encode(o, keepSecrets)),
+            SecretValue s when keepSecrets => Value.ForStruct(
+                new Struct
+                {
+                    Fields =
+                    {
+                        [SignatureKey] = Value.ForString(SecretSignature),
+                        ["value"] = EncodeValue(s.Inner, keepSecrets),
+                    },
+                }
+            ),
+            SecretValue s => EncodeValue(s.Inner, keepSecrets),
+            _ => throw new ArgumentOutOfRangeException(nameof(value), value, "unknown property value"),
+        };
 }

@@ -9,15 +9,20 @@ namespace PulumiLibvirt.Protocol;
 /// </summary>
 public sealed class UnexpectedErrorInterceptor(TextWriter errors) : Interceptor
 {
-    public override async Task<TResponse> UnaryServerHandler<TRequest, TResponse>(TRequest request,
-        ServerCallContext context, UnaryServerMethod<TRequest, TResponse> continuation)
+    public override async Task<TResponse> UnaryServerHandler<TRequest, TResponse>(
+        TRequest request,
+        ServerCallContext context,
+        UnaryServerMethod<TRequest, TResponse> continuation
+    )
     {
         try
         {
             return await continuation(request, context);
         }
-        catch (Exception e) when (e is not RpcException
-            && !(e is OperationCanceledException && context.CancellationToken.IsCancellationRequested))
+        catch (Exception e)
+            when (e is not RpcException
+                && !(e is OperationCanceledException && context.CancellationToken.IsCancellationRequested)
+            )
         {
             // The caller that went away (a cancelled token) has no one to answer; everything else is answered.
             await errors.WriteLineAsync($"{context.Method}: {e}");

@@ -3,10 +3,17 @@ using PulumiLibvirt.Libvirt;
 
 namespace PulumiLibvirt.Resources;
 
-/// <summary>What a libvirt resource's operation may use beyond the framework's context: the connection and the provider's configuration.</summary>
-public sealed class LibvirtContext(Func<CancellationToken, Connection> libvirt, ProviderConfig config, IEngineLog log,
-    string urn, CancellationToken cancellation)
-    : ResourceContext(log, urn, cancellation)
+/// <summary>
+/// What a libvirt resource's operation may use beyond the framework's context: the connection and the provider's
+/// configuration.
+/// </summary>
+public sealed class LibvirtContext(
+    Func<CancellationToken, Connection> libvirt,
+    ProviderConfig config,
+    IEngineLog log,
+    string urn,
+    CancellationToken cancellation
+) : ResourceContext(log, urn, cancellation)
 {
     /// <summary>How long undoing a failed create waits for libvirtd to answer again (it restarts in seconds).</summary>
     public static readonly TimeSpan RecoveryWait = TimeSpan.FromSeconds(30);
@@ -44,8 +51,8 @@ public sealed class LibvirtContext(Func<CancellationToken, Connection> libvirt, 
 
     /// <summary>
     /// A live connection for undoing what a failed operation made: when libvirtd went away during the operation, it is
-    /// waited for (up to <see cref="RecoveryWait"/>, whatever the cancellation: the undo must run). Null when it does not
-    /// come back in time.
+    /// waited for (up to <see cref="RecoveryWait"/>, whatever the cancellation: the undo must run). Null when it does
+    /// not come back in time.
     /// </summary>
     public async Task<Connection?> LibvirtForUndoAsync()
     {

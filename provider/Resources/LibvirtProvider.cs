@@ -13,23 +13,43 @@ public sealed class LibvirtProvider(IEngineLog log) : IProvider, IDisposable
 {
     public const string PackageName = "libvirt";
 
-    public static readonly IReadOnlyList<IResource> ResourceTypes = [new Pool(), new Volume(), new CloudInit(), new Domain(), new Clone(), new Network(), new Snapshot()];
+    public static readonly IReadOnlyList<IResource> ResourceTypes =
+    [
+        new Pool(),
+        new Volume(),
+        new CloudInit(),
+        new Domain(),
+        new Clone(),
+        new Network(),
+        new Snapshot(),
+    ];
 
-    public static readonly IReadOnlyList<IFunction> FunctionTypes = [new GetDomain(), new GetVolume(), new GetPool(), new GetNetwork(), new GetNodeInfo()];
+    public static readonly IReadOnlyList<IFunction> FunctionTypes =
+    [
+        new GetDomain(),
+        new GetVolume(),
+        new GetPool(),
+        new GetNetwork(),
+        new GetNodeInfo(),
+    ];
 
     /// <summary>
     /// The version of Directory.Build.props, as built into the assembly. Read each time, not stored: a stored value
     /// would make reading it (before the port is printed) set up every resource type, which the first request does.
     /// </summary>
-    public static string Version => typeof(LibvirtProvider).Assembly
-        .GetCustomAttribute<AssemblyInformationalVersionAttribute>()!.InformationalVersion.Split('+')[0];
+    public static string Version =>
+        typeof(LibvirtProvider)
+            .Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()!
+            .InformationalVersion.Split('+')[0];
 
     /// <summary>
     /// The package as the schema names it. The registry's deprecated bridged package is also called libvirt, with
     /// the SDKs @pulumi/libvirt, pulumi_libvirt, Pulumi.Libvirt and github.com/pulumi/pulumi-libvirt: every
     /// generated SDK of this provider gets a name of its own, so that neither can stand in for the other.
     /// </summary>
-    public static readonly PackageInfo Package = new(PackageName, Version,
+    public static readonly PackageInfo Package = new(
+        PackageName,
+        Version,
         "Declare libvirt storage pools, volumes, virtual machines, clones of them, and the networks they attach to.",
         ["pulumi", "libvirt", "kvm", "qemu", "category/infrastructure"],
         new JsonObject
@@ -38,10 +58,14 @@ public sealed class LibvirtProvider(IEngineLog log) : IProvider, IDisposable
             ["python"] = new JsonObject { ["packageName"] = "pulumi_libvirt_native" },
             ["csharp"] = new JsonObject { ["rootNamespace"] = "PulumiLibvirtNative" },
             ["go"] = new JsonObject { ["importBasePath"] = "example.com/pulumi-libvirt-native/sdk/go/libvirt" },
-        });
+        }
+    );
 
-    /// <summary>The package schema, derived from the resource and function types (schema.json is a checked-in copy).</summary>
-    public static string GenerateSchema() => SchemaGenerator.Generate(Package, typeof(ProviderConfig), ResourceTypes, FunctionTypes);
+    /// <summary>
+    /// The package schema, derived from the resource and function types (schema.json is a checked-in copy).
+    /// </summary>
+    public static string GenerateSchema() =>
+        SchemaGenerator.Generate(Package, typeof(ProviderConfig), ResourceTypes, FunctionTypes);
 
     /// <summary>How long opening a connection may take before the daemon counts as not answering.</summary>
     public static readonly TimeSpan OpenTimeout = TimeSpan.FromSeconds(30);
@@ -81,13 +105,18 @@ public sealed class LibvirtProvider(IEngineLog log) : IProvider, IDisposable
 
     public IResource Resource(string token) =>
         ResourceTypes.FirstOrDefault(r => r.Token == token)
-        ?? throw new ProviderException(ErrorKind.InvalidArgument,
-            $"Unknown resource type '{token}'; this provider offers {string.Join(", ", ResourceTypes.Select(r => r.Token))}.");
+        ?? throw new ProviderException(
+            ErrorKind.InvalidArgument,
+            $"Unknown resource type '{token}'; this provider offers "
+                + $"{string.Join(", ", ResourceTypes.Select(r => r.Token))}."
+        );
 
     public IFunction Function(string token) =>
         FunctionTypes.FirstOrDefault(f => f.Token == token)
-        ?? throw new ProviderException(ErrorKind.InvalidArgument,
-            $"Unknown function '{token}'; this provider offers {string.Join(", ", FunctionTypes.Select(f => f.Token))}.");
+        ?? throw new ProviderException(
+            ErrorKind.InvalidArgument,
+            $"Unknown function '{token}'; this provider offers {string.Join(", ", FunctionTypes.Select(f => f.Token))}."
+        );
 
     public ResourceContext Context(string urn, CancellationToken deadline = default)
     {
@@ -126,11 +155,15 @@ public sealed class LibvirtProvider(IEngineLog log) : IProvider, IDisposable
             ProviderConnection current;
             lock (_gate)
             {
-                current = _connection ??=
-                    new ProviderConnection(_config.EffectiveUri, Libvirt.Connection.Open, OpenTimeout);
+                current = _connection ??= new ProviderConnection(
+                    _config.EffectiveUri,
+                    Libvirt.Connection.Open,
+                    OpenTimeout
+                );
             }
             // Null: a Configure replaced it while this waited, and the new configuration's connection serves.
-            if (current.Get(cancellation) is { } connection) return connection;
+            if (current.Get(cancellation) is { } connection)
+                return connection;
         }
     }
 

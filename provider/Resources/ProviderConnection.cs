@@ -31,9 +31,11 @@ internal sealed class ProviderConnection(string uri, Func<string, Connection> op
         Connection? broken = null;
         lock (_gate)
         {
-            if (_disposal.Task.IsCompleted) return null;
+            if (_disposal.Task.IsCompleted)
+                return null;
             var opened = _opening is { IsCompletedSuccessfully: true } ? _opening.Result : null;
-            if (opened is { IsAlive: true }) return opened;
+            if (opened is { IsAlive: true })
+                return opened;
             if (_opening is null || _opening.IsCompleted)
             {
                 broken = opened;
@@ -44,9 +46,11 @@ internal sealed class ProviderConnection(string uri, Func<string, Connection> op
         // Closing asks the daemon too: it happens outside the lock, like the opening.
         broken?.Dispose();
         var first = Task.WhenAny(opening, _disposal.Task).WaitAsync(cancellation).GetAwaiter().GetResult();
-        if (first != opening) return null;
+        if (first != opening)
+            return null;
         var connection = opening.GetAwaiter().GetResult();
-        lock (_gate) return _disposal.Task.IsCompleted ? null : connection;
+        lock (_gate)
+            return _disposal.Task.IsCompleted ? null : connection;
     }
 
     private async Task<Connection> OpenAsync()
@@ -60,18 +64,24 @@ internal sealed class ProviderConnection(string uri, Func<string, Connection> op
         catch (TimeoutException)
         {
             _ = opening.ContinueWith(late => late.Result.Dispose(), TaskContinuationOptions.OnlyOnRanToCompletion);
-            throw new ProviderException(ErrorKind.Unavailable,
+            throw new ProviderException(
+                ErrorKind.Unavailable,
                 $"Cannot connect to libvirt at '{uri}': libvirtd is not answering (no answer within "
-                + $"{openTimeout.TotalSeconds} s). Check that libvirtd runs there and is not stuck "
-                + "(systemctl status libvirtd).");
+                    + $"{openTimeout.TotalSeconds} s). Check that libvirtd runs there and is not stuck "
+                    + "(systemctl status libvirtd)."
+            );
         }
         catch (LibvirtException e)
         {
-            throw new ProviderException(ErrorKind.Unavailable, SshTarget.Of(uri)?.Explain(e.Message) is { } fix
-                ? $"Cannot connect to libvirt at '{uri}': {e.Message}. {fix}"
-                : $"Cannot connect to libvirt at '{uri}': libvirtd is not answering ({e.Message}). Check that "
-                    + "libvirtd runs there and that you may use it, or set the provider's 'uri' "
-                    + "(pulumi config set libvirt:uri …).", e);
+            throw new ProviderException(
+                ErrorKind.Unavailable,
+                SshTarget.Of(uri)?.Explain(e.Message) is { } fix
+                    ? $"Cannot connect to libvirt at '{uri}': {e.Message}. {fix}"
+                    : $"Cannot connect to libvirt at '{uri}': libvirtd is not answering ({e.Message}). Check that "
+                        + "libvirtd runs there and that you may use it, or set the provider's 'uri' "
+                        + "(pulumi config set libvirt:uri …).",
+                e
+            );
         }
     }
 
@@ -84,7 +94,9 @@ internal sealed class ProviderConnection(string uri, Func<string, Connection> op
             _disposal.TrySetResult();
             opening = _opening;
         }
-        _ = opening?.ContinueWith(opened => opened.Result.Dispose(),
-            TaskContinuationOptions.OnlyOnRanToCompletion | TaskContinuationOptions.ExecuteSynchronously);
+        _ = opening?.ContinueWith(
+            opened => opened.Result.Dispose(),
+            TaskContinuationOptions.OnlyOnRanToCompletion | TaskContinuationOptions.ExecuteSynchronously
+        );
     }
 }

@@ -12,7 +12,10 @@ namespace PulumiLibvirt.Tests;
 /// the host's ARP table know its address.
 /// (libvirt 9.0 here cannot read the host's ARP table: "wrong nlmsg len"; the arp source is not tested end to end.)
 /// </summary>
-public sealed class AddressTests(TestPool pool, TestNetwork isolated) : IClassFixture<TestPool>, IClassFixture<TestNetwork>, IAsyncLifetime
+public sealed class AddressTests(TestPool pool, TestNetwork isolated)
+    : IClassFixture<TestPool>,
+        IClassFixture<TestNetwork>,
+        IAsyncLifetime
 {
     private readonly ResourceHarness _networks = new("libvirt:index:Network");
     private readonly ResourceHarness _domains = new("libvirt:index:Domain");
@@ -24,7 +27,9 @@ public sealed class AddressTests(TestPool pool, TestNetwork isolated) : IClassFi
 
     public async Task InitializeAsync()
     {
-        var (_, outputs, _) = await _networks.CreateAsync(Props.Object(("name", _networkNames.Name("addrnet")), ("addresses", Props.Array(TestNetworks.FreeSubnet()))));
+        var (_, outputs, _) = await _networks.CreateAsync(
+            Props.Object(("name", _networkNames.Name("addrnet")), ("addresses", Props.Array(TestNetworks.FreeSubnet())))
+        );
         _network = Props.Text(outputs, "name");
         _prefix = Props.Texts(outputs, "gateways")[0][..^1];
     }
@@ -33,18 +38,27 @@ public sealed class AddressTests(TestPool pool, TestNetwork isolated) : IClassFi
     {
         _names.Dispose();
         _networkNames.Dispose();
-        foreach (var harness in new[] { _clones, _domains, _networks }) harness.Dispose();
+        foreach (var harness in new[] { _clones, _domains, _networks })
+            harness.Dispose();
         return Task.CompletedTask;
     }
 
     private ObjectValue DhcpGuest(string name, object? waitForIp) =>
-        Props.Object(("name", name), ("type", "qemu"), ("memory", 256), ("shutdownTimeout", 0),
-            ("kernel", TestGuest.Shared.Kernel), ("initrd", TestGuest.Shared.Initrd), ("cmdline", $"{TestGuest.Shared.Cmdline} guest.net=dhcp"),
+        Props.Object(
+            ("name", name),
+            ("type", "qemu"),
+            ("memory", 256),
+            ("shutdownTimeout", 0),
+            ("kernel", TestGuest.Shared.Kernel),
+            ("initrd", TestGuest.Shared.Initrd),
+            ("cmdline", $"{TestGuest.Shared.Cmdline} guest.net=dhcp"),
             ("console", Props.Object(("type", "file"), ("path", Path.Combine(pool.Path, $"{name}.log")))),
             ("networkInterfaces", Props.Array(Props.Object(("network", _network)))),
-            ("waitForIp", waitForIp));
+            ("waitForIp", waitForIp)
+        );
 
-    private static List<ObjectValue> Addresses(ObjectValue outputs, int nic = 0) => Props.Objects(Props.Objects(outputs, "networkInterfaces")[nic], "addresses");
+    private static List<ObjectValue> Addresses(ObjectValue outputs, int nic = 0) =>
+        Props.Objects(Props.Objects(outputs, "networkInterfaces")[nic], "addresses");
 
     private void AssertAddressInSubnet(ObjectValue outputs)
     {
@@ -59,17 +73,26 @@ public sealed class AddressTests(TestPool pool, TestNetwork isolated) : IClassFi
     }
 
     [Fact]
-    public async Task Wait_for_ip_by_lease_gives_the_address_then_refresh_reads_it_and_a_shut_off_machine_has_none_without_a_diff()
+    public async Task Wait_by_lease_gives_the_address_refresh_reads_it_and_a_shut_off_machine_has_none_without_diff()
     {
-        var (id, outputs, inputs) = await _domains.CreateAsync(DhcpGuest(_names.Name("lease"), Props.Object(("source", "lease"), ("timeout", 300))));
+        var (id, outputs, inputs) = await _domains.CreateAsync(
+            DhcpGuest(_names.Name("lease"), Props.Object(("source", "lease"), ("timeout", 300)))
+        );
         AssertAddressInSubnet(outputs);
-        Assert.Contains(_domains.Log.Messages, m => m.Message.StartsWith("Waiting for an address on networkInterfaces[0]", StringComparison.Ordinal));
+        Assert.Contains(_domains.Log.Messages, m =>
+            m.Message.StartsWith("Waiting for an address on networkInterfaces[0]", StringComparison.Ordinal)
+        );
 
         var refreshed = (await _domains.ReadAsync(id, outputs, inputs))!;
         AssertAddressInSubnet(refreshed.Outputs);
 
         var program = Props.With(inputs, ("running", false));
-        var stopped = await _domains.UpdateAsync(id, outputs, inputs, (await _domains.CheckAsync(program, inputs)).Inputs);
+        var stopped = await _domains.UpdateAsync(
+            id,
+            outputs,
+            inputs,
+            (await _domains.CheckAsync(program, inputs)).Inputs
+        );
         Assert.Empty(Addresses(stopped));
         Assert.Equal("", Props.Text(stopped, "ipAddress"));
         var read = (await _domains.ReadAsync(id, stopped, program))!;
@@ -83,9 +106,16 @@ public sealed class AddressTests(TestPool pool, TestNetwork isolated) : IClassFi
     public async Task A_clone_of_a_dhcp_template_waits_for_its_own_address()
     {
         var (templateId, templateOutputs, _) = await _domains.CreateAsync(
-            Props.With(DhcpGuest(_names.Name("tpl"), null), ("running", false)));
-        var (_, outputs, _) = await _clones.CreateAsync(Props.Object(("source", templateId), ("name", _names.Name("clone")), ("shutdownTimeout", 0),
-            ("waitForIp", Props.Object(("timeout", 300)))));
+            Props.With(DhcpGuest(_names.Name("tpl"), null), ("running", false))
+        );
+        var (_, outputs, _) = await _clones.CreateAsync(
+            Props.Object(
+                ("source", templateId),
+                ("name", _names.Name("clone")),
+                ("shutdownTimeout", 0),
+                ("waitForIp", Props.Object(("timeout", 300)))
+            )
+        );
         AssertAddressInSubnet(outputs);
         Assert.NotEqual(Props.Texts(templateOutputs, "macs")[0], Props.Texts(outputs, "macs")[0]);
     }
@@ -97,10 +127,15 @@ public sealed class AddressTests(TestPool pool, TestNetwork isolated) : IClassFi
         var name = _names.Name("timeout");
         // A blank disk boots nothing, and the isolated network has no DHCP: no address ever comes.
         var disk = pool.CreateVolume("blank", 1 << 20);
-        var program = Props.Object(("name", name), ("type", "qemu"), ("memory", 64), ("shutdownTimeout", 0),
+        var program = Props.Object(
+            ("name", name),
+            ("type", "qemu"),
+            ("memory", 64),
+            ("shutdownTimeout", 0),
             ("disks", Props.Array(Props.Object(("volume", disk.Key)))),
             ("networkInterfaces", Props.Array(Props.Object(("network", isolated.Name)))),
-            ("waitForIp", Props.Object(("timeout", 5))));
+            ("waitForIp", Props.Object(("timeout", 5)))
+        );
         var check = await engine.CheckAsync("vm", program);
         Assert.Empty(check.Failures);
 
@@ -112,7 +147,11 @@ public sealed class AddressTests(TestPool pool, TestNetwork isolated) : IClassFi
         var failure = await Assert.ThrowsAsync<RpcException>(() => engine.CreateAsync("vm", check.Inputs));
         Assert.True(DateTime.UtcNow - started >= TimeSpan.FromSeconds(5));
         var initFailed = InitFailed(failure);
-        Assert.Contains("waitForIp: no address on networkInterfaces[0]", failure.Status.Detail, StringComparison.Ordinal);
+        Assert.Contains(
+            "waitForIp: no address on networkInterfaces[0]",
+            failure.Status.Detail,
+            StringComparison.Ordinal
+        );
         Assert.Contains("next `pulumi up` waits again", Assert.Single(initFailed.Reasons), StringComparison.Ordinal);
         using (var domain = pool.Libvirt.FindDomain(initFailed.Id)!)
         {
@@ -121,21 +160,34 @@ public sealed class AddressTests(TestPool pool, TestNetwork isolated) : IClassFi
         }
         var recorded = EngineSession.Values(initFailed.Properties);
         Assert.Equal("", Props.Text(recorded, "ipAddress"));
-        Assert.Equal(Props.Texts(recorded, "macs")[0], Props.Text(Props.Objects(recorded, "networkInterfaces")[0], "mac"));
-        Assert.Contains(engine.Engine.Logs, log => log.Message.StartsWith("Waiting for an address on networkInterfaces[0]", StringComparison.Ordinal));
+        Assert.Equal(
+            Props.Texts(recorded, "macs")[0],
+            Props.Text(Props.Objects(recorded, "networkInterfaces")[0], "mac")
+        );
+        Assert.Contains(engine.Engine.Logs, log =>
+            log.Message.StartsWith("Waiting for an address on networkInterfaces[0]", StringComparison.Ordinal)
+        );
 
         // The next up: the same program, no diff, and the engine updates a resource with init errors anyway.
         var again = await engine.CheckAsync("vm", program, check.Inputs);
         var diff = await engine.DiffAsync("vm", initFailed.Id, initFailed.Properties, check.Inputs, again.Inputs);
         Assert.Equal(Rpc.DiffResponse.Types.DiffChanges.DiffNone, diff.Changes);
         started = DateTime.UtcNow;
-        var retry = await Assert.ThrowsAsync<RpcException>(() => engine.UpdateAsync("vm", initFailed.Id, initFailed.Properties, check.Inputs, again.Inputs));
+        var retry = await Assert.ThrowsAsync<RpcException>(() =>
+            engine.UpdateAsync("vm", initFailed.Id, initFailed.Properties, check.Inputs, again.Inputs)
+        );
         Assert.True(DateTime.UtcNow - started >= TimeSpan.FromSeconds(5));
         Assert.Equal(initFailed.Id, InitFailed(retry).Id);
 
         // Stopped, the machine needs no address: the update completes.
         var stopped = await engine.CheckAsync("vm", program.With("running", new BoolValue(false)), check.Inputs);
-        var updated = await engine.UpdateAsync("vm", initFailed.Id, InitFailed(retry).Properties, check.Inputs, stopped.Inputs);
+        var updated = await engine.UpdateAsync(
+            "vm",
+            initFailed.Id,
+            InitFailed(retry).Properties,
+            check.Inputs,
+            stopped.Inputs
+        );
         Assert.Equal("shutoff", updated.Properties.Fields["state"].StringValue);
         await engine.DeleteAsync("vm", initFailed.Id, updated.Properties, stopped.Inputs);
         Assert.Null(pool.Libvirt.FindDomain(initFailed.Id));
@@ -153,9 +205,15 @@ public sealed class AddressTests(TestPool pool, TestNetwork isolated) : IClassFi
     public async Task A_guest_agent_channel_is_made_and_imported_without_a_diff()
     {
         var name = _names.Name("agent");
-        var program = Props.Object(("name", name), ("type", "qemu"), ("memory", 64), ("running", false), ("qemuAgent", true),
+        var program = Props.Object(
+            ("name", name),
+            ("type", "qemu"),
+            ("memory", 64),
+            ("running", false),
+            ("qemuAgent", true),
             ("networkInterfaces", Props.Array(Props.Object(("network", isolated.Name)))),
-            ("waitForIp", Props.Object(("source", "agent"))));
+            ("waitForIp", Props.Object(("source", "agent")))
+        );
         var (id, _, inputs) = await _domains.CreateAsync(program);
         using (var domain = pool.Libvirt.FindDomain(id)!)
             Assert.Contains("org.qemu.guest_agent.0", domain.Xml(), StringComparison.Ordinal);
@@ -165,7 +223,10 @@ public sealed class AddressTests(TestPool pool, TestNetwork isolated) : IClassFi
         var check = await _domains.CheckAsync(imported.Inputs, imported.Inputs);
         Assert.Empty(check.Failures);
         Assert.False(_domains.Diff(id, imported.Outputs, imported.Inputs, check.Inputs).HasChanges);
-        Assert.Equal(["qemuAgent"], _domains.Diff(id, imported.Outputs, imported.Inputs, Props.With(check.Inputs, ("qemuAgent", false))).Changed);
+        Assert.Equal(
+            ["qemuAgent"],
+            _domains.Diff(id, imported.Outputs, imported.Inputs, Props.With(check.Inputs, ("qemuAgent", false))).Changed
+        );
 
         var without = await _domains.CheckAsync(Props.With(program, ("qemuAgent", false)), inputs);
         Assert.Contains(without.Failures, f => f.Property == "waitForIp.source");

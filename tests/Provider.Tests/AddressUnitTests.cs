@@ -18,20 +18,35 @@ public class AddressUnitTests
 
     private static readonly DomainInterface[] TwoNics =
     [
-        new() { Network = "lab", Mac = Mac1, Model = "virtio" },
-        new() { Bridge = "br0", Mac = Mac2, Model = "e1000e" },
+        new()
+        {
+            Network = "lab",
+            Mac = Mac1,
+            Model = "virtio",
+        },
+        new()
+        {
+            Bridge = "br0",
+            Mac = Mac2,
+            Model = "e1000e",
+        },
     ];
 
     private static GuestAddress V4(string address, int prefix = 24) => new(false, address, prefix);
+
     private static GuestAddress V6(string address, int prefix = 64) => new(true, address, prefix);
 
     [Fact]
-    public void Addresses_go_to_the_interface_of_their_mac_compared_case_insensitively_without_loopback_link_local_or_other_macs()
+    public void Addresses_go_to_the_interface_of_their_mac_in_any_case_without_loopback_link_local_or_other_macs()
     {
         var reported = new List<GuestInterface>
         {
             new("lo", "00:00:00:00:00:00", [V4("127.0.0.1", 8), V6("::1", 128)]),
-            new("eth0", Mac1.ToUpperInvariant(), [V4("10.1.2.3"), V4("169.254.7.7", 16), V6("fe80::5054:ff:feaa:1"), V6("fd00::3")]),
+            new(
+                "eth0",
+                Mac1.ToUpperInvariant(),
+                [V4("10.1.2.3"), V4("169.254.7.7", 16), V6("fe80::5054:ff:feaa:1"), V6("fd00::3")]
+            ),
             new("", Mac1, [V4("10.1.2.3")]), // the same address from ARP: once
             new("eth1", Mac2, [V4("192.168.1.9")]),
             new("", "52:54:00:ff:ff:ff", [V4("10.1.2.99")]), // another machine's, in the ARP table
@@ -41,12 +56,22 @@ public class AddressUnitTests
         var interfaces = MachineAddresses.Shape(TwoNics, hosts, reported);
 
         Assert.Equal(2, interfaces.Count);
-        Assert.Equal(new NetworkInterfaceState
-        {
-            Network = "lab", Mac = Mac1, Model = "virtio", Ip = "10.1.2.3", Hostname = "web",
-            Addresses = interfaces[0].Addresses,
-        }, interfaces[0]);
-        Assert.Equal([("ipv4", "10.1.2.3", 24), ("ipv6", "fd00::3", 64)], interfaces[0].Addresses.Select(a => (a.Type, a.Address, a.Prefix)));
+        Assert.Equal(
+            new NetworkInterfaceState
+            {
+                Network = "lab",
+                Mac = Mac1,
+                Model = "virtio",
+                Ip = "10.1.2.3",
+                Hostname = "web",
+                Addresses = interfaces[0].Addresses,
+            },
+            interfaces[0]
+        );
+        Assert.Equal(
+            [("ipv4", "10.1.2.3", 24), ("ipv6", "fd00::3", 64)],
+            interfaces[0].Addresses.Select(a => (a.Type, a.Address, a.Prefix))
+        );
         Assert.Equal("br0", interfaces[1].Bridge);
         Assert.Null(interfaces[1].Ip);
         Assert.Equal(["192.168.1.9"], interfaces[1].Addresses.Select(a => a.Address));
@@ -70,7 +95,11 @@ public class AddressUnitTests
     [Fact]
     public void The_first_ipv4_address_is_of_the_first_interface_only()
     {
-        var interfaces = MachineAddresses.Shape(TwoNics, [], [new("eth0", Mac1, [V6("fd00::3")]), new("eth1", Mac2, [V4("192.168.1.9")])]);
+        var interfaces = MachineAddresses.Shape(
+            TwoNics,
+            [],
+            [new("eth0", Mac1, [V6("fd00::3")]), new("eth1", Mac2, [V4("192.168.1.9")])]
+        );
         Assert.Equal("", MachineAddresses.FirstIpv4(interfaces));
         Assert.Equal("", MachineAddresses.FirstIpv4([]));
     }
@@ -108,18 +137,37 @@ public class AddressUnitTests
     {
         var definition = new DomainDefinition { Name = "vm", Interfaces = TwoNics };
         Assert.Equal([AddressOrigin.Lease, AddressOrigin.Arp], MachineAddresses.Origins(definition, AddressSource.Any));
-        Assert.Equal([AddressOrigin.Lease, AddressOrigin.Agent, AddressOrigin.Arp], MachineAddresses.Origins(definition with { QemuAgent = true }, AddressSource.Any));
-        Assert.Equal([AddressOrigin.Arp], MachineAddresses.Origins(definition with { Interfaces = [TwoNics[1]] }, AddressSource.Any));
+        Assert.Equal(
+            [AddressOrigin.Lease, AddressOrigin.Agent, AddressOrigin.Arp],
+            MachineAddresses.Origins(definition with { QemuAgent = true }, AddressSource.Any)
+        );
+        Assert.Equal(
+            [AddressOrigin.Arp],
+            MachineAddresses.Origins(definition with { Interfaces = [TwoNics[1]] }, AddressSource.Any)
+        );
         Assert.Equal([AddressOrigin.Agent], MachineAddresses.Origins(definition, AddressSource.Agent));
     }
 
     [Fact]
     public void Wait_settings_that_cannot_be_met_are_refused()
     {
-        Assert.Equal(["waitForIp.timeout"], AddressWait.Problems(new WaitForIpArgs { Timeout = 0 }, 1, true, null).Select(p => p.Property));
+        Assert.Equal(
+            ["waitForIp.timeout"],
+            AddressWait.Problems(new WaitForIpArgs { Timeout = 0 }, 1, true, null).Select(p => p.Property)
+        );
         Assert.Equal(["waitForIp"], AddressWait.Problems(new WaitForIpArgs(), 0, false, null).Select(p => p.Property));
-        Assert.Equal(["waitForIp.source"], AddressWait.Problems(new WaitForIpArgs { Source = AddressSource.Lease }, 1, false, null).Select(p => p.Property));
-        Assert.Equal(["waitForIp.source"], AddressWait.Problems(new WaitForIpArgs { Source = AddressSource.Agent }, 1, true, false).Select(p => p.Property));
+        Assert.Equal(
+            ["waitForIp.source"],
+            AddressWait
+                .Problems(new WaitForIpArgs { Source = AddressSource.Lease }, 1, false, null)
+                .Select(p => p.Property)
+        );
+        Assert.Equal(
+            ["waitForIp.source"],
+            AddressWait
+                .Problems(new WaitForIpArgs { Source = AddressSource.Agent }, 1, true, false)
+                .Select(p => p.Property)
+        );
         Assert.Empty(AddressWait.Problems(new WaitForIpArgs { Source = AddressSource.Agent }, 1, false, true));
         Assert.Empty(AddressWait.Problems(new WaitForIpArgs(), 1, false, null));
     }
@@ -133,7 +181,9 @@ public class AddressUnitTests
         Assert.Equal("virtio", channel.Element("target")?.Attribute("type")?.Value);
         Assert.Equal("org.qemu.guest_agent.0", channel.Element("target")?.Attribute("name")?.Value);
         Assert.True(DomainDefinition.Parse(xml.ToString()).QemuAgent);
-        Assert.Empty(XElement.Parse(new DomainDefinition { Name = "vm" }.ToXml()).Element("devices")!.Elements("channel"));
+        Assert.Empty(
+            XElement.Parse(new DomainDefinition { Name = "vm" }.ToXml()).Element("devices")!.Elements("channel")
+        );
     }
 
     [Fact]
@@ -141,19 +191,34 @@ public class AddressUnitTests
     {
         // As libvirt completes it: a socket path, and another channel beside it.
         const string Template = """
-            <domain type='kvm'><name>tpl</name><uuid>11111111-2222-3333-4444-555555555555</uuid><memory unit='KiB'>65536</memory><vcpu>1</vcpu>
+            <domain type='kvm'><name>tpl</name><uuid>11111111-2222-3333-4444-555555555555</uuid>
+              <memory unit='KiB'>65536</memory><vcpu>1</vcpu>
               <os><type>hvm</type></os><devices>
                 <channel type='spicevmc'><target type='virtio' name='com.redhat.spice.0'/></channel>
-                <channel type='unix'><source mode='bind' path='/run/libvirt/qemu/channel/1-tpl/org.qemu.guest_agent.0'/><target type='virtio' name='org.qemu.guest_agent.0' state='disconnected'/></channel>
+                <channel type='unix'>
+                  <source mode='bind' path='/run/libvirt/qemu/channel/1-tpl/org.qemu.guest_agent.0'/>
+                  <target type='virtio' name='org.qemu.guest_agent.0' state='disconnected'/>
+                </channel>
               </devices></domain>
             """;
         Assert.True(DomainDefinition.Parse(Template).QemuAgent);
-        Assert.False(DomainDefinition.Parse(Template.Replace("org.qemu.guest_agent.0", "org.example.other", StringComparison.Ordinal)).QemuAgent);
-        var clone = CloneXml.Make(Template, new CloneChanges
-        {
-            Name = "c", Uuid = "66666666-2222-3333-4444-555555555555", SourceUuid = "11111111-2222-3333-4444-555555555555",
-            Owner = "urn:x", Macs = [], Disks = new Dictionary<string, ClonedDisk?>(),
-        });
+        Assert.False(
+            DomainDefinition
+                .Parse(Template.Replace("org.qemu.guest_agent.0", "org.example.other", StringComparison.Ordinal))
+                .QemuAgent
+        );
+        var clone = CloneXml.Make(
+            Template,
+            new CloneChanges
+            {
+                Name = "c",
+                Uuid = "66666666-2222-3333-4444-555555555555",
+                SourceUuid = "11111111-2222-3333-4444-555555555555",
+                Owner = "urn:x",
+                Macs = [],
+                Disks = new Dictionary<string, ClonedDisk?>(),
+            }
+        );
         Assert.True(DomainDefinition.Parse(clone).QemuAgent);
     }
 
@@ -168,12 +233,22 @@ public class AddressUnitTests
     [Fact]
     public async Task A_stop_falls_back_to_acpi_when_the_agent_does_not_answer_then_forces_after_the_timeout()
     {
-        var guest = new FakeGuest { Agent = true, AgentError = new LibvirtException(86, 10, "Guest agent is not responding: QEMU guest agent is not connected") };
+        var guest = new FakeGuest
+        {
+            Agent = true,
+            AgentError = new LibvirtException(
+                86,
+                10,
+                "Guest agent is not responding: QEMU guest agent is not connected"
+            ),
+        };
         var log = new RecordingLog();
         await DomainPower.StopAsync(guest, 1, Context(log));
         Assert.Equal(["agent", "acpi", "destroy"], guest.Calls);
         Assert.Contains(log.Messages, m => m.Message.Contains("does not answer", StringComparison.Ordinal));
-        Assert.Contains(log.Messages, m => m.Severity == LogSeverity.Warning && m.Message.Contains("by force", StringComparison.Ordinal));
+        Assert.Contains(log.Messages, m =>
+            m.Severity == LogSeverity.Warning && m.Message.Contains("by force", StringComparison.Ordinal)
+        );
     }
 
     [Fact]
@@ -192,9 +267,12 @@ public class AddressUnitTests
         Assert.Equal(["agent"], guest.Calls);
     }
 
-    private static ResourceContext Context(RecordingLog log) => new(log, "urn:pulumi:test::p::libvirt:index:Domain::vm", CancellationToken.None);
+    private static ResourceContext Context(RecordingLog log) =>
+        new(log, "urn:pulumi:test::p::libvirt:index:Domain::vm", CancellationToken.None);
 
-    /// <summary>A domain that records the requests it gets and stops after so many polls of IsActive once asked.</summary>
+    /// <summary>
+    /// A domain that records the requests it gets and stops after so many polls of IsActive once asked.
+    /// </summary>
     private sealed class FakeGuest : IGuestPower
     {
         private int _polls;
@@ -211,7 +289,8 @@ public class AddressUnitTests
         {
             get
             {
-                if (Calls.Contains("destroy")) return false;
+                if (Calls.Contains("destroy"))
+                    return false;
                 var asked = Calls.Count > 0 && (AgentError is null || Calls.Contains("acpi"));
                 return !(asked && StopsAfter is { } after && ++_polls > after);
             }
@@ -220,10 +299,12 @@ public class AddressUnitTests
         public void ShutdownThroughAgent()
         {
             Calls.Add("agent");
-            if (AgentError is not null) throw AgentError;
+            if (AgentError is not null)
+                throw AgentError;
         }
 
         public void Shutdown() => Calls.Add("acpi");
+
         public void Destroy() => Calls.Add("destroy");
     }
 }

@@ -21,14 +21,18 @@ public sealed class BadInputProtocolTests(BadInputDaemon daemon) : IClassFixture
         var bad = BadInputCases.All[id];
         var tag = TestPool.UniqueName("bad");
         var inputs = bad.Inputs(daemon.Host, tag);
-        var response = bad.Type == BadInputCases.Config
-            ? await daemon.CheckConfigAsync(inputs)
-            : await daemon.CheckAsync(bad.Type, tag, inputs, bad.Olds?.Invoke(daemon.Host, tag));
+        var response =
+            bad.Type == BadInputCases.Config
+                ? await daemon.CheckConfigAsync(inputs)
+                : await daemon.CheckAsync(bad.Type, tag, inputs, bad.Olds?.Invoke(daemon.Host, tag));
 
         var failures = string.Join("; ", response.Failures.Select(f => $"{f.Property}: {f.Reason}"));
         var failure = response.Failures.FirstOrDefault(f => f.Property == bad.Property);
         Assert.True(failure is not null, $"no failure on '{bad.Property}'; failures: [{failures}]");
-        Assert.True(failure.Reason.Contains(bad.Says, StringComparison.Ordinal), $"the failure on '{bad.Property}' does not say \"{bad.Says}\": {failure.Reason}");
+        Assert.True(
+            failure.Reason.Contains(bad.Says, StringComparison.Ordinal),
+            $"the failure on '{bad.Property}' does not say \"{bad.Says}\": {failure.Reason}"
+        );
         Assert.Empty(daemon.ObjectsNamed(tag));
     }
 
@@ -43,11 +47,13 @@ public sealed class BadInputProtocolTests(BadInputDaemon daemon) : IClassFixture
     [Fact]
     public async Task A_size_libvirt_refuses_at_create_is_an_error_on_capacity_and_leaves_nothing()
     {
-        // Create without Check, as where Check cannot know the pool's limit (a remote host): libvirt's refusal names 'capacity'.
+        // Create without Check, as where Check cannot know the pool's limit (a remote host): libvirt's refusal names
+        // 'capacity'.
         var tag = TestPool.UniqueName("bad");
         var inputs = Props.Object(("name", tag), ("pool", daemon.Pool.Name), ("format", "raw"), ("capacity", 1e15));
-        var error = await Assert.ThrowsAsync<RpcException>(
-            () => daemon.CreateAsync("libvirt:index:Volume", tag, PropertyStruct.Encode(inputs)));
+        var error = await Assert.ThrowsAsync<RpcException>(() =>
+            daemon.CreateAsync("libvirt:index:Volume", tag, PropertyStruct.Encode(inputs))
+        );
         Assert.NotEqual(StatusCode.Internal, error.StatusCode);
         Assert.Contains("'capacity'", error.Status.Detail, StringComparison.Ordinal);
         Assert.Empty(daemon.ObjectsNamed(tag));
@@ -63,8 +69,13 @@ public sealed class BadInputProtocolTests(BadInputDaemon daemon) : IClassFixture
         var tag = daemon.Domains.Name("blk");
         try
         {
-            var program = Props.Object(("name", tag), ("type", "qemu"), ("memory", 64), ("running", false),
-                ("disks", Props.Array(Props.Object(("file", loop), ("blockDevice", true)))));
+            var program = Props.Object(
+                ("name", tag),
+                ("type", "qemu"),
+                ("memory", 64),
+                ("running", false),
+                ("disks", Props.Array(Props.Object(("file", loop), ("blockDevice", true))))
+            );
             var check = await daemon.CheckAsync("libvirt:index:Domain", tag, program);
             Assert.Empty(check.Failures);
             var created = await daemon.CreateAsync("libvirt:index:Domain", tag, check.Inputs);

@@ -15,8 +15,13 @@ public sealed class FakeBadInputHost : IDisposable
         Directory.CreateDirectory(files);
         string Disk(string hint) => Path.Combine(files, TestPool.UniqueName(hint));
         var template = new BadInputTemplate(TestPool.UniqueName("tmpl"), Disk("sys"), Disk("data"), Disk("iso"));
-        Host = new BadInputHost(new BadInputPool(TestPool.UniqueName("pool"), files), TestPool.UniqueName("net"),
-            "52:54:00:fe:ed:01", TestPool.UniqueName("off"), template);
+        Host = new BadInputHost(
+            new BadInputPool(TestPool.UniqueName("pool"), files),
+            TestPool.UniqueName("net"),
+            "52:54:00:fe:ed:01",
+            TestPool.UniqueName("off"),
+            template
+        );
         // Check reads a local disk file itself: the template's disks are real images (raw zeros) here too.
         foreach (var disk in new[] { template.SystemDisk, template.DataDisk, template.Iso })
             File.WriteAllBytes(disk, new byte[Sizes.MiB]);
@@ -47,15 +52,20 @@ public sealed class BadInputUnitTests(FakeBadInputHost fake) : IClassFixture<Fak
         var bad = BadInputCases.All[id];
         var tag = TestPool.UniqueName("bad");
         var news = bad.Inputs(fake.Host, tag);
-        var failures = bad.Type == BadInputCases.Config
-            ? new LibvirtProvider(new RecordingLog()).CheckConfig(CheckOnFacts.WireCopy(news))
-            : (await CheckOnFacts.RunAsync(fake.Facts, bad.Type, tag, news, bad.Olds?.Invoke(fake.Host, tag))).Failures;
+        var failures =
+            bad.Type == BadInputCases.Config
+                ? new LibvirtProvider(new RecordingLog()).CheckConfig(CheckOnFacts.WireCopy(news))
+                : (
+                    await CheckOnFacts.RunAsync(fake.Facts, bad.Type, tag, news, bad.Olds?.Invoke(fake.Host, tag))
+                ).Failures;
 
         var all = string.Join("; ", failures.Select(f => $"{f.Property}: {f.Reason}"));
         var failure = failures.FirstOrDefault(f => f.Property == bad.Property);
         Assert.True(failure is not null, $"no failure on '{bad.Property}'; failures: [{all}]");
-        Assert.True(failure.Reason.Contains(bad.Says, StringComparison.Ordinal),
-            $"the failure on '{bad.Property}' does not say \"{bad.Says}\": {failure.Reason}");
+        Assert.True(
+            failure.Reason.Contains(bad.Says, StringComparison.Ordinal),
+            $"the failure on '{bad.Property}' does not say \"{bad.Says}\": {failure.Reason}"
+        );
     }
 
     [Fact]

@@ -21,7 +21,14 @@ public sealed class ChunkedCopyTests
 
         var first = await ChunkedCopy.ReadFirstAsync(Read, CancellationToken.None);
         Assert.Equal(ChunkedCopy.ChunkSize, first.Count);
-        var digest = await ChunkedCopy.CopyAsync(Read, first, written.Write, Progress(), hashing: true, CancellationToken.None);
+        var digest = await ChunkedCopy.CopyAsync(
+            Read,
+            first,
+            written.Write,
+            Progress(),
+            hashing: true,
+            CancellationToken.None
+        );
 
         Assert.Equal(image, written.ToArray());
         Assert.Equal(Convert.ToHexStringLower(SHA256.HashData(image)), digest);
@@ -32,7 +39,16 @@ public sealed class ChunkedCopyTests
     {
         using var source = new MemoryStream(new byte[1000]);
         var first = await ChunkedCopy.ReadFirstAsync(source.ReadAsync, CancellationToken.None);
-        Assert.Null(await ChunkedCopy.CopyAsync(source.ReadAsync, first, _ => { }, Progress(), hashing: false, CancellationToken.None));
+        Assert.Null(
+            await ChunkedCopy.CopyAsync(
+                source.ReadAsync,
+                first,
+                _ => { },
+                Progress(),
+                hashing: false,
+                CancellationToken.None
+            )
+        );
     }
 
     [Fact, Trait(Category.Name, Category.Unit)]
@@ -46,8 +62,16 @@ public sealed class ChunkedCopyTests
             return ValueTask.FromResult(buffer.Length);
         }
         var first = await ChunkedCopy.ReadFirstAsync(Read, CancellationToken.None);
-        var failure = await Assert.ThrowsAsync<IOException>(() => ChunkedCopy.CopyAsync(Read, first,
-            _ => throw new IOException("disk full"), Progress(), hashing: false, CancellationToken.None));
+        var failure = await Assert.ThrowsAsync<IOException>(() =>
+            ChunkedCopy.CopyAsync(
+                Read,
+                first,
+                _ => throw new IOException("disk full"),
+                Progress(),
+                hashing: false,
+                CancellationToken.None
+            )
+        );
         Assert.Equal("disk full", failure.Message);
     }
 }

@@ -20,28 +20,55 @@ public sealed class ClonePlanTests
         NvramPath = "/var/lib/libvirt/qemu/nvram/template_VARS.fd",
         Disks =
         [
-            new DomainDisk { Target = "vda", Path = "/pool/template.qcow2", Format = "qcow2" },
-            new DomainDisk { Target = "vdb", Path = "/pool/data.img", Format = "raw" },
-            new DomainDisk { Target = "sda", Path = "/pool/seed.iso", Device = "cdrom", ReadOnly = true },
+            new DomainDisk
+            {
+                Target = "vda",
+                Path = "/pool/template.qcow2",
+                Format = "qcow2",
+            },
+            new DomainDisk
+            {
+                Target = "vdb",
+                Path = "/pool/data.img",
+                Format = "raw",
+            },
+            new DomainDisk
+            {
+                Target = "sda",
+                Path = "/pool/seed.iso",
+                Device = "cdrom",
+                ReadOnly = true,
+            },
         ],
-        Interfaces = [new DomainInterface { Network = "default", Mac = "52:54:00:00:00:01" }, new DomainInterface { Network = "lab" }],
+        Interfaces =
+        [
+            new DomainInterface { Network = "default", Mac = "52:54:00:00:00:01" },
+            new DomainInterface { Network = "lab" },
+        ],
     };
 
-    private static CloneFacts Facts(bool running = false, string? seedPath = null, string? seedDrive = null) => new()
-    {
-        TemplateXml = Template.ToXml(),
-        Template = Template,
-        SourceUuid = "5b6f3c1e-0000-0000-0000-000000000001",
-        SourceRunning = running,
-        SourceVolumes = new Dictionary<string, (string Pool, VolumeDescription Volume)?>
+    private static CloneFacts Facts(bool running = false, string? seedPath = null, string? seedDrive = null) =>
+        new()
         {
-            ["vda"] = ("images", new VolumeDescription("template.qcow2", "k1", "/pool/template.qcow2", 10_000, 100, "qcow2", null)),
-            ["vdb"] = ("images", new VolumeDescription("data.img", "k2", "/pool/data.img", 20_000, 200, "raw", null)),
-        },
-        TakenMacs = new HashSet<string> { "52:54:00:00:00:01" },
-        SeedPath = seedPath,
-        SeedDrive = seedDrive,
-    };
+            TemplateXml = Template.ToXml(),
+            Template = Template,
+            SourceUuid = "5b6f3c1e-0000-0000-0000-000000000001",
+            SourceRunning = running,
+            SourceVolumes = new Dictionary<string, (string Pool, VolumeDescription Volume)?>
+            {
+                ["vda"] = (
+                    "images",
+                    new VolumeDescription("template.qcow2", "k1", "/pool/template.qcow2", 10_000, 100, "qcow2", null)
+                ),
+                ["vdb"] = (
+                    "images",
+                    new VolumeDescription("data.img", "k2", "/pool/data.img", 20_000, 200, "raw", null)
+                ),
+            },
+            TakenMacs = new HashSet<string> { "52:54:00:00:00:01" },
+            SeedPath = seedPath,
+            SeedDrive = seedDrive,
+        };
 
     private static ClonePlan Plan(CloneArgs inputs, CloneFacts? facts = null) =>
         ClonePlan.For(inputs, facts ?? Facts(), "uuid-1", Urn);
@@ -54,26 +81,35 @@ public sealed class ClonePlanTests
         var plan = Plan(Inputs);
 
         Assert.Equal([CloneDiskMode.Full, CloneDiskMode.Full, CloneDiskMode.Share], plan.Disks.Select(d => d.Mode));
-        Assert.Equal([new PoolVolumeName("images", "web-vda.qcow2"), new PoolVolumeName("images", "web-vdb.img")],
-            plan.OwnDisks.Select(d => d.Volume));
+        Assert.Equal(
+            [new PoolVolumeName("images", "web-vda.qcow2"), new PoolVolumeName("images", "web-vdb.img")],
+            plan.OwnDisks.Select(d => d.Volume)
+        );
         Assert.Null(plan.Disks[2].Volume);
     }
 
     [Fact]
     public void A_linked_clone_makes_qcow2_overlays_in_the_pool_given_and_a_disk_may_be_skipped_or_shared()
     {
-        var plan = Plan(Inputs with
-        {
-            Mode = CloneMode.Linked,
-            Pool = "fast",
-            Disks = [new CloneDiskArgs { Target = "vdb", Mode = CloneDiskMode.Skip }],
-        });
+        var plan = Plan(
+            Inputs with
+            {
+                Mode = CloneMode.Linked,
+                Pool = "fast",
+                Disks = [new CloneDiskArgs { Target = "vdb", Mode = CloneDiskMode.Skip }],
+            }
+        );
 
         Assert.Equal([CloneDiskMode.Linked, CloneDiskMode.Skip, CloneDiskMode.Share], plan.Disks.Select(d => d.Mode));
         Assert.Equal([new PoolVolumeName("fast", "web-vda.qcow2")], plan.OwnDisks.Select(d => d.Volume));
-        var changes = plan.Changes(new Dictionary<string, ClonedDisk> { ["vda"] = new("/fast/web-vda.qcow2", "qcow2") });
+        var changes = plan.Changes(
+            new Dictionary<string, ClonedDisk> { ["vda"] = new("/fast/web-vda.qcow2", "qcow2") }
+        );
         // A skipped disk is left out (null), a shared one is not listed: it stays the source's.
-        Assert.Equal(new Dictionary<string, ClonedDisk?> { ["vda"] = new("/fast/web-vda.qcow2", "qcow2"), ["vdb"] = null }, changes.Disks);
+        Assert.Equal(
+            new Dictionary<string, ClonedDisk?> { ["vda"] = new("/fast/web-vda.qcow2", "qcow2"), ["vdb"] = null },
+            changes.Disks
+        );
     }
 
     [Fact]
@@ -84,16 +120,28 @@ public sealed class ClonePlanTests
         Assert.Equal("/var/lib/libvirt/qemu/nvram/web_VARS.fd", plan.Nvram);
         Assert.Equal(plan.OwnDisks.Select(d => d.Volume), plan.Unfinished.Volumes);
         Assert.Equal(["/var/lib/libvirt/qemu/nvram/web_VARS.fd"], plan.Unfinished.Files);
-        Assert.Equal(new DomainDefinition
-        {
-            Name = "web", Uuid = "uuid-1", Type = "kvm", MemoryKiB = 1024 * 1024, Vcpus = 2, Owner = Urn, Unfinished = plan.Unfinished,
-        }, plan.Placeholder);
+        Assert.Equal(
+            new DomainDefinition
+            {
+                Name = "web",
+                Uuid = "uuid-1",
+                Type = "kvm",
+                MemoryKiB = 1024 * 1024,
+                Vcpus = 2,
+                Owner = Urn,
+                Unfinished = plan.Unfinished,
+            },
+            plan.Placeholder
+        );
     }
 
     [Fact]
     public void Macs_given_are_kept_and_otherwise_each_interface_gets_a_new_one_no_domain_has()
     {
-        Assert.Equal(["52:54:00:aa:00:01", "52:54:00:aa:00:02"], Plan(Inputs with { Macs = ["52:54:00:aa:00:01", "52:54:00:aa:00:02"] }).Macs);
+        Assert.Equal(
+            ["52:54:00:aa:00:01", "52:54:00:aa:00:02"],
+            Plan(Inputs with { Macs = ["52:54:00:aa:00:01", "52:54:00:aa:00:02"] }).Macs
+        );
 
         var facts = Facts();
         var drawn = Plan(Inputs, facts).Macs;
@@ -107,8 +155,14 @@ public sealed class ClonePlanTests
     [Fact]
     public void The_seed_replaces_the_source_s_seed_drive_or_takes_the_first_free_sd_target()
     {
-        Assert.Equal(new CloneSeed("sda", "/pool/web-seed.iso"), Plan(Inputs, Facts(seedPath: "/pool/web-seed.iso", seedDrive: "sda")).Seed);
-        Assert.Equal(new CloneSeed("sdb", "/pool/web-seed.iso"), Plan(Inputs, Facts(seedPath: "/pool/web-seed.iso")).Seed);
+        Assert.Equal(
+            new CloneSeed("sda", "/pool/web-seed.iso"),
+            Plan(Inputs, Facts(seedPath: "/pool/web-seed.iso", seedDrive: "sda")).Seed
+        );
+        Assert.Equal(
+            new CloneSeed("sdb", "/pool/web-seed.iso"),
+            Plan(Inputs, Facts(seedPath: "/pool/web-seed.iso")).Seed
+        );
         Assert.Null(Plan(Inputs).Seed);
     }
 
@@ -120,7 +174,10 @@ public sealed class ClonePlanTests
 
         Assert.Equal((2048UL * 1024, "web server"), (changes.MemoryKiB, changes.Description));
         Assert.Null(changes.Vcpus);
-        Assert.Equal(("web", "uuid-1", "5b6f3c1e-0000-0000-0000-000000000001", Urn), (changes.Name, changes.Uuid, changes.SourceUuid, changes.Owner));
+        Assert.Equal(
+            ("web", "uuid-1", "5b6f3c1e-0000-0000-0000-000000000001", Urn),
+            (changes.Name, changes.Uuid, changes.SourceUuid, changes.Owner)
+        );
     }
 
     [Fact]
@@ -136,12 +193,26 @@ public sealed class ClonePlanTests
     {
         var facts = Facts() with
         {
-            SourceVolumes = new Dictionary<string, (string Pool, VolumeDescription Volume)?> { ["vda"] = Facts().SourceVolumes["vda"], ["vdb"] = null },
+            SourceVolumes = new Dictionary<string, (string Pool, VolumeDescription Volume)?>
+            {
+                ["vda"] = Facts().SourceVolumes["vda"],
+                ["vdb"] = null,
+            },
         };
         var refusal = Assert.Throws<ProviderException>(() => Plan(Inputs, facts));
-        Assert.Contains("Disk vdb ('/pool/data.img') is in no storage pool, so libvirt cannot copy it", refusal.Message, StringComparison.Ordinal);
+        Assert.Contains(
+            "Disk vdb ('/pool/data.img') is in no storage pool, so libvirt cannot copy it",
+            refusal.Message,
+            StringComparison.Ordinal
+        );
 
-        var skipped = Plan(Inputs with { Disks = [new CloneDiskArgs { Target = "vdb", Mode = CloneDiskMode.Skip }] }, facts);
+        var skipped = Plan(
+            Inputs with
+            {
+                Disks = [new CloneDiskArgs { Target = "vdb", Mode = CloneDiskMode.Skip }],
+            },
+            facts
+        );
         Assert.Single(skipped.OwnDisks);
     }
 }

@@ -6,7 +6,10 @@ using Rpc = Pulumirpc;
 namespace PulumiLibvirt.Tests;
 
 /// <summary>A Clone driven through the built binary over gRPC, as `pulumi preview/up/destroy` drive it.</summary>
-public sealed class CloneProtocolTests(TestPool pool, TestNetwork network) : IClassFixture<TestPool>, IClassFixture<TestNetwork>, IAsyncLifetime
+public sealed class CloneProtocolTests(TestPool pool, TestNetwork network)
+    : IClassFixture<TestPool>,
+        IClassFixture<TestNetwork>,
+        IAsyncLifetime
 {
     private readonly TestDomains _names = new();
     private EngineSession _engine = null!;
@@ -24,7 +27,12 @@ public sealed class CloneProtocolTests(TestPool pool, TestNetwork network) : ICl
     {
         var template = new TemplateDomain(pool, network, _names);
         var name = _names.Name("proto");
-        var program = Props.Object(("source", template.Name), ("name", name), ("mode", "linked"), ("shutdownTimeout", 1));
+        var program = Props.Object(
+            ("source", template.Name),
+            ("name", name),
+            ("mode", "linked"),
+            ("shutdownTimeout", 1)
+        );
 
         // Preview: nothing is made; what libvirt decides is unknown.
         var check = await _engine.CheckAsync("clone", program);
@@ -50,8 +58,14 @@ public sealed class CloneProtocolTests(TestPool pool, TestNetwork network) : ICl
         Assert.Equal(created.Id, updated.Properties.Fields["uuid"].StringValue);
 
         // mode: full is a replacement: the engine creates the new clone, then deletes the old one.
-        var full = await _engine.CheckAsync("clone", program.With("running", new BoolValue(false)).With("mode", new StringValue("full"))
-            .With("name", new StringValue(_names.Name("proto-full"))), stopped.Inputs);
+        var full = await _engine.CheckAsync(
+            "clone",
+            program
+                .With("running", new BoolValue(false))
+                .With("mode", new StringValue("full"))
+                .With("name", new StringValue(_names.Name("proto-full"))),
+            stopped.Inputs
+        );
         var replace = await _engine.DiffAsync("clone", created.Id, updated.Properties, stopped.Inputs, full.Inputs);
         Assert.Equal(["mode", "name"], replace.Replaces.Order());
         Assert.Equal(Rpc.PropertyDiff.Types.Kind.UpdateReplace, replace.DetailedDiff["mode"].Kind);
@@ -59,7 +73,10 @@ public sealed class CloneProtocolTests(TestPool pool, TestNetwork network) : ICl
         await _engine.DeleteAsync("clone", created.Id, updated.Properties, stopped.Inputs);
         Assert.Null(pool.Libvirt.FindDomain(created.Id));
         Assert.Null(pool.Find(overlay));
-        Assert.Equal("full", replacement.Properties.Fields["volumes"].ListValue.Values[0].StructValue.Fields["mode"].StringValue);
+        Assert.Equal(
+            "full",
+            replacement.Properties.Fields["volumes"].ListValue.Values[0].StructValue.Fields["mode"].StringValue
+        );
 
         // Destroy.
         await _engine.DeleteAsync("clone", replacement.Id, replacement.Properties, full.Inputs);

@@ -16,10 +16,31 @@ public sealed class CloneResetPlanTests
         Vcpus = 1,
         Disks =
         [
-            new DomainDisk { Target = "vda", Path = "/pool/template.qcow2", Format = "qcow2" },
-            new DomainDisk { Target = "vdb", Path = "/pool/data.img", Format = "raw" },
-            new DomainDisk { Target = "vdc", Path = "/pool/scratch.img", Format = "raw" },
-            new DomainDisk { Target = "sda", Path = "/pool/seed.iso", Device = "cdrom", ReadOnly = true },
+            new DomainDisk
+            {
+                Target = "vda",
+                Path = "/pool/template.qcow2",
+                Format = "qcow2",
+            },
+            new DomainDisk
+            {
+                Target = "vdb",
+                Path = "/pool/data.img",
+                Format = "raw",
+            },
+            new DomainDisk
+            {
+                Target = "vdc",
+                Path = "/pool/scratch.img",
+                Format = "raw",
+            },
+            new DomainDisk
+            {
+                Target = "sda",
+                Path = "/pool/seed.iso",
+                Device = "cdrom",
+                ReadOnly = true,
+            },
         ],
         Interfaces = [new DomainInterface { Network = "lab", Mac = "52:54:00:00:00:01" }],
     };
@@ -32,8 +53,10 @@ public sealed class CloneResetPlanTests
         SourceRunning = false,
         SourceVolumes = new Dictionary<string, (string Pool, VolumeDescription Volume)?>
         {
-            ["vda"] = ("images", new VolumeDescription("template.qcow2", "k1", "/pool/template.qcow2", 10_000, 100,
-                "qcow2", null)),
+            ["vda"] = (
+                "images",
+                new VolumeDescription("template.qcow2", "k1", "/pool/template.qcow2", 10_000, 100, "qcow2", null)
+            ),
             ["vdb"] = ("images", new VolumeDescription("data.img", "k2", "/pool/data.img", 20_000, 200, "raw", null)),
         },
         TakenMacs = new HashSet<string> { "52:54:00:00:00:01" },
@@ -54,20 +77,41 @@ public sealed class CloneResetPlanTests
     };
 
     /// <summary>The clone as its create made it, or with the files a previous reset gave it.</summary>
-    private static DomainDefinition Clone(string vda = "/pool/web-vda.qcow2", string vdb = "/pool/web-vdb.img") => new()
-    {
-        Name = "web",
-        Type = "kvm",
-        Disks =
-        [
-            new DomainDisk { Target = "vda", Path = vda, Format = "qcow2" },
-            new DomainDisk { Target = "vdb", Path = vdb, Format = "raw" },
-            new DomainDisk { Target = "sda", Path = "/pool/seed.iso", Device = "cdrom", ReadOnly = true },
-        ],
-    };
+    private static DomainDefinition Clone(string vda = "/pool/web-vda.qcow2", string vdb = "/pool/web-vdb.img") =>
+        new()
+        {
+            Name = "web",
+            Type = "kvm",
+            Disks =
+            [
+                new DomainDisk
+                {
+                    Target = "vda",
+                    Path = vda,
+                    Format = "qcow2",
+                },
+                new DomainDisk
+                {
+                    Target = "vdb",
+                    Path = vdb,
+                    Format = "raw",
+                },
+                new DomainDisk
+                {
+                    Target = "sda",
+                    Path = "/pool/seed.iso",
+                    Device = "cdrom",
+                    ReadOnly = true,
+                },
+            ],
+        };
 
-    private static CloneResetPlan Plan(CloneArgs? inputs = null, DomainDefinition? clone = null, bool running = false,
-        IReadOnlyList<string>? snapshots = null)
+    private static CloneResetPlan Plan(
+        CloneArgs? inputs = null,
+        DomainDefinition? clone = null,
+        bool running = false,
+        IReadOnlyList<string>? snapshots = null
+    )
     {
         var news = inputs ?? Inputs;
         var created = ClonePlan.For(news, Facts, "uuid-1", "urn");
@@ -87,12 +131,16 @@ public sealed class CloneResetPlanTests
     {
         var plan = Plan();
 
-        Assert.Equal([ResetDiskAction.Relink, ResetDiskAction.Recopy, ResetDiskAction.Keep, ResetDiskAction.Keep],
-            plan.Disks.Select(d => d.Action));
+        Assert.Equal(
+            [ResetDiskAction.Relink, ResetDiskAction.Recopy, ResetDiskAction.Keep, ResetDiskAction.Keep],
+            plan.Disks.Select(d => d.Action)
+        );
         Assert.Equal(["vda", "vdb"], plan.MadeAgain.Select(d => d.Target));
         // Made from the template's volumes, never written: the overlay is on the template's file, the copy reads it.
-        Assert.Equal(["/pool/template.qcow2", "/pool/data.img"],
-            plan.MadeAgain.Select(d => d.Fresh!.SourceVolume!.Path));
+        Assert.Equal(
+            ["/pool/template.qcow2", "/pool/data.img"],
+            plan.MadeAgain.Select(d => d.Fresh!.SourceVolume!.Path)
+        );
         Assert.Equal("/pool/seed.iso", plan.Disks[3].OldPath);
         Assert.Null(plan.Disks[2].OldPath);
     }
@@ -103,7 +151,8 @@ public sealed class CloneResetPlanTests
         var first = Plan();
         Assert.Equal(
             [new PoolVolumeName("images", "web-vda-reset.qcow2"), new PoolVolumeName("images", "web-vdb-reset.img")],
-            first.MadeAgain.Select(d => d.Fresh!.Volume));
+            first.MadeAgain.Select(d => d.Fresh!.Volume)
+        );
         Assert.Equal(["/pool/web-vda.qcow2", "/pool/web-vdb.img"], first.MadeAgain.Select(d => d.OldPath));
 
         var second = Plan(clone: Clone("/pool/web-vda-reset.qcow2", "/pool/web-vdb-reset.img"));

@@ -33,8 +33,9 @@ public sealed class CloneResetTests(TestPool pool) : IClassFixture<TestPool>, ID
     /// <summary>A network with DHCP: its name and the first three octets of its subnet.</summary>
     private async Task<(string Name, string Net)> NetworkAsync()
     {
-        var (_, outputs, _) = await _networks.CreateAsync(Props.Object(
-            ("name", _netNames.Name("rsnet")), ("addresses", Props.Array(TestNetworks.FreeSubnet()))));
+        var (_, outputs, _) = await _networks.CreateAsync(
+            Props.Object(("name", _netNames.Name("rsnet")), ("addresses", Props.Array(TestNetworks.FreeSubnet())))
+        );
         return (Props.Text(outputs, "name"), Props.Texts(outputs, "gateways")[0][..^1]);
     }
 
@@ -45,8 +46,13 @@ public sealed class CloneResetTests(TestPool pool) : IClassFixture<TestPool>, ID
     }
 
     private static string DiskFile(XElement domain, string target) =>
-        domain.Element("devices")!.Elements("disk").Single(d => d.Element("target")!.Attribute("dev")!.Value == target)
-            .Element("source")!.Attribute("file")!.Value;
+        domain
+            .Element("devices")!
+            .Elements("disk")
+            .Single(d => d.Element("target")!.Attribute("dev")!.Value == target)
+            .Element("source")!
+            .Attribute("file")!
+            .Value;
 
     private static string Mac(XElement domain) =>
         domain.Element("devices")!.Element("interface")!.Element("mac")!.Attribute("address")!.Value;
@@ -65,9 +71,16 @@ public sealed class CloneResetTests(TestPool pool) : IClassFixture<TestPool>, ID
         var template = new TemplateDomain(pool, network, _names, uefi: false);
         var before = template.DisksChecksum();
         var name = _names.Name("reset");
-        var (id, outputs, inputs) = await _clones.CreateAsync(Props.Object(("source", template.Name), ("name", name),
-            ("mode", "linked"), ("running", false), ("resetOn", "1"),
-            ("networkInterfaces", Props.Array(Props.Object(("ip", net + "50"), ("hostname", "student1"))))));
+        var (id, outputs, inputs) = await _clones.CreateAsync(
+            Props.Object(
+                ("source", template.Name),
+                ("name", name),
+                ("mode", "linked"),
+                ("running", false),
+                ("resetOn", "1"),
+                ("networkInterfaces", Props.Array(Props.Object(("ip", net + "50"), ("hostname", "student1"))))
+            )
+        );
         var created = Xml(id);
         var overlay = DiskFile(created, "vda");
         var snapshotName = TestPool.UniqueName("class");
@@ -88,8 +101,9 @@ public sealed class CloneResetTests(TestPool pool) : IClassFixture<TestPool>, ID
         Assert.Equal(Mac(created), Mac(reset));
         using (var live = pool.Libvirt.FindNetwork(network)!)
         {
-            Assert.Contains(live.Describe(persistent: false).Ips[0].Hosts,
-                h => h.Mac == Mac(reset) && h.Ip == net + "50" && h.Name == "student1");
+            Assert.Contains(live.Describe(persistent: false).Ips[0].Hosts, h =>
+                h.Mac == Mac(reset) && h.Ip == net + "50" && h.Name == "student1"
+            );
         }
         // The guest's writes are gone: the new overlay reads the template's data through, and the old file is gone.
         var fresh = DiskFile(reset, "vda");
@@ -119,8 +133,15 @@ public sealed class CloneResetTests(TestPool pool) : IClassFixture<TestPool>, ID
     {
         var (network, _) = await NetworkAsync();
         var template = new TemplateDomain(pool, network, _names, uefi: false);
-        var (id, outputs, inputs) = await _clones.CreateAsync(Props.Object(("source", template.Name),
-            ("name", _names.Name("rsrun")), ("mode", "linked"), ("shutdownTimeout", 1), ("resetOn", "a")));
+        var (id, outputs, inputs) = await _clones.CreateAsync(
+            Props.Object(
+                ("source", template.Name),
+                ("name", _names.Name("rsrun")),
+                ("mode", "linked"),
+                ("shutdownTimeout", 1),
+                ("resetOn", "a")
+            )
+        );
         using var domain = pool.Libvirt.FindDomain(id)!;
         Assert.True(domain.IsActive);
         var bootedAs = Command.Run("virsh", "-c", TestPool.Uri, "domid", id).Trim();
@@ -130,8 +151,9 @@ public sealed class CloneResetTests(TestPool pool) : IClassFixture<TestPool>, ID
         Assert.True(domain.IsActive);
         // A new domain id: the clone was stopped and started again, not left running on its old disks.
         Assert.NotEqual(bootedAs, Command.Run("virsh", "-c", TestPool.Uri, "domid", id).Trim());
-        Assert.Contains(_clones.Log.Messages,
-            m => m.Message.Contains("reset and started again", StringComparison.Ordinal));
+        Assert.Contains(_clones.Log.Messages, m =>
+            m.Message.Contains("reset and started again", StringComparison.Ordinal)
+        );
     }
 
     [Fact]
@@ -139,8 +161,15 @@ public sealed class CloneResetTests(TestPool pool) : IClassFixture<TestPool>, ID
     {
         var (network, _) = await NetworkAsync();
         var template = new TemplateDomain(pool, network, _names, uefi: false);
-        var (id, outputs, inputs) = await _clones.CreateAsync(Props.Object(("source", template.Name),
-            ("name", _names.Name("rsnot")), ("mode", "linked"), ("running", false), ("resetOn", "1")));
+        var (id, outputs, inputs) = await _clones.CreateAsync(
+            Props.Object(
+                ("source", template.Name),
+                ("name", _names.Name("rsnot")),
+                ("mode", "linked"),
+                ("running", false),
+                ("resetOn", "1")
+            )
+        );
         var overlay = DiskFile(Xml(id), "vda");
         Command.WritePattern(overlay, "qcow2", Written, 0, 64 * 1024);
 

@@ -6,8 +6,13 @@ using static PulumiLibvirt.Tests.Support.Sizes;
 
 namespace PulumiLibvirt.Tests;
 
-/// <summary>The Clone resource against the real libvirtd, on a template domain of type qemu whose disks hold data.</summary>
-public sealed class CloneTests(TestPool pool, TestNetwork network) : IClassFixture<TestPool>, IClassFixture<TestNetwork>, IDisposable
+/// <summary>
+/// The Clone resource against the real libvirtd, on a template domain of type qemu whose disks hold data.
+/// </summary>
+public sealed class CloneTests(TestPool pool, TestNetwork network)
+    : IClassFixture<TestPool>,
+        IClassFixture<TestNetwork>,
+        IDisposable
 {
     private readonly ResourceHarness _clones = new("libvirt:index:Clone");
     private readonly TestDomains _names = new();
@@ -20,8 +25,11 @@ public sealed class CloneTests(TestPool pool, TestNetwork network) : IClassFixtu
 
     private TemplateDomain Template() => new(pool, network, _names);
 
-    private static ObjectValue Inputs(TemplateDomain template, string name, params (string Key, object? Value)[] more) =>
-        Props.With(Props.Object(("source", template.Name), ("name", name), ("shutdownTimeout", 1)), more);
+    private static ObjectValue Inputs(
+        TemplateDomain template,
+        string name,
+        params (string Key, object? Value)[] more
+    ) => Props.With(Props.Object(("source", template.Name), ("name", name), ("shutdownTimeout", 1)), more);
 
     private static ObjectValue VolumeAt(ObjectValue outputs, string target) =>
         Props.Objects(outputs, "volumes").Single(v => Props.Text(v, "target") == target);
@@ -35,7 +43,8 @@ public sealed class CloneTests(TestPool pool, TestNetwork network) : IClassFixtu
     private static XElement Disk(XElement domain, string target) =>
         domain.Element("devices")!.Elements("disk").Single(d => d.Element("target")!.Attribute("dev")!.Value == target);
 
-    private static string DiskFile(XElement domain, string target) => Disk(domain, target).Element("source")!.Attribute("file")!.Value;
+    private static string DiskFile(XElement domain, string target) =>
+        Disk(domain, target).Element("source")!.Attribute("file")!.Value;
 
     [Fact]
     public async Task A_full_clone_copies_the_writable_disks_and_makes_everything_unique_keeping_the_rest()
@@ -49,7 +58,11 @@ public sealed class CloneTests(TestPool pool, TestNetwork network) : IClassFixtu
         Assert.Equal(name, clone.Element("name")!.Value);
         Assert.Equal(id, clone.Element("uuid")!.Value);
         Assert.NotEqual(template.Uuid, id);
-        var sysinfo = clone.Element("sysinfo")!.Element("system")!.Elements("entry").ToDictionary(e => e.Attribute("name")!.Value, e => e.Value);
+        var sysinfo = clone
+            .Element("sysinfo")!
+            .Element("system")!
+            .Elements("entry")
+            .ToDictionary(e => e.Attribute("name")!.Value, e => e.Value);
         Assert.Equal(id, sysinfo["uuid"]);
         Assert.Equal("template-serial", sysinfo["serial"]);
         var mac = clone.Element("devices")!.Element("interface")!.Element("mac")!.Attribute("address")!.Value;
@@ -71,8 +84,12 @@ public sealed class CloneTests(TestPool pool, TestNetwork network) : IClassFixtu
         var nvram = clone.Element("os")!.Element("nvram")!.Value;
         Assert.Equal(Path.Combine(pool.Path, $"{name}_VARS.fd"), nvram);
         Assert.Equal(File.ReadAllBytes(template.Nvram), File.ReadAllBytes(nvram));
-        var logs = clone.Element("devices")!.Elements().Where(e => e.Name == "serial" || e.Name == "console")
-            .Select(e => e.Element("source")!.Attribute("path")!.Value).Distinct();
+        var logs = clone
+            .Element("devices")!
+            .Elements()
+            .Where(e => e.Name == "serial" || e.Name == "console")
+            .Select(e => e.Element("source")!.Attribute("path")!.Value)
+            .Distinct();
         Assert.Equal([Path.Combine(pool.Path, $"{name}-serial.log")], logs);
         var graphics = clone.Element("devices")!.Element("graphics")!;
         Assert.Equal("yes", graphics.Attribute("autoport")!.Value);
@@ -81,7 +98,10 @@ public sealed class CloneTests(TestPool pool, TestNetwork network) : IClassFixtu
         foreach (var kept in new[] { "memory", "vcpu", "description" })
             Assert.Equal(source.Element(kept)!.Value, clone.Element(kept)!.Value);
         Assert.Equal(source.Element("os")!.Element("loader")!.Value, clone.Element("os")!.Element("loader")!.Value);
-        Assert.Equal(source.Element("os")!.Element("type")!.Attribute("machine")!.Value, clone.Element("os")!.Element("type")!.Attribute("machine")!.Value);
+        Assert.Equal(
+            source.Element("os")!.Element("type")!.Attribute("machine")!.Value,
+            clone.Element("os")!.Element("type")!.Attribute("machine")!.Value
+        );
         Assert.NotNull(Disk(clone, "sda").Element("readonly"));
         Assert.Equal(template.Uuid, Props.Text(outputs, "sourceUuid"));
     }
@@ -93,13 +113,17 @@ public sealed class CloneTests(TestPool pool, TestNetwork network) : IClassFixtu
         var before = template.DisksChecksum();
         var (id, outputs, _) = await _clones.CreateAsync(Inputs(template, _names.Name("linked"), ("mode", "linked")));
         Assert.Equal(before, template.DisksChecksum());
-        using (var domain = pool.Libvirt.FindDomain(id)!) Assert.True(domain.IsActive);
+        using (var domain = pool.Libvirt.FindDomain(id)!)
+            Assert.True(domain.IsActive);
 
         var clone = Xml(id);
         var chain = Command.Run("qemu-img", "info", "--backing-chain", "-U", DiskFile(clone, "vda"));
         Assert.Contains($"backing file: {template.SystemDisk}", chain);
         Assert.Contains("backing file format: qcow2", chain);
-        Assert.Contains($"backing file: {template.DataDisk}", Command.Run("qemu-img", "info", "-U", DiskFile(clone, "vdb")));
+        Assert.Contains(
+            $"backing file: {template.DataDisk}",
+            Command.Run("qemu-img", "info", "-U", DiskFile(clone, "vdb"))
+        );
         Assert.Equal("qcow2", Disk(clone, "vdb").Element("driver")!.Attribute("type")!.Value);
         Assert.Equal(template.SystemDisk, Props.Text(VolumeAt(outputs, "vda"), "backingPath"));
         Assert.Equal("linked", Props.Text(VolumeAt(outputs, "vdb"), "mode"));
@@ -121,8 +145,11 @@ public sealed class CloneTests(TestPool pool, TestNetwork network) : IClassFixtu
     public async Task A_linked_clone_costs_the_same_whatever_the_templates_size()
     {
         var template = Template();
-        using (var big = pool.Libvirt.FindVolume(template.SystemDisk)!) big.Resize(50L * 1024 * MiB);
-        var (_, outputs, _) = await _clones.CreateAsync(Inputs(template, _names.Name("big"), ("mode", "linked"), ("running", false)));
+        using (var big = pool.Libvirt.FindVolume(template.SystemDisk)!)
+            big.Resize(50L * 1024 * MiB);
+        var (_, outputs, _) = await _clones.CreateAsync(
+            Inputs(template, _names.Name("big"), ("mode", "linked"), ("running", false))
+        );
         var overlay = pool.Find(Props.Text(VolumeAt(outputs, "vda"), "path"))!;
         Assert.Equal(50UL * 1024 * MiB, overlay.Capacity);
         // An overlay holds only its header: what it costs to make does not grow with the template.
@@ -133,13 +160,29 @@ public sealed class CloneTests(TestPool pool, TestNetwork network) : IClassFixtu
     public async Task Disks_can_be_shared_or_skipped_on_request_and_deleting_the_clone_keeps_them()
     {
         var template = Template();
-        var (id, outputs, _) = await _clones.CreateAsync(Inputs(template, _names.Name("share"), ("running", false),
-            ("disks", Props.Array(Props.Object(("target", "vdb"), ("mode", "share")), Props.Object(("target", "sda"), ("mode", "skip"))))));
+        var (id, outputs, _) = await _clones.CreateAsync(
+            Inputs(
+                template,
+                _names.Name("share"),
+                ("running", false),
+                (
+                    "disks",
+                    Props.Array(
+                        Props.Object(("target", "vdb"), ("mode", "share")),
+                        Props.Object(("target", "sda"), ("mode", "skip"))
+                    )
+                )
+            )
+        );
         var clone = Xml(id);
         Assert.Equal(template.DataDisk, DiskFile(clone, "vdb"));
-        Assert.DoesNotContain(clone.Element("devices")!.Elements("disk"), d => d.Element("target")!.Attribute("dev")!.Value == "sda");
+        Assert.DoesNotContain(clone.Element("devices")!.Elements("disk"), d =>
+            d.Element("target")!.Attribute("dev")!.Value == "sda"
+        );
         Assert.Equal(["full", "share"], Props.Objects(outputs, "volumes").Select(v => Props.Text(v, "mode")));
-        Assert.Contains(_clones.Log.Messages, m => m.Severity == LogSeverity.Warning && m.Message.Contains("never run both machines at once"));
+        Assert.Contains(_clones.Log.Messages, m =>
+            m.Severity == LogSeverity.Warning && m.Message.Contains("never run both machines at once")
+        );
 
         await _clones.DeleteAsync(id, outputs);
         Assert.NotNull(pool.Find(template.DataDisk));
@@ -152,22 +195,32 @@ public sealed class CloneTests(TestPool pool, TestNetwork network) : IClassFixtu
         // A BIOS source: libvirt takes internal snapshots of qcow2 disks, not of a UEFI machine's NVRAM.
         var source = _names.Name("bios");
         var disk = pool.CreateVolume("sys", 16 * MiB, "qcow2").Path;
-        pool.Libvirt.DefineDomain($"""
-            <domain type='qemu'>
-              <name>{source}</name>
-              <memory unit='MiB'>64</memory>
-              <vcpu>1</vcpu>
-              <os><type arch='x86_64'>hvm</type></os>
-              <devices>
-                <disk type='file' device='disk'>
-                  <driver name='qemu' type='qcow2'/><source file='{disk}'/><target dev='vda' bus='virtio'/>
-                </disk>
-              </devices>
-            </domain>
-            """).Dispose();
+        pool.Libvirt.DefineDomain(
+                $"""
+                <domain type='qemu'>
+                  <name>{source}</name>
+                  <memory unit='MiB'>64</memory>
+                  <vcpu>1</vcpu>
+                  <os><type arch='x86_64'>hvm</type></os>
+                  <devices>
+                    <disk type='file' device='disk'>
+                      <driver name='qemu' type='qcow2'/><source file='{disk}'/><target dev='vda' bus='virtio'/>
+                    </disk>
+                  </devices>
+                </domain>
+                """
+            )
+            .Dispose();
         var name = _names.Name("snapped");
-        var (id, outputs, _) = await _clones.CreateAsync(Props.Object(("source", source), ("name", name),
-            ("mode", "linked"), ("running", false), ("shutdownTimeout", 1)));
+        var (id, outputs, _) = await _clones.CreateAsync(
+            Props.Object(
+                ("source", source),
+                ("name", name),
+                ("mode", "linked"),
+                ("running", false),
+                ("shutdownTimeout", 1)
+            )
+        );
         var overlay = Props.Text(VolumeAt(outputs, "vda"), "path");
 
         await OutsideSnapshots.DeleteIsRefusedUnlessAllowedAsync(_clones, pool.Libvirt, id, outputs, name);
@@ -179,7 +232,8 @@ public sealed class CloneTests(TestPool pool, TestNetwork network) : IClassFixtu
     public async Task A_running_source_is_refused_naming_it_and_nothing_is_made()
     {
         var template = Template();
-        using (var source = pool.Libvirt.FindDomain(template.Name)!) source.Start();
+        using (var source = pool.Libvirt.FindDomain(template.Name)!)
+            source.Start();
         pool.Pool.Refresh();
         var volumes = pool.Pool.ListVolumes().Count;
         var name = _names.Name("hot");
@@ -214,15 +268,37 @@ public sealed class CloneTests(TestPool pool, TestNetwork network) : IClassFixtu
     public async Task Ten_linked_clones_made_in_parallel_are_all_unique()
     {
         var template = Template();
-        var created = await Task.WhenAll(Enumerable.Range(0, 10).Select(i =>
-            _clones.CreateAsync(Inputs(template, _names.Name($"many{i}"), ("mode", "linked"), ("running", false)), $"clone{i}")));
+        var created = await Task.WhenAll(
+            Enumerable
+                .Range(0, 10)
+                .Select(i =>
+                    _clones.CreateAsync(
+                        Inputs(template, _names.Name($"many{i}"), ("mode", "linked"), ("running", false)),
+                        $"clone{i}"
+                    )
+                )
+        );
         var xmls = created.Select(c => Xml(c.Id)).ToList();
         Assert.Equal(10, created.Select(c => c.Id).Append(template.Uuid).Distinct().Count() - 1);
-        Assert.Equal(11, xmls.Select(x => x.Element("devices")!.Element("interface")!.Element("mac")!.Attribute("address")!.Value).Append(template.Mac).Distinct().Count());
+        Assert.Equal(
+            11,
+            xmls.Select(x => x.Element("devices")!.Element("interface")!.Element("mac")!.Attribute("address")!.Value)
+                .Append(template.Mac)
+                .Distinct()
+                .Count()
+        );
         Assert.Equal(10, xmls.Select(x => DiskFile(x, "vda")).Distinct().Count());
-        Assert.True(Command.HasPattern(DiskFile(xmls[9], "vdb"), "qcow2", TemplateDomain.DataPattern, MiB, MiB), "the template's data shows through the overlay");
+        Assert.True(
+            Command.HasPattern(DiskFile(xmls[9], "vdb"), "qcow2", TemplateDomain.DataPattern, MiB, MiB),
+            "the template's data shows through the overlay"
+        );
         Assert.Equal(10, xmls.Select(x => x.Element("os")!.Element("nvram")!.Value).Distinct().Count());
-        Assert.Equal(10, xmls.Select(x => x.Element("devices")!.Element("serial")!.Element("source")!.Attribute("path")!.Value).Distinct().Count());
+        Assert.Equal(
+            10,
+            xmls.Select(x => x.Element("devices")!.Element("serial")!.Element("source")!.Attribute("path")!.Value)
+                .Distinct()
+                .Count()
+        );
     }
 
     [Fact]
@@ -232,7 +308,9 @@ public sealed class CloneTests(TestPool pool, TestNetwork network) : IClassFixtu
         var name = _names.Name("dep");
         await _clones.CreateAsync(Inputs(template, name, ("mode", "linked"), ("running", false)));
         using var volumes = new ResourceHarness("libvirt:index:Volume");
-        var error = await Assert.ThrowsAsync<ProviderException>(() => volumes.DeleteAsync(template.SystemDisk, Props.Object(("key", template.SystemDisk))));
+        var error = await Assert.ThrowsAsync<ProviderException>(() =>
+            volumes.DeleteAsync(template.SystemDisk, Props.Object(("key", template.SystemDisk)))
+        );
         Assert.Contains($"'{name}'", error.Message);
         Assert.NotNull(pool.Find(template.SystemDisk));
     }
@@ -243,8 +321,16 @@ public sealed class CloneTests(TestPool pool, TestNetwork network) : IClassFixtu
         var template = Template();
         var program = Inputs(template, _names.Name("upd"), ("mode", "linked"));
         var (id, outputs, inputs) = await _clones.CreateAsync(program);
-        var changed = (await _clones.CheckAsync(program.With("running", new BoolValue(false)).With("memory", new NumberValue(128))
-            .With("vcpus", new NumberValue(2)).With("description", new StringValue("changed")), inputs)).Inputs;
+        var changed = (
+            await _clones.CheckAsync(
+                program
+                    .With("running", new BoolValue(false))
+                    .With("memory", new NumberValue(128))
+                    .With("vcpus", new NumberValue(2))
+                    .With("description", new StringValue("changed")),
+                inputs
+            )
+        ).Inputs;
         var diff = _clones.Diff(id, outputs, inputs, changed);
         Assert.Equal(["description", "memory", "running", "vcpus"], diff.Changed.Order());
         Assert.Empty(diff.Replaces);
@@ -259,8 +345,16 @@ public sealed class CloneTests(TestPool pool, TestNetwork network) : IClassFixtu
 
         var replaced = (await _clones.CheckAsync(changed.With("mode", new StringValue("full")), changed)).Inputs;
         Assert.Equal(["mode"], _clones.Diff(id, outputs, changed, replaced).Replaces);
-        var again = (await _clones.CheckAsync(program.With("running", new BoolValue(false)).With("memory", new NumberValue(128))
-            .With("vcpus", new NumberValue(2)).With("description", new StringValue("changed")), changed)).Inputs;
+        var again = (
+            await _clones.CheckAsync(
+                program
+                    .With("running", new BoolValue(false))
+                    .With("memory", new NumberValue(128))
+                    .With("vcpus", new NumberValue(2))
+                    .With("description", new StringValue("changed")),
+                changed
+            )
+        ).Inputs;
         Assert.False(_clones.Diff(id, outputs, changed, again).HasChanges);
     }
 
@@ -268,10 +362,15 @@ public sealed class CloneTests(TestPool pool, TestNetwork network) : IClassFixtu
     public async Task Bad_inputs_are_check_failures_naming_the_property()
     {
         var template = Template();
-        var check = await _clones.CheckAsync(Inputs(template, _names.Name("bad"),
-            ("disks", Props.Array(Props.Object(("target", "vdz"), ("mode", "share")))),
-            ("macs", Props.Array("52:54:00:00:00:01", template.Mac)),
-            ("memory", 0)));
+        var check = await _clones.CheckAsync(
+            Inputs(
+                template,
+                _names.Name("bad"),
+                ("disks", Props.Array(Props.Object(("target", "vdz"), ("mode", "share")))),
+                ("macs", Props.Array("52:54:00:00:00:01", template.Mac)),
+                ("memory", 0)
+            )
+        );
         Assert.Equal(["memory", "disks[0].target", "macs", "macs[1]"], check.Failures.Select(f => f.Property));
         Assert.Contains("has no disk vdz", check.Failures[1].Reason);
 
@@ -285,7 +384,8 @@ public sealed class CloneTests(TestPool pool, TestNetwork network) : IClassFixtu
         var template = Template();
         var name = _names.Name("read");
         var (id, outputs, inputs) = await _clones.CreateAsync(Inputs(template, name, ("mode", "linked")));
-        using (var domain = pool.Libvirt.FindDomain(id)!) domain.Destroy();
+        using (var domain = pool.Libvirt.FindDomain(id)!)
+            domain.Destroy();
 
         // The memory the program leaves to the template, changed outside: it shows, and the next update undoes it.
         Command.Run("virsh", "-c", TestPool.Uri, "setmaxmem", name, "131072", "--config");
@@ -301,9 +401,13 @@ public sealed class CloneTests(TestPool pool, TestNetwork network) : IClassFixtu
         Assert.Equal(id, imported.Id);
         Assert.Equal(template.Name, Props.Text(imported.Inputs, "source"));
         Assert.Equal("linked", Props.Text(imported.Inputs, "mode"));
-        Assert.Equal(["linked", "linked", "share"], Props.Objects(imported.Outputs, "volumes").Select(v => Props.Text(v, "mode")));
+        Assert.Equal(
+            ["linked", "linked", "share"],
+            Props.Objects(imported.Outputs, "volumes").Select(v => Props.Text(v, "mode"))
+        );
 
-        using (var domain = pool.Libvirt.FindDomain(id)!) domain.Undefine();
+        using (var domain = pool.Libvirt.FindDomain(id)!)
+            domain.Undefine();
         Assert.Null(await _clones.ReadAsync(id, outputs, inputs));
     }
 }

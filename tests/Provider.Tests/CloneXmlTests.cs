@@ -10,19 +10,22 @@ public sealed class CloneXmlTests
 {
     private const string SourceUuid = "9a1d6c4e-5b0f-4e0a-8a43-0d2f4b0b6f11";
 
-    /// <summary>A UEFI template with two disks (one a pool volume), a CD-ROM, a NIC, a fixed VNC port and file-backed logs.</summary>
+    /// <summary>
+    /// A UEFI template with two disks (one a pool volume), a CD-ROM, a NIC, a fixed VNC port and file-backed logs.
+    /// </summary>
     private static readonly string Template = Fixture.Text("domain-clone-template.xml");
 
-    private static CloneChanges Changes(IReadOnlyDictionary<string, ClonedDisk?>? disks = null) => new()
-    {
-        Name = "web-1",
-        Uuid = "11111111-2222-3333-4444-555555555555",
-        SourceUuid = SourceUuid,
-        Owner = "urn:pulumi:dev::lab::libvirt:index:Clone::web-1",
-        Macs = ["52:54:00:01:02:03"],
-        Disks = disks ?? new Dictionary<string, ClonedDisk?> { ["vda"] = new("/pool/web-1-vda.qcow2", "qcow2") },
-        NvramPath = "/var/lib/libvirt/qemu/nvram/web-1_VARS.fd",
-    };
+    private static CloneChanges Changes(IReadOnlyDictionary<string, ClonedDisk?>? disks = null) =>
+        new()
+        {
+            Name = "web-1",
+            Uuid = "11111111-2222-3333-4444-555555555555",
+            SourceUuid = SourceUuid,
+            Owner = "urn:pulumi:dev::lab::libvirt:index:Clone::web-1",
+            Macs = ["52:54:00:01:02:03"],
+            Disks = disks ?? new Dictionary<string, ClonedDisk?> { ["vda"] = new("/pool/web-1-vda.qcow2", "qcow2") },
+            NvramPath = "/var/lib/libvirt/qemu/nvram/web-1_VARS.fd",
+        };
 
     private static XElement Clone(CloneChanges changes) => XElement.Parse(CloneXml.Make(Template, changes));
 
@@ -32,8 +35,14 @@ public sealed class CloneXmlTests
         var clone = Clone(Changes());
         Assert.Equal("web-1", clone.Element("name")!.Value);
         Assert.Equal("11111111-2222-3333-4444-555555555555", clone.Element("uuid")!.Value);
-        Assert.Equal("11111111-2222-3333-4444-555555555555", clone.Descendants("entry").Single(e => (string?)e.Attribute("name") == "uuid").Value);
-        Assert.Equal("52:54:00:01:02:03", (string?)clone.Descendants("interface").Single().Element("mac")!.Attribute("address"));
+        Assert.Equal(
+            "11111111-2222-3333-4444-555555555555",
+            clone.Descendants("entry").Single(e => (string?)e.Attribute("name") == "uuid").Value
+        );
+        Assert.Equal(
+            "52:54:00:01:02:03",
+            (string?)clone.Descendants("interface").Single().Element("mac")!.Attribute("address")
+        );
         Assert.Equal("/var/lib/libvirt/qemu/nvram/web-1_VARS.fd", clone.Element("os")!.Element("nvram")!.Value);
         // The source's description stays when none is given.
         Assert.Equal("the template", clone.Element("description")!.Value);
@@ -47,11 +56,11 @@ public sealed class CloneXmlTests
     [Fact]
     public void Copied_disks_point_at_the_clones_files_skipped_disks_go_and_the_rest_is_shared()
     {
-        var clone = Clone(Changes(new Dictionary<string, ClonedDisk?>
-        {
-            ["vda"] = new("/pool/web-1-vda.qcow2", "qcow2"),
-            ["vdb"] = null,
-        }));
+        var clone = Clone(
+            Changes(
+                new Dictionary<string, ClonedDisk?> { ["vda"] = new("/pool/web-1-vda.qcow2", "qcow2"), ["vdb"] = null }
+            )
+        );
         var disks = clone.Element("devices")!.Elements("disk").ToList();
         Assert.Equal(["vda", "sda"], disks.Select(d => (string?)d.Element("target")!.Attribute("dev")));
         var root = disks[0];
@@ -66,7 +75,10 @@ public sealed class CloneXmlTests
     public void A_pool_volume_disk_becomes_a_file_disk_on_the_clones_copy()
     {
         var clone = Clone(Changes(new Dictionary<string, ClonedDisk?> { ["vdb"] = new("/pool/web-1-vdb.img", "raw") }));
-        var data = clone.Element("devices")!.Elements("disk").Single(d => (string?)d.Element("target")!.Attribute("dev") == "vdb");
+        var data = clone
+            .Element("devices")!
+            .Elements("disk")
+            .Single(d => (string?)d.Element("target")!.Attribute("dev") == "vdb");
         Assert.Equal("file", (string?)data.Attribute("type"));
         var source = data.Element("source")!;
         Assert.Equal("/pool/web-1-vdb.img", (string?)source.Attribute("file"));
@@ -108,7 +120,9 @@ public sealed class CloneXmlTests
     [Fact]
     public void A_domain_made_another_way_names_no_source_and_no_nvram()
     {
-        var plain = DomainDefinition.Parse("<domain type='qemu'><name>plain</name><memory>1024</memory><os><type>hvm</type></os></domain>");
+        var plain = DomainDefinition.Parse(
+            "<domain type='qemu'><name>plain</name><memory>1024</memory><os><type>hvm</type></os></domain>"
+        );
         Assert.Null(plain.ClonedFrom);
         Assert.Null(plain.NvramPath);
     }

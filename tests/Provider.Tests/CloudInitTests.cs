@@ -10,7 +10,10 @@ namespace PulumiLibvirt.Tests;
 /// The CloudInit seed against the real libvirtd: the uploaded image as independent readers see it (blkid, isoinfo, a
 /// Linux kernel's iso9660 driver), its lifecycle, and a Domain and a Clone that attach it.
 /// </summary>
-public sealed class CloudInitTests(TestPool pool, TestNetwork network) : IClassFixture<TestPool>, IClassFixture<TestNetwork>, IDisposable
+public sealed class CloudInitTests(TestPool pool, TestNetwork network)
+    : IClassFixture<TestPool>,
+        IClassFixture<TestNetwork>,
+        IDisposable
 {
     private readonly ResourceHarness _seeds = new("libvirt:index:CloudInit");
     private readonly ResourceHarness _domains = new("libvirt:index:Domain");
@@ -18,8 +21,11 @@ public sealed class CloudInitTests(TestPool pool, TestNetwork network) : IClassF
     private readonly TestDomains _names = new();
 
     /// <summary>Longer than one 2048-byte sector.</summary>
-    private static readonly string LargeUserData = "#cloud-config\nwrite_files:\n" +
-        string.Concat(Enumerable.Range(0, 120).Select(i => $"  - path: /etc/lab/file-{i:D3}\n    content: \"line {i}\"\n"));
+    private static readonly string LargeUserData =
+        "#cloud-config\nwrite_files:\n"
+        + string.Concat(
+            Enumerable.Range(0, 120).Select(i => $"  - path: /etc/lab/file-{i:D3}\n    content: \"line {i}\"\n")
+        );
 
     private const string NetworkConfig = "version: 2\nethernets:\n  eth0:\n    dhcp4: true\n";
 
@@ -31,15 +37,22 @@ public sealed class CloudInitTests(TestPool pool, TestNetwork network) : IClassF
         _clones.Dispose();
     }
 
-    private ObjectValue Inputs(params (string Key, object? Value)[] more) => Props.Object([("pool", pool.Name), .. more]);
+    private ObjectValue Inputs(params (string Key, object? Value)[] more) =>
+        Props.Object([("pool", pool.Name), .. more]);
 
-    private Task<(string Id, ObjectValue Outputs, ObjectValue Inputs)> CreateSeedAsync(params (string Key, object? Value)[] more) =>
-        _seeds.CreateAsync(Inputs(more), TestPool.UniqueName("seed"));
+    private Task<(string Id, ObjectValue Outputs, ObjectValue Inputs)> CreateSeedAsync(
+        params (string Key, object? Value)[] more
+    ) => _seeds.CreateAsync(Inputs(more), TestPool.UniqueName("seed"));
 
     [Fact]
-    public async Task The_uploaded_seed_is_an_iso9660_volume_labelled_cidata_that_blkid_isoinfo_and_Linux_read_byte_for_byte()
+    public async Task The_uploaded_seed_is_an_iso9660_volume_labelled_cidata_that_blkid_isoinfo_and_Linux_read_exactly()
     {
-        var (_, outputs, _) = await CreateSeedAsync(("userData", Props.Secret(LargeUserData)), ("instanceId", "lab-1"), ("hostname", "web1"), ("networkConfig", NetworkConfig));
+        var (_, outputs, _) = await CreateSeedAsync(
+            ("userData", Props.Secret(LargeUserData)),
+            ("instanceId", "lab-1"),
+            ("hostname", "web1"),
+            ("networkConfig", NetworkConfig)
+        );
         var path = Props.Text(outputs, "path");
         Assert.True(Encoding.UTF8.GetByteCount(LargeUserData) > 2048);
 
@@ -52,7 +65,8 @@ public sealed class CloudInitTests(TestPool pool, TestNetwork network) : IClassF
         Assert.Contains("Volume id: cidata", descriptor);
         Assert.Contains("Joliet with UCS level 3 found", descriptor);
         var listing = Command.Run("isoinfo", "-J", "-l", "-i", path);
-        foreach (var file in new[] { "user-data", "meta-data", "network-config" }) Assert.Contains($" {file} ", listing);
+        foreach (var file in new[] { "user-data", "meta-data", "network-config" })
+            Assert.Contains($" {file} ", listing);
 
         var expected = new Dictionary<string, string>
         {
@@ -60,10 +74,12 @@ public sealed class CloudInitTests(TestPool pool, TestNetwork network) : IClassF
             ["meta-data"] = "instance-id: lab-1\nlocal-hostname: web1\n",
             ["network-config"] = NetworkConfig,
         };
-        foreach (var (file, content) in expected) Assert.Equal(content, Command.Run("isoinfo", "-J", "-x", $"/{file}", "-i", path));
+        foreach (var (file, content) in expected)
+            Assert.Equal(content, Command.Run("isoinfo", "-J", "-x", $"/{file}", "-i", path));
         var mounted = await MountedFilesAsync(path);
         Assert.Equal(expected.Keys.Order(), mounted.Keys.Order());
-        foreach (var (file, content) in expected) Assert.Equal(Encoding.UTF8.GetBytes(content), mounted[file]);
+        foreach (var (file, content) in expected)
+            Assert.Equal(Encoding.UTF8.GetBytes(content), mounted[file]);
     }
 
     [Fact]
@@ -72,7 +88,10 @@ public sealed class CloudInitTests(TestPool pool, TestNetwork network) : IClassF
         var (id, outputs, inputs) = await CreateSeedAsync(("userData", "#cloud-config\npassword: hunter2\n"));
         Assert.Equal(id, Props.Text(outputs, "key"));
         Assert.Equal(FileDigest.Sha256(Props.Text(outputs, "path")).ToLowerInvariant(), Props.Text(outputs, "sha256"));
-        Assert.True(outputs["userData"]!.IsSecret, "userData is secret in the outputs even when the program did not mark it");
+        Assert.True(
+            outputs["userData"]!.IsSecret,
+            "userData is secret in the outputs even when the program did not mark it"
+        );
         Assert.EndsWith(".iso", Props.Text(inputs, "name"));
         Assert.StartsWith(TestPool.RunPrefix, Props.Text(inputs, "name"));
 
@@ -87,7 +106,7 @@ public sealed class CloudInitTests(TestPool pool, TestNetwork network) : IClassF
     }
 
     [Fact]
-    public async Task An_empty_networkConfig_writes_no_network_config_file_and_meta_data_gets_an_instance_id_from_the_content()
+    public async Task An_empty_networkConfig_writes_no_network_config_and_meta_data_gets_an_instance_id_from_content()
     {
         var (_, outputs, _) = await CreateSeedAsync(("userData", ""), ("networkConfig", ""));
         var path = Props.Text(outputs, "path");
@@ -95,18 +114,28 @@ public sealed class CloudInitTests(TestPool pool, TestNetwork network) : IClassF
         Assert.Contains(" user-data ", listing);
         Assert.DoesNotContain("network-config", listing);
         Assert.Equal("", Command.Run("isoinfo", "-J", "-x", "/user-data", "-i", path));
-        Assert.Matches("^instance-id: iid-[0-9a-f]{16}\n$", Command.Run("isoinfo", "-J", "-x", "/meta-data", "-i", path));
+        Assert.Matches(
+            "^instance-id: iid-[0-9a-f]{16}\n$",
+            Command.Run("isoinfo", "-J", "-x", "/meta-data", "-i", path)
+        );
     }
 
     [Fact]
-    public async Task The_same_content_gives_the_same_image_and_a_content_change_replaces_the_seed_under_a_new_name_made_first()
+    public async Task The_same_content_gives_the_same_image_and_a_change_replaces_the_seed_under_a_new_name_made_first()
     {
         var resource = TestPool.UniqueName("seed");
-        var (_, firstOutputs, firstInputs) = await _seeds.CreateAsync(Inputs(("userData", "#cloud-config\n{}\n")), resource);
+        var (_, firstOutputs, firstInputs) = await _seeds.CreateAsync(
+            Inputs(("userData", "#cloud-config\n{}\n")),
+            resource
+        );
         var again = await _seeds.CheckAsync(Inputs(("userData", "#cloud-config\n{}\n")), firstInputs, resource);
         Assert.Equal(Props.Text(firstInputs, "name"), Props.Text(again.Inputs, "name"));
 
-        var changed = await _seeds.CheckAsync(Inputs(("userData", "#cloud-config\nhostname: other\n")), firstInputs, resource);
+        var changed = await _seeds.CheckAsync(
+            Inputs(("userData", "#cloud-config\nhostname: other\n")),
+            firstInputs,
+            resource
+        );
         Assert.NotEqual(Props.Text(firstInputs, "name"), Props.Text(changed.Inputs, "name"));
         var diff = _seeds.Diff(Props.Text(firstOutputs, "key"), firstOutputs, firstInputs, changed.Inputs);
         Assert.Contains("userData", diff.Replaces);
@@ -120,25 +149,37 @@ public sealed class CloudInitTests(TestPool pool, TestNetwork network) : IClassF
     [Fact]
     public async Task Check_names_the_property_of_each_mistake_without_quoting_userData()
     {
-        var check = await _seeds.CheckAsync(Inputs(
-            ("userData", "#cloud-config\nusers: [unclosed\n"), ("metaData", "instance-id: x\n"), ("hostname", "web1"),
-            ("networkConfig", "version: 2\n  ethernets: : :\n")));
+        var check = await _seeds.CheckAsync(
+            Inputs(
+                ("userData", "#cloud-config\nusers: [unclosed\n"),
+                ("metaData", "instance-id: x\n"),
+                ("hostname", "web1"),
+                ("networkConfig", "version: 2\n  ethernets: : :\n")
+            )
+        );
         var failures = check.Failures.ToDictionary(f => f.Property, f => f.Reason);
         Assert.Contains("'userData' is not valid YAML", failures["userData"]);
         Assert.DoesNotContain("unclosed", failures["userData"]);
         Assert.Contains("'metaData' or 'hostname'", failures["metaData"]);
         Assert.Contains("'networkConfig' is not valid YAML", failures["networkConfig"]);
 
-        var noPool = await _seeds.CheckAsync(Props.Object(("pool", TestPool.UniqueName("nopool")), ("userData", "#!/bin/sh\n")));
+        var noPool = await _seeds.CheckAsync(
+            Props.Object(("pool", TestPool.UniqueName("nopool")), ("userData", "#!/bin/sh\n"))
+        );
         Assert.Equal("pool", Assert.Single(noPool.Failures).Property);
     }
 
     [Fact]
-    public async Task A_domain_takes_the_seed_as_a_sata_cdrom_by_default_import_round_trips_and_the_seed_is_not_deleted_under_it()
+    public async Task A_domain_takes_the_seed_as_a_sata_cdrom_import_round_trips_and_the_seed_is_not_deleted_under_it()
     {
         var (seedId, seedOutputs, _) = await CreateSeedAsync(("userData", "#cloud-config\n{}\n"));
-        var program = Props.Object(("name", _names.Name("dom")), ("type", "qemu"), ("memory", 64), ("running", false),
-            ("disks", Props.Array(Props.Object(("volume", seedId), ("device", "cdrom")))));
+        var program = Props.Object(
+            ("name", _names.Name("dom")),
+            ("type", "qemu"),
+            ("memory", 64),
+            ("running", false),
+            ("disks", Props.Array(Props.Object(("volume", seedId), ("device", "cdrom"))))
+        );
         var (id, _, inputs) = await _domains.CreateAsync(program);
         using (var domain = pool.Libvirt.FindDomain(id)!)
         {
@@ -161,7 +202,12 @@ public sealed class CloudInitTests(TestPool pool, TestNetwork network) : IClassF
         Assert.Contains("is a disk of domain", refused.Message);
         Assert.NotNull(pool.Find(seedId));
 
-        var virtio = await _domains.CheckAsync(Props.With(program, ("disks", Props.Array(Props.Object(("volume", seedId), ("device", "cdrom"), ("bus", "virtio"))))));
+        var virtio = await _domains.CheckAsync(
+            Props.With(
+                program,
+                ("disks", Props.Array(Props.Object(("volume", seedId), ("device", "cdrom"), ("bus", "virtio"))))
+            )
+        );
         Assert.Equal("disks[0].bus", Assert.Single(virtio.Failures).Property);
     }
 
@@ -175,13 +221,24 @@ public sealed class CloudInitTests(TestPool pool, TestNetwork network) : IClassF
         {
             // The template's CD-ROM becomes a seed; its XML before the clone is the reference.
             var xml = XElement.Parse(domain.Xml());
-            xml.Element("devices")!.Elements("disk").Single(d => d.Attribute("device")!.Value == "cdrom").Element("source")!.SetAttributeValue("file", templateSeedPath);
+            xml.Element("devices")!
+                .Elements("disk")
+                .Single(d => d.Attribute("device")!.Value == "cdrom")
+                .Element("source")!
+                .SetAttributeValue("file", templateSeedPath);
             pool.Libvirt.DefineDomain(xml.ToString()).Dispose();
         }
         var before = TemplateXml(template);
         var (cloneSeed, _, _) = await CreateSeedAsync(("userData", "#cloud-config\n{}\n"), ("hostname", "clone"));
 
-        var (id, _, _) = await _clones.CreateAsync(Props.Object(("source", template.Name), ("name", _names.Name("seeded")), ("running", false), ("cloudInit", cloneSeed)));
+        var (id, _, _) = await _clones.CreateAsync(
+            Props.Object(
+                ("source", template.Name),
+                ("name", _names.Name("seeded")),
+                ("running", false),
+                ("cloudInit", cloneSeed)
+            )
+        );
         var cdroms = Cdroms(id);
         Assert.Equal([("sda", pool.Find(cloneSeed)!.Path)], cdroms);
         Assert.Equal(before, TemplateXml(template));
@@ -194,13 +251,24 @@ public sealed class CloudInitTests(TestPool pool, TestNetwork network) : IClassF
         var before = TemplateXml(template);
         var (seed, _, _) = await CreateSeedAsync(("userData", "#cloud-config\n{}\n"));
 
-        var (id, _, _) = await _clones.CreateAsync(Props.Object(("source", template.Name), ("name", _names.Name("added")), ("running", false), ("cloudInit", seed)));
+        var (id, _, _) = await _clones.CreateAsync(
+            Props.Object(
+                ("source", template.Name),
+                ("name", _names.Name("added")),
+                ("running", false),
+                ("cloudInit", seed)
+            )
+        );
         // The template's CD-ROM (an ISO that is no seed) stays shared at sda; the seed comes next.
         Assert.Equal([("sda", template.Iso), ("sdb", pool.Find(seed)!.Path)], Cdroms(id));
         Assert.Equal(before, TemplateXml(template));
 
-        var diff = _clones.Diff(id, Props.Object(("cloudInit", seed)), Props.Object(("source", template.Name), ("cloudInit", seed)),
-            Props.Object(("source", template.Name), ("cloudInit", "other")));
+        var diff = _clones.Diff(
+            id,
+            Props.Object(("cloudInit", seed)),
+            Props.Object(("source", template.Name), ("cloudInit", seed)),
+            Props.Object(("source", template.Name), ("cloudInit", "other"))
+        );
         Assert.Contains("cloudInit", diff.Replaces);
     }
 
@@ -213,8 +281,13 @@ public sealed class CloudInitTests(TestPool pool, TestNetwork network) : IClassF
     private List<(string Target, string File)> Cdroms(string id)
     {
         using var domain = pool.Libvirt.FindDomain(id)!;
-        return XElement.Parse(domain.Xml()).Element("devices")!.Elements("disk").Where(d => d.Attribute("device")!.Value == "cdrom")
-            .Select(d => (d.Element("target")!.Attribute("dev")!.Value, d.Element("source")!.Attribute("file")!.Value)).ToList();
+        return XElement
+            .Parse(domain.Xml())
+            .Element("devices")!
+            .Elements("disk")
+            .Where(d => d.Attribute("device")!.Value == "cdrom")
+            .Select(d => (d.Element("target")!.Attribute("dev")!.Value, d.Element("source")!.Attribute("file")!.Value))
+            .ToList();
     }
 
     /// <summary>
@@ -230,11 +303,38 @@ public sealed class CloudInitTests(TestPool pool, TestNetwork network) : IClassF
             if (File.ReadAllText("/proc/filesystems").Contains("iso9660", StringComparison.Ordinal))
             {
                 Command.Run("mount", "-o", "loop,ro", image, folder.FullName);
-                try { return Files(folder); }
-                finally { Command.Run("umount", folder.FullName); }
+                try
+                {
+                    return Files(folder);
+                }
+                finally
+                {
+                    Command.Run("umount", folder.FullName);
+                }
             }
-            var environment = new Dictionary<string, string> { ["LIBGUESTFS_BACKEND"] = "direct", ["LIBGUESTFS_BACKEND_SETTINGS"] = await GuestfsBackend.DefaultAsync() };
-            var (exit, _, errors) = Command.Try("guestfish", environment, "--ro", "--format=raw", "-a", image, "--", "run", ":", "mount-ro", "/dev/sda", "/", ":", "copy-out", "/", folder.FullName);
+            var environment = new Dictionary<string, string>
+            {
+                ["LIBGUESTFS_BACKEND"] = "direct",
+                ["LIBGUESTFS_BACKEND_SETTINGS"] = await GuestfsBackend.DefaultAsync(),
+            };
+            var (exit, _, errors) = Command.Try(
+                "guestfish",
+                environment,
+                "--ro",
+                "--format=raw",
+                "-a",
+                image,
+                "--",
+                "run",
+                ":",
+                "mount-ro",
+                "/dev/sda",
+                "/",
+                ":",
+                "copy-out",
+                "/",
+                folder.FullName
+            );
             Assert.True(exit == 0, errors);
             return Files(folder);
         }
@@ -244,6 +344,8 @@ public sealed class CloudInitTests(TestPool pool, TestNetwork network) : IClassF
         }
 
         static Dictionary<string, byte[]> Files(DirectoryInfo folder) =>
-            folder.EnumerateFiles("*", SearchOption.AllDirectories).ToDictionary(f => f.Name, f => File.ReadAllBytes(f.FullName));
+            folder
+                .EnumerateFiles("*", SearchOption.AllDirectories)
+                .ToDictionary(f => f.Name, f => File.ReadAllBytes(f.FullName));
     }
 }

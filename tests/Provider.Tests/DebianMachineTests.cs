@@ -15,15 +15,21 @@ public sealed class DebianMachineTests
     private static readonly TimeSpan SshTimeout = TimeSpan.FromMinutes(5);
 
     [Fact]
-    public async Task Machines_answer_ssh_at_their_ipAddress_with_their_hostname_the_fixed_one_by_name_and_the_agent_shuts_down()
+    public async Task Machines_answer_ssh_at_their_ipAddress_with_their_hostname_the_fixed_one_by_name_and_agent_stops()
     {
         var stack = TestPool.UniqueName("debian");
         var subnet = TestNetworks.FreeSubnet().Replace(".0/24", "", StringComparison.Ordinal);
         using var ssh = new GuestSsh();
-        var program = new ExampleProgram(Repository.File("tests", "Provider.Tests", "Programs", "debian-domains.yaml"), stack, new Dictionary<string, string>
-        {
-            ["subnet"] = subnet, ["imageFile"] = DebianGuest.Shared.Image, ["sshPublicKey"] = ssh.PublicKey,
-        });
+        var program = new ExampleProgram(
+            Repository.File("tests", "Provider.Tests", "Programs", "debian-domains.yaml"),
+            stack,
+            new Dictionary<string, string>
+            {
+                ["subnet"] = subnet,
+                ["imageFile"] = DebianGuest.Shared.Image,
+                ["sshPublicKey"] = ssh.PublicKey,
+            }
+        );
         await using var session = await EngineSession.StartAsync(type: "");
         await using var run = new StackRun(session, program, stack);
         try
@@ -42,15 +48,29 @@ public sealed class DebianMachineTests
             var web2 = Props.Text(outputs, "web2");
             Assert.StartsWith($"{subnet}.", web2);
             Assert.Equal("web2", (await ssh.RunAsync("lab", web2, "hostname", SshTimeout)).Trim());
-            var web2Interface = Assert.Single(Props.Objects(created.Single(r => r.Name == "web2").Outputs, "networkInterfaces"));
-            Assert.Contains(Props.Objects(web2Interface, "addresses"), a => Props.Text(a, "address") == web2 && Props.Number(a, "prefix") == 24);
+            var web2Interface = Assert.Single(
+                Props.Objects(created.Single(r => r.Name == "web2").Outputs, "networkInterfaces")
+            );
+            Assert.Contains(Props.Objects(web2Interface, "addresses"), a =>
+                Props.Text(a, "address") == web2 && Props.Number(a, "prefix") == 24
+            );
             // logind must have read its drop-in before the destroy: the power button is ignored from then on.
-            await ssh.RunAsync("lab", web2, "systemctl is-active systemd-logind && test -f /etc/systemd/logind.conf.d/ignore-power-key.conf", SshTimeout);
+            await ssh.RunAsync(
+                "lab",
+                web2,
+                "systemctl is-active systemd-logind && test -f /etc/systemd/logind.conf.d/ignore-power-key.conf",
+                SshTimeout
+            );
 
             await run.DestroyAsync();
             // With the power button ignored, only the agent can have shut web2 down within its shutdownTimeout.
-            Assert.DoesNotContain(session.Engine.Logs, log => log.Message.Contains("stopping it by force", StringComparison.Ordinal));
-            Assert.Contains(session.Engine.Logs, log => log.Urn.EndsWith("-web2", StringComparison.Ordinal) && log.Message.Contains("through its guest agent", StringComparison.Ordinal));
+            Assert.DoesNotContain(session.Engine.Logs, log =>
+                log.Message.Contains("stopping it by force", StringComparison.Ordinal)
+            );
+            Assert.Contains(session.Engine.Logs, log =>
+                log.Urn.EndsWith("-web2", StringComparison.Ordinal)
+                && log.Message.Contains("through its guest agent", StringComparison.Ordinal)
+            );
         }
         finally
         {

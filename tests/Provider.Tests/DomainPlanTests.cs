@@ -16,11 +16,26 @@ public sealed class DomainPlanTests
         Name = "vm",
         Memory = 512,
         Vcpus = 1,
-        Disks = [new DomainDiskArgs { Volume = "key-1", Target = "vda", Bus = DiskBus.Virtio }],
-        NetworkInterfaces = [new DomainNetworkInterfaceArgs { Network = "default", Ip = "10.0.0.5" }, new DomainNetworkInterfaceArgs { Network = "lab" }],
+        Disks =
+        [
+            new DomainDiskArgs
+            {
+                Volume = "key-1",
+                Target = "vda",
+                Bus = DiskBus.Virtio,
+            },
+        ],
+        NetworkInterfaces =
+        [
+            new DomainNetworkInterfaceArgs { Network = "default", Ip = "10.0.0.5" },
+            new DomainNetworkInterfaceArgs { Network = "lab" },
+        ],
     };
 
-    private static readonly DomainFacts Facts = new([new DiskFile("/pool/vm.iso", "iso")], new HashSet<string> { "52:54:00:00:00:01" });
+    private static readonly DomainFacts Facts = new(
+        [new DiskFile("/pool/vm.iso", "iso")],
+        new HashSet<string> { "52:54:00:00:00:01" }
+    );
 
     [Fact]
     public void A_create_defines_the_domain_marked_unfinished_with_its_disk_files_new_macs_and_fixed_addresses()
@@ -30,7 +45,10 @@ public sealed class DomainPlanTests
         Assert.Equal((Urn, (ulong)512 * 1024), (definition.Owner, definition.MemoryKiB));
         Assert.Equal(new UnfinishedCreate([], []), definition.Unfinished);
         // A pool's "iso" is raw to qemu.
-        Assert.Equal(("/pool/vm.iso", "raw", "vda"), (definition.Disks[0].Path, definition.Disks[0].Format, definition.Disks[0].Target));
+        Assert.Equal(
+            ("/pool/vm.iso", "raw", "vda"),
+            (definition.Disks[0].Path, definition.Disks[0].Format, definition.Disks[0].Target)
+        );
         var macs = definition.Interfaces.Select(i => i.Mac).ToList();
         Assert.Equal(2, macs.Distinct().Count());
         Assert.DoesNotContain("52:54:00:00:00:01", macs);
@@ -40,12 +58,25 @@ public sealed class DomainPlanTests
     [Fact]
     public void A_mac_given_that_another_domain_has_is_refused_but_one_the_domain_had_is_kept()
     {
-        var taken = Inputs with { NetworkInterfaces = [new DomainNetworkInterfaceArgs { Network = "default", Mac = "52:54:00:00:00:01" }] };
+        var taken = Inputs with
+        {
+            NetworkInterfaces = [new DomainNetworkInterfaceArgs { Network = "default", Mac = "52:54:00:00:00:01" }],
+        };
         var refusal = Assert.Throws<ProviderException>(() => DomainPlan.Create(taken, Facts, Urn));
-        Assert.StartsWith("networkInterfaces[0].mac: 52:54:00:00:00:01 is already used by another domain.", refusal.Message, StringComparison.Ordinal);
+        Assert.StartsWith(
+            "networkInterfaces[0].mac: 52:54:00:00:00:01 is already used by another domain.",
+            refusal.Message,
+            StringComparison.Ordinal
+        );
 
-        Assert.Equal(["52:54:00:00:00:09", "52:54:00:00:00:01"],
-            DomainPlan.AssignMacs(Inputs.NetworkInterfaces, ["52:54:00:00:00:09", "52:54:00:00:00:01"], new HashSet<string>()));
+        Assert.Equal(
+            ["52:54:00:00:00:09", "52:54:00:00:00:01"],
+            DomainPlan.AssignMacs(
+                Inputs.NetworkInterfaces,
+                ["52:54:00:00:00:09", "52:54:00:00:00:01"],
+                new HashSet<string>()
+            )
+        );
     }
 
     [Fact]
@@ -58,7 +89,14 @@ public sealed class DomainPlanTests
 
         var changed = new HashSet<string> { "memory", "autostart" };
         Assert.True(DomainPlan.Redefines(changed));
-        var update = DomainPlan.Update(Inputs, changed, ["52:54:00:00:00:0a", "52:54:00:00:00:0b"], "uuid-1", Urn, Facts);
+        var update = DomainPlan.Update(
+            Inputs,
+            changed,
+            ["52:54:00:00:00:0a", "52:54:00:00:00:0b"],
+            "uuid-1",
+            Urn,
+            Facts
+        );
         Assert.Equal(["memory"], update.Redefined);
         Assert.True(update.SetsAutostart);
         Assert.Equal("uuid-1", update.Redefinition!.Uuid);

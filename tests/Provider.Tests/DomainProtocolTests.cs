@@ -7,7 +7,10 @@ using Rpc = Pulumirpc;
 namespace PulumiLibvirt.Tests;
 
 /// <summary>A Domain driven through the built binary over gRPC, as `pulumi preview/up/destroy` drive it.</summary>
-public sealed class DomainProtocolTests(TestPool pool, TestNetwork network) : IClassFixture<TestPool>, IClassFixture<TestNetwork>, IAsyncLifetime
+public sealed class DomainProtocolTests(TestPool pool, TestNetwork network)
+    : IClassFixture<TestPool>,
+        IClassFixture<TestNetwork>,
+        IAsyncLifetime
 {
     private readonly TestDomains _names = new();
     private EngineSession _engine = null!;
@@ -25,9 +28,14 @@ public sealed class DomainProtocolTests(TestPool pool, TestNetwork network) : IC
     {
         var disk = pool.CreateVolume("disk", 4 * MiB);
         var name = _names.Name("proto");
-        var program = Props.Object(("name", name), ("type", "qemu"), ("memory", 64), ("shutdownTimeout", 1),
+        var program = Props.Object(
+            ("name", name),
+            ("type", "qemu"),
+            ("memory", 64),
+            ("shutdownTimeout", 1),
             ("disks", Props.Array(Props.Object(("volume", disk.Key)))),
-            ("networkInterfaces", Props.Array(Props.Object(("network", network.Name)))));
+            ("networkInterfaces", Props.Array(Props.Object(("network", network.Name))))
+        );
 
         // Preview: nothing is defined; what libvirt decides is unknown.
         var check = await _engine.CheckAsync("vm", program);
@@ -57,15 +65,27 @@ public sealed class DomainProtocolTests(TestPool pool, TestNetwork network) : IC
         Assert.Equal(Rpc.DiffResponse.Types.DiffChanges.DiffSome, diff.Changes);
         Assert.Equal(["running"], diff.DetailedDiff.Keys);
         Assert.Empty(diff.Replaces);
-        var previewUpdate = await _engine.UpdateAsync("vm", created.Id, created.Properties, check.Inputs, stopped.Inputs, preview: true);
+        var previewUpdate = await _engine.UpdateAsync(
+            "vm",
+            created.Id,
+            created.Properties,
+            check.Inputs,
+            stopped.Inputs,
+            preview: true
+        );
         Assert.False(previewUpdate.Properties.Fields["running"].BoolValue);
-        using (var domain = pool.Libvirt.FindDomain(created.Id)!) Assert.True(domain.IsActive);
+        using (var domain = pool.Libvirt.FindDomain(created.Id)!)
+            Assert.True(domain.IsActive);
         var updated = await _engine.UpdateAsync("vm", created.Id, created.Properties, check.Inputs, stopped.Inputs);
         Assert.Equal("shutoff", updated.Properties.Fields["state"].StringValue);
         Assert.Equal(mac, updated.Properties.Fields["macs"].ListValue.Values.Single().StringValue);
 
         // A new name: a replacement.
-        var renamed = await _engine.CheckAsync("vm", program.With("name", new StringValue(_names.Name("renamed"))), stopped.Inputs);
+        var renamed = await _engine.CheckAsync(
+            "vm",
+            program.With("name", new StringValue(_names.Name("renamed"))),
+            stopped.Inputs
+        );
         var replace = await _engine.DiffAsync("vm", created.Id, updated.Properties, stopped.Inputs, renamed.Inputs);
         Assert.Equal(["name"], replace.Replaces);
         Assert.Equal(Rpc.PropertyDiff.Types.Kind.UpdateReplace, replace.DetailedDiff["name"].Kind);

@@ -11,7 +11,10 @@ namespace PulumiLibvirt.Tests;
 /// The Domain resource against the real libvirtd: domains of type qemu (software emulation) in this run's pool and
 /// network. Without a bootable disk the guest never answers ACPI, so shutdowns here end by force after 1 s.
 /// </summary>
-public sealed class DomainTests(TestPool pool, TestNetwork network) : IClassFixture<TestPool>, IClassFixture<TestNetwork>, IDisposable
+public sealed class DomainTests(TestPool pool, TestNetwork network)
+    : IClassFixture<TestPool>,
+        IClassFixture<TestNetwork>,
+        IDisposable
 {
     private readonly ResourceHarness _domains = new("libvirt:index:Domain");
     private readonly ResourceHarness _volumes = new("libvirt:index:Volume");
@@ -28,14 +31,19 @@ public sealed class DomainTests(TestPool pool, TestNetwork network) : IClassFixt
     private static ObjectValue Inputs(string name, params (string Key, object? Value)[] more) =>
         Props.With(Props.Object(("name", name), ("type", "qemu"), ("memory", 64), ("shutdownTimeout", 1)), more);
 
-    /// <summary>The inputs as Check answers them (defaults and targets filled in), as the engine passes them on.</summary>
-    private async Task<ObjectValue> Checked(ObjectValue program, ObjectValue? olds = null) => (await _domains.CheckAsync(program, olds)).Inputs;
+    /// <summary>
+    /// The inputs as Check answers them (defaults and targets filled in), as the engine passes them on.
+    /// </summary>
+    private async Task<ObjectValue> Checked(ObjectValue program, ObjectValue? olds = null) =>
+        (await _domains.CheckAsync(program, olds)).Inputs;
 
-    private static ObjectValue Disk(string volume, params (string Key, object? Value)[] more) => Props.Object([("volume", volume), .. more]);
+    private static ObjectValue Disk(string volume, params (string Key, object? Value)[] more) =>
+        Props.Object([("volume", volume), .. more]);
 
     private ObjectValue Nic(string? mac = null) => Props.Object(("network", network.Name), ("mac", mac));
 
-    private LibvirtDomain Live(string id) => pool.Libvirt.FindDomain(id) ?? throw new Xunit.Sdk.XunitException($"domain {id} is gone");
+    private LibvirtDomain Live(string id) =>
+        pool.Libvirt.FindDomain(id) ?? throw new Xunit.Sdk.XunitException($"domain {id} is gone");
 
     private static XElement Xml(LibvirtDomain domain, bool persistent = true) => XElement.Parse(domain.Xml(persistent));
 
@@ -44,9 +52,18 @@ public sealed class DomainTests(TestPool pool, TestNetwork network) : IClassFixt
     {
         var disk = pool.CreateVolume("disk", 16 * MiB);
         var name = _names.Name("dom");
-        var (id, outputs, _) = await _domains.CreateAsync(Inputs(name, ("memory", 96), ("vcpus", 2), ("description", "lab machine"),
-            ("disks", Props.Array(Disk(disk.Key))), ("networkInterfaces", Props.Array(Nic())), ("autostart", true),
-            ("graphics", Props.Object(("type", "vnc")))));
+        var (id, outputs, _) = await _domains.CreateAsync(
+            Inputs(
+                name,
+                ("memory", 96),
+                ("vcpus", 2),
+                ("description", "lab machine"),
+                ("disks", Props.Array(Disk(disk.Key))),
+                ("networkInterfaces", Props.Array(Nic())),
+                ("autostart", true),
+                ("graphics", Props.Object(("type", "vnc")))
+            )
+        );
 
         using var domain = Live(id);
         Assert.Equal(domain.Uuid, id);
@@ -79,8 +96,12 @@ public sealed class DomainTests(TestPool pool, TestNetwork network) : IClassFixt
     public async Task A_domain_boots_from_an_overlay_volume_whose_backing_store_libvirt_follows()
     {
         var baseVolume = pool.CreateVolume("base", 16 * MiB, "raw");
-        var (volumeId, _, _) = await _volumes.CreateAsync(Props.Object(("pool", pool.Name), ("backingStore", Props.Object(("volume", baseVolume.Path)))));
-        var (id, _, _) = await _domains.CreateAsync(Inputs(_names.Name("overlay"), ("disks", Props.Array(Disk(volumeId)))));
+        var (volumeId, _, _) = await _volumes.CreateAsync(
+            Props.Object(("pool", pool.Name), ("backingStore", Props.Object(("volume", baseVolume.Path))))
+        );
+        var (id, _, _) = await _domains.CreateAsync(
+            Inputs(_names.Name("overlay"), ("disks", Props.Array(Disk(volumeId))))
+        );
 
         using var domain = Live(id);
         Assert.True(domain.IsActive);
@@ -92,9 +113,26 @@ public sealed class DomainTests(TestPool pool, TestNetwork network) : IClassFixt
     [Fact]
     public async Task Targets_follow_the_bus_in_list_order_and_a_given_target_is_kept()
     {
-        var (a, b, c, d) = (pool.CreateVolume("a", MiB), pool.CreateVolume("b", MiB), pool.CreateVolume("c", MiB), pool.CreateVolume("d", MiB));
-        var check = await _domains.CheckAsync(Inputs(_names.Name("targets"), ("disks", Props.Array(
-            Disk(a.Key), Disk(b.Key, ("bus", "sata")), Disk(c.Key, ("target", "vda")), Disk(d.Key, ("bus", "ide"))))));
+        var (a, b, c, d) = (
+            pool.CreateVolume("a", MiB),
+            pool.CreateVolume("b", MiB),
+            pool.CreateVolume("c", MiB),
+            pool.CreateVolume("d", MiB)
+        );
+        var check = await _domains.CheckAsync(
+            Inputs(
+                _names.Name("targets"),
+                (
+                    "disks",
+                    Props.Array(
+                        Disk(a.Key),
+                        Disk(b.Key, ("bus", "sata")),
+                        Disk(c.Key, ("target", "vda")),
+                        Disk(d.Key, ("bus", "ide"))
+                    )
+                )
+            )
+        );
         Assert.Empty(check.Failures);
         var targets = Props.Objects(check.Inputs, "disks").Select(disk => Props.Text(disk, "target"));
         Assert.Equal(["vdb", "sda", "vda", "hda"], targets);
@@ -103,8 +141,14 @@ public sealed class DomainTests(TestPool pool, TestNetwork network) : IClassFixt
     [Fact]
     public async Task Two_domains_created_in_parallel_get_distinct_macs_in_qemus_prefix()
     {
-        var first = _domains.CreateAsync(Inputs(_names.Name("par"), ("running", false), ("networkInterfaces", Props.Array(Nic(), Nic()))), "first");
-        var second = _domains.CreateAsync(Inputs(_names.Name("par"), ("running", false), ("networkInterfaces", Props.Array(Nic(), Nic()))), "second");
+        var first = _domains.CreateAsync(
+            Inputs(_names.Name("par"), ("running", false), ("networkInterfaces", Props.Array(Nic(), Nic()))),
+            "first"
+        );
+        var second = _domains.CreateAsync(
+            Inputs(_names.Name("par"), ("running", false), ("networkInterfaces", Props.Array(Nic(), Nic()))),
+            "second"
+        );
         var created = await Task.WhenAll(first, second);
         var macs = created.SelectMany(c => Props.Texts(c.Outputs, "macs")).ToList();
         Assert.Equal(4, macs.Distinct().Count());
@@ -123,34 +167,56 @@ public sealed class DomainTests(TestPool pool, TestNetwork network) : IClassFixt
         Assert.False(_domains.Diff(id, outputs, inputs, again.Inputs).HasChanges);
 
         var bigger = (await _domains.CheckAsync(program.With("memory", new NumberValue(128)), olds: inputs)).Inputs;
-        Assert.Equal([mac], Props.Texts(await _domains.UpdateAsync(id, outputs, inputs, bigger, preview: true), "macs"));
+        Assert.Equal(
+            [mac],
+            Props.Texts(await _domains.UpdateAsync(id, outputs, inputs, bigger, preview: true), "macs")
+        );
         var updated = await _domains.UpdateAsync(id, outputs, inputs, bigger);
         Assert.Equal([mac], Props.Texts(updated, "macs"));
         using var domain = Live(id);
         Assert.Equal(id, domain.Uuid);
-        Assert.Equal(mac, Xml(domain).Element("devices")!.Element("interface")!.Element("mac")!.Attribute("address")!.Value);
+        Assert.Equal(
+            mac,
+            Xml(domain).Element("devices")!.Element("interface")!.Element("mac")!.Attribute("address")!.Value
+        );
         Assert.Equal("131072", Xml(domain).Element("memory")!.Value);
     }
 
     [Fact]
-    public async Task A_mac_or_name_another_domain_uses_or_a_malformed_mac_is_a_check_failure_but_the_resources_own_are_not()
+    public async Task A_mac_or_name_another_domain_uses_or_a_malformed_mac_fails_check_but_the_resources_own_do_not()
     {
         var ownerName = _names.Name("owner");
-        var (_, outputs, _) = await _domains.CreateAsync(Inputs(ownerName, ("running", false), ("networkInterfaces", Props.Array(Nic()))), name: "owner");
+        var (_, outputs, _) = await _domains.CreateAsync(
+            Inputs(ownerName, ("running", false), ("networkInterfaces", Props.Array(Nic()))),
+            name: "owner"
+        );
         var taken = Assert.Single(Props.Texts(outputs, "macs"));
 
-        var check = await _domains.CheckAsync(Inputs(_names.Name("thief"), ("networkInterfaces", Props.Array(Nic(), Nic(taken.ToUpperInvariant())))), name: "thief");
+        var check = await _domains.CheckAsync(
+            Inputs(_names.Name("thief"), ("networkInterfaces", Props.Array(Nic(), Nic(taken.ToUpperInvariant())))),
+            name: "thief"
+        );
         var failure = Assert.Single(check.Failures);
         Assert.Equal("networkInterfaces[1].mac", failure.Property);
         Assert.Contains("already used by another domain", failure.Reason);
         check = await _domains.CheckAsync(Inputs(ownerName), name: "thief");
         Assert.Equal("name", Assert.Single(check.Failures).Property);
 
-        // A replacement's second Check has no olds: the owner's own name and MAC are still its own (its URN marks the domain).
-        var replacing = await _domains.CheckAsync(Inputs(ownerName, ("networkInterfaces", Props.Array(Nic(taken)))), olds: ObjectValue.Empty, name: "owner");
+        // A replacement's second Check has no olds: the owner's own name and MAC are still its own (its URN marks the
+        // domain).
+        var replacing = await _domains.CheckAsync(
+            Inputs(ownerName, ("networkInterfaces", Props.Array(Nic(taken)))),
+            olds: ObjectValue.Empty,
+            name: "owner"
+        );
         Assert.Empty(replacing.Failures);
 
-        check = await _domains.CheckAsync(Inputs(_names.Name("bad"), ("networkInterfaces", Props.Array(Nic("52:54:00:zz:00:01"), Nic("01:00:5e:00:00:01")))));
+        check = await _domains.CheckAsync(
+            Inputs(
+                _names.Name("bad"),
+                ("networkInterfaces", Props.Array(Nic("52:54:00:zz:00:01"), Nic("01:00:5e:00:00:01")))
+            )
+        );
         Assert.Equal(["networkInterfaces[0].mac", "networkInterfaces[1].mac"], check.Failures.Select(f => f.Property));
         Assert.Contains("multicast", check.Failures[1].Reason);
     }
@@ -160,21 +226,42 @@ public sealed class DomainTests(TestPool pool, TestNetwork network) : IClassFixt
     {
         var disk = pool.CreateVolume("disk", MiB);
         var name = _names.Name("bad");
-        var check = await _domains.CheckAsync(Inputs(name,
-            ("memory", 100_000_000), ("vcpus", 0),
-            ("disks", Props.Array(
-                Disk(disk.Key, ("target", "vdb")),
-                Disk(Path.Combine(pool.Path, "missing.qcow2")),
-                Props.Object(("file", "/nonexistent/boot.iso"), ("device", "cdrom"), ("bus", "sata")),
-                Disk(disk.Key, ("target", "vdb")),
-                Props.Object(("file", "/nonexistent/x.iso"), ("device", "cdrom"), ("bus", "virtio")))),
-            ("networkInterfaces", Props.Array(Props.Object(("network", "no-such-network-" + TestPool.RunPrefix)))),
-            ("console", Props.Object(("type", "file"))),
-            ("cmdline", "console=ttyS0")));
+        var check = await _domains.CheckAsync(
+            Inputs(
+                name,
+                ("memory", 100_000_000),
+                ("vcpus", 0),
+                (
+                    "disks",
+                    Props.Array(
+                        Disk(disk.Key, ("target", "vdb")),
+                        Disk(Path.Combine(pool.Path, "missing.qcow2")),
+                        Props.Object(("file", "/nonexistent/boot.iso"), ("device", "cdrom"), ("bus", "sata")),
+                        Disk(disk.Key, ("target", "vdb")),
+                        Props.Object(("file", "/nonexistent/x.iso"), ("device", "cdrom"), ("bus", "virtio"))
+                    )
+                ),
+                ("networkInterfaces", Props.Array(Props.Object(("network", "no-such-network-" + TestPool.RunPrefix)))),
+                ("console", Props.Object(("type", "file"))),
+                ("cmdline", "console=ttyS0")
+            )
+        );
         var properties = check.Failures.Select(f => f.Property).ToList();
-        Assert.Equal([
-            "memory", "vcpus", "disks[1].volume", "disks[2].file", "disks[3].target", "disks[4].file", "disks[4].bus",
-            "networkInterfaces[0].network", "cmdline", "console.path"], properties);
+        Assert.Equal(
+            [
+                "memory",
+                "vcpus",
+                "disks[1].volume",
+                "disks[2].file",
+                "disks[3].target",
+                "disks[4].file",
+                "disks[4].bus",
+                "networkInterfaces[0].network",
+                "cmdline",
+                "console.path",
+            ],
+            properties
+        );
         Assert.Contains("between 1 and the host's", check.Failures[0].Reason);
         Assert.Contains("already the target of disks[0]", check.Failures[4].Reason);
         Assert.Null(pool.Libvirt.FindDomain(name));
@@ -188,7 +275,13 @@ public sealed class DomainTests(TestPool pool, TestNetwork network) : IClassFixt
         using var domain = Live(id);
         Assert.True(domain.IsActive);
 
-        var stopped = await Checked(program.With("running", new BoolValue(false)).With("autostart", new BoolValue(true)).With("description", new StringValue("now off")), inputs);
+        var stopped = await Checked(
+            program
+                .With("running", new BoolValue(false))
+                .With("autostart", new BoolValue(true))
+                .With("description", new StringValue("now off")),
+            inputs
+        );
         var diff = _domains.Diff(id, outputs, inputs, stopped);
         Assert.Equal(["autostart", "description", "running"], diff.Changed.Order());
         Assert.Empty(diff.Replaces);
@@ -200,7 +293,9 @@ public sealed class DomainTests(TestPool pool, TestNetwork network) : IClassFixt
         Assert.Equal("now off", Xml(domain).Element("description")!.Value);
         Assert.Equal(id, domain.Uuid);
         // The guest has no OS to answer ACPI: the graceful request times out and the force is logged.
-        Assert.Contains(_domains.Log.Messages, m => m.Severity == LogSeverity.Warning && m.Message.Contains("stopping it by force"));
+        Assert.Contains(_domains.Log.Messages, m =>
+            m.Severity == LogSeverity.Warning && m.Message.Contains("stopping it by force")
+        );
 
         outputs = await _domains.UpdateAsync(id, outputs, stopped, inputs);
         Assert.True(domain.IsActive);
@@ -214,7 +309,10 @@ public sealed class DomainTests(TestPool pool, TestNetwork network) : IClassFixt
         var disk = pool.CreateVolume("disk", MiB);
         var program = Inputs(_names.Name("grow"), ("disks", Props.Array(Disk(disk.Key))));
         var (id, outputs, inputs) = await _domains.CreateAsync(program);
-        var bigger = await Checked(program.With("memory", new NumberValue(128)).With("vcpus", new NumberValue(2)), inputs);
+        var bigger = await Checked(
+            program.With("memory", new NumberValue(128)).With("vcpus", new NumberValue(2)),
+            inputs
+        );
         var diff = _domains.Diff(id, outputs, inputs, bigger);
         Assert.Equal(["memory", "vcpus"], diff.Changed.Order());
         Assert.Empty(diff.Replaces);
@@ -224,7 +322,9 @@ public sealed class DomainTests(TestPool pool, TestNetwork network) : IClassFixt
         Assert.True(domain.IsActive);
         Assert.Equal("131072", Xml(domain).Element("memory")!.Value);
         Assert.Equal("65536", Xml(domain, persistent: false).Element("memory")!.Value);
-        Assert.Contains(_domains.Log.Messages, m => m.Message.Contains("takes effect at its next boot") && m.Message.Contains("memory"));
+        Assert.Contains(_domains.Log.Messages, m =>
+            m.Message.Contains("takes effect at its next boot") && m.Message.Contains("memory")
+        );
     }
 
     [Fact]
@@ -232,13 +332,19 @@ public sealed class DomainTests(TestPool pool, TestNetwork network) : IClassFixt
     {
         // libvirt's test driver offers no kvm guests, as a host without /dev/kvm does.
         using var noKvm = new ResourceHarness("libvirt:index:Domain", "test:///default");
-        var failure = Assert.Single((await noKvm.CheckAsync(Props.Object(("name", _names.Name("k")), ("type", "kvm")))).Failures);
+        var failure = Assert.Single(
+            (await noKvm.CheckAsync(Props.Object(("name", _names.Name("k")), ("type", "kvm")))).Failures
+        );
         Assert.Equal("type", failure.Property);
         Assert.Contains("type: qemu", failure.Reason);
         // A clone's type is its template's: the same check names 'source' and the template.
         using var testDriver = Connection.Open("test:///default");
         var cloneCheck = new DomainCheck(
-            new LibvirtCheckHost(() => testDriver), PropertyMarks.None, new OwnDomain("urn"), "libvirt:index:Clone");
+            new LibvirtCheckHost(() => testDriver),
+            PropertyMarks.None,
+            new OwnDomain("urn"),
+            "libvirt:index:Clone"
+        );
         Assert.False(cloneCheck.HypervisorType("kvm", "source", "tmpl"));
         Assert.Equal("source", Assert.Single(cloneCheck.Failures).Property);
         Assert.Contains("template 'tmpl' is a kvm domain", cloneCheck.Failures[0].Reason);
@@ -268,11 +374,36 @@ public sealed class DomainTests(TestPool pool, TestNetwork network) : IClassFixt
             Props.With(Props.Object(("type", "qemu"), ("memory", 64), ("running", false)), properties);
         var efi = ("firmware", (object?)"efi");
 
-        Assert.False(await DeletesFirst(Program(("disks", Props.Array(Disk(disk.Key)))), Program(("disks", Props.Array(Disk(other.Key))), efi)));
-        Assert.True(await DeletesFirst(Program(("disks", Props.Array(Disk(disk.Key)))), Program(("disks", Props.Array(Disk(disk.Key))), efi)));
-        Assert.False(await DeletesFirst(Program(("disks", Props.Array(Disk(disk.Key, ("readOnly", true))))), Program(("disks", Props.Array(Disk(disk.Key, ("readOnly", true)))), efi)));
-        Assert.True(await DeletesFirst(Program(("networkInterfaces", Props.Array(Nic(mac)))), Program(("networkInterfaces", Props.Array(Nic(mac.ToUpperInvariant()))), efi)));
-        Assert.False(await DeletesFirst(Program(("networkInterfaces", Props.Array(Nic()))), Program(("networkInterfaces", Props.Array(Nic())), efi)));
+        Assert.False(
+            await DeletesFirst(
+                Program(("disks", Props.Array(Disk(disk.Key)))),
+                Program(("disks", Props.Array(Disk(other.Key))), efi)
+            )
+        );
+        Assert.True(
+            await DeletesFirst(
+                Program(("disks", Props.Array(Disk(disk.Key)))),
+                Program(("disks", Props.Array(Disk(disk.Key))), efi)
+            )
+        );
+        Assert.False(
+            await DeletesFirst(
+                Program(("disks", Props.Array(Disk(disk.Key, ("readOnly", true))))),
+                Program(("disks", Props.Array(Disk(disk.Key, ("readOnly", true)))), efi)
+            )
+        );
+        Assert.True(
+            await DeletesFirst(
+                Program(("networkInterfaces", Props.Array(Nic(mac)))),
+                Program(("networkInterfaces", Props.Array(Nic(mac.ToUpperInvariant()))), efi)
+            )
+        );
+        Assert.False(
+            await DeletesFirst(
+                Program(("networkInterfaces", Props.Array(Nic()))),
+                Program(("networkInterfaces", Props.Array(Nic())), efi)
+            )
+        );
         var name = _names.Name("kept");
         Assert.True(await DeletesFirst(Program(("name", name)), Program(("name", name), efi)));
         Assert.False(await DeletesFirst(Program(), Program(efi)));
@@ -283,8 +414,14 @@ public sealed class DomainTests(TestPool pool, TestNetwork network) : IClassFixt
     {
         var program = await Checked(Inputs("unused", ("running", false)));
         var oldOutputs = Props.Object(("uuid", "x"));
-        var changed = await Checked(program.With("name", new StringValue("other")).With("type", new StringValue("kvm"))
-            .With("firmware", new StringValue("efi")).With("cmdline", new StringValue("quiet")).With("kernel", new StringValue("/k")));
+        var changed = await Checked(
+            program
+                .With("name", new StringValue("other"))
+                .With("type", new StringValue("kvm"))
+                .With("firmware", new StringValue("efi"))
+                .With("cmdline", new StringValue("quiet"))
+                .With("kernel", new StringValue("/k"))
+        );
         var diff = _domains.Diff("x", oldOutputs, program, changed);
         Assert.Equal(["cmdline", "firmware", "kernel", "name", "type"], diff.Changed.Order());
         Assert.Equal(["firmware", "name", "type"], diff.Replaces.Order());
@@ -296,7 +433,9 @@ public sealed class DomainTests(TestPool pool, TestNetwork network) : IClassFixt
     public async Task Delete_undefines_the_domain_with_its_nvram_and_keeps_its_volumes()
     {
         var disk = pool.CreateVolume("disk", MiB);
-        var (id, outputs, _) = await _domains.CreateAsync(Inputs(_names.Name("efi"), ("firmware", "efi"), ("disks", Props.Array(Disk(disk.Key)))));
+        var (id, outputs, _) = await _domains.CreateAsync(
+            Inputs(_names.Name("efi"), ("firmware", "efi"), ("disks", Props.Array(Disk(disk.Key))))
+        );
         string nvram;
         using (var domain = Live(id))
             nvram = Xml(domain, persistent: false).Element("os")!.Element("nvram")!.Value;
@@ -323,7 +462,8 @@ public sealed class DomainTests(TestPool pool, TestNetwork network) : IClassFixt
         var disk = pool.CreateVolume("disk", 16 * MiB, "qcow2");
         var name = _names.Name("snapped");
         var (id, outputs, _) = await _domains.CreateAsync(
-            Inputs(name, ("running", false), ("disks", Props.Array(Disk(disk.Key)))));
+            Inputs(name, ("running", false), ("disks", Props.Array(Disk(disk.Key))))
+        );
 
         await OutsideSnapshots.DeleteIsRefusedUnlessAllowedAsync(_domains, pool.Libvirt, id, outputs, name);
         // The disk is the program's Volume: it stays, without the snapshot's data inside.
@@ -337,7 +477,8 @@ public sealed class DomainTests(TestPool pool, TestNetwork network) : IClassFixt
     {
         var program = Inputs(_names.Name("drift"));
         var (id, outputs, inputs) = await _domains.CreateAsync(program);
-        using (var domain = Live(id)) domain.Destroy();
+        using (var domain = Live(id))
+            domain.Destroy();
 
         var read = (await _domains.ReadAsync(id, outputs, inputs))!;
         Assert.Equal(id, read.Id);
@@ -347,14 +488,16 @@ public sealed class DomainTests(TestPool pool, TestNetwork network) : IClassFixt
         Assert.Equal(["running"], diff.Changed);
 
         await _domains.UpdateAsync(id, read.Outputs, read.Inputs, inputs);
-        using (var domain = Live(id)) Assert.True(domain.IsActive);
+        using (var domain = Live(id))
+            Assert.True(domain.IsActive);
     }
 
     [Fact]
     public async Task Read_of_a_domain_undefined_outside_answers_with_an_empty_id()
     {
         var (id, outputs, inputs) = await _domains.CreateAsync(Inputs(_names.Name("gone"), ("running", false)));
-        using (var domain = Live(id)) domain.Undefine();
+        using (var domain = Live(id))
+            domain.Undefine();
         Assert.Null(await _domains.ReadAsync(id, outputs, inputs));
     }
 
@@ -363,9 +506,16 @@ public sealed class DomainTests(TestPool pool, TestNetwork network) : IClassFixt
     {
         var disk = pool.CreateVolume("disk", MiB);
         var name = _names.Name("import");
-        var (id, outputs, _) = await _domains.CreateAsync(Inputs(name, ("running", false), ("vcpus", 2),
-            ("disks", Props.Array(Disk(disk.Path))), ("networkInterfaces", Props.Array(Nic())),
-            ("console", Props.Object(("type", "file"), ("path", Path.Combine(pool.Path, "console.log"))))));
+        var (id, outputs, _) = await _domains.CreateAsync(
+            Inputs(
+                name,
+                ("running", false),
+                ("vcpus", 2),
+                ("disks", Props.Array(Disk(disk.Path))),
+                ("networkInterfaces", Props.Array(Nic())),
+                ("console", Props.Object(("type", "file"), ("path", Path.Combine(pool.Path, "console.log"))))
+            )
+        );
 
         var read = (await _domains.ReadAsync(name))!;
         Assert.Equal(id, read.Id);
@@ -383,7 +533,8 @@ public sealed class DomainTests(TestPool pool, TestNetwork network) : IClassFixt
         Assert.Equal(Path.Combine(pool.Path, "console.log"), Props.Text((ObjectValue)read.Inputs["console"]!, "path"));
         // What a person would write: defaults are left out (device, firmware, autostart…; not the bus, whose default
         // depends on the device), yet Check and Diff see the same domain: an import that diffs clean.
-        foreach (var key in new[] { "firmware", "autostart", "shutdownTimeout", "graphics" }) Assert.Null(read.Inputs[key]);
+        foreach (var key in new[] { "firmware", "autostart", "shutdownTimeout", "graphics" })
+            Assert.Null(read.Inputs[key]);
         Assert.Equal(["bus", "target", "volume"], importedDisk.Properties.Keys.Order(StringComparer.Ordinal));
         var check = await _domains.CheckAsync(read.Inputs, read.Inputs, name: "res");
         Assert.Empty(check.Failures);
@@ -397,8 +548,10 @@ public sealed class DomainTests(TestPool pool, TestNetwork network) : IClassFixt
         // Check refuses a missing bridge where it can see the host; on a remote host only the start finds out.
         var check = await _domains.CheckAsync(Inputs(name));
         Assert.Empty(check.Failures);
-        var inputs = Props.With(check.Inputs,
-            ("networkInterfaces", Props.Array(Props.Object(("bridge", "nosuchbr0")))));
+        var inputs = Props.With(
+            check.Inputs,
+            ("networkInterfaces", Props.Array(Props.Object(("bridge", "nosuchbr0"))))
+        );
         var error = await Assert.ThrowsAsync<ProviderException>(() => _domains.CreateCheckedAsync(inputs));
         Assert.Contains("nosuchbr0", error.Message);
         Assert.Null(pool.Libvirt.FindDomain(name));
@@ -407,9 +560,13 @@ public sealed class DomainTests(TestPool pool, TestNetwork network) : IClassFixt
     [Fact]
     public async Task A_volume_that_a_domain_uses_cannot_be_deleted_until_the_domain_is()
     {
-        var (volumeId, volumeOutputs, _) = await _volumes.CreateAsync(Props.Object(("pool", pool.Name), ("capacity", MiB)));
+        var (volumeId, volumeOutputs, _) = await _volumes.CreateAsync(
+            Props.Object(("pool", pool.Name), ("capacity", MiB))
+        );
         var name = _names.Name("user");
-        var (id, outputs, _) = await _domains.CreateAsync(Inputs(name, ("running", false), ("disks", Props.Array(Disk(volumeId)))));
+        var (id, outputs, _) = await _domains.CreateAsync(
+            Inputs(name, ("running", false), ("disks", Props.Array(Disk(volumeId))))
+        );
 
         var error = await Assert.ThrowsAsync<ProviderException>(() => _volumes.DeleteAsync(volumeId, volumeOutputs));
         Assert.Equal(ErrorKind.FailedPrecondition, error.Kind);

@@ -13,11 +13,19 @@ public class DomainXmlTests
 {
     private const string OwnerNamespace = "urn:pulumi-resource-libvirt:owner";
 
-    /// <summary>A kvm guest with UEFI, direct kernel boot, libosinfo's metadata beside ours, four kinds of disk, two NICs, a pty console and VNC.</summary>
-    private static DomainDefinition UefiDirectBoot() => DomainDefinition.Parse(Fixture.Text("domain-uefi-direct-boot.xml"));
+    /// <summary>
+    /// A kvm guest with UEFI, direct kernel boot, libosinfo's metadata beside ours, four kinds of disk, two NICs, a pty
+    /// console and VNC.
+    /// </summary>
+    private static DomainDefinition UefiDirectBoot() =>
+        DomainDefinition.Parse(Fixture.Text("domain-uefi-direct-boot.xml"));
 
-    /// <summary>A qemu guest with BIOS, a block device on IDE, a SCSI disk, a NIC with libvirt's default model, a file console and SPICE.</summary>
-    private static DomainDefinition BiosFileConsole() => DomainDefinition.Parse(Fixture.Text("domain-bios-file-console.xml"));
+    /// <summary>
+    /// A qemu guest with BIOS, a block device on IDE, a SCSI disk, a NIC with libvirt's default model, a file console
+    /// and SPICE.
+    /// </summary>
+    private static DomainDefinition BiosFileConsole() =>
+        DomainDefinition.Parse(Fixture.Text("domain-bios-file-console.xml"));
 
     [Fact]
     public void Dumpxml_of_a_uefi_guest_gives_its_identity_sizes_firmware_and_kernel_boot()
@@ -40,12 +48,38 @@ public class DomainXmlTests
     public void Dumpxml_disks_come_in_order_with_file_pool_volume_and_empty_cdrom_sources()
     {
         Assert.Equal(
-        [
-            new DomainDisk { Path = "/var/lib/libvirt/images/web-1.qcow2", Format = "qcow2", Target = "vda" },
-            new DomainDisk { PoolVolume = ("data", "web-1-data.img"), Format = "raw", Target = "vdb", Shareable = true },
-            new DomainDisk { Path = "/var/lib/libvirt/images/seed.iso", Device = "cdrom", Bus = "sata", Target = "sda", ReadOnly = true },
-            new DomainDisk { Device = "cdrom", Bus = "sata", Target = "sdb", ReadOnly = true },
-        ], UefiDirectBoot().Disks);
+            [
+                new DomainDisk
+                {
+                    Path = "/var/lib/libvirt/images/web-1.qcow2",
+                    Format = "qcow2",
+                    Target = "vda",
+                },
+                new DomainDisk
+                {
+                    PoolVolume = ("data", "web-1-data.img"),
+                    Format = "raw",
+                    Target = "vdb",
+                    Shareable = true,
+                },
+                new DomainDisk
+                {
+                    Path = "/var/lib/libvirt/images/seed.iso",
+                    Device = "cdrom",
+                    Bus = "sata",
+                    Target = "sda",
+                    ReadOnly = true,
+                },
+                new DomainDisk
+                {
+                    Device = "cdrom",
+                    Bus = "sata",
+                    Target = "sdb",
+                    ReadOnly = true,
+                },
+            ],
+            UefiDirectBoot().Disks
+        );
     }
 
     [Fact]
@@ -53,10 +87,22 @@ public class DomainXmlTests
     {
         var domain = UefiDirectBoot();
         Assert.Equal(
-        [
-            new DomainInterface { Network = "default", Mac = "52:54:00:6b:3c:1d", Model = "virtio" },
-            new DomainInterface { Bridge = "br0", Mac = "52:54:00:a1:b2:c3", Model = "e1000e" },
-        ], domain.Interfaces);
+            [
+                new DomainInterface
+                {
+                    Network = "default",
+                    Mac = "52:54:00:6b:3c:1d",
+                    Model = "virtio",
+                },
+                new DomainInterface
+                {
+                    Bridge = "br0",
+                    Mac = "52:54:00:a1:b2:c3",
+                    Model = "e1000e",
+                },
+            ],
+            domain.Interfaces
+        );
         Assert.Equal(new DomainConsole("pty", null), domain.Console);
         Assert.Equal(new DomainGraphics("vnc", "0.0.0.0"), domain.Graphics);
     }
@@ -76,11 +122,36 @@ public class DomainXmlTests
         Assert.Null(domain.Description);
         Assert.Null(domain.Owner);
         Assert.Equal(
-        [
-            new DomainDisk { Path = "/dev/vg0/db-2", BlockDevice = true, Format = "raw", Bus = "ide", Target = "hda" },
-            new DomainDisk { Path = "/srv/pool/db-2-scratch.qcow2", Format = "qcow2", Bus = "scsi", Target = "sda" },
-        ], domain.Disks);
-        Assert.Equal([new DomainInterface { Network = "isolated", Mac = "52:54:00:10:20:30", Model = "rtl8139" }], domain.Interfaces);
+            [
+                new DomainDisk
+                {
+                    Path = "/dev/vg0/db-2",
+                    BlockDevice = true,
+                    Format = "raw",
+                    Bus = "ide",
+                    Target = "hda",
+                },
+                new DomainDisk
+                {
+                    Path = "/srv/pool/db-2-scratch.qcow2",
+                    Format = "qcow2",
+                    Bus = "scsi",
+                    Target = "sda",
+                },
+            ],
+            domain.Disks
+        );
+        Assert.Equal(
+            [
+                new DomainInterface
+                {
+                    Network = "isolated",
+                    Mac = "52:54:00:10:20:30",
+                    Model = "rtl8139",
+                },
+            ],
+            domain.Interfaces
+        );
         Assert.Equal(new DomainConsole("file", "/var/log/libvirt/qemu/db-2-serial.log"), domain.Console);
         // SPICE with <listen type='none'/> names no address: it is read as qemu's default, the loopback address.
         Assert.Equal(new DomainGraphics("spice", "127.0.0.1"), domain.Graphics);
@@ -90,15 +161,19 @@ public class DomainXmlTests
     public void The_pty_path_of_a_running_domain_is_not_read_as_a_console_path()
     {
         // libvirt picks a new /dev/pts/N at each start: it is no part of what was declared.
-        var domain = DomainDefinition.Parse("""
+        var domain = DomainDefinition.Parse(
+            """
             <domain type='kvm' id='7'>
               <name>live</name>
               <devices>
                 <serial type='pty'><source path='/dev/pts/3'/><target type='isa-serial' port='0'/></serial>
-                <console type='pty' tty='/dev/pts/3'><source path='/dev/pts/3'/><target type='serial' port='0'/></console>
+                <console type='pty' tty='/dev/pts/3'>
+                  <source path='/dev/pts/3'/><target type='serial' port='0'/>
+                </console>
               </devices>
             </domain>
-            """);
+            """
+        );
         Assert.Equal(new DomainConsole("pty", null), domain.Console);
     }
 
@@ -116,18 +191,27 @@ public class DomainXmlTests
     [Fact]
     public void A_memory_unit_it_does_not_know_is_an_error_naming_the_unit()
     {
-        var error = Assert.Throws<FormatException>(() => DomainDefinition.Parse("<domain><name>m</name><memory unit='parsecs'>1</memory></domain>"));
+        var error = Assert.Throws<FormatException>(() =>
+            DomainDefinition.Parse("<domain><name>m</name><memory unit='parsecs'>1</memory></domain>")
+        );
         Assert.Contains("'parsecs'", error.Message);
     }
 
     [Fact]
     public void The_domain_element_carries_type_name_uuid_description_sizes_acpi_and_the_owner_mark()
     {
-        var xml = XElement.Parse(new DomainDefinition
-        {
-            Name = "web-1", Uuid = "6f1c2a8e-3b4d-4e5f-9a0b-1c2d3e4f5a6b", Description = "lab machine", Type = "qemu",
-            MemoryKiB = 98304, Vcpus = 2, Owner = "urn:pulumi:dev::lab::libvirt:index:Domain::web",
-        }.ToXml());
+        var xml = XElement.Parse(
+            new DomainDefinition
+            {
+                Name = "web-1",
+                Uuid = "6f1c2a8e-3b4d-4e5f-9a0b-1c2d3e4f5a6b",
+                Description = "lab machine",
+                Type = "qemu",
+                MemoryKiB = 98304,
+                Vcpus = 2,
+                Owner = "urn:pulumi:dev::lab::libvirt:index:Domain::web",
+            }.ToXml()
+        );
         Assert.Equal("domain", xml.Name.LocalName);
         Assert.Equal("qemu", xml.Attribute("type")!.Value);
         Assert.Equal("web-1", xml.Element("name")!.Value);
@@ -144,24 +228,41 @@ public class DomainXmlTests
     [Fact]
     public void What_is_not_given_is_not_written()
     {
-        var xml = XElement.Parse(new DomainDefinition { Name = "bare", Description = "", MemoryKiB = 65536 }.ToXml());
+        var xml = XElement.Parse(
+            new DomainDefinition
+            {
+                Name = "bare",
+                Description = "",
+                MemoryKiB = 65536,
+            }.ToXml()
+        );
         Assert.Equal("kvm", xml.Attribute("type")!.Value);
         Assert.Equal("1", xml.Element("vcpu")!.Value);
-        foreach (var absent in new[] { "uuid", "description", "metadata" }) Assert.Null(xml.Element(absent));
+        foreach (var absent in new[] { "uuid", "description", "metadata" })
+            Assert.Null(xml.Element(absent));
         var os = xml.Element("os")!;
         Assert.Equal("hvm", os.Element("type")!.Value);
         Assert.Null(os.Attribute("firmware"));
-        foreach (var absent in new[] { "kernel", "initrd", "cmdline" }) Assert.Null(os.Element(absent));
+        foreach (var absent in new[] { "kernel", "initrd", "cmdline" })
+            Assert.Null(os.Element(absent));
         Assert.Empty(xml.Element("devices")!.Elements());
     }
 
     [Fact]
     public void Os_names_uefi_firmware_and_the_kernel_initrd_and_command_line_of_a_direct_boot()
     {
-        var os = XElement.Parse(new DomainDefinition
-        {
-            Name = "direct", Firmware = "efi", Kernel = "/boot/vmlinuz", Initrd = "/boot/initrd.img", Cmdline = "console=ttyS0 quiet",
-        }.ToXml()).Element("os")!;
+        var os = XElement
+            .Parse(
+                new DomainDefinition
+                {
+                    Name = "direct",
+                    Firmware = "efi",
+                    Kernel = "/boot/vmlinuz",
+                    Initrd = "/boot/initrd.img",
+                    Cmdline = "console=ttyS0 quiet",
+                }.ToXml()
+            )
+            .Element("os")!;
         Assert.Equal("efi", os.Attribute("firmware")!.Value);
         Assert.Equal("hvm", os.Element("type")!.Value);
         Assert.Equal("/boot/vmlinuz", os.Element("kernel")!.Value);
@@ -172,26 +273,58 @@ public class DomainXmlTests
     [Fact]
     public void Disks_are_written_as_files_in_boot_order_with_format_target_and_access()
     {
-        var devices = XElement.Parse(new DomainDefinition
-        {
-            Name = "disks",
-            Disks =
-            [
-                new DomainDisk { Path = "/images/system.qcow2", Format = "qcow2", Target = "vda" },
-                new DomainDisk { Path = "/images/seed.iso", Device = "cdrom", Bus = "sata", Target = "sda", ReadOnly = true },
-                new DomainDisk { Path = "/images/shared.img", Target = "vdb", Shareable = true },
-                new DomainDisk { Device = "cdrom", Bus = "ide", Target = "hdc", ReadOnly = true },
-            ],
-        }.ToXml()).Element("devices")!;
+        var devices = XElement
+            .Parse(
+                new DomainDefinition
+                {
+                    Name = "disks",
+                    Disks =
+                    [
+                        new DomainDisk
+                        {
+                            Path = "/images/system.qcow2",
+                            Format = "qcow2",
+                            Target = "vda",
+                        },
+                        new DomainDisk
+                        {
+                            Path = "/images/seed.iso",
+                            Device = "cdrom",
+                            Bus = "sata",
+                            Target = "sda",
+                            ReadOnly = true,
+                        },
+                        new DomainDisk
+                        {
+                            Path = "/images/shared.img",
+                            Target = "vdb",
+                            Shareable = true,
+                        },
+                        new DomainDisk
+                        {
+                            Device = "cdrom",
+                            Bus = "ide",
+                            Target = "hdc",
+                            ReadOnly = true,
+                        },
+                    ],
+                }.ToXml()
+            )
+            .Element("devices")!;
         var disks = devices.Elements("disk").ToList();
         Assert.All(disks, disk => Assert.Equal("file", disk.Attribute("type")!.Value));
         Assert.Equal(["disk", "cdrom", "disk", "cdrom"], disks.Select(d => d.Attribute("device")!.Value));
         Assert.Equal(["qcow2", "raw", "raw", "raw"], disks.Select(d => d.Element("driver")!.Attribute("type")!.Value));
         Assert.All(disks, disk => Assert.Equal("qemu", disk.Element("driver")!.Attribute("name")!.Value));
-        Assert.Equal(["/images/system.qcow2", "/images/seed.iso", "/images/shared.img", null],
-            disks.Select(d => d.Element("source")?.Attribute("file")!.Value));
+        Assert.Equal(
+            ["/images/system.qcow2", "/images/seed.iso", "/images/shared.img", null],
+            disks.Select(d => d.Element("source")?.Attribute("file")!.Value)
+        );
         Assert.Equal(["vda", "sda", "vdb", "hdc"], disks.Select(d => d.Element("target")!.Attribute("dev")!.Value));
-        Assert.Equal(["virtio", "sata", "virtio", "ide"], disks.Select(d => d.Element("target")!.Attribute("bus")!.Value));
+        Assert.Equal(
+            ["virtio", "sata", "virtio", "ide"],
+            disks.Select(d => d.Element("target")!.Attribute("bus")!.Value)
+        );
         Assert.Equal(["1", "2", "3", "4"], disks.Select(d => d.Element("boot")!.Attribute("order")!.Value));
         Assert.Equal([false, true, false, true], disks.Select(d => d.Element("readonly") is not null));
         Assert.Equal([false, false, true, false], disks.Select(d => d.Element("shareable") is not null));
@@ -201,10 +334,23 @@ public class DomainXmlTests
     [Fact]
     public void A_disk_on_the_scsi_bus_brings_a_virtio_scsi_controller()
     {
-        var devices = XElement.Parse(new DomainDefinition
-        {
-            Name = "scsi", Disks = [new DomainDisk { Path = "/images/a.img", Bus = "scsi", Target = "sda" }],
-        }.ToXml()).Element("devices")!;
+        var devices = XElement
+            .Parse(
+                new DomainDefinition
+                {
+                    Name = "scsi",
+                    Disks =
+                    [
+                        new DomainDisk
+                        {
+                            Path = "/images/a.img",
+                            Bus = "scsi",
+                            Target = "sda",
+                        },
+                    ],
+                }.ToXml()
+            )
+            .Element("devices")!;
         var controller = Assert.Single(devices.Elements("controller"));
         Assert.Equal("scsi", controller.Attribute("type")!.Value);
         Assert.Equal("virtio-scsi", controller.Attribute("model")!.Value);
@@ -213,15 +359,21 @@ public class DomainXmlTests
     [Fact]
     public void Interfaces_join_a_network_or_a_bridge_with_their_mac_and_model()
     {
-        var interfaces = XElement.Parse(new DomainDefinition
-        {
-            Name = "nics",
-            Interfaces =
-            [
-                new DomainInterface { Network = "default", Mac = "52:54:00:6b:3c:1d" },
-                new DomainInterface { Bridge = "br0", Model = "e1000e" },
-            ],
-        }.ToXml()).Element("devices")!.Elements("interface").ToList();
+        var interfaces = XElement
+            .Parse(
+                new DomainDefinition
+                {
+                    Name = "nics",
+                    Interfaces =
+                    [
+                        new DomainInterface { Network = "default", Mac = "52:54:00:6b:3c:1d" },
+                        new DomainInterface { Bridge = "br0", Model = "e1000e" },
+                    ],
+                }.ToXml()
+            )
+            .Element("devices")!
+            .Elements("interface")
+            .ToList();
         Assert.Equal(["network", "bridge"], interfaces.Select(i => i.Attribute("type")!.Value));
         Assert.Equal("default", interfaces[0].Element("source")!.Attribute("network")!.Value);
         Assert.Equal("br0", interfaces[1].Element("source")!.Attribute("bridge")!.Value);
@@ -233,14 +385,22 @@ public class DomainXmlTests
     [Fact]
     public void A_file_console_is_a_serial_port_and_its_console_writing_one_file()
     {
-        var devices = XElement.Parse(new DomainDefinition
-        {
-            Name = "logged", Console = new DomainConsole("file", "/var/log/guest.log"),
-        }.ToXml()).Element("devices")!;
+        var devices = XElement
+            .Parse(
+                new DomainDefinition
+                {
+                    Name = "logged",
+                    Console = new DomainConsole("file", "/var/log/guest.log"),
+                }.ToXml()
+            )
+            .Element("devices")!;
         var serial = devices.Element("serial")!;
         var console = devices.Element("console")!;
         Assert.Equal(["file", "file"], new[] { serial, console }.Select(e => e.Attribute("type")!.Value));
-        Assert.Equal(["/var/log/guest.log", "/var/log/guest.log"], new[] { serial, console }.Select(e => e.Element("source")!.Attribute("path")!.Value));
+        Assert.Equal(
+            ["/var/log/guest.log", "/var/log/guest.log"],
+            new[] { serial, console }.Select(e => e.Element("source")!.Attribute("path")!.Value)
+        );
         Assert.Equal("0", serial.Element("target")!.Attribute("port")!.Value);
         Assert.Equal("serial", console.Element("target")!.Attribute("type")!.Value);
         Assert.Equal("0", console.Element("target")!.Attribute("port")!.Value);
@@ -249,7 +409,9 @@ public class DomainXmlTests
     [Fact]
     public void A_pty_console_has_no_source()
     {
-        var devices = XElement.Parse(new DomainDefinition { Name = "pty", Console = new DomainConsole("pty", null) }.ToXml()).Element("devices")!;
+        var devices = XElement
+            .Parse(new DomainDefinition { Name = "pty", Console = new DomainConsole("pty", null) }.ToXml())
+            .Element("devices")!;
         Assert.Equal("pty", devices.Element("serial")!.Attribute("type")!.Value);
         Assert.Equal("pty", devices.Element("console")!.Attribute("type")!.Value);
         Assert.Null(devices.Element("serial")!.Element("source"));
@@ -259,8 +421,10 @@ public class DomainXmlTests
     [Fact]
     public void Graphics_take_an_automatic_port_on_the_given_address()
     {
-        var graphics = XElement.Parse(new DomainDefinition { Name = "vnc", Graphics = new DomainGraphics("vnc", "0.0.0.0") }.ToXml())
-            .Element("devices")!.Element("graphics")!;
+        var graphics = XElement
+            .Parse(new DomainDefinition { Name = "vnc", Graphics = new DomainGraphics("vnc", "0.0.0.0") }.ToXml())
+            .Element("devices")!
+            .Element("graphics")!;
         Assert.Equal("vnc", graphics.Attribute("type")!.Value);
         Assert.Equal("yes", graphics.Attribute("autoport")!.Value);
         Assert.Null(graphics.Attribute("port"));
@@ -273,15 +437,51 @@ public class DomainXmlTests
     {
         var definition = new DomainDefinition
         {
-            Name = "round", Uuid = "0b9e8d7c-6a5f-4e3d-8c2b-1a0f9e8d7c6b", Description = "both ways", Owner = "urn:pulumi:dev::lab::libvirt:index:Domain::round",
-            Type = "qemu", MemoryKiB = 131072, Vcpus = 3, Firmware = "efi", Kernel = "/boot/k", Initrd = "/boot/i", Cmdline = "quiet",
+            Name = "round",
+            Uuid = "0b9e8d7c-6a5f-4e3d-8c2b-1a0f9e8d7c6b",
+            Description = "both ways",
+            Owner = "urn:pulumi:dev::lab::libvirt:index:Domain::round",
+            Type = "qemu",
+            MemoryKiB = 131072,
+            Vcpus = 3,
+            Firmware = "efi",
+            Kernel = "/boot/k",
+            Initrd = "/boot/i",
+            Cmdline = "quiet",
             Disks =
             [
-                new DomainDisk { Path = "/images/round.qcow2", Format = "qcow2", Target = "vda" },
-                new DomainDisk { Path = "/images/data.img", Bus = "scsi", Target = "sda", Shareable = true },
-                new DomainDisk { Path = "/images/seed.iso", Device = "cdrom", Bus = "sata", Target = "sdb", ReadOnly = true },
+                new DomainDisk
+                {
+                    Path = "/images/round.qcow2",
+                    Format = "qcow2",
+                    Target = "vda",
+                },
+                new DomainDisk
+                {
+                    Path = "/images/data.img",
+                    Bus = "scsi",
+                    Target = "sda",
+                    Shareable = true,
+                },
+                new DomainDisk
+                {
+                    Path = "/images/seed.iso",
+                    Device = "cdrom",
+                    Bus = "sata",
+                    Target = "sdb",
+                    ReadOnly = true,
+                },
             ],
-            Interfaces = [new DomainInterface { Network = "default", Mac = "52:54:00:01:02:03" }, new DomainInterface { Bridge = "br0", Mac = "52:54:00:01:02:04", Model = "e1000e" }],
+            Interfaces =
+            [
+                new DomainInterface { Network = "default", Mac = "52:54:00:01:02:03" },
+                new DomainInterface
+                {
+                    Bridge = "br0",
+                    Mac = "52:54:00:01:02:04",
+                    Model = "e1000e",
+                },
+            ],
             Console = new DomainConsole("file", "/var/log/round.log"),
             Graphics = new DomainGraphics("spice", "127.0.0.1"),
             Filesystems =
@@ -295,13 +495,16 @@ public class DomainXmlTests
         Assert.Equal(definition.Interfaces, parsed.Interfaces);
         Assert.Equal(definition.Filesystems, parsed.Filesystems);
         // The lists are compared above; a record compares lists by reference.
-        Assert.Equal(definition, parsed with
-        {
-            Disks = definition.Disks,
-            Interfaces = definition.Interfaces,
-            Reservations = definition.Reservations,
-            Filesystems = definition.Filesystems,
-        });
+        Assert.Equal(
+            definition,
+            parsed with
+            {
+                Disks = definition.Disks,
+                Interfaces = definition.Interfaces,
+                Reservations = definition.Reservations,
+                Filesystems = definition.Filesystems,
+            }
+        );
     }
 
     [Fact]
@@ -311,7 +514,21 @@ public class DomainXmlTests
         {
             Name = "blk",
             MemoryKiB = 65536,
-            Disks = [new DomainDisk { Path = "/dev/loop7", BlockDevice = true, Target = "vda" }, new DomainDisk { Path = "/var/lib/a.qcow2", Format = "qcow2", Target = "vdb" }],
+            Disks =
+            [
+                new DomainDisk
+                {
+                    Path = "/dev/loop7",
+                    BlockDevice = true,
+                    Target = "vda",
+                },
+                new DomainDisk
+                {
+                    Path = "/var/lib/a.qcow2",
+                    Format = "qcow2",
+                    Target = "vdb",
+                },
+            ],
         }.ToXml();
         var disks = XElement.Parse(written).Element("devices")!.Elements("disk").ToList();
         Assert.Equal("block", disks[0].Attribute("type")!.Value);

@@ -28,31 +28,47 @@ public sealed class ExampleRunTests
         using var images = new TestHttpServer();
         var image = await File.ReadAllBytesAsync(DebianGuest.Shared.Image);
         using var ssh = new GuestSsh();
-        var program = new ExampleProgram(Repository.File(example, "Pulumi.yaml"), stack, new Dictionary<string, string>
-        {
-            ["domainType"] = "qemu",
-            ["subnet"] = TestNetworks.FreeSubnet().Replace(".0/24", "", StringComparison.Ordinal),
-            ["macPrefix"] = $"52:54:00:{octets[0]:x2}:{octets[1]:x2}",
-            ["imageUrl"] = images.Serve("/cloud/root.img", new TestHttpServer.Route(image)).ToString(),
-            ["imageSha256Url"] = images.Serve("/cloud/SHA256SUMS", new TestHttpServer.Route(
-                System.Text.Encoding.ASCII.GetBytes($"{Convert.ToHexStringLower(SHA256.HashData(image))}  root.img\n"))).ToString(),
-            ["sshPublicKey"] = ssh.PublicKey,
-        });
+        var program = new ExampleProgram(
+            Repository.File(example, "Pulumi.yaml"),
+            stack,
+            new Dictionary<string, string>
+            {
+                ["domainType"] = "qemu",
+                ["subnet"] = TestNetworks.FreeSubnet().Replace(".0/24", "", StringComparison.Ordinal),
+                ["macPrefix"] = $"52:54:00:{octets[0]:x2}:{octets[1]:x2}",
+                ["imageUrl"] = images.Serve("/cloud/root.img", new TestHttpServer.Route(image)).ToString(),
+                ["imageSha256Url"] = images
+                    .Serve(
+                        "/cloud/SHA256SUMS",
+                        new TestHttpServer.Route(
+                            System.Text.Encoding.ASCII.GetBytes(
+                                $"{Convert.ToHexStringLower(SHA256.HashData(image))}  root.img\n"
+                            )
+                        )
+                    )
+                    .ToString(),
+                ["sshPublicKey"] = ssh.PublicKey,
+            }
+        );
         await using var session = await EngineSession.StartAsync(type: "");
         await using var run = new StackRun(session, program, stack);
         try
         {
             // Preview: every Check passes on outputs not known yet, and nothing is made.
             var preview = await run.UpAsync(preview: true);
-            foreach (var resource in preview) Assert.False(Exists(resource), $"the preview of {resource.Name} made nothing");
+            foreach (var resource in preview)
+                Assert.False(Exists(resource), $"the preview of {resource.Name} made nothing");
 
             var created = await run.UpAsync(preview: false);
-            foreach (var resource in created) Assert.True(Exists(resource), $"{resource.Name} ({resource.Id}) exists after up");
+            foreach (var resource in created)
+                Assert.True(Exists(resource), $"{resource.Name} ({resource.Id}) exists after up");
 
             foreach (var (resource, diff) in await run.DiffAsync())
             {
-                Assert.True(diff.Changes == Rpc.DiffResponse.Types.DiffChanges.DiffNone,
-                    $"the same program changes nothing in {resource}, yet: {string.Join(", ", diff.DetailedDiff.Keys)}");
+                Assert.True(
+                    diff.Changes == Rpc.DiffResponse.Types.DiffChanges.DiffNone,
+                    $"the same program changes nothing in {resource}, yet: {string.Join(", ", diff.DetailedDiff.Keys)}"
+                );
             }
 
             // Each `ssh` command the stack prints (output sshName: "ssh user@address") logs in on the machine of that
@@ -69,12 +85,20 @@ public sealed class ExampleRunTests
                 Assert.Empty(keys.Intersect(seenKeys));
                 seenKeys.AddRange(keys);
             }
-            Assert.True(example != "examples/lab" || outputs.Keys.Count(k => k.StartsWith("ssh", StringComparison.Ordinal)) == 2, "the lab prints an ssh command per machine");
+            Assert.True(
+                example != "examples/lab"
+                    || outputs.Keys.Count(k => k.StartsWith("ssh", StringComparison.Ordinal)) == 2,
+                "the lab prints an ssh command per machine"
+            );
 
             await run.DestroyAsync();
-            foreach (var resource in created) Assert.False(Exists(resource), $"{resource.Name} is gone after destroy");
+            foreach (var resource in created)
+                Assert.False(Exists(resource), $"{resource.Name} is gone after destroy");
             foreach (var pool in created.Where(r => r.Type == "libvirt:index:Pool"))
-                Assert.False(Directory.Exists(Props.Text(pool.Outputs, "path")), "the pool's directory, made by up, is removed by destroy");
+                Assert.False(
+                    Directory.Exists(Props.Text(pool.Outputs, "path")),
+                    "the pool's directory, made by up, is removed by destroy"
+                );
         }
         finally
         {
@@ -85,7 +109,8 @@ public sealed class ExampleRunTests
     /// <summary>Whether libvirt has the object a resource's id names.</summary>
     private static bool Exists(StackResource resource)
     {
-        if (resource.Id.Length == 0) return false;
+        if (resource.Id.Length == 0)
+            return false;
         var command = resource.Type switch
         {
             "libvirt:index:Pool" => "pool-info",

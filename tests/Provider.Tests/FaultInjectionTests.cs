@@ -39,19 +39,25 @@ public sealed class FaultInjectionTests(ITestOutputHelper output) : IDisposable
     }
 
     [Fact]
-    public async Task Libvirtd_restarted_the_next_request_connects_again_and_one_made_while_it_is_down_answers_unavailable()
+    public async Task Libvirtd_restarted_the_next_request_connects_again_and_one_made_while_down_answers_unavailable()
     {
         using var harness = new ResourceHarness(VolumeToken);
         var reconnected = 0;
         for (var trial = 0; trial < Trials; trial++)
         {
-            var (id, outputs, _) = await harness.CreateAsync(Props.Object(("name", TestPool.UniqueName("rs")), ("pool", _pool.Name), ("capacity", MiB)), name: $"v{trial}");
+            var (id, outputs, _) = await harness.CreateAsync(
+                Props.Object(("name", TestPool.UniqueName("rs")), ("pool", _pool.Name), ("capacity", MiB)),
+                name: $"v{trial}"
+            );
             try
             {
                 Libvirtd.Kill();
                 var clock = Stopwatch.StartNew();
                 var down = await Assert.ThrowsAsync<ProviderException>(() => harness.ReadAsync(id, outputs));
-                output.WriteLine($"trial {trial}: while libvirtd is down, Read answers {down.Kind} in {clock.ElapsedMilliseconds} ms: {down.Message}");
+                output.WriteLine(
+                    $"trial {trial}: while libvirtd is down, Read answers {down.Kind} in {clock.ElapsedMilliseconds} "
+                        + $"ms: {down.Message}"
+                );
                 Assert.Equal(ErrorKind.Unavailable, down.Kind);
                 Assert.Contains(TestPool.Uri, down.Message, StringComparison.Ordinal);
                 Assert.Contains("not answering", down.Message, StringComparison.Ordinal);
@@ -96,7 +102,8 @@ public sealed class FaultInjectionTests(ITestOutputHelper output) : IDisposable
             }
             var outcome = await Outcome(create);
             counts.Record(trial, outcome, clock.Elapsed, outcome.Error is null ? [] : Leftovers(name), output);
-            if (outcome.Error is not null) counts.Retried(outcome = await Outcome(harness.CreateCheckedAsync(check.Inputs, name)));
+            if (outcome.Error is not null)
+                counts.Retried(outcome = await Outcome(harness.CreateCheckedAsync(check.Inputs, name)));
             await harness.DeleteAsync(outcome.Created!.Id, outcome.Created.Outputs);
             Assert.Empty(Leftovers(name));
         }
@@ -113,9 +120,28 @@ public sealed class FaultInjectionTests(ITestOutputHelper output) : IDisposable
             var names = Enumerable.Range(0, 20).Select(i => $"{TestPool.RunPrefix}-t{trial}v{i}").ToList();
             var checks = new List<ObjectValue>();
             foreach (var name in names)
-                checks.Add((await harness.CheckAsync(Props.Object(("name", name), ("pool", _pool.Name), ("capacity", 64 * MiB), ("format", "qcow2")), name: name)).Inputs);
+                checks.Add(
+                    (
+                        await harness.CheckAsync(
+                            Props.Object(
+                                ("name", name),
+                                ("pool", _pool.Name),
+                                ("capacity", 64 * MiB),
+                                ("format", "qcow2")
+                            ),
+                            name: name
+                        )
+                    ).Inputs
+                );
             var clock = Stopwatch.StartNew();
-            var creates = names.Select((name, i) => Task.Run(async () => (Outcome: await Outcome(harness.CreateCheckedAsync(checks[i], name)), Took: clock.Elapsed))).ToList();
+            var creates = names
+                .Select(
+                    (name, i) =>
+                        Task.Run(async () =>
+                            (Outcome: await Outcome(harness.CreateCheckedAsync(checks[i], name)), Took: clock.Elapsed)
+                        )
+                )
+                .ToList();
             await Task.Delay(Random.Shared.Next(10, 120));
             try
             {
@@ -130,9 +156,16 @@ public sealed class FaultInjectionTests(ITestOutputHelper output) : IDisposable
             {
                 var (outcome, took) = await creates[i];
                 // A failed create leaves neither its volume nor its marker; a finished one leaves no marker.
-                var left = _pool.VolumeNames().Where(v => v.StartsWith(names[i] + ".", StringComparison.Ordinal) || (outcome.Error is not null && v == names[i])).ToList();
+                var left = _pool
+                    .VolumeNames()
+                    .Where(v =>
+                        v.StartsWith(names[i] + ".", StringComparison.Ordinal)
+                        || (outcome.Error is not null && v == names[i])
+                    )
+                    .ToList();
                 counts.Record(trial, outcome, took, left, output, quiet: outcome.Error is null);
-                if (outcome.Error is not null) counts.Retried(outcome = await Outcome(harness.CreateCheckedAsync(checks[i], names[i])));
+                if (outcome.Error is not null)
+                    counts.Retried(outcome = await Outcome(harness.CreateCheckedAsync(checks[i], names[i])));
                 await harness.DeleteAsync(outcome.Created!.Id, outcome.Created.Outputs);
             }
             Assert.Empty(_pool.VolumeNames());
@@ -162,7 +195,10 @@ public sealed class FaultInjectionTests(ITestOutputHelper output) : IDisposable
                 Libvirtd.Restore();
             }
             var error = await Record(delete);
-            output.WriteLine($"trial {trial}: delete answered {(error is null ? "OK" : $"{error.Kind}: {error.Message}")} in {clock.ElapsedMilliseconds} ms");
+            output.WriteLine(
+                $"trial {trial}: delete answered {(error is null ? "OK" : $"{error.Kind}: {error.Message}")} in "
+                    + $"{clock.ElapsedMilliseconds} ms"
+            );
             if (error is not null)
             {
                 failed++;
@@ -172,14 +208,20 @@ public sealed class FaultInjectionTests(ITestOutputHelper output) : IDisposable
             Assert.True(clock.Elapsed < TimeSpan.FromSeconds(60));
             Assert.Empty(Leftovers(name));
         }
-        output.WriteLine($"libvirtd killed during a delete: {failed} of {Trials} deletes interrupted, every retried delete succeeded, 0 leftovers");
+        output.WriteLine(
+            $"libvirtd killed during a delete: {failed} of {Trials} deletes interrupted, every retried delete "
+                + "succeeded, 0 leftovers"
+        );
     }
 
     [Fact]
     public async Task A_frozen_libvirtd_fails_a_delete_within_the_keepalive_bound_and_the_retry_succeeds()
     {
         using var harness = new ResourceHarness(VolumeToken);
-        var (id, outputs, _) = await harness.CreateAsync(Props.Object(("name", TestPool.UniqueName("frozen")), ("pool", _pool.Name), ("capacity", MiB)), name: "frozen");
+        var (id, outputs, _) = await harness.CreateAsync(
+            Props.Object(("name", TestPool.UniqueName("frozen")), ("pool", _pool.Name), ("capacity", MiB)),
+            name: "frozen"
+        );
         var clock = Stopwatch.StartNew();
         ProviderException? error;
         try
@@ -191,16 +233,20 @@ public sealed class FaultInjectionTests(ITestOutputHelper output) : IDisposable
         {
             Libvirtd.Restore();
         }
-        output.WriteLine($"delete on a frozen libvirtd answered {error?.Kind} in {clock.ElapsedMilliseconds} ms: {error?.Message}");
+        output.WriteLine(
+            $"delete on a frozen libvirtd answered {error?.Kind} in {clock.ElapsedMilliseconds} ms: {error?.Message}"
+        );
         Assert.Equal(ErrorKind.Unavailable, error?.Kind);
         // Keepalive: a probe every 5 s, the connection closed after 3 unanswered ones.
-        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(Connection.KeepAliveInterval * (Connection.KeepAliveCount + 1) + 10));
+        Assert.True(
+            clock.Elapsed < TimeSpan.FromSeconds(Connection.KeepAliveInterval * (Connection.KeepAliveCount + 1) + 10)
+        );
         await harness.DeleteAsync(id, outputs);
         Assert.Empty(_pool.VolumeNames());
     }
 
     [Fact]
-    public async Task Provider_killed_during_a_full_clone_the_same_create_from_a_fresh_provider_succeeds_and_leaves_no_orphan()
+    public async Task Provider_killed_during_a_full_clone_the_same_create_from_a_fresh_one_succeeds_without_orphan()
     {
         var template = _pool.BigTemplate(_names);
         var copyTime = await TimeOneCloneAsync(template);
@@ -209,7 +255,15 @@ public sealed class FaultInjectionTests(ITestOutputHelper output) : IDisposable
         {
             var name = _names.Name($"pk{trial}");
             var program = CloneProgram(template, name);
-            if (!await KillDuringCreateAsync(CloneToken, name, program, copyTime * (0.2 + (0.5 * Random.Shared.NextDouble())))) continue;
+            if (
+                !await KillDuringCreateAsync(
+                    CloneToken,
+                    name,
+                    program,
+                    copyTime * (0.2 + (0.5 * Random.Shared.NextDouble()))
+                )
+            )
+                continue;
             var orphaned = Leftovers(name);
             counts.Orphaned(orphaned.Count > 0);
             await RetryFromFreshProviderAsync(CloneToken, name, program, counts, () => Leftovers(name));
@@ -219,16 +273,29 @@ public sealed class FaultInjectionTests(ITestOutputHelper output) : IDisposable
     }
 
     [Fact]
-    public async Task Provider_killed_during_a_domain_create_the_same_create_from_a_fresh_provider_succeeds_and_leaves_no_running_orphan()
+    public async Task Provider_killed_during_a_domain_create_the_same_create_from_a_fresh_one_leaves_no_running_orphan()
     {
         var disk = _pool.CreateVolume("dk", 4 * MiB);
         var counts = new Counts();
         for (var trial = 0; counts.Interrupted < Trials && trial < 3 * Trials; trial++)
         {
             var name = _names.Name($"dk{trial}");
-            var program = Props.Object(("name", name), ("type", "qemu"), ("memory", 64), ("shutdownTimeout", 1),
-                ("disks", Props.Array(Props.Object(("volume", disk)))));
-            if (!await KillDuringCreateAsync("libvirt:index:Domain", name, program, TimeSpan.FromMilliseconds(Random.Shared.Next(20, 400)))) continue;
+            var program = Props.Object(
+                ("name", name),
+                ("type", "qemu"),
+                ("memory", 64),
+                ("shutdownTimeout", 1),
+                ("disks", Props.Array(Props.Object(("volume", disk))))
+            );
+            if (
+                !await KillDuringCreateAsync(
+                    "libvirt:index:Domain",
+                    name,
+                    program,
+                    TimeSpan.FromMilliseconds(Random.Shared.Next(20, 400))
+                )
+            )
+                continue;
             counts.Orphaned(Leftovers(name).Count > 0);
             await RetryFromFreshProviderAsync("libvirt:index:Domain", name, program, counts, () => Leftovers(name));
         }
@@ -241,22 +308,32 @@ public sealed class FaultInjectionTests(ITestOutputHelper output) : IDisposable
     {
         var binary = Repository.File("bin", "pulumi-resource-libvirt");
         // A shell starts the plugin as the engine would and is then killed: the plugin is orphaned.
-        var shell = Process.Start(new ProcessStartInfo("bash", ["-c", "\"$0\" 127.0.0.1:1 >/dev/null 2>&1 & echo $!; wait", binary]) { RedirectStandardOutput = true })!;
-        var plugin = int.Parse((await shell.StandardOutput.ReadLineAsync())!, System.Globalization.CultureInfo.InvariantCulture);
+        var shell = Process.Start(
+            new ProcessStartInfo("bash", ["-c", "\"$0\" 127.0.0.1:1 >/dev/null 2>&1 & echo $!; wait", binary])
+            {
+                RedirectStandardOutput = true,
+            }
+        )!;
+        var plugin = int.Parse(
+            (await shell.StandardOutput.ReadLineAsync())!,
+            System.Globalization.CultureInfo.InvariantCulture
+        );
         try
         {
             await Task.Delay(TimeSpan.FromSeconds(2));
             Assert.True(Directory.Exists($"/proc/{plugin}"), "the plugin runs while its parent does");
             shell.Kill();
             var clock = Stopwatch.StartNew();
-            while (Directory.Exists($"/proc/{plugin}") && clock.Elapsed < TimeSpan.FromSeconds(15)) await Task.Delay(100);
+            while (Directory.Exists($"/proc/{plugin}") && clock.Elapsed < TimeSpan.FromSeconds(15))
+                await Task.Delay(100);
             output.WriteLine($"the plugin exited {clock.ElapsedMilliseconds} ms after its parent died");
             Assert.False(Directory.Exists($"/proc/{plugin}"), "the plugin outlived its parent by 15 s");
             Assert.True(clock.Elapsed < TimeSpan.FromSeconds(5));
         }
         finally
         {
-            if (Directory.Exists($"/proc/{plugin}")) Process.GetProcessById(plugin).Kill();
+            if (Directory.Exists($"/proc/{plugin}"))
+                Process.GetProcessById(plugin).Kill();
             shell.Dispose();
         }
     }
@@ -272,7 +349,8 @@ public sealed class FaultInjectionTests(ITestOutputHelper output) : IDisposable
             Assert.True(Directory.Exists($"/proc/{plugin.ProcessId}"), "the plugin runs while its engine answers");
             await engine.DisposeAsync();
             var clock = Stopwatch.StartNew();
-            while (Directory.Exists($"/proc/{plugin.ProcessId}") && clock.Elapsed < TimeSpan.FromSeconds(20)) await Task.Delay(100);
+            while (Directory.Exists($"/proc/{plugin.ProcessId}") && clock.Elapsed < TimeSpan.FromSeconds(20))
+                await Task.Delay(100);
             output.WriteLine($"the plugin exited {clock.ElapsedMilliseconds} ms after its engine stopped answering");
             Assert.True(clock.Elapsed < EngineWatch.AddressInterval * 2 + TimeSpan.FromSeconds(3));
         }
@@ -283,15 +361,31 @@ public sealed class FaultInjectionTests(ITestOutputHelper output) : IDisposable
     }
 
     private static ObjectValue CloneProgram(BigTemplate template, string name, string mode = "full") =>
-        Props.Object(("name", name), ("source", template.Name), ("mode", mode), ("running", false), ("pool", template.Pool));
+        Props.Object(
+            ("name", name),
+            ("source", template.Name),
+            ("mode", mode),
+            ("running", false),
+            ("pool", template.Pool)
+        );
 
-    /// <summary>Every object a create of <paramref name="name"/> can leave: the domain and the volumes named after it.</summary>
+    /// <summary>
+    /// Every object a create of <paramref name="name"/> can leave: the domain and the volumes named after it.
+    /// </summary>
     private List<string> Leftovers(string name)
     {
         using var libvirt = Connection.Open(TestPool.Uri);
         using var domain = libvirt.FindDomain(name);
-        return [.. _pool.VolumeNames().Where(v => v.StartsWith(name + "-", StringComparison.Ordinal) || v.StartsWith(name + ".", StringComparison.Ordinal)),
-            .. domain is null ? [] : new[] { $"domain {name} ({domain.State})" }];
+        return
+        [
+            .. _pool
+                .VolumeNames()
+                .Where(v =>
+                    v.StartsWith(name + "-", StringComparison.Ordinal)
+                    || v.StartsWith(name + ".", StringComparison.Ordinal)
+                ),
+            .. domain is null ? [] : new[] { $"domain {name} ({domain.State})" },
+        ];
     }
 
     private async Task<TimeSpan> TimeOneCloneAsync(BigTemplate template)
@@ -305,8 +399,11 @@ public sealed class FaultInjectionTests(ITestOutputHelper output) : IDisposable
         return took;
     }
 
-    /// <summary>Starts the create through the binary, then kills the binary (SIGKILL) after <paramref name="delay"/>.</summary>
-    /// <returns>False when the create answered before the kill: the engine recorded it, and it is deleted here.</returns>
+    /// <summary>
+    /// Starts the create through the binary, then kills the binary (SIGKILL) after <paramref name="delay"/>.
+    /// </summary>
+    /// <returns>False when the create answered before the kill: the engine recorded it, and it is deleted
+    /// here.</returns>
     private async Task<bool> KillDuringCreateAsync(string token, string name, ObjectValue program, TimeSpan delay)
     {
         await using var session = await EngineSession.StartAsync(token, stack: name);
@@ -321,13 +418,28 @@ public sealed class FaultInjectionTests(ITestOutputHelper output) : IDisposable
             return false;
         }
         Process.GetProcessById(session.Provider.ProcessId).Kill();
-        try { await create; }
-        catch (Exception e) { output.WriteLine($"{name}: the engine saw {e.GetType().Name} after {delay.TotalMilliseconds:0} ms"); }
+        try
+        {
+            await create;
+        }
+        catch (Exception e)
+        {
+            output.WriteLine($"{name}: the engine saw {e.GetType().Name} after {delay.TotalMilliseconds:0} ms");
+        }
         return true;
     }
 
-    /// <summary>The engine's next `pulumi up`: a fresh provider, Check and Create again (the create never finished), then destroy.</summary>
-    private async Task RetryFromFreshProviderAsync(string token, string name, ObjectValue program, Counts counts, Func<List<string>> leftovers)
+    /// <summary>
+    /// The engine's next `pulumi up`: a fresh provider, Check and Create again (the create never finished), then
+    /// destroy.
+    /// </summary>
+    private async Task RetryFromFreshProviderAsync(
+        string token,
+        string name,
+        ObjectValue program,
+        Counts counts,
+        Func<List<string>> leftovers
+    )
     {
         await using var session = await EngineSession.StartAsync(token, stack: name);
         var check = await session.CheckAsync(name, program);
@@ -342,9 +454,13 @@ public sealed class FaultInjectionTests(ITestOutputHelper output) : IDisposable
             Assert.NotNull(domain);
             // One domain of the name (the answered one), and no volume of the name beyond the ones it reports.
             var reported = created.Properties.Fields.TryGetValue("volumes", out var volumes)
-                ? volumes.ListValue.Values.Select(v => Path.GetFileName(v.StructValue.Fields["path"].StringValue)).ToHashSet()
+                ? volumes
+                    .ListValue.Values.Select(v => Path.GetFileName(v.StructValue.Fields["path"].StringValue))
+                    .ToHashSet()
                 : [];
-            Assert.DoesNotContain(leftovers(), l => !l.StartsWith("domain ", StringComparison.Ordinal) && !reported.Contains(l));
+            Assert.DoesNotContain(leftovers(), l =>
+                !l.StartsWith("domain ", StringComparison.Ordinal) && !reported.Contains(l)
+            );
         }
         await session.DeleteAsync(name, created.Id, created.Properties, check.Inputs);
         Assert.Empty(leftovers());
@@ -354,8 +470,14 @@ public sealed class FaultInjectionTests(ITestOutputHelper output) : IDisposable
 
     private static async Task<Result> Outcome(Task<CreateResult> create)
     {
-        try { return new Result(await create, null); }
-        catch (ProviderException e) { return new Result(null, e); }
+        try
+        {
+            return new Result(await create, null);
+        }
+        catch (ProviderException e)
+        {
+            return new Result(null, e);
+        }
     }
 
     private static async Task<ProviderException?> Record(Task operation)
@@ -371,20 +493,37 @@ public sealed class FaultInjectionTests(ITestOutputHelper output) : IDisposable
         }
     }
 
-    /// <summary>Per scenario: creates interrupted, orphans found, retries that succeeded, and the slowest answer.</summary>
+    /// <summary>
+    /// Per scenario: creates interrupted, orphans found, retries that succeeded, and the slowest answer.
+    /// </summary>
     private sealed class Counts
     {
-        private int _total, _interrupted, _orphaned, _retries, _retriesOk;
+        private int _total,
+            _interrupted,
+            _orphaned,
+            _retries,
+            _retriesOk;
 
         public int Interrupted => _interrupted;
         private TimeSpan _slowest;
 
-        public void Record(int trial, Result outcome, TimeSpan took, List<string> left, ITestOutputHelper output, bool quiet = false)
+        public void Record(
+            int trial,
+            Result outcome,
+            TimeSpan took,
+            List<string> left,
+            ITestOutputHelper output,
+            bool quiet = false
+        )
         {
             _total++;
             _slowest = took > _slowest ? took : _slowest;
             if (!quiet)
-                output.WriteLine($"trial {trial}: {(outcome.Error is null ? "created" : $"{outcome.Error.Kind}: {outcome.Error.Message}")} in {took.TotalMilliseconds:0} ms");
+                output.WriteLine(
+                    $"trial {trial}: "
+                        + $"{(outcome.Error is null ? "created" : $"{outcome.Error.Kind}: {outcome.Error.Message}")} "
+                        + $"in {took.TotalMilliseconds:0} ms"
+                );
             if (outcome.Error is not null)
             {
                 _interrupted++;
@@ -393,7 +532,8 @@ public sealed class FaultInjectionTests(ITestOutputHelper output) : IDisposable
             }
             Assert.True(took < TimeSpan.FromSeconds(60), $"answered after {took}");
             // What the provider saw fail it removed: nothing of the create is left once it answered.
-            if (left.Count > 0) _orphaned++;
+            if (left.Count > 0)
+                _orphaned++;
             Assert.Empty(left);
         }
 
@@ -401,7 +541,8 @@ public sealed class FaultInjectionTests(ITestOutputHelper output) : IDisposable
         {
             _total++;
             _interrupted++;
-            if (orphaned) _orphaned++;
+            if (orphaned)
+                _orphaned++;
         }
 
         public void Retried(Result outcome)
@@ -412,10 +553,16 @@ public sealed class FaultInjectionTests(ITestOutputHelper output) : IDisposable
         }
 
         public void Report(string scenario, ITestOutputHelper output) =>
-            output.WriteLine($"{scenario}: {_total} creates, {_interrupted} interrupted, {_orphaned} left something before the retry, {_retriesOk} of {_retries} retries succeeded (0 orphans after them), slowest answer {_slowest.TotalMilliseconds:0} ms");
+            output.WriteLine(
+                $"{scenario}: {_total} creates, {_interrupted} interrupted, {_orphaned} left something before the "
+                    + $"retry, {_retriesOk} of {_retries} retries succeeded (0 orphans after them), slowest answer "
+                    + $"{_slowest.TotalMilliseconds:0} ms"
+            );
     }
 
-    /// <summary>A shut-off qemu domain with one raw disk full of data: a full clone of it copies for a second or more.</summary>
+    /// <summary>
+    /// A shut-off qemu domain with one raw disk full of data: a full clone of it copies for a second or more.
+    /// </summary>
     private sealed record BigTemplate(string Name, string Pool);
 
     /// <summary>
@@ -441,8 +588,20 @@ public sealed class FaultInjectionTests(ITestOutputHelper output) : IDisposable
             using var pool = libvirt.LookupPool(Name);
             pool.RefreshIfIdle();
             var volumes = pool.ListVolumes();
-            try { return [.. volumes.Select(v => v.Name).Where(n => n.StartsWith(TestPool.RunPrefix, StringComparison.Ordinal))]; }
-            finally { foreach (var v in volumes) v.Dispose(); }
+            try
+            {
+                return
+                [
+                    .. volumes
+                        .Select(v => v.Name)
+                        .Where(n => n.StartsWith(TestPool.RunPrefix, StringComparison.Ordinal)),
+                ];
+            }
+            finally
+            {
+                foreach (var v in volumes)
+                    v.Dispose();
+            }
         }
 
         /// <summary>A volume for a test, by key.</summary>
@@ -460,22 +619,27 @@ public sealed class FaultInjectionTests(ITestOutputHelper output) : IDisposable
             string disk;
             using (var libvirt = Connection.Open(TestPool.Uri))
             using (var pool = libvirt.LookupPool(Name))
-            using (var volume = pool.CreateVolume(new VolumeDefinition(TestPool.UniqueName("bigdisk"), 768 * MiB, "raw")))
+            using (
+                var volume = pool.CreateVolume(new VolumeDefinition(TestPool.UniqueName("bigdisk"), 768 * MiB, "raw"))
+            )
                 disk = volume.Path;
             Command.WritePattern(disk, "raw", 0x5a, 0, 768 * MiB);
             using (var libvirt = Connection.Open(TestPool.Uri))
-            using (libvirt.DefineDomain($"""
-                <domain type='qemu'>
-                  <name>{name}</name>
-                  <memory unit='MiB'>64</memory>
-                  <os><type arch='x86_64'>hvm</type></os>
-                  <devices>
-                    <disk type='file' device='disk'><driver name='qemu' type='raw'/><source file='{disk}'/><target dev='vda' bus='virtio'/></disk>
-                  </devices>
-                </domain>
-                """))
-            {
-            }
+            using (
+                libvirt.DefineDomain(
+                    $"""
+                    <domain type='qemu'>
+                      <name>{name}</name>
+                      <memory unit='MiB'>64</memory>
+                      <os><type arch='x86_64'>hvm</type></os>
+                      <devices>
+                        <disk type='file' device='disk'><driver name='qemu' type='raw'/><source file='{disk}'/>
+                          <target dev='vda' bus='virtio'/></disk>
+                      </devices>
+                    </domain>
+                    """
+                )
+            ) { }
             return new BigTemplate(name, Name);
         }
 
@@ -488,11 +652,13 @@ public sealed class FaultInjectionTests(ITestOutputHelper output) : IDisposable
                 pool.Refresh();
                 foreach (var volume in pool.ListVolumes())
                 {
-                    using (volume) volume.Delete();
+                    using (volume)
+                        volume.Delete();
                 }
                 pool.DestroyAndUndefine();
             }
-            if (Directory.Exists(Path)) Directory.Delete(Path, recursive: true);
+            if (Directory.Exists(Path))
+                Directory.Delete(Path, recursive: true);
         }
     }
 }

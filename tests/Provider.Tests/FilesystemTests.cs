@@ -20,7 +20,8 @@ public sealed class FilesystemTests(TestPool pool) : IClassFixture<TestPool>, ID
     {
         _names.Dispose();
         _domains.Dispose();
-        if (Directory.Exists(_folders)) Directory.Delete(_folders, recursive: true);
+        if (Directory.Exists(_folders))
+            Directory.Delete(_folders, recursive: true);
     }
 
     /// <summary>A host folder with a 'hello' file that names it and this run; qemu's user may write it (9p).</summary>
@@ -41,7 +42,8 @@ public sealed class FilesystemTests(TestPool pool) : IClassFixture<TestPool>, ID
     {
         using var domain = pool.Libvirt.FindDomain(id)!;
         var deadline = DateTime.UtcNow + BootLimit;
-        while (domain.IsActive && DateTime.UtcNow < deadline) await Task.Delay(500);
+        while (domain.IsActive && DateTime.UtcNow < deadline)
+            await Task.Delay(500);
         Assert.False(domain.IsActive, $"the guest of {domain.Name} did not power off within {BootLimit}");
     }
 
@@ -51,13 +53,26 @@ public sealed class FilesystemTests(TestPool pool) : IClassFixture<TestPool>, ID
         var (vfs, rw, ro) = (Folder("vfs"), Folder("rw"), Folder("ro"));
         var name = _names.Name("shares");
         var log = Path.Combine(pool.Path, $"{name}.log");
-        var (id, outputs, inputs) = await _domains.CreateAsync(Props.Object(("name", name), ("type", "qemu"),
-            ("memory", 256), ("shutdownTimeout", 1), ("kernel", TestGuest.Shared.Kernel),
-            ("initrd", SharesGuest.Initrd),
-            ("cmdline", SharesGuest.Cmdline(("vfs", "virtiofs"), ("rw", "9p"), ("ro", "9p"))),
-            ("console", Props.Object(("type", "file"), ("path", log))),
-            ("filesystems", Props.Array(Props.Object(("source", vfs), ("target", "vfs")), Share(rw, "rw", "9p"),
-                Share(ro, "ro", "9p", readOnly: true)))));
+        var (id, outputs, inputs) = await _domains.CreateAsync(
+            Props.Object(
+                ("name", name),
+                ("type", "qemu"),
+                ("memory", 256),
+                ("shutdownTimeout", 1),
+                ("kernel", TestGuest.Shared.Kernel),
+                ("initrd", SharesGuest.Initrd),
+                ("cmdline", SharesGuest.Cmdline(("vfs", "virtiofs"), ("rw", "9p"), ("ro", "9p"))),
+                ("console", Props.Object(("type", "file"), ("path", log))),
+                (
+                    "filesystems",
+                    Props.Array(
+                        Props.Object(("source", vfs), ("target", "vfs")),
+                        Share(rw, "rw", "9p"),
+                        Share(ro, "ro", "9p", readOnly: true)
+                    )
+                )
+            )
+        );
         await WaitUntilShutOffAsync(id);
 
         var report = TestGuest.Report(log);
@@ -83,16 +98,31 @@ public sealed class FilesystemTests(TestPool pool) : IClassFixture<TestPool>, ID
     public async Task A_clones_filesystems_replace_the_templates_and_a_clone_without_them_keeps_the_templates()
     {
         var template = _names.Name("tmpl");
-        await _domains.CreateAsync(Props.Object(("name", template), ("type", "qemu"), ("memory", 64),
-            ("running", false),
-            ("filesystems", Props.Array(Share(Folder("class"), "home", "9p")))), "tmpl");
+        await _domains.CreateAsync(
+            Props.Object(
+                ("name", template),
+                ("type", "qemu"),
+                ("memory", 64),
+                ("running", false),
+                ("filesystems", Props.Array(Share(Folder("class"), "home", "9p")))
+            ),
+            "tmpl"
+        );
         using var clones = new ResourceHarness("libvirt:index:Clone");
         var student = Folder("student1");
-        var (ownId, ownOutputs, ownInputs) = await clones.CreateAsync(Props.Object(("source", template),
-            ("name", _names.Name("student1")), ("running", false),
-            ("filesystems", Props.Array(Share(student, "home", "virtiofs")))), "own");
-        var (keptId, keptOutputs, keptInputs) = await clones.CreateAsync(Props.Object(("source", template),
-            ("name", _names.Name("kept")), ("running", false)), "kept");
+        var (ownId, ownOutputs, ownInputs) = await clones.CreateAsync(
+            Props.Object(
+                ("source", template),
+                ("name", _names.Name("student1")),
+                ("running", false),
+                ("filesystems", Props.Array(Share(student, "home", "virtiofs")))
+            ),
+            "own"
+        );
+        var (keptId, keptOutputs, keptInputs) = await clones.CreateAsync(
+            Props.Object(("source", template), ("name", _names.Name("kept")), ("running", false)),
+            "kept"
+        );
 
         using (var own = pool.Libvirt.FindDomain(ownId)!)
         {
@@ -101,8 +131,10 @@ public sealed class FilesystemTests(TestPool pool) : IClassFixture<TestPool>, ID
         }
         using (var kept = pool.Libvirt.FindDomain(keptId)!)
         {
-            Assert.Equal([new DomainFilesystem(Path.Combine(_folders, "class"), "home", false, "9p")],
-                kept.Describe().Filesystems);
+            Assert.Equal(
+                [new DomainFilesystem(Path.Combine(_folders, "class"), "home", false, "9p")],
+                kept.Describe().Filesystems
+            );
         }
         (string, ObjectValue, ObjectValue)[] made = [(ownId, ownOutputs, ownInputs), (keptId, keptOutputs, keptInputs)];
         foreach (var (id, outputs, inputs) in made)
@@ -115,8 +147,13 @@ public sealed class FilesystemTests(TestPool pool) : IClassFixture<TestPool>, ID
     [Fact]
     public async Task A_folder_removed_outside_shows_as_drift_and_an_update_puts_it_back_in_place()
     {
-        var program = Props.Object(("name", _names.Name("drift")), ("type", "qemu"), ("memory", 64), ("running", false),
-            ("filesystems", Props.Array(Share(Folder("one"), "one", "9p"))));
+        var program = Props.Object(
+            ("name", _names.Name("drift")),
+            ("type", "qemu"),
+            ("memory", 64),
+            ("running", false),
+            ("filesystems", Props.Array(Share(Folder("one"), "one", "9p")))
+        );
         var (id, outputs, inputs) = await _domains.CreateAsync(program);
         using (var domain = pool.Libvirt.FindDomain(id)!)
         {

@@ -13,8 +13,10 @@ public class FilesystemXmlTests
     [Fact]
     public void Virtiofs_gets_shared_memfd_memory_and_9p_alone_gets_none()
     {
-        var shared = Xml(new DomainFilesystem("/srv/a", "a", false, "virtiofs"),
-            new DomainFilesystem("/srv/b", "b", true, "9p"));
+        var shared = Xml(
+            new DomainFilesystem("/srv/a", "a", false, "virtiofs"),
+            new DomainFilesystem("/srv/b", "b", true, "9p")
+        );
         Assert.Equal("memfd", shared.Element("memoryBacking")!.Element("source")!.Attribute("type")!.Value);
         Assert.Equal("shared", shared.Element("memoryBacking")!.Element("access")!.Attribute("mode")!.Value);
         var folders = shared.Element("devices")!.Elements("filesystem").ToList();
@@ -31,7 +33,15 @@ public class FilesystemXmlTests
         var template = new DomainDefinition
         {
             Name = "tmpl",
-            Disks = [new DomainDisk { Path = "/images/t.qcow2", Format = "qcow2", Target = "vda" }],
+            Disks =
+            [
+                new DomainDisk
+                {
+                    Path = "/images/t.qcow2",
+                    Format = "qcow2",
+                    Target = "vda",
+                },
+            ],
             Filesystems = [new DomainFilesystem("/srv/template", "home", false, "9p")],
         }.ToXml();
         DomainFilesystem student = new("/srv/student1", "home", false, "virtiofs");

@@ -19,8 +19,10 @@ public sealed class FrozenConnectTests(ITestOutputHelper output)
         {
             Libvirtd.Freeze();
             var (preview, cancel) = await HungConnect.AnswersWhileItHangsAsync(harness);
-            output.WriteLine("libvirtd frozen during the connect: a preview answered in "
-                + $"{preview.TotalMilliseconds:0.0} ms, Cancel in {cancel.TotalMilliseconds:0.0} ms");
+            output.WriteLine(
+                "libvirtd frozen during the connect: a preview answered in "
+                    + $"{preview.TotalMilliseconds:0.0} ms, Cancel in {cancel.TotalMilliseconds:0.0} ms"
+            );
         }
         finally
         {

@@ -15,7 +15,8 @@ public sealed class FunctionAdapterTests
 {
     private readonly GetLamp _function = new();
 
-    private static ResourceContext Context(CancellationToken cancellation = default) => new(new RecordingLog(), "", cancellation);
+    private static ResourceContext Context(CancellationToken cancellation = default) =>
+        new(new RecordingLog(), "", cancellation);
 
     [Fact]
     public async Task Arguments_are_decoded_with_their_defaults_and_the_result_encoded_as_outputs_are()
@@ -59,18 +60,24 @@ public sealed class FunctionAdapterTests
     [Fact]
     public async Task Errors_of_the_functions_own_layer_are_translated_and_cancellation_stops_it()
     {
-        var missing = await Assert.ThrowsAsync<ProviderException>(() => _function.InvokeAsync(Props.Object(("name", "missing")), Context()));
+        var missing = await Assert.ThrowsAsync<ProviderException>(() =>
+            _function.InvokeAsync(Props.Object(("name", "missing")), Context())
+        );
         Assert.Equal(ErrorKind.NotFound, missing.Kind);
         Assert.Equal("No lamp 'missing'.", missing.Message);
 
-        await Assert.ThrowsAsync<OperationCanceledException>(() => _function.InvokeAsync(Props.Object(("name", "desk")), Context(new CancellationToken(true))));
+        await Assert.ThrowsAsync<OperationCanceledException>(() =>
+            _function.InvokeAsync(Props.Object(("name", "desk")), Context(new CancellationToken(true)))
+        );
         Assert.Empty(_function.Called);
     }
 
     [Fact]
     public void The_schema_has_each_functions_inputs_and_outputs_as_object_type_specs()
     {
-        using var schema = JsonDocument.Parse(SchemaGenerator.Generate(LibvirtProvider.Package, typeof(ProviderConfig), [], [_function, new GetNothing()]));
+        using var schema = JsonDocument.Parse(
+            SchemaGenerator.Generate(LibvirtProvider.Package, typeof(ProviderConfig), [], [_function, new GetNothing()])
+        );
         var functions = schema.RootElement.GetProperty("functions");
 
         var lamp = functions.GetProperty("test:index:getLamp");
@@ -82,11 +89,28 @@ public sealed class FunctionAdapterTests
         Assert.Equal(["name"], inputs.GetProperty("required").EnumerateArray().Select(e => e.GetString()));
         var outputs = lamp.GetProperty("outputs");
         Assert.Equal("object", outputs.GetProperty("type").GetString());
-        Assert.Equal(["name", "watts", "tags", "socket", "note", "token"], outputs.GetProperty("properties").EnumerateObject().Select(p => p.Name));
-        Assert.Equal(["name", "watts", "tags", "socket", "token"], outputs.GetProperty("required").EnumerateArray().Select(e => e.GetString()));
-        Assert.Equal("#/types/libvirt:index:LampSocket", outputs.GetProperty("properties").GetProperty("socket").GetProperty("$ref").GetString());
+        Assert.Equal(
+            ["name", "watts", "tags", "socket", "note", "token"],
+            outputs.GetProperty("properties").EnumerateObject().Select(p => p.Name)
+        );
+        Assert.Equal(
+            ["name", "watts", "tags", "socket", "token"],
+            outputs.GetProperty("required").EnumerateArray().Select(e => e.GetString())
+        );
+        Assert.Equal(
+            "#/types/libvirt:index:LampSocket",
+            outputs.GetProperty("properties").GetProperty("socket").GetProperty("$ref").GetString()
+        );
         Assert.True(outputs.GetProperty("properties").GetProperty("token").GetProperty("secret").GetBoolean());
-        Assert.Equal(["kind"], schema.RootElement.GetProperty("types").GetProperty("libvirt:index:LampSocket").GetProperty("required").EnumerateArray().Select(e => e.GetString()));
+        Assert.Equal(
+            ["kind"],
+            schema
+                .RootElement.GetProperty("types")
+                .GetProperty("libvirt:index:LampSocket")
+                .GetProperty("required")
+                .EnumerateArray()
+                .Select(e => e.GetString())
+        );
 
         // A function without arguments has no inputs at all.
         Assert.False(functions.GetProperty("test:index:getNothing").TryGetProperty("inputs", out _));
@@ -110,7 +134,9 @@ public sealed class FunctionAdapterTests
         public IReadOnlyList<string> Tags { get; init; } = [];
         public LampSocket Socket { get; init; } = new();
         public string? Note { get; init; }
-        [Secret] public string Token { get; init; } = "";
+
+        [Secret]
+        public string Token { get; init; } = "";
     }
 
     private sealed class LampMissingException : Exception;
@@ -127,12 +153,19 @@ public sealed class FunctionAdapterTests
 
         protected override Task<GetLampResult> InvokeAsync(GetLampArgs args, ResourceContext context)
         {
-            if (args.Name == "missing") throw new LampMissingException();
+            if (args.Name == "missing")
+                throw new LampMissingException();
             Called.Add(args);
-            return Task.FromResult(new GetLampResult
-            {
-                Name = args.Name, Watts = args.Watts, Tags = ["warm", "dim"], Socket = new LampSocket { Kind = "e27" }, Token = "s3cret",
-            });
+            return Task.FromResult(
+                new GetLampResult
+                {
+                    Name = args.Name,
+                    Watts = args.Watts,
+                    Tags = ["warm", "dim"],
+                    Socket = new LampSocket { Kind = "e27" },
+                    Token = "s3cret",
+                }
+            );
         }
 
         protected override ProviderException? Translate(Exception exception, ResourceContext context) =>
@@ -150,6 +183,7 @@ public sealed class FunctionAdapterTests
     {
         public override string Token => "test:index:getNothing";
 
-        protected override Task<GetNothingResult> InvokeAsync(GetNothingArgs args, ResourceContext context) => Task.FromResult(new GetNothingResult { Ok = true });
+        protected override Task<GetNothingResult> InvokeAsync(GetNothingArgs args, ResourceContext context) =>
+            Task.FromResult(new GetNothingResult { Ok = true });
     }
 }

@@ -14,7 +14,9 @@ namespace PulumiLibvirt.Tests;
 /// and wrong arguments are failures naming the property.
 /// </summary>
 public sealed partial class FunctionProtocolTests(TestPool pool, TestNetwork network)
-    : IClassFixture<TestPool>, IClassFixture<TestNetwork>, IAsyncLifetime
+    : IClassFixture<TestPool>,
+        IClassFixture<TestNetwork>,
+        IAsyncLifetime
 {
     private readonly TestDomains _names = new();
     private EngineSession _engine = null!;
@@ -27,17 +29,24 @@ public sealed partial class FunctionProtocolTests(TestPool pool, TestNetwork net
         _names.Dispose();
     }
 
-    /// <summary>A successful invoke's result, checked against the function's outputs in schema.json: the SDKs read it by them.</summary>
+    /// <summary>
+    /// A successful invoke's result, checked against the function's outputs in schema.json: the SDKs read it by them.
+    /// </summary>
     private async Task<ObjectValue> InvokeAsync(string function, ObjectValue args)
     {
         var response = await _engine.InvokeAsync($"libvirt:index:{function}", args);
         Assert.Empty(response.Failures);
         var result = EngineSession.Values(response.Return);
         using var schema = JsonDocument.Parse(await File.ReadAllTextAsync(Repository.File("schema.json")));
-        var outputs = schema.RootElement.GetProperty("functions").GetProperty($"libvirt:index:{function}").GetProperty("outputs");
+        var outputs = schema
+            .RootElement.GetProperty("functions")
+            .GetProperty($"libvirt:index:{function}")
+            .GetProperty("outputs");
         var declared = outputs.GetProperty("properties").EnumerateObject().Select(p => p.Name).ToHashSet();
         Assert.All(result.Properties.Keys, key => Assert.Contains(key, declared));
-        Assert.All(outputs.GetProperty("required").EnumerateArray(), name => Assert.Contains(name.GetString(), result.Properties.Keys));
+        Assert.All(outputs.GetProperty("required").EnumerateArray(), name =>
+            Assert.Contains(name.GetString(), result.Properties.Keys)
+        );
         return result;
     }
 
@@ -47,18 +56,27 @@ public sealed partial class FunctionProtocolTests(TestPool pool, TestNetwork net
         var system = pool.CreateVolume("system", 4 * MiB);
         var data = pool.CreateVolume("data", 2 * MiB, format: "raw");
         var name = _names.Name("template");
-        // Made by hand as a person would: a file disk, a disk naming a pool volume, an empty CD-ROM, MACs left to libvirt.
-        using (pool.Libvirt.DefineDomain($"""
-            <domain type='qemu'><name>{name}</name><memory unit='MiB'>96</memory><vcpu>2</vcpu><os><type>hvm</type></os>
-              <devices>
-                <disk type='file' device='disk'><driver name='qemu' type='qcow2'/><source file='{system.Path}'/><target dev='vda' bus='virtio'/></disk>
-                <disk type='volume' device='disk'><driver name='qemu' type='raw'/><source pool='{pool.Name}' volume='{data.Name}'/><target dev='vdb' bus='virtio'/></disk>
-                <disk type='file' device='cdrom'><driver name='qemu' type='raw'/><target dev='sda' bus='sata'/><readonly/></disk>
-                <interface type='network'><source network='{network.Name}'/><model type='virtio'/></interface>
-                <interface type='bridge'><source bridge='br-{name[^6..]}'/><model type='e1000e'/></interface>
-              </devices>
-            </domain>
-            """)) { }
+        // Made by hand as a person would: a file disk, a disk naming a pool volume, an empty CD-ROM, MACs left to
+        // libvirt.
+        using (
+            pool.Libvirt.DefineDomain(
+                $"""
+                <domain type='qemu'><name>{name}</name><memory unit='MiB'>96</memory><vcpu>2</vcpu><os><type>hvm</type>
+                  </os>
+                  <devices>
+                    <disk type='file' device='disk'><driver name='qemu' type='qcow2'/><source file='{system.Path}'/>
+                      <target dev='vda' bus='virtio'/></disk>
+                    <disk type='volume' device='disk'><driver name='qemu' type='raw'/>
+                      <source pool='{pool.Name}' volume='{data.Name}'/><target dev='vdb' bus='virtio'/></disk>
+                    <disk type='file' device='cdrom'><driver name='qemu' type='raw'/><target dev='sda' bus='sata'/>
+                      <readonly/></disk>
+                    <interface type='network'><source network='{network.Name}'/><model type='virtio'/></interface>
+                    <interface type='bridge'><source bridge='br-{name[^6..]}'/><model type='e1000e'/></interface>
+                  </devices>
+                </domain>
+                """
+            )
+        ) { }
 
         var result = await InvokeAsync("getDomain", Props.Object(("name", name)));
 
@@ -100,7 +118,9 @@ public sealed partial class FunctionProtocolTests(TestPool pool, TestNetwork net
     public async Task GetDomain_of_a_missing_domain_is_not_found_naming_it_and_the_host()
     {
         var name = _names.Name("missing");
-        var error = await Assert.ThrowsAsync<RpcException>(() => _engine.InvokeAsync("libvirt:index:getDomain", Props.Object(("name", name))));
+        var error = await Assert.ThrowsAsync<RpcException>(() =>
+            _engine.InvokeAsync("libvirt:index:getDomain", Props.Object(("name", name)))
+        );
         Assert.Equal(StatusCode.NotFound, error.StatusCode);
         Assert.StartsWith($"No domain named or with UUID '{name}' on {TestPool.Uri}.", error.Status.Detail);
     }
@@ -109,7 +129,11 @@ public sealed partial class FunctionProtocolTests(TestPool pool, TestNetwork net
     public async Task GetVolume_answers_what_virsh_shows_by_pool_and_name_by_key_and_by_path()
     {
         var baseImage = pool.CreateVolume("base", 4 * MiB, format: "raw");
-        var overlay = pool.CreateVolume("overlay", 4 * MiB, backingStore: new Libvirt.BackingStore(baseImage.Path, "raw"));
+        var overlay = pool.CreateVolume(
+            "overlay",
+            4 * MiB,
+            backingStore: new Libvirt.BackingStore(baseImage.Path, "raw")
+        );
 
         var result = await InvokeAsync("getVolume", Props.Object(("pool", pool.Name), ("name", overlay.Name)));
 
@@ -147,16 +171,25 @@ public sealed partial class FunctionProtocolTests(TestPool pool, TestNetwork net
     public async Task GetVolume_of_a_missing_volume_or_pool_is_not_found_naming_what_was_looked_for()
     {
         var name = TestPool.UniqueName("nothing");
-        var inPool = await Assert.ThrowsAsync<RpcException>(() => _engine.InvokeAsync("libvirt:index:getVolume", Props.Object(("pool", pool.Name), ("name", name))));
+        var inPool = await Assert.ThrowsAsync<RpcException>(() =>
+            _engine.InvokeAsync("libvirt:index:getVolume", Props.Object(("pool", pool.Name), ("name", name)))
+        );
         Assert.Equal(StatusCode.NotFound, inPool.StatusCode);
-        Assert.StartsWith($"No volume named '{name}' in storage pool '{pool.Name}' on {TestPool.Uri}.", inPool.Status.Detail);
+        Assert.StartsWith(
+            $"No volume named '{name}' in storage pool '{pool.Name}' on {TestPool.Uri}.",
+            inPool.Status.Detail
+        );
 
-        var noPool = await Assert.ThrowsAsync<RpcException>(() => _engine.InvokeAsync("libvirt:index:getVolume", Props.Object(("pool", name), ("name", "disk"))));
+        var noPool = await Assert.ThrowsAsync<RpcException>(() =>
+            _engine.InvokeAsync("libvirt:index:getVolume", Props.Object(("pool", name), ("name", "disk")))
+        );
         Assert.Equal(StatusCode.NotFound, noPool.StatusCode);
         Assert.StartsWith($"No storage pool '{name}' on {TestPool.Uri}", noPool.Status.Detail);
 
         var path = Path.Combine(pool.Path, name);
-        var byKey = await Assert.ThrowsAsync<RpcException>(() => _engine.InvokeAsync("libvirt:index:getVolume", Props.Object(("key", path))));
+        var byKey = await Assert.ThrowsAsync<RpcException>(() =>
+            _engine.InvokeAsync("libvirt:index:getVolume", Props.Object(("key", path)))
+        );
         Assert.Equal(StatusCode.NotFound, byKey.StatusCode);
         Assert.StartsWith($"No volume with key or path '{path}' on {TestPool.Uri}.", byKey.Status.Detail);
     }
@@ -178,7 +211,9 @@ public sealed partial class FunctionProtocolTests(TestPool pool, TestNetwork net
         Assert.Equal(["nme"], await FailuresAsync("getDomain", Props.Object(("name", "x"), ("nme", "x"))));
         Assert.Equal(["extra"], await FailuresAsync("getNodeInfo", Props.Object(("extra", true))));
 
-        var unknown = await Assert.ThrowsAsync<RpcException>(() => _engine.InvokeAsync("libvirt:index:getThing", ObjectValue.Empty));
+        var unknown = await Assert.ThrowsAsync<RpcException>(() =>
+            _engine.InvokeAsync("libvirt:index:getThing", ObjectValue.Empty)
+        );
         Assert.Equal(StatusCode.InvalidArgument, unknown.StatusCode);
         Assert.Contains("libvirt:index:getDomain", unknown.Status.Detail);
     }
@@ -201,11 +236,16 @@ public sealed partial class FunctionProtocolTests(TestPool pool, TestNetwork net
         Assert.Equal("running", info["State"]);
         Assert.True(((BoolValue)byName["active"]!).Value);
         Assert.Equal(info["Autostart"] == "yes", ((BoolValue)byName["autostart"]!).Value);
-        Assert.Equal(long.Parse(info["Capacity"].Split(' ')[0], CultureInfo.InvariantCulture), Props.Number(byName, "capacity"));
+        Assert.Equal(
+            long.Parse(info["Capacity"].Split(' ')[0], CultureInfo.InvariantCulture),
+            Props.Number(byName, "capacity")
+        );
         Assert.InRange(Props.Number(byName, "available"), 1, Props.Number(byName, "capacity"));
 
         var missing = $"{pool.Name}-missing";
-        var error = await Assert.ThrowsAsync<RpcException>(() => _engine.InvokeAsync("libvirt:index:getPool", Props.Object(("name", missing))));
+        var error = await Assert.ThrowsAsync<RpcException>(() =>
+            _engine.InvokeAsync("libvirt:index:getPool", Props.Object(("name", missing)))
+        );
         Assert.Equal(StatusCode.NotFound, error.StatusCode);
         Assert.Contains($"No storage pool named or with UUID '{missing}' on {TestPool.Uri}", error.Status.Detail);
     }
@@ -217,13 +257,16 @@ public sealed partial class FunctionProtocolTests(TestPool pool, TestNetwork net
         var name = networks.Name("byhand");
         var prefix = TestNetworks.FreeSubnet().Replace(".0/24", "", StringComparison.Ordinal);
         var xml = Path.Combine(Path.GetTempPath(), $"{name}.xml");
-        File.WriteAllText(xml, $"""
+        File.WriteAllText(
+            xml,
+            $"""
             <network><name>{name}</name><domain name='hand.test'/>
               <dns><host ip='{prefix}.50'><hostname>files</hostname></host></dns>
               <ip address='{prefix}.1' prefix='24'><dhcp><range start='{prefix}.100' end='{prefix}.150'/>
                 <host mac='52:54:00:aa:bb:01' name='web' ip='{prefix}.11'/></dhcp></ip>
             </network>
-            """);
+            """
+        );
         try
         {
             Virsh("net-define", xml);
@@ -239,14 +282,25 @@ public sealed partial class FunctionProtocolTests(TestPool pool, TestNetwork net
         Assert.Equal(result, await InvokeAsync("getNetwork", Props.Object(("name", Virsh("net-uuid", name).Trim()))));
         Assert.Equal(name, Props.Text(result, "name"));
         Assert.Equal("isolated", Props.Text(result, "mode"));
-        Assert.Equal(Virsh("net-info", name).Split('\n').Single(l => l.StartsWith("Bridge:", StringComparison.Ordinal))["Bridge:".Length..].Trim(),
-            Props.Text(result, "bridge"));
+        Assert.Equal(
+            Virsh("net-info", name)
+                .Split('\n')
+                .Single(l => l.StartsWith("Bridge:", StringComparison.Ordinal))["Bridge:".Length..]
+                .Trim(),
+            Props.Text(result, "bridge")
+        );
         Assert.Equal("hand.test", Props.Text(result, "domain"));
         Assert.Equal([$"{prefix}.0/24"], Props.Texts(result, "addresses"));
         Assert.Equal([$"{prefix}.1"], Props.Texts(result, "gateways"));
         var dhcp = (ObjectValue)result["dhcp"]!;
-        Assert.Equal(Props.Object(("start", $"{prefix}.100"), ("end", $"{prefix}.150")), Props.Objects(dhcp, "ranges").Single());
-        Assert.Equal(Props.Object(("mac", "52:54:00:aa:bb:01"), ("ip", $"{prefix}.11"), ("hostname", "web")), Props.Objects(dhcp, "hosts").Single());
+        Assert.Equal(
+            Props.Object(("start", $"{prefix}.100"), ("end", $"{prefix}.150")),
+            Props.Objects(dhcp, "ranges").Single()
+        );
+        Assert.Equal(
+            Props.Object(("mac", "52:54:00:aa:bb:01"), ("ip", $"{prefix}.11"), ("hostname", "web")),
+            Props.Objects(dhcp, "hosts").Single()
+        );
         var dnsHost = Props.Objects((ObjectValue)result["dns"]!, "hosts").Single();
         Assert.Equal($"{prefix}.50", Props.Text(dnsHost, "ip"));
         Assert.Equal(["files"], Props.Texts(dnsHost, "hostnames"));
@@ -254,7 +308,9 @@ public sealed partial class FunctionProtocolTests(TestPool pool, TestNetwork net
         Assert.False(((BoolValue)result["autostart"]!).Value);
 
         var missing = $"{name}-missing";
-        var error = await Assert.ThrowsAsync<RpcException>(() => _engine.InvokeAsync("libvirt:index:getNetwork", Props.Object(("name", missing))));
+        var error = await Assert.ThrowsAsync<RpcException>(() =>
+            _engine.InvokeAsync("libvirt:index:getNetwork", Props.Object(("name", missing)))
+        );
         Assert.Equal(StatusCode.NotFound, error.StatusCode);
         Assert.Contains($"No network named or with UUID '{missing}' on {TestPool.Uri}", error.Status.Detail);
     }
@@ -279,7 +335,11 @@ public sealed partial class FunctionProtocolTests(TestPool pool, TestNetwork net
         Assert.Contains($"Using library: libvirt {Props.Text(result, "libvirtVersion")}\n", version);
         Assert.Contains($"Running hypervisor: QEMU {Props.Text(result, "hypervisorVersion")}\n", version);
 
-        var offered = DomainType().Matches(Virsh("capabilities")).Select(m => m.Groups[1].Value).Distinct().Order(StringComparer.Ordinal);
+        var offered = DomainType()
+            .Matches(Virsh("capabilities"))
+            .Select(m => m.Groups[1].Value)
+            .Distinct()
+            .Order(StringComparer.Ordinal);
         Assert.Equal(offered, Props.Texts(result, "domainTypes"));
         Assert.Equal(offered.Contains("kvm"), ((BoolValue)result["kvm"]!).Value);
     }
@@ -288,12 +348,20 @@ public sealed partial class FunctionProtocolTests(TestPool pool, TestNetwork net
 
     /// <summary>"Key: value" lines, as virsh dominfo, nodeinfo and vol-info print them.</summary>
     private static Dictionary<string, string> Fields(string output) =>
-        output.Split('\n').Where(l => l.Contains(':')).ToDictionary(l => l[..l.IndexOf(':')].Trim(), l => l[(l.IndexOf(':') + 1)..].Trim());
+        output
+            .Split('\n')
+            .Where(l => l.Contains(':'))
+            .ToDictionary(l => l[..l.IndexOf(':')].Trim(), l => l[(l.IndexOf(':') + 1)..].Trim());
 
     /// <summary>The rows of a virsh table (after its header and dashes), split on whitespace.</summary>
     private static List<string[]> Rows(string output) =>
-        output.Split('\n').SkipWhile(l => !l.StartsWith("---", StringComparison.Ordinal)).Skip(1)
-            .Where(l => l.Trim().Length > 0).Select(l => l.Split(' ', StringSplitOptions.RemoveEmptyEntries)).ToList();
+        output
+            .Split('\n')
+            .SkipWhile(l => !l.StartsWith("---", StringComparison.Ordinal))
+            .Skip(1)
+            .Where(l => l.Trim().Length > 0)
+            .Select(l => l.Split(' ', StringSplitOptions.RemoveEmptyEntries))
+            .ToList();
 
     [GeneratedRegex("<domain type='([a-z]+)'")]
     private static partial Regex DomainType();

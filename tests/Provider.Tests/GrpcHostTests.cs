@@ -39,30 +39,45 @@ public sealed class GrpcHostTests : IAsyncLifetime
         _engineLog.Dispose();
     }
 
-    private static Rpc.CheckRequest CheckOf(string type, ObjectValue news) => new()
-    {
-        Urn = $"urn:pulumi:dev::p::{type}::x", Type = type, News = PropertyStruct.Encode(news),
-    };
+    private static Rpc.CheckRequest CheckOf(string type, ObjectValue news) =>
+        new()
+        {
+            Urn = $"urn:pulumi:dev::p::{type}::x",
+            Type = type,
+            News = PropertyStruct.Encode(news),
+        };
 
     [Fact]
     public async Task Messages_larger_than_grpcs_default_4_MB_go_both_ways()
     {
         // A 6 MiB userData reaches Check, and the checked inputs, as large, come back.
         var userData = new string('x', 6 * 1024 * 1024);
-        var checkedConfig = await _client.CheckConfigAsync(CheckOf("pulumi:providers:test", Props.Object(("userData", userData))));
+        var checkedConfig = await _client.CheckConfigAsync(
+            CheckOf("pulumi:providers:test", Props.Object(("userData", userData)))
+        );
         Assert.Equal(userData, checkedConfig.Inputs.Fields["userData"].StringValue);
     }
 
     [Fact]
     public async Task An_unexpected_exception_answers_internal_with_its_message_and_is_written_whole_to_errors()
     {
-        var error = await Assert.ThrowsAsync<RpcException>(() => _client.CheckAsync(CheckOf(Broken, ObjectValue.Empty)).ResponseAsync);
+        var error = await Assert.ThrowsAsync<RpcException>(() =>
+            _client.CheckAsync(CheckOf(Broken, ObjectValue.Empty)).ResponseAsync
+        );
         Assert.Equal(StatusCode.Internal, error.StatusCode);
         Assert.Equal(FailingProvider.BugMessage, error.Status.Detail);
         var written = _errors.ToString();
         Assert.Contains("/pulumirpc.ResourceProvider/Check", written, StringComparison.Ordinal);
-        Assert.Contains($"System.InvalidOperationException: {FailingProvider.BugMessage}", written, StringComparison.Ordinal);
-        Assert.Contains("at PulumiLibvirt.Tests.GrpcHostTests.FailingProvider.Resource(", written, StringComparison.Ordinal);
+        Assert.Contains(
+            $"System.InvalidOperationException: {FailingProvider.BugMessage}",
+            written,
+            StringComparison.Ordinal
+        );
+        Assert.Contains(
+            "at PulumiLibvirt.Tests.GrpcHostTests.FailingProvider.Resource(",
+            written,
+            StringComparison.Ordinal
+        );
     }
 
     [Fact]
@@ -70,7 +85,8 @@ public sealed class GrpcHostTests : IAsyncLifetime
     {
         const string Message = "volume 'ä' is 100% used\nreally";
         var error = await Assert.ThrowsAsync<RpcException>(() =>
-            _client.InvokeAsync(new Rpc.InvokeRequest { Tok = Message, Args = new Struct() }).ResponseAsync);
+            _client.InvokeAsync(new Rpc.InvokeRequest { Tok = Message, Args = new Struct() }).ResponseAsync
+        );
         Assert.Equal(StatusCode.NotFound, error.StatusCode);
         Assert.Equal(Message, error.Status.Detail);
         Assert.Equal("", _errors.ToString());
@@ -79,10 +95,18 @@ public sealed class GrpcHostTests : IAsyncLifetime
     [Fact]
     public async Task A_half_made_resource_reaches_the_engine_as_an_ErrorResourceInitFailed_detail()
     {
-        var error = await Assert.ThrowsAsync<RpcException>(() => _client.CreateAsync(new Rpc.CreateRequest
-        {
-            Urn = $"urn:pulumi:dev::p::{HalfMade}::x", Type = HalfMade, Properties = new Struct(),
-        }).ResponseAsync);
+        var error = await Assert.ThrowsAsync<RpcException>(() =>
+            _client
+                .CreateAsync(
+                    new Rpc.CreateRequest
+                    {
+                        Urn = $"urn:pulumi:dev::p::{HalfMade}::x",
+                        Type = HalfMade,
+                        Properties = new Struct(),
+                    }
+                )
+                .ResponseAsync
+        );
         // The engine reads google.rpc.Status from the grpc-status-details-bin trailer.
         Assert.Equal(StatusCode.Unknown, error.StatusCode);
         var status = error.GetRpcStatus();
@@ -99,13 +123,22 @@ public sealed class GrpcHostTests : IAsyncLifetime
     public async Task A_method_the_service_does_not_have_answers_unimplemented()
     {
         var empty = Marshallers.Create(message => message.ToByteArray(), Empty.Parser.ParseFrom);
-        var construct = new Method<Empty, Empty>(MethodType.Unary, "pulumirpc.ResourceProvider", "Construct", empty, empty);
+        var construct = new Method<Empty, Empty>(
+            MethodType.Unary,
+            "pulumirpc.ResourceProvider",
+            "Construct",
+            empty,
+            empty
+        );
         var error = await Assert.ThrowsAsync<RpcException>(() =>
-            _channel.CreateCallInvoker().AsyncUnaryCall(construct, null, new CallOptions(), new Empty()).ResponseAsync);
+            _channel.CreateCallInvoker().AsyncUnaryCall(construct, null, new CallOptions(), new Empty()).ResponseAsync
+        );
         Assert.Equal(StatusCode.Unimplemented, error.StatusCode);
     }
 
-    /// <summary>Accepts any configuration; its resources are a bug or half made, its functions are never found.</summary>
+    /// <summary>
+    /// Accepts any configuration; its resources are a bug or half made, its functions are never found.
+    /// </summary>
     private sealed class FailingProvider : IProvider
     {
         public const string BugMessage = "a bug in the provider";

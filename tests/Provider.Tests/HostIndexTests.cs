@@ -9,22 +9,36 @@ namespace PulumiLibvirt.Tests;
 /// process does meanwhile: domains and volumes it makes, redefines or removes are seen; and MACs stay unique when
 /// creates race each other and another process defining domains.
 /// </summary>
-public sealed class HostIndexTests(TestPool pool, TestNetwork network) : IClassFixture<TestPool>, IClassFixture<TestNetwork>, IDisposable
+public sealed class HostIndexTests(TestPool pool, TestNetwork network)
+    : IClassFixture<TestPool>,
+        IClassFixture<TestNetwork>,
+        IDisposable
 {
     private readonly TestDomains _names = new();
 
     public void Dispose() => _names.Dispose();
 
-    private static string RandomMac() => $"52:54:00:{Random.Shared.Next(256):x2}:{Random.Shared.Next(256):x2}:{Random.Shared.Next(256):x2}";
+    private static string RandomMac() =>
+        $"52:54:00:{Random.Shared.Next(256):x2}:{Random.Shared.Next(256):x2}:{Random.Shared.Next(256):x2}";
 
-    private DomainDefinition Machine(string name, string uuid, string mac) => new()
-    {
-        Name = name, Uuid = uuid, Type = "qemu", MemoryKiB = 65536,
-        Interfaces = [new DomainInterface { Network = network.Name, Mac = mac }],
-    };
+    private DomainDefinition Machine(string name, string uuid, string mac) =>
+        new()
+        {
+            Name = name,
+            Uuid = uuid,
+            Type = "qemu",
+            MemoryKiB = 65536,
+            Interfaces = [new DomainInterface { Network = network.Name, Mac = mac }],
+        };
 
     private static List<string> MacsOf(Connection libvirt, string name) =>
-        libvirt.IndexedDomains().Where(d => d.Name == name).SelectMany(d => d.Interfaces).Select(i => i.Mac!).Distinct().ToList();
+        libvirt
+            .IndexedDomains()
+            .Where(d => d.Name == name)
+            .SelectMany(d => d.Interfaces)
+            .Select(i => i.Mac!)
+            .Distinct()
+            .ToList();
 
     [Fact]
     public async Task Domains_another_connection_defines_redefines_and_undefines_are_seen()
@@ -43,11 +57,16 @@ public sealed class HostIndexTests(TestPool pool, TestNetwork network) : IClassF
         var deadline = DateTime.UtcNow.AddSeconds(10);
         while (MacsOf(pool.Libvirt, name) is not [var seen] || seen != second)
         {
-            Assert.True(DateTime.UtcNow < deadline, $"the index still answers {string.Join(", ", MacsOf(pool.Libvirt, name))} for '{name}', redefined with {second}");
+            Assert.True(
+                DateTime.UtcNow < deadline,
+                $"the index still answers {string.Join(", ", MacsOf(pool.Libvirt, name))} for '{name}', redefined "
+                    + $"with {second}"
+            );
             await Task.Delay(50);
         }
 
-        using (var domain = other.FindDomain(uuid)!) domain.Undefine();
+        using (var domain = other.FindDomain(uuid)!)
+            domain.Undefine();
         Assert.Empty(MacsOf(pool.Libvirt, name));
     }
 
@@ -60,7 +79,14 @@ public sealed class HostIndexTests(TestPool pool, TestNetwork network) : IClassF
 
         using var other = Connection.Open(TestPool.Uri);
         using var otherPool = other.LookupPool(pool.Name);
-        using var overlay = otherPool.CreateVolume(new VolumeDefinition(TestPool.UniqueName("indexed-overlay") + ".qcow2", 1 << 20, "qcow2", new BackingStore(basePath, "qcow2")));
+        using var overlay = otherPool.CreateVolume(
+            new VolumeDefinition(
+                TestPool.UniqueName("indexed-overlay") + ".qcow2",
+                1 << 20,
+                "qcow2",
+                new BackingStore(basePath, "qcow2")
+            )
+        );
 
         var problem = VolumeUsage.Problem(pool.Libvirt, baseVolume);
         Assert.NotNull(problem);
@@ -70,7 +96,10 @@ public sealed class HostIndexTests(TestPool pool, TestNetwork network) : IClassF
     [Fact]
     public void An_overlay_deleted_and_made_again_on_another_base_is_read_again()
     {
-        var (first, second) = (pool.CreateVolume("rebased-a", 1 << 20).Path, pool.CreateVolume("rebased-b", 1 << 20).Path);
+        var (first, second) = (
+            pool.CreateVolume("rebased-a", 1 << 20).Path,
+            pool.CreateVolume("rebased-b", 1 << 20).Path
+        );
         var overlay = pool.CreateVolume("rebased-overlay", 1 << 20, backingStore: new BackingStore(first, "qcow2"));
         using var firstVolume = pool.Libvirt.FindVolume(first)!;
         using var secondVolume = pool.Libvirt.FindVolume(second)!;
@@ -78,8 +107,13 @@ public sealed class HostIndexTests(TestPool pool, TestNetwork network) : IClassF
         Assert.Null(VolumeUsage.Problem(pool.Libvirt, secondVolume));
 
         // Same name, so same key and path: only the delete can tell the index that the overlay it knows is gone.
-        using (var old = pool.Libvirt.FindVolume(overlay.Path)!) old.Delete();
-        using (pool.Pool.CreateVolume(new VolumeDefinition(overlay.Name, 1 << 20, "qcow2", new BackingStore(second, "qcow2")))) { }
+        using (var old = pool.Libvirt.FindVolume(overlay.Path)!)
+            old.Delete();
+        using (
+            pool.Pool.CreateVolume(
+                new VolumeDefinition(overlay.Name, 1 << 20, "qcow2", new BackingStore(second, "qcow2"))
+            )
+        ) { }
 
         Assert.Null(VolumeUsage.Problem(pool.Libvirt, firstVolume));
         Assert.Contains(overlay.Path, VolumeUsage.Problem(pool.Libvirt, secondVolume));
@@ -102,8 +136,22 @@ public sealed class HostIndexTests(TestPool pool, TestNetwork network) : IClassF
                 using (other.DefineDomain(Machine(name, Guid.NewGuid().ToString(), RandomMac()))) { }
             }
         });
-        var created = await Task.WhenAll(cloneNames.Select(name => Task.Run(() => clones.CreateAsync(
-            Props.Object(("source", template.Name), ("name", name), ("mode", "linked"), ("running", false), ("shutdownTimeout", 1)), name))));
+        var created = await Task.WhenAll(
+            cloneNames.Select(name =>
+                Task.Run(() =>
+                    clones.CreateAsync(
+                        Props.Object(
+                            ("source", template.Name),
+                            ("name", name),
+                            ("mode", "linked"),
+                            ("running", false),
+                            ("shutdownTimeout", 1)
+                        ),
+                        name
+                    )
+                )
+            )
+        );
         await external;
 
         // This test's domains only, each once: other classes of the run boot guests meanwhile, and a running domain has
@@ -116,6 +164,7 @@ public sealed class HostIndexTests(TestPool pool, TestNetwork network) : IClassF
         Assert.Equal(all.Count, all.Select(d => d.Name).Distinct().Count());
         Assert.Equal(cloneNames.Order(), created.Select(c => Props.Text(c.Outputs, "name")).Order());
         Assert.All(created, c => Assert.DoesNotContain(template.Mac, Props.Texts(c.Outputs, "macs")));
-        foreach (var (id, outputs, _) in created) await clones.DeleteAsync(id, outputs);
+        foreach (var (id, outputs, _) in created)
+            await clones.DeleteAsync(id, outputs);
     }
 }

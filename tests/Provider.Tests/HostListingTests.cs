@@ -3,7 +3,9 @@ using PulumiLibvirt.Tests.Support;
 
 namespace PulumiLibvirt.Tests;
 
-/// <summary>Questions about the whole host (who uses a volume?) asked while other pools come and go, on the real libvirtd.</summary>
+/// <summary>
+/// Questions about the whole host (who uses a volume?) asked while other pools come and go, on the real libvirtd.
+/// </summary>
 public sealed class HostListingTests : IDisposable
 {
     private readonly Connection _libvirt = Connection.Open(TestPool.Uri);
@@ -40,7 +42,8 @@ public sealed class HostListingTests : IDisposable
         });
         try
         {
-            while (churned < 200) _libvirt.IndexedVolumes();
+            while (churned < 200)
+                _libvirt.IndexedVolumes();
         }
         finally
         {

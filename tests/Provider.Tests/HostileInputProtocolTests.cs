@@ -26,8 +26,11 @@ public sealed class HostileInputProtocolTests(BadInputDaemon daemon) : IClassFix
     public async Task A_source_file_that_is_a_device_is_refused_at_once()
     {
         var tag = TestPool.UniqueName("bad");
-        var inputs = Props.Object(("name", tag), ("pool", daemon.Pool.Name),
-            ("source", Props.Object(("file", "/dev/zero"))));
+        var inputs = Props.Object(
+            ("name", tag),
+            ("pool", daemon.Pool.Name),
+            ("source", Props.Object(("file", "/dev/zero")))
+        );
         var check = await daemon.CheckAsync("libvirt:index:Volume", tag, inputs).WaitAsync(Bound);
         Assert.Equal("source.file", Assert.Single(check.Failures).Property);
         Assert.Empty(daemon.ObjectsNamed(tag));
@@ -40,13 +43,17 @@ public sealed class HostileInputProtocolTests(BadInputDaemon daemon) : IClassFix
         var url = server.Serve("/missing.img", new TestHttpServer.Route([], Status: 404));
         var secretUrl = $"http://user:s3cretpw@127.0.0.1:{url.Port}/missing.img";
         var tag = TestPool.UniqueName("bad");
-        var inputs = Props.Object(("name", tag), ("pool", daemon.Pool.Name),
-            ("source", Props.Object(("url", secretUrl))));
+        var inputs = Props.Object(
+            ("name", tag),
+            ("pool", daemon.Pool.Name),
+            ("source", Props.Object(("url", secretUrl)))
+        );
         var check = await daemon.CheckAsync("libvirt:index:Volume", tag, inputs).WaitAsync(Bound);
         Assert.Empty(check.Failures);
 
-        var error = await Assert.ThrowsAsync<RpcException>(
-            () => daemon.CreateAsync("libvirt:index:Volume", tag, check.Inputs).WaitAsync(Bound));
+        var error = await Assert.ThrowsAsync<RpcException>(() =>
+            daemon.CreateAsync("libvirt:index:Volume", tag, check.Inputs).WaitAsync(Bound)
+        );
         Assert.Contains("404", error.Status.Detail, StringComparison.Ordinal);
         Assert.Contains("http://***@127.0.0.1", error.Status.Detail, StringComparison.Ordinal);
         Assert.DoesNotContain("s3cretpw", error.Status.Detail, StringComparison.Ordinal);
@@ -59,11 +66,20 @@ public sealed class HostileInputProtocolTests(BadInputDaemon daemon) : IClassFix
     {
         var tag = daemon.Domains.Name("ro");
         var template = daemon.Host.Template;
-        var program = Props.Object(("name", tag), ("type", "qemu"), ("memory", 64), ("running", false),
-            ("disks", Props.Array(
-                Props.Object(("file", template.SystemDisk), ("readOnly", true)),
-                Props.Object(("volume", template.DataDisk), ("readOnly", true)),
-                Props.Object(("file", template.Iso), ("device", "cdrom")))));
+        var program = Props.Object(
+            ("name", tag),
+            ("type", "qemu"),
+            ("memory", 64),
+            ("running", false),
+            (
+                "disks",
+                Props.Array(
+                    Props.Object(("file", template.SystemDisk), ("readOnly", true)),
+                    Props.Object(("volume", template.DataDisk), ("readOnly", true)),
+                    Props.Object(("file", template.Iso), ("device", "cdrom"))
+                )
+            )
+        );
         var check = await daemon.CheckAsync("libvirt:index:Domain", tag, program).WaitAsync(Bound);
         Assert.Empty(check.Failures);
     }

@@ -4,7 +4,10 @@ using PulumiLibvirt.Tests.Support;
 namespace PulumiLibvirt.Tests;
 
 /// <summary>A Clone with an identity through the built binary, as the engine drives it.</summary>
-public sealed class IdentityProtocolTests(TestPool pool, TestNetwork network) : IClassFixture<TestPool>, IClassFixture<TestNetwork>, IDisposable
+public sealed class IdentityProtocolTests(TestPool pool, TestNetwork network)
+    : IClassFixture<TestPool>,
+        IClassFixture<TestNetwork>,
+        IDisposable
 {
     private readonly TestDomains _names = new();
 
@@ -15,12 +18,27 @@ public sealed class IdentityProtocolTests(TestPool pool, TestNetwork network) : 
         var guest = TestGuest.Shared;
         var name = _names.Name("tmpl");
         var rootDisk = guest.CopyRootInto(pool, name);
-        using var domain = pool.Libvirt.DefineDomain(new Libvirt.DomainDefinition
-        {
-            Name = name, Type = "qemu", MemoryKiB = 256 * 1024, Kernel = guest.Kernel, Initrd = guest.Initrd, Cmdline = guest.Cmdline,
-            Disks = [new Libvirt.DomainDisk { Path = rootDisk, Format = "raw", Target = "vda" }],
-            Interfaces = [new Libvirt.DomainInterface { Network = network.Name }],
-        });
+        using var domain = pool.Libvirt.DefineDomain(
+            new Libvirt.DomainDefinition
+            {
+                Name = name,
+                Type = "qemu",
+                MemoryKiB = 256 * 1024,
+                Kernel = guest.Kernel,
+                Initrd = guest.Initrd,
+                Cmdline = guest.Cmdline,
+                Disks =
+                [
+                    new Libvirt.DomainDisk
+                    {
+                        Path = rootDisk,
+                        Format = "raw",
+                        Target = "vda",
+                    },
+                ],
+                Interfaces = [new Libvirt.DomainInterface { Network = network.Name }],
+            }
+        );
         return Task.FromResult(name);
     }
 
@@ -30,8 +48,13 @@ public sealed class IdentityProtocolTests(TestPool pool, TestNetwork network) : 
         await using var engine = await EngineSession.StartAsync("libvirt:index:Clone");
         var template = await TemplateAsync();
         var name = _names.Name("proto-id");
-        var program = Props.Object(("source", template), ("name", name), ("mode", "linked"), ("running", false),
-            ("identity", Props.Object(("hostname", "proto-host"))));
+        var program = Props.Object(
+            ("source", template),
+            ("name", name),
+            ("mode", "linked"),
+            ("running", false),
+            ("identity", Props.Object(("hostname", "proto-host")))
+        );
 
         var check = await engine.CheckAsync("clone", program);
         Assert.Empty(check.Failures);
@@ -42,10 +65,16 @@ public sealed class IdentityProtocolTests(TestPool pool, TestNetwork network) : 
         var identity = created.Properties.Fields["identity"].StructValue.Fields;
         Assert.Equal("proto-host", identity["hostname"].StringValue);
         Assert.Equal(3, identity["sshHostKeys"].ListValue.Values.Count);
-        Assert.Contains(engine.Engine.Logs, log => log.Urn == engine.Urn("clone") && log.Message.Contains($"Clone '{name}': virt-sysprep"));
+        Assert.Contains(engine.Engine.Logs, log =>
+            log.Urn == engine.Urn("clone") && log.Message.Contains($"Clone '{name}': virt-sysprep")
+        );
 
         // A new hostname is a new machine: a replacement.
-        var renamed = await engine.CheckAsync("clone", program.With("identity", Props.Object(("hostname", "other-host"))), check.Inputs);
+        var renamed = await engine.CheckAsync(
+            "clone",
+            program.With("identity", Props.Object(("hostname", "other-host"))),
+            check.Inputs
+        );
         var diff = await engine.DiffAsync("clone", created.Id, created.Properties, check.Inputs, renamed.Inputs);
         Assert.Equal(["identity"], diff.Replaces);
 
@@ -57,7 +86,10 @@ public sealed class IdentityProtocolTests(TestPool pool, TestNetwork network) : 
     [Fact]
     public async Task Without_libguestfs_identity_is_a_check_failure_saying_what_to_install()
     {
-        await using var engine = await EngineSession.StartAsync("libvirt:index:Clone", new Dictionary<string, string> { ["PATH"] = "/nonexistent" });
+        await using var engine = await EngineSession.StartAsync(
+            "libvirt:index:Clone",
+            new Dictionary<string, string> { ["PATH"] = "/nonexistent" }
+        );
         var template = await TemplateAsync();
         var check = await engine.CheckAsync("clone", Props.Object(("source", template), ("identity", Props.Object())));
         var failure = Assert.Single(check.Failures);

@@ -5,7 +5,9 @@ using PulumiLibvirt.Tests.Support;
 
 namespace PulumiLibvirt.Tests;
 
-/// <summary>What the provider reads from images and their publishers' files, and the progress lines it writes.</summary>
+/// <summary>
+/// What the provider reads from images and their publishers' files, and the progress lines it writes.
+/// </summary>
 [Trait(Category.Name, Category.Unit)]
 public sealed class ImageFormatTests
 {
@@ -63,7 +65,8 @@ public sealed class ImageFormatTests
     public void Compressed_files_are_recognised_and_refused()
     {
         using var gzip = new MemoryStream();
-        using (var writer = new GZipStream(gzip, CompressionLevel.Fastest, leaveOpen: true)) writer.Write(new byte[100]);
+        using (var writer = new GZipStream(gzip, CompressionLevel.Fastest, leaveOpen: true))
+            writer.Write(new byte[100]);
         Assert.Contains("gzip-compressed", ImageHeader.Parse(gzip.ToArray()).Problem);
         Assert.Contains("xz-compressed", ImageHeader.Parse([0xFD, 0x37, 0x7A, 0x58, 0x5A, 0x00, 0x00]).Problem);
     }
@@ -74,7 +77,8 @@ public sealed class ImageFormatTests
     [Fact]
     public void A_checksum_list_in_sha256sum_format_gives_the_digest_of_the_named_file()
     {
-        var sums = $"# comment\n{Digest1}  noble-server-cloudimg-amd64.img\r\n{Digest2} *noble-server-cloudimg-arm64.img\n";
+        var sums =
+            $"# comment\n{Digest1}  noble-server-cloudimg-amd64.img\r\n{Digest2} *noble-server-cloudimg-arm64.img\n";
         Assert.Equal(Digest1, Sha256Sums.Find(sums, "noble-server-cloudimg-amd64.img"));
         Assert.Equal(Digest2.ToLowerInvariant(), Sha256Sums.Find(sums, "noble-server-cloudimg-arm64.img"));
         Assert.Null(Sha256Sums.Find(sums, "noble-server-cloudimg-amd64"));
@@ -83,7 +87,9 @@ public sealed class ImageFormatTests
     [Fact]
     public void A_checksum_list_in_bsd_format_gives_the_digest_of_the_named_file()
     {
-        var sums = $"-----BEGIN PGP SIGNED MESSAGE-----\nSHA256 (Fedora-Cloud.qcow2) = {Digest1}\nSHA256 (./other.raw) = {Digest2}\n";
+        var sums =
+            $"-----BEGIN PGP SIGNED MESSAGE-----\nSHA256 (Fedora-Cloud.qcow2) = {Digest1}\nSHA256 (./other.raw) = "
+            + $"{Digest2}\n";
         Assert.Equal(Digest1, Sha256Sums.Find(sums, "Fedora-Cloud.qcow2"));
         Assert.Equal(Digest2.ToLowerInvariant(), Sha256Sums.Find(sums, "other.raw"));
     }
@@ -98,7 +104,16 @@ public sealed class ImageFormatTests
     {
         var clock = new Clock();
         var lines = new List<string>();
-        var progress = new TransferProgress("Volume 'v': img", 1000, line => { lines.Add(line); return Task.CompletedTask; }, () => clock.Now);
+        var progress = new TransferProgress(
+            "Volume 'v': img",
+            1000,
+            line =>
+            {
+                lines.Add(line);
+                return Task.CompletedTask;
+            },
+            () => clock.Now
+        );
         for (var i = 0; i < 40; i++)
         {
             clock.Now += TimeSpan.FromMilliseconds(10);
@@ -116,7 +131,16 @@ public sealed class ImageFormatTests
     {
         var clock = new Clock();
         var lines = new List<string>();
-        var progress = new TransferProgress("img", null, line => { lines.Add(line); return Task.CompletedTask; }, () => clock.Now);
+        var progress = new TransferProgress(
+            "img",
+            null,
+            line =>
+            {
+                lines.Add(line);
+                return Task.CompletedTask;
+            },
+            () => clock.Now
+        );
         await progress.AdvanceAsync(3 << 20);
         clock.Now = TimeSpan.FromSeconds(4.9);
         await progress.TickAsync();
@@ -139,5 +163,6 @@ public sealed class ImageFormatTests
     [InlineData(1536, "1.5 KiB")]
     [InlineData(600L << 20, "600.0 MiB")]
     [InlineData(5L << 30, "5.0 GiB")]
-    public void Sizes_read_as_people_read_them(long bytes, string expected) => Assert.Equal(expected, TransferProgress.Size(bytes));
+    public void Sizes_read_as_people_read_them(long bytes, string expected) =>
+        Assert.Equal(expected, TransferProgress.Size(bytes));
 }

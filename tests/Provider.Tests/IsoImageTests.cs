@@ -12,14 +12,15 @@ public sealed class IsoImageTests
     private const int Sector = IsoImage.SectorSize;
 
     /// <summary>More than one sector: its data spans several.</summary>
-    private static readonly byte[] LargeUserData = Encoding.UTF8.GetBytes("#cloud-config\n" + string.Concat(Enumerable.Range(0, 200).Select(i => $"# line {i:D3} of padding\n")));
+    private static readonly byte[] LargeUserData = Encoding.UTF8.GetBytes(
+        "#cloud-config\n" + string.Concat(Enumerable.Range(0, 200).Select(i => $"# line {i:D3} of padding\n"))
+    );
 
-    private static byte[] Build() => IsoImage.Build("cidata",
-    [
-        ("user-data", LargeUserData),
-        ("meta-data", "instance-id: i-1\n"u8.ToArray()),
-        ("network-config", []),
-    ]);
+    private static byte[] Build() =>
+        IsoImage.Build(
+            "cidata",
+            [("user-data", LargeUserData), ("meta-data", "instance-id: i-1\n"u8.ToArray()), ("network-config", [])]
+        );
 
     private static ReadOnlySpan<byte> SectorOf(byte[] image, int sector) => image.AsSpan(sector * Sector, Sector);
 
@@ -36,7 +37,10 @@ public sealed class IsoImageTests
         Assert.Equal(image.Length / Sector, BinaryPrimitives.ReadInt32BigEndian(pvd[84..]));
         Assert.Equal(Sector, BinaryPrimitives.ReadUInt16LittleEndian(pvd[128..]));
         Assert.Equal("cidata", IsoImage.Label(pvd));
-        Assert.True(SectorOf(image, 0).Length == Sector && image.AsSpan(0, 16 * Sector).IndexOfAnyExcept((byte)0) < 0, "the system area is zero");
+        Assert.True(
+            SectorOf(image, 0).Length == Sector && image.AsSpan(0, 16 * Sector).IndexOfAnyExcept((byte)0) < 0,
+            "the system area is zero"
+        );
     }
 
     [Fact]
@@ -59,15 +63,18 @@ public sealed class IsoImageTests
         var image = Build();
         var svd = SectorOf(image, 17);
         var rootSector = BinaryPrimitives.ReadInt32LittleEndian(svd[(156 + 2)..]);
-        var entries = Records(SectorOf(image, rootSector)).Skip(2) // "." and ".."
-            .Select(r => (Name: Encoding.BigEndianUnicode.GetString(r.Identifier), r.Extent, r.Length)).ToList();
+        var entries = Records(SectorOf(image, rootSector))
+            .Skip(2) // "." and ".."
+            .Select(r => (Name: Encoding.BigEndianUnicode.GetString(r.Identifier), r.Extent, r.Length))
+            .ToList();
         Assert.Equal(["meta-data", "network-config", "user-data"], entries.Select(e => e.Name));
         var user = entries.Single(e => e.Name == "user-data");
         Assert.Equal(LargeUserData.Length, user.Length);
         Assert.True(LargeUserData.Length > Sector);
         Assert.Equal(LargeUserData, image.AsSpan(user.Extent * Sector, user.Length).ToArray());
         Assert.Equal(0, entries.Single(e => e.Name == "network-config").Length);
-        Assert.Equal(image.Length, (user.Extent + (LargeUserData.Length + Sector - 1) / Sector) * Sector); // the large file's sectors end the image
+        // The large file's sectors end the image.
+        Assert.Equal(image.Length, (user.Extent + (LargeUserData.Length + Sector - 1) / Sector) * Sector);
     }
 
     [Fact]
@@ -83,7 +90,14 @@ public sealed class IsoImageTests
     public void The_same_files_make_the_same_bytes_and_other_content_other_bytes()
     {
         Assert.Equal(Build(), Build());
-        var other = IsoImage.Build("cidata", [("user-data", "#cloud-config\n"u8.ToArray()), ("meta-data", "instance-id: i-1\n"u8.ToArray()), ("network-config", [])]);
+        var other = IsoImage.Build(
+            "cidata",
+            [
+                ("user-data", "#cloud-config\n"u8.ToArray()),
+                ("meta-data", "instance-id: i-1\n"u8.ToArray()),
+                ("network-config", []),
+            ]
+        );
         Assert.NotEqual(Build(), other);
     }
 
@@ -100,7 +114,13 @@ public sealed class IsoImageTests
         for (var offset = 0; offset < directory.Length && directory[offset] > 0; offset += directory[offset])
         {
             var r = directory[offset..];
-            result.Add((r.Slice(33, r[32]).ToArray(), BinaryPrimitives.ReadInt32LittleEndian(r[2..]), BinaryPrimitives.ReadInt32LittleEndian(r[10..])));
+            result.Add(
+                (
+                    r.Slice(33, r[32]).ToArray(),
+                    BinaryPrimitives.ReadInt32LittleEndian(r[2..]),
+                    BinaryPrimitives.ReadInt32LittleEndian(r[10..])
+                )
+            );
         }
         return result;
     }

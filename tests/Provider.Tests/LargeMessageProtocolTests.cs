@@ -16,15 +16,19 @@ public sealed class LargeMessageProtocolTests(TestPool pool) : IClassFixture<Tes
 
     public async Task DisposeAsync() => await _engine.DisposeAsync();
 
-    /// <summary>A shell script of about <paramref name="bytes"/> bytes: cloud-init takes it as it is, no YAML.</summary>
+    /// <summary>
+    /// A shell script of about <paramref name="bytes"/> bytes: cloud-init takes it as it is, no YAML.
+    /// </summary>
     private static string Script(long bytes) => "#!/bin/sh\n" + new string('#', (int)bytes - 11) + "\n";
 
     [Fact]
     public async Task A_6_MiB_userData_reaches_Check()
     {
         var userData = Script(6 * MiB);
-        var check = await _engine.CheckAsync("six",
-            Props.Object(("pool", pool.Name), ("userData", Props.Secret(userData))));
+        var check = await _engine.CheckAsync(
+            "six",
+            Props.Object(("pool", pool.Name), ("userData", Props.Secret(userData)))
+        );
         Assert.Empty(check.Failures);
         Assert.Equal(userData, Props.Text(EngineSession.Values(check.Inputs), "userData"));
     }

@@ -56,7 +56,9 @@ public sealed class LibvirtTests : IDisposable
     [Fact]
     public void Opening_an_unreachable_uri_is_a_libvirt_error_not_a_crash()
     {
-        var error = Assert.Throws<LibvirtException>(() => Connection.Open("qemu+unix:///system?socket=/nonexistent/sock"));
+        var error = Assert.Throws<LibvirtException>(() =>
+            Connection.Open("qemu+unix:///system?socket=/nonexistent/sock")
+        );
         Assert.Contains("/nonexistent/sock", error.Message);
     }
 
@@ -64,11 +66,20 @@ public sealed class LibvirtTests : IDisposable
     public void Volume_xml_is_built_and_read_with_units_and_backing_store()
     {
         var xml = new VolumeDefinition("a", 1024, "qcow2", new BackingStore("/base.img", "raw")).ToXml();
-        Assert.Equal("<volume><name>a</name><capacity unit=\"bytes\">1024</capacity><allocation unit=\"bytes\">0</allocation><target><format type=\"qcow2\" /></target>" +
-            "<backingStore><path>/base.img</path><format type=\"raw\" /></backingStore></volume>", xml);
+        Assert.Equal(
+            "<volume><name>a</name><capacity unit=\"bytes\">1024</capacity><allocation "
+                + "unit=\"bytes\">0</allocation><target><format type=\"qcow2\" /></target>"
+                + "<backingStore><path>/base.img</path><format type=\"raw\" /></backingStore></volume>",
+            xml
+        );
         var parsed = VolumeDescription.Parse(
-            "<volume><name>a</name><key>/p/a</key><capacity unit='KiB'>2</capacity><allocation>7</allocation>" +
-            "<target><path>/p/a</path><format type='qcow2'/></target><backingStore><path>/b</path><format type='raw'/></backingStore></volume>");
-        Assert.Equal(new VolumeDescription("a", "/p/a", "/p/a", 2048, 7, "qcow2", new BackingStore("/b", "raw")), parsed);
+            "<volume><name>a</name><key>/p/a</key><capacity unit='KiB'>2</capacity><allocation>7</allocation>"
+                + "<target><path>/p/a</path><format type='qcow2'/></target><backingStore><path>/b</path><format "
+                + "type='raw'/></backingStore></volume>"
+        );
+        Assert.Equal(
+            new VolumeDescription("a", "/p/a", "/p/a", 2048, 7, "qcow2", new BackingStore("/b", "raw")),
+            parsed
+        );
     }
 }

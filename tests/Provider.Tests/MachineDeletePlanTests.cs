@@ -14,13 +14,14 @@ public sealed class MachineDeletePlanTests
 
     private static readonly VolumeUsers Unused = new("/pool/web-vda.qcow2", [], []);
 
-    private static MachineDeleteFacts Facts(params MachineDiskFacts[] disks) => new()
-    {
-        Defined = true,
-        Running = true,
-        Reservations = [Reserved],
-        Disks = disks,
-    };
+    private static MachineDeleteFacts Facts(params MachineDiskFacts[] disks) =>
+        new()
+        {
+            Defined = true,
+            Running = true,
+            Reservations = [Reserved],
+            Disks = disks,
+        };
 
     private static MachineDeletePlan Plan(string kind, MachineDeleteFacts facts, bool deleteSnapshots = false) =>
         MachineDeletePlan.For(kind, "web", facts, 7, deleteSnapshots, KeptBecause);
@@ -86,10 +87,14 @@ public sealed class MachineDeletePlanTests
     [Fact]
     public void A_clone_deletes_its_own_copies_and_overlays_and_keeps_the_disks_it_shares_with_the_source()
     {
-        var plan = Plan("Clone", Facts(
-            new MachineDiskFacts("vda", "/pool/web-vda.qcow2", Owned: true, Unused),
-            new MachineDiskFacts("vdb", "/pool/web-vdb.img", Owned: true),
-            new MachineDiskFacts("sda", "/pool/seed.iso", Owned: false)));
+        var plan = Plan(
+            "Clone",
+            Facts(
+                new MachineDiskFacts("vda", "/pool/web-vda.qcow2", Owned: true, Unused),
+                new MachineDiskFacts("vdb", "/pool/web-vdb.img", Owned: true),
+                new MachineDiskFacts("sda", "/pool/seed.iso", Owned: false)
+            )
+        );
 
         Assert.Null(plan.Refusal);
         Assert.Equal(["/pool/web-vda.qcow2", "/pool/web-vdb.img"], plan.DeletedFiles);
@@ -117,13 +122,19 @@ public sealed class MachineDeletePlanTests
         var backing = new VolumeUsers("/pool/web-vda.qcow2", [new VolumeOverlay("/pool/other.qcow2", ["other"])], []);
         var facts = Facts(
             new MachineDiskFacts("vda", "/pool/web-vda.qcow2", Owned: true, backing),
-            new MachineDiskFacts("vdb", "/pool/web-vdb.qcow2", Owned: true, Unused)) with
-        { Snapshots = ["nightly"] };
+            new MachineDiskFacts("vdb", "/pool/web-vdb.qcow2", Owned: true, Unused)
+        ) with
+        {
+            Snapshots = ["nightly"],
+        };
 
         var plan = Plan("Clone", facts);
 
-        Assert.StartsWith("Clone 'web' cannot be deleted: Volume '/pool/web-vda.qcow2' is the backing store of " +
-            "'/pool/other.qcow2' (a disk of 'other')", plan.Refusal);
+        Assert.StartsWith(
+            "Clone 'web' cannot be deleted: Volume '/pool/web-vda.qcow2' is the backing store of "
+                + "'/pool/other.qcow2' (a disk of 'other')",
+            plan.Refusal
+        );
         Assert.Contains("'nightly'", plan.Refusal);
         Assert.Empty(plan.DeletedFiles);
         Assert.False(plan.Undefines);

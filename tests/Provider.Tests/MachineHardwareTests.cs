@@ -34,7 +34,8 @@ public sealed class MachineHardwareTests(TestPool pool) : IClassFixture<TestPool
     {
         using var domain = Live(id);
         var deadline = DateTime.UtcNow + BootLimit;
-        while (domain.IsActive && DateTime.UtcNow < deadline) await Task.Delay(500);
+        while (domain.IsActive && DateTime.UtcNow < deadline)
+            await Task.Delay(500);
         Assert.False(domain.IsActive, $"the guest of {domain.Name} did not power off within {BootLimit}");
     }
 
@@ -45,11 +46,21 @@ public sealed class MachineHardwareTests(TestPool pool) : IClassFixture<TestPool
     {
         var guest = TestGuest.Shared;
         var name = _names.Name("tpm");
-        var (id, outputs, _) = await _domains.CreateAsync(Props.Object(("name", name), ("type", "qemu"),
-            ("memory", 256), ("kernel", guest.Kernel), ("initrd", ProbeGuest.Initrd(pool.Path)),
-            ("cmdline", guest.Cmdline), ("console", Props.Object(("type", "file"), ("path", ConsoleLog(name)))),
-            ("tpm", Props.Object()), ("rng", true), ("cpu", Props.Object(("mode", "maximum"))),
-            ("video", Props.Object(("model", "virtio")))));
+        var (id, outputs, _) = await _domains.CreateAsync(
+            Props.Object(
+                ("name", name),
+                ("type", "qemu"),
+                ("memory", 256),
+                ("kernel", guest.Kernel),
+                ("initrd", ProbeGuest.Initrd(pool.Path)),
+                ("cmdline", guest.Cmdline),
+                ("console", Props.Object(("type", "file"), ("path", ConsoleLog(name)))),
+                ("tpm", Props.Object()),
+                ("rng", true),
+                ("cpu", Props.Object(("mode", "maximum"))),
+                ("video", Props.Object(("model", "virtio")))
+            )
+        );
         await WaitUntilShutOffAsync(id);
         var report = TestGuest.Report(ConsoleLog(name));
         Assert.Equal("2", report["tpm"]);
@@ -65,8 +76,9 @@ public sealed class MachineHardwareTests(TestPool pool) : IClassFixture<TestPool
 
         // The clone inherits the TPM device; its state is its own, made at its first boot, never the template's.
         var cloneName = _names.Name("tpmclone");
-        var (cloneId, cloneOutputs, _) = await _clones.CreateAsync(Props.Object(("source", name), ("name", cloneName),
-            ("mode", "linked"), ("shutdownTimeout", 1)));
+        var (cloneId, cloneOutputs, _) = await _clones.CreateAsync(
+            Props.Object(("source", name), ("name", cloneName), ("mode", "linked"), ("shutdownTimeout", 1))
+        );
         await WaitUntilShutOffAsync(cloneId);
         Assert.Equal("2", TestGuest.Report(ConsoleLog(cloneName))["tpm"]);
         var cloneState = Path.Combine(TpmStates, cloneId);
@@ -82,17 +94,31 @@ public sealed class MachineHardwareTests(TestPool pool) : IClassFixture<TestPool
     }
 
     /// <summary>A digest of the TPM's state files (the permanent state holds the TPM's seeds and keys).</summary>
-    private static string StateDigest(string folder) => string.Join(",",
-        Directory.GetFiles(folder, "*", SearchOption.AllDirectories).Where(f => f.Contains("permall", StringComparison.Ordinal))
-            .Order(StringComparer.Ordinal).Select(FileDigest.Sha256));
+    private static string StateDigest(string folder) =>
+        string.Join(
+            ",",
+            Directory
+                .GetFiles(folder, "*", SearchOption.AllDirectories)
+                .Where(f => f.Contains("permall", StringComparison.Ordinal))
+                .Order(StringComparer.Ordinal)
+                .Select(FileDigest.Sha256)
+        );
 
     [Fact]
     public async Task A_secure_boot_machine_gets_the_secure_firmware_and_smm_and_runs_under_tcg()
     {
         var name = _names.Name("sb");
-        var (id, outputs, inputs) = await _domains.CreateAsync(Props.Object(("name", name), ("type", "qemu"),
-            ("memory", 256), ("firmware", "efi"), ("secureBoot", true), ("tpm", Props.Object()),
-            ("shutdownTimeout", 1)));
+        var (id, outputs, inputs) = await _domains.CreateAsync(
+            Props.Object(
+                ("name", name),
+                ("type", "qemu"),
+                ("memory", 256),
+                ("firmware", "efi"),
+                ("secureBoot", true),
+                ("tpm", Props.Object()),
+                ("shutdownTimeout", 1)
+            )
+        );
         using (var domain = Live(id))
         {
             var persistent = Xml(domain);
@@ -116,9 +142,16 @@ public sealed class MachineHardwareTests(TestPool pool) : IClassFixture<TestPool
     public async Task A_change_made_outside_shows_in_the_read_and_an_update_puts_it_back_in_place()
     {
         var name = _names.Name("drift");
-        var program = Props.Object(("name", name), ("type", "qemu"), ("memory", 64), ("running", false),
-            ("tpm", Props.Object()), ("rng", true), ("cpu", Props.Object(("mode", "maximum"))),
-            ("video", Props.Object(("model", "virtio"))));
+        var program = Props.Object(
+            ("name", name),
+            ("type", "qemu"),
+            ("memory", 64),
+            ("running", false),
+            ("tpm", Props.Object()),
+            ("rng", true),
+            ("cpu", Props.Object(("mode", "maximum"))),
+            ("video", Props.Object(("model", "virtio")))
+        );
         var (id, outputs, inputs) = await _domains.CreateAsync(program);
         string uuid;
         using (var domain = Live(id))
@@ -126,8 +159,9 @@ public sealed class MachineHardwareTests(TestPool pool) : IClassFixture<TestPool
             uuid = domain.Uuid;
             var xml = Xml(domain);
             var devices = xml.Element("devices")!;
-            devices.Element("tpm")!.ReplaceWith(XElement.Parse(
-                "<tpm model='tpm-tis'><backend type='emulator' version='1.2'/></tpm>"));
+            devices
+                .Element("tpm")!
+                .ReplaceWith(XElement.Parse("<tpm model='tpm-tis'><backend type='emulator' version='1.2'/></tpm>"));
             devices.Element("rng")!.Remove();
             devices.Element("video")!.Element("model")!.SetAttributeValue("type", "vga");
             xml.Element("cpu")!.ReplaceWith(XElement.Parse("<cpu mode='custom'><model>qemu64</model></cpu>"));
@@ -155,7 +189,10 @@ public sealed class MachineHardwareTests(TestPool pool) : IClassFixture<TestPool
         using var updated = Live(id);
         Assert.Equal(uuid, updated.Uuid);
         var definition = updated.Describe();
-        Assert.Equal((new DomainCpu("maximum", null), "virtio", true), (definition.Cpu, definition.Video, definition.Rng));
+        Assert.Equal(
+            (new DomainCpu("maximum", null), "virtio", true),
+            (definition.Cpu, definition.Video, definition.Rng)
+        );
         Assert.Equal(new DomainTpm("tpm-tis", "1.2"), definition.Tpm);
     }
 
@@ -163,9 +200,16 @@ public sealed class MachineHardwareTests(TestPool pool) : IClassFixture<TestPool
     public async Task Bad_hardware_inputs_are_check_failures_against_the_daemon_and_nothing_is_defined()
     {
         var name = _names.Name("badhw");
-        var check = await _domains.CheckAsync(Props.Object(("name", name), ("type", "qemu"), ("memory", 64),
-            ("secureBoot", true), ("cpu", Props.Object(("mode", "host-passthrough"))),
-            ("tpm", Props.Object(("version", "1.2")))));
+        var check = await _domains.CheckAsync(
+            Props.Object(
+                ("name", name),
+                ("type", "qemu"),
+                ("memory", 64),
+                ("secureBoot", true),
+                ("cpu", Props.Object(("mode", "host-passthrough"))),
+                ("tpm", Props.Object(("version", "1.2")))
+            )
+        );
         Assert.Equal(["cpu.mode", "secureBoot", "tpm.model"], check.Failures.Select(f => f.Property).Order());
         Assert.Null(pool.Libvirt.FindDomain(name));
     }

@@ -12,18 +12,19 @@ namespace PulumiLibvirt.Tests;
 [Trait(Category.Name, Category.Unit)]
 public class MachineHardwareUnitTests
 {
-    private static DomainDefinition Hardware() => new()
-    {
-        Name = "win11",
-        Type = "qemu",
-        MemoryKiB = 64 * 1024,
-        Firmware = "efi",
-        SecureBoot = true,
-        Tpm = new DomainTpm("tpm-crb", "2.0"),
-        Cpu = new DomainCpu("custom", "qemu64"),
-        Video = "virtio",
-        Rng = true,
-    };
+    private static DomainDefinition Hardware() =>
+        new()
+        {
+            Name = "win11",
+            Type = "qemu",
+            MemoryKiB = 64 * 1024,
+            Firmware = "efi",
+            SecureBoot = true,
+            Tpm = new DomainTpm("tpm-crb", "2.0"),
+            Cpu = new DomainCpu("custom", "qemu64"),
+            Video = "virtio",
+            Rng = true,
+        };
 
     [Fact]
     public void Definition_writes_each_device_as_libvirt_wants_it()
@@ -36,8 +37,13 @@ public class MachineHardwareUnitTests
         var os = domain.Element("os")!;
         Assert.Equal("q35", os.Element("type")?.Attribute("machine")?.Value);
         Assert.Equal("yes", os.Element("loader")?.Attribute("secure")?.Value);
-        Assert.Equal(["enrolled-keys", "secure-boot"], os.Element("firmware")!.Elements("feature")
-            .Where(f => f.Attribute("enabled")?.Value == "yes").Select(f => f.Attribute("name")!.Value));
+        Assert.Equal(
+            ["enrolled-keys", "secure-boot"],
+            os.Element("firmware")!
+                .Elements("feature")
+                .Where(f => f.Attribute("enabled")?.Value == "yes")
+                .Select(f => f.Attribute("name")!.Value)
+        );
         Assert.Equal("on", domain.Element("features")?.Element("smm")?.Attribute("state")?.Value);
         var cpu = domain.Element("cpu")!;
         Assert.Equal("custom", cpu.Attribute("mode")?.Value);
@@ -68,8 +74,9 @@ public class MachineHardwareUnitTests
         Assert.Null(domain.Element("cpu"));
         Assert.Null(domain.Element("os")!.Element("loader"));
         Assert.Null(domain.Element("features")!.Element("smm"));
-        Assert.DoesNotContain(domain.Element("devices")!.Elements(),
-            e => e.Name.LocalName is "tpm" or "video" or "rng");
+        Assert.DoesNotContain(domain.Element("devices")!.Elements(), e =>
+            e.Name.LocalName is "tpm" or "video" or "rng"
+        );
         var read = DomainDefinition.Parse(plain.ToXml());
         Assert.Equal((null, false, null, null, false), (read.Tpm, read.SecureBoot, read.Cpu, read.Video, read.Rng));
     }
@@ -78,7 +85,8 @@ public class MachineHardwareUnitTests
     public void A_custom_cpu_without_a_model_is_topology_only_and_no_cpu_mode()
     {
         var read = DomainDefinition.Parse(
-            "<domain type='qemu'><name>t</name><cpu><topology sockets='1' cores='2' threads='1'/></cpu></domain>");
+            "<domain type='qemu'><name>t</name><cpu><topology sockets='1' cores='2' threads='1'/></cpu></domain>"
+        );
         Assert.Null(read.Cpu);
     }
 
@@ -88,9 +96,14 @@ public class MachineHardwareUnitTests
         var template = Hardware() with { Uuid = Guid.NewGuid().ToString(), Tpm = new DomainTpm("tpm-tis", "1.2") };
         var changes = new CloneChanges
         {
-            Name = "student-1", Uuid = Guid.NewGuid().ToString(), SourceUuid = template.Uuid!, Owner = "urn:o",
-            Macs = [], Disks = new Dictionary<string, ClonedDisk?>(),
-            Tpm = new DomainTpm("tpm-crb", "2.0"), Cpu = new DomainCpu("maximum", null),
+            Name = "student-1",
+            Uuid = Guid.NewGuid().ToString(),
+            SourceUuid = template.Uuid!,
+            Owner = "urn:o",
+            Macs = [],
+            Disks = new Dictionary<string, ClonedDisk?>(),
+            Tpm = new DomainTpm("tpm-crb", "2.0"),
+            Cpu = new DomainCpu("maximum", null),
         };
         var clone = XElement.Parse(CloneXml.Make(template.ToXml(), changes));
         Assert.Single(clone.Element("devices")!.Elements("tpm"));
@@ -107,7 +120,8 @@ public class MachineHardwareUnitTests
     [Fact]
     public void Domain_capabilities_give_the_supported_modes_usable_models_and_secure_boot()
     {
-        var capabilities = DomainCapabilities.Parse("""
+        var capabilities = DomainCapabilities.Parse(
+            """
             <domainCapabilities><domain>qemu</domain>
               <os supported='yes'><loader supported='yes'><value>/usr/share/OVMF/OVMF_CODE_4M.ms.fd</value>
                 <enum name='secure'><value>yes</value><value>no</value></enum></loader></os>
@@ -115,7 +129,8 @@ public class MachineHardwareUnitTests
                 <mode name='custom' supported='yes'><model usable='yes'>qemu64</model>
                   <model usable='no'>Skylake-Client</model></mode>
               </cpu></domainCapabilities>
-            """);
+            """
+        );
         Assert.Equal(["custom", "maximum"], capabilities.CpuModes.Order());
         Assert.True(capabilities.CpuModels["qemu64"]);
         Assert.False(capabilities.CpuModels["Skylake-Client"]);
@@ -124,23 +139,30 @@ public class MachineHardwareUnitTests
         Assert.False(noFirmware.SecureBootFirmware);
     }
 
-    private static FakeCheckHost KvmHost() => new()
-    {
-        GuestDomainTypes = new HashSet<string> { "kvm", "qemu" },
-        Capabilities =
+    private static FakeCheckHost KvmHost() =>
+        new()
         {
-            ["kvm"] = new(new HashSet<string> { "host-passthrough", "host-model", "maximum", "custom" },
-                new Dictionary<string, bool> { ["qemu64"] = true }, SecureBootFirmware: true),
-        },
-    };
+            GuestDomainTypes = new HashSet<string> { "kvm", "qemu" },
+            Capabilities =
+            {
+                ["kvm"] = new(
+                    new HashSet<string> { "host-passthrough", "host-model", "maximum", "custom" },
+                    new Dictionary<string, bool> { ["qemu64"] = true },
+                    SecureBootFirmware: true
+                ),
+            },
+        };
 
     private static ObjectValue Machine(string type, params (string, object?)[] more) =>
-        Props.With(Props.Object(("name", TestPool.UniqueName("hw")), ("type", type), ("memory", 64),
-            ("running", false)), more);
+        Props.With(
+            Props.Object(("name", TestPool.UniqueName("hw")), ("type", type), ("memory", 64), ("running", false)),
+            more
+        );
 
     private static async Task<List<string>> FailuresAsync(FakeCheckHost host, ObjectValue inputs) =>
-        (await CheckOnFacts.RunAsync(host, "libvirt:index:Domain", Props.Text(inputs, "name"), inputs)).Failures
-            .Select(f => $"{f.Property}: {f.Reason}").ToList();
+        (await CheckOnFacts.RunAsync(host, "libvirt:index:Domain", Props.Text(inputs, "name"), inputs))
+            .Failures.Select(f => $"{f.Property}: {f.Reason}")
+            .ToList();
 
     [Theory]
     [InlineData("host-passthrough")]
@@ -163,8 +185,12 @@ public class MachineHardwareUnitTests
         Assert.Empty(await FailuresAsync(host, Machine("qemu", ("cpu", Props.Object(("mode", "maximum"))))));
         var custom = ("cpu", Props.Object(("mode", "custom"), ("model", "qemu64")));
         Assert.Empty(await FailuresAsync(host, Machine("qemu", custom)));
-        var unusable = Assert.Single(await FailuresAsync(host,
-            Machine("qemu", ("cpu", Props.Object(("mode", "custom"), ("model", "Skylake-Client"))))));
+        var unusable = Assert.Single(
+            await FailuresAsync(
+                host,
+                Machine("qemu", ("cpu", Props.Object(("mode", "custom"), ("model", "Skylake-Client"))))
+            )
+        );
         Assert.StartsWith("cpu.model: ", unusable);
         Assert.Contains("cannot run it", unusable);
     }

@@ -4,8 +4,9 @@ namespace PulumiLibvirt.Tests;
 
 /// <summary>
 /// `make up` on a fresh host installs the Pulumi CLI with Pulumi's installer when it is missing
-/// (scripts/install-pulumi.sh), and lets the user's SSH key into the lab's machines (scripts/up.sh). Here the installer's address is one that refuses connections, as on a machine with
-/// no network, and HOME is a folder of the test's own.
+/// (scripts/install-pulumi.sh), and lets the user's SSH key into the lab's machines (scripts/up.sh). Here the
+/// installer's address is one that refuses connections, as on a machine with no network, and HOME is a folder of the
+/// test's own.
 /// </summary>
 public sealed class MakeUpTests : IDisposable
 {
@@ -13,10 +14,15 @@ public sealed class MakeUpTests : IDisposable
     private readonly string _home = Directory.CreateTempSubdirectory("make-up-home-").FullName;
 
     private (int ExitCode, string Stdout, string Stderr) InstallPulumi() =>
-        Command.Try(Repository.File("scripts", "install-pulumi.sh"), new Dictionary<string, string>
-        {
-            ["HOME"] = _home, ["PATH"] = "/usr/bin:/bin:/usr/sbin:/sbin", ["PULUMI_INSTALL_URL"] = Unreachable,
-        });
+        Command.Try(
+            Repository.File("scripts", "install-pulumi.sh"),
+            new Dictionary<string, string>
+            {
+                ["HOME"] = _home,
+                ["PATH"] = "/usr/bin:/bin:/usr/sbin:/sbin",
+                ["PULUMI_INSTALL_URL"] = Unreachable,
+            }
+        );
 
     [Fact, Trait(Category.Name, Category.Unit)]
     public void Without_network_the_missing_CLI_is_a_clear_failure_that_says_what_to_do()
@@ -49,13 +55,23 @@ public sealed class MakeUpTests : IDisposable
         // A Pulumi CLI that records its arguments and has no config set yet.
         var bin = Directory.CreateDirectory(Path.Combine(_home, ".pulumi", "bin")).FullName;
         var calls = Path.Combine(_home, "calls");
-        File.WriteAllText(Path.Combine(bin, "pulumi"), $"#!/bin/sh\necho \"$*\" >>{calls}\n[ \"$1 $2\" != 'config get' ]\n");
+        File.WriteAllText(
+            Path.Combine(bin, "pulumi"),
+            $"#!/bin/sh\necho \"$*\" >>{calls}\n[ \"$1 $2\" != 'config get' ]\n"
+        );
         Command.Run("chmod", "+x", Path.Combine(bin, "pulumi"));
 
-        var (exitCode, stdout, stderr) = Command.Try(Repository.File("scripts", "up.sh"), new Dictionary<string, string>
-        {
-            ["HOME"] = _home, ["PATH"] = "/usr/bin:/bin:/usr/sbin:/sbin", ["PULUMI_BACKEND_URL"] = $"file://{_home}/state",
-        }, "up", Repository.File("examples", "lab"));
+        var (exitCode, stdout, stderr) = Command.Try(
+            Repository.File("scripts", "up.sh"),
+            new Dictionary<string, string>
+            {
+                ["HOME"] = _home,
+                ["PATH"] = "/usr/bin:/bin:/usr/sbin:/sbin",
+                ["PULUMI_BACKEND_URL"] = $"file://{_home}/state",
+            },
+            "up",
+            Repository.File("examples", "lab")
+        );
 
         Assert.True(exitCode == 0, stderr);
         var key = File.ReadAllText(Path.Combine(_home, ".ssh", "id_ed25519.pub")).Trim();

@@ -6,34 +6,52 @@ using PulumiLibvirt.Tests.Support;
 namespace PulumiLibvirt.Tests;
 
 /// <summary>
-/// Network XML in both directions, without a daemon: <see cref="NetworkDefinition.Parse"/> on what <c>virsh net-dumpxml</c>
+/// Network XML in both directions, without a daemon: <see cref="NetworkDefinition.Parse"/> on what <c>virsh
+/// net-dumpxml</c>
 /// prints (Fixtures/network-*.xml), and <see cref="NetworkDefinition.ToXml"/> for each forward mode, read back.
 /// </summary>
 [Trait(Category.Name, Category.Unit)]
 public class NetworkXmlTests
 {
-    private static NetworkDefinition Lab() => new()
-    {
-        Name = "lab",
-        Uuid = "3e5a2f0c-8d1b-4c6e-9f7a-2b1c0d9e8f7a",
-        ForwardMode = "nat",
-        Bridge = "virbr-lab",
-        BridgeMac = "52:54:00:dc:fa:eb",
-        Domain = "lab.test",
-        Mtu = 9000,
-        DnsForwarders = ["192.0.2.53"],
-        DnsHosts = [new NetworkDnsHost("10.77.0.10", ["db", "db.lab.test"])],
-        Ips =
-        [
-            new NetworkIp
-            {
-                Address = IPAddress.Parse("10.77.0.1"), Prefix = 24, Dhcp = true,
-                Ranges = [new NetworkDhcpRange("10.77.0.2", "10.77.0.254")],
-                Hosts = [new NetworkDhcpHost { Mac = "52:54:00:aa:bb:01", Name = "web", Ip = "10.77.0.20" }],
-            },
-            new NetworkIp { Address = IPAddress.Parse("fd00:77::1"), Prefix = 64, Dhcp = true, Ranges = [new NetworkDhcpRange("fd00:77::2", "fd00:77::ffff")] },
-        ],
-    };
+    private static NetworkDefinition Lab() =>
+        new()
+        {
+            Name = "lab",
+            Uuid = "3e5a2f0c-8d1b-4c6e-9f7a-2b1c0d9e8f7a",
+            ForwardMode = "nat",
+            Bridge = "virbr-lab",
+            BridgeMac = "52:54:00:dc:fa:eb",
+            Domain = "lab.test",
+            Mtu = 9000,
+            DnsForwarders = ["192.0.2.53"],
+            DnsHosts = [new NetworkDnsHost("10.77.0.10", ["db", "db.lab.test"])],
+            Ips =
+            [
+                new NetworkIp
+                {
+                    Address = IPAddress.Parse("10.77.0.1"),
+                    Prefix = 24,
+                    Dhcp = true,
+                    Ranges = [new NetworkDhcpRange("10.77.0.2", "10.77.0.254")],
+                    Hosts =
+                    [
+                        new NetworkDhcpHost
+                        {
+                            Mac = "52:54:00:aa:bb:01",
+                            Name = "web",
+                            Ip = "10.77.0.20",
+                        },
+                    ],
+                },
+                new NetworkIp
+                {
+                    Address = IPAddress.Parse("fd00:77::1"),
+                    Prefix = 64,
+                    Dhcp = true,
+                    Ranges = [new NetworkDhcpRange("fd00:77::2", "fd00:77::ffff")],
+                },
+            ],
+        };
 
     [Fact]
     public void Dumpxml_of_a_nat_dual_stack_network_gives_every_part_we_manage()
@@ -54,10 +72,16 @@ public class NetworkXmlTests
         Assert.Equal(["db", "db.lab.test"], dnsHost.Hostnames);
         Assert.Equal(2, parsed.Ips.Count);
         // The IPv4 subnet is written with a netmask by libvirt; it reads as a prefix.
-        Assert.Equal((IPAddress.Parse("10.77.0.1"), 24, false), (parsed.Ips[0].Address, parsed.Ips[0].Prefix, parsed.Ips[0].IsIpv6));
+        Assert.Equal(
+            (IPAddress.Parse("10.77.0.1"), 24, false),
+            (parsed.Ips[0].Address, parsed.Ips[0].Prefix, parsed.Ips[0].IsIpv6)
+        );
         Assert.Equal(expected.Ips[0].Ranges, parsed.Ips[0].Ranges);
         Assert.Equal(expected.Ips[0].Hosts, parsed.Ips[0].Hosts);
-        Assert.Equal((IPAddress.Parse("fd00:77::1"), 64, true), (parsed.Ips[1].Address, parsed.Ips[1].Prefix, parsed.Ips[1].IsIpv6));
+        Assert.Equal(
+            (IPAddress.Parse("fd00:77::1"), 64, true),
+            (parsed.Ips[1].Address, parsed.Ips[1].Prefix, parsed.Ips[1].IsIpv6)
+        );
         Assert.Equal(expected.Ips[1].Ranges, parsed.Ips[1].Ranges);
     }
 
@@ -120,9 +144,20 @@ public class NetworkXmlTests
     [Fact]
     public void Hosts_for_virNetworkUpdate_are_single_elements()
     {
-        Assert.Equal("<host mac=\"52:54:00:aa:bb:01\" name=\"web\" ip=\"10.77.0.20\" />",
-            new NetworkDhcpHost { Mac = "52:54:00:aa:bb:01", Name = "web", Ip = "10.77.0.20" }.ToXml().ToString());
-        Assert.Equal("<host ip=\"10.77.0.10\"><hostname>db</hostname></host>",
-            new NetworkDnsHost("10.77.0.10", ["db"]).ToXml().ToString(SaveOptions.DisableFormatting));
+        Assert.Equal(
+            "<host mac=\"52:54:00:aa:bb:01\" name=\"web\" ip=\"10.77.0.20\" />",
+            new NetworkDhcpHost
+            {
+                Mac = "52:54:00:aa:bb:01",
+                Name = "web",
+                Ip = "10.77.0.20",
+            }
+                .ToXml()
+                .ToString()
+        );
+        Assert.Equal(
+            "<host ip=\"10.77.0.10\"><hostname>db</hostname></host>",
+            new NetworkDnsHost("10.77.0.10", ["db"]).ToXml().ToString(SaveOptions.DisableFormatting)
+        );
     }
 }

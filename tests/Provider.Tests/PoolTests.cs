@@ -28,18 +28,23 @@ public sealed class PoolTests(TestPool testPool) : IClassFixture<TestPool>, IDis
             {
                 if (pool is not null)
                 {
-                    if (pool.IsActive) pool.Stop();
+                    if (pool.IsActive)
+                        pool.Stop();
                     pool.Undefine();
                 }
             }
-            if (Directory.Exists(path)) Directory.Delete(path, recursive: true);
-            else if (File.Exists(path)) File.Delete(path);
+            if (Directory.Exists(path))
+                Directory.Delete(path, recursive: true);
+            else if (File.Exists(path))
+                File.Delete(path);
         }
         _pools.Dispose();
         _volumes.Dispose();
     }
 
-    /// <summary>A run-prefixed pool name and a folder path under the temporary folder (not made), both removed in Dispose.</summary>
+    /// <summary>
+    /// A run-prefixed pool name and a folder path under the temporary folder (not made), both removed in Dispose.
+    /// </summary>
     private (string Name, string Path) NewPool(string hint)
     {
         var name = TestPool.UniqueName(hint);
@@ -69,8 +74,16 @@ public sealed class PoolTests(TestPool testPool) : IClassFixture<TestPool>, IDis
         var (name, path) = NewPool("life");
         var (id, outputs, _) = await _pools.CreateAsync(Inputs(name, path));
 
-        Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute | UnixFileMode.GroupRead
-            | UnixFileMode.GroupExecute | UnixFileMode.OtherRead | UnixFileMode.OtherExecute, File.GetUnixFileMode(path));
+        Assert.Equal(
+            UnixFileMode.UserRead
+                | UnixFileMode.UserWrite
+                | UnixFileMode.UserExecute
+                | UnixFileMode.GroupRead
+                | UnixFileMode.GroupExecute
+                | UnixFileMode.OtherRead
+                | UnixFileMode.OtherExecute,
+            File.GetUnixFileMode(path)
+        );
         var live = Live(id);
         Assert.True(live.Active);
         Assert.True(live.Autostart);
@@ -85,7 +98,9 @@ public sealed class PoolTests(TestPool testPool) : IClassFixture<TestPool>, IDis
         Assert.Equal(new BoolValue(true), outputs["createdDirectory"]);
 
         var volumeName = TestPool.UniqueName("vol");
-        var (volumeId, volumeOutputs, _) = await _volumes.CreateAsync(Props.Object(("name", volumeName), ("pool", name), ("capacity", MiB)));
+        var (volumeId, volumeOutputs, _) = await _volumes.CreateAsync(
+            Props.Object(("name", volumeName), ("pool", name), ("capacity", MiB))
+        );
         Assert.Equal(Path.Combine(path, volumeName), Props.Text(volumeOutputs, "path"));
 
         var refused = await Assert.ThrowsAsync<ProviderException>(() => _pools.DeleteAsync(id, outputs));
@@ -107,7 +122,12 @@ public sealed class PoolTests(TestPool testPool) : IClassFixture<TestPool>, IDis
     {
         var (name, path) = NewPool("kept");
         Directory.CreateDirectory(path);
-        const UnixFileMode Mode = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute | UnixFileMode.GroupExecute | UnixFileMode.OtherExecute;
+        const UnixFileMode Mode =
+            UnixFileMode.UserRead
+            | UnixFileMode.UserWrite
+            | UnixFileMode.UserExecute
+            | UnixFileMode.GroupExecute
+            | UnixFileMode.OtherExecute;
         File.SetUnixFileMode(path, Mode);
         var (id, outputs, _) = await _pools.CreateAsync(Inputs(name, path));
         Assert.Equal(new BoolValue(false), outputs["createdDirectory"]);
@@ -129,7 +149,9 @@ public sealed class PoolTests(TestPool testPool) : IClassFixture<TestPool>, IDis
         await _pools.DeleteAsync(id, outputs);
         Assert.False(Exists(id));
         Assert.True(Directory.Exists(path));
-        Assert.Contains(_pools.Log.Messages, m => m.Severity == LogSeverity.Warning && m.Message.Contains("'dangling'") && m.Message.Contains(path));
+        Assert.Contains(_pools.Log.Messages, m =>
+            m.Severity == LogSeverity.Warning && m.Message.Contains("'dangling'") && m.Message.Contains(path)
+        );
     }
 
     [Fact]
@@ -140,7 +162,14 @@ public sealed class PoolTests(TestPool testPool) : IClassFixture<TestPool>, IDis
         using (var pool = Libvirt.FindPool(id)!)
         {
             using var baseVolume = pool.CreateVolume(new VolumeDefinition(TestPool.UniqueName("base"), MiB, "qcow2"));
-            using var overlay = pool.CreateVolume(new VolumeDefinition(TestPool.UniqueName("overlay"), MiB, "qcow2", new BackingStore(baseVolume.Path, "qcow2")));
+            using var overlay = pool.CreateVolume(
+                new VolumeDefinition(
+                    TestPool.UniqueName("overlay"),
+                    MiB,
+                    "qcow2",
+                    new BackingStore(baseVolume.Path, "qcow2")
+                )
+            );
             using var other = pool.CreateVolume(new VolumeDefinition(TestPool.UniqueName("other"), MiB, "raw"));
         }
 
@@ -163,12 +192,17 @@ public sealed class PoolTests(TestPool testPool) : IClassFixture<TestPool>, IDis
             diskPath = disk.Path;
         }
         var domainName = _domains.Name("user");
-        using (var domain = Libvirt.DefineDomain($"""
-            <domain type='qemu'><name>{domainName}</name><memory unit='KiB'>65536</memory><vcpu>1</vcpu>
-              <os><type arch='x86_64'>hvm</type></os>
-              <devices><disk type='file' device='disk'><driver name='qemu' type='qcow2'/><source file='{diskPath}'/><target dev='vda' bus='virtio'/></disk></devices>
-            </domain>
-            """)) { }
+        using (
+            var domain = Libvirt.DefineDomain(
+                $"""
+                <domain type='qemu'><name>{domainName}</name><memory unit='KiB'>65536</memory><vcpu>1</vcpu>
+                  <os><type arch='x86_64'>hvm</type></os>
+                  <devices><disk type='file' device='disk'><driver name='qemu' type='qcow2'/>
+                    <source file='{diskPath}'/><target dev='vda' bus='virtio'/></disk></devices>
+                </domain>
+                """
+            )
+        ) { }
 
         var refused = await Assert.ThrowsAsync<ProviderException>(() => _pools.DeleteAsync(id, outputs));
         Assert.Equal(ErrorKind.FailedPrecondition, refused.Kind);
@@ -196,7 +230,11 @@ public sealed class PoolTests(TestPool testPool) : IClassFixture<TestPool>, IDis
         Assert.Equal("path", taken.Property);
         Assert.Contains($"'{testPool.Name}'", taken.Reason);
         // An update of that very pool keeps its own folder.
-        Assert.Empty((await _pools.CheckAsync(Inputs(testPool.Name, testPool.Path), Inputs(testPool.Name, testPool.Path))).Failures);
+        Assert.Empty(
+            (
+                await _pools.CheckAsync(Inputs(testPool.Name, testPool.Path), Inputs(testPool.Name, testPool.Path))
+            ).Failures
+        );
 
         Assert.Equal("name", (await Failure(Inputs("a/b", path + "-free"))).Property);
         Assert.Equal("name", (await Failure(Inputs("", path + "-free"))).Property);
@@ -248,7 +286,12 @@ public sealed class PoolTests(TestPool testPool) : IClassFixture<TestPool>, IDis
         Assert.Equal(["name"], renamed.Replaces);
         Assert.True(renamed.DeleteBeforeReplace); // the replacement keeps the folder
         var autonamed = await _pools.CheckAsync(Props.Object(("path", path)), name: "auto");
-        var movedAutonamed = _pools.Diff(id, updated, autonamed.Inputs, Props.With(autonamed.Inputs, ("path", path + "-2")));
+        var movedAutonamed = _pools.Diff(
+            id,
+            updated,
+            autonamed.Inputs,
+            Props.With(autonamed.Inputs, ("path", path + "-2"))
+        );
         Assert.False(movedAutonamed.DeleteBeforeReplace); // a new name and a new folder: both can exist at once
     }
 
@@ -277,7 +320,8 @@ public sealed class PoolTests(TestPool testPool) : IClassFixture<TestPool>, IDis
     {
         var (name, path) = NewPool("import");
         string uuid;
-        using (var made = Libvirt.CreateDirectoryPool(name, path)) uuid = made.Uuid;
+        using (var made = Libvirt.CreateDirectoryPool(name, path))
+            uuid = made.Uuid;
 
         var imported = (await _pools.ReadAsync(name))!;
         Assert.Equal(uuid, imported.Id);
@@ -297,7 +341,20 @@ public sealed class PoolTests(TestPool testPool) : IClassFixture<TestPool>, IDis
     public async Task An_import_of_a_pool_that_is_not_a_directory_pool_says_only_dir_pools_are_managed()
     {
         var (name, path) = NewPool("netfs");
-        Command.Run("virsh", "-c", TestPool.Uri, "pool-define-as", name, "netfs", "--source-host", "localhost", "--source-path", "/export", "--target", path);
+        Command.Run(
+            "virsh",
+            "-c",
+            TestPool.Uri,
+            "pool-define-as",
+            name,
+            "netfs",
+            "--source-host",
+            "localhost",
+            "--source-path",
+            "/export",
+            "--target",
+            path
+        );
         var error = await Assert.ThrowsAsync<ProviderException>(() => _pools.ReadAsync(name));
         Assert.Equal(ErrorKind.InvalidArgument, error.Kind);
         Assert.Contains("'netfs'", error.Message);

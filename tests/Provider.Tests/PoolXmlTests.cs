@@ -14,8 +14,10 @@ public class PoolXmlTests
     [Fact]
     public void Pool_dumpxml_of_a_directory_pool_gives_its_name_uuid_type_and_folder()
     {
-        Assert.Equal(("images", "1909b3b4-02f3-4f6e-aa55-efd2df371e90", "dir", "/var/lib/libvirt/images"),
-            PoolXml.Parse(Fixture.Text("pool-dir.xml")));
+        Assert.Equal(
+            ("images", "1909b3b4-02f3-4f6e-aa55-efd2df371e90", "dir", "/var/lib/libvirt/images"),
+            PoolXml.Parse(Fixture.Text("pool-dir.xml"))
+        );
     }
 
     [Fact]
@@ -37,7 +39,8 @@ public class PoolXmlTests
     [Fact]
     public void A_pool_of_another_type_reads_as_that_type()
     {
-        const string Logical = "<pool type='logical'><name>vg0</name><uuid>0f0e0d0c-0b0a-0908-0706-050403020100</uuid>"
+        const string Logical =
+            "<pool type='logical'><name>vg0</name><uuid>0f0e0d0c-0b0a-0908-0706-050403020100</uuid>"
             + "<source><name>vg0</name><format type='lvm2'/></source><target><path>/dev/vg0</path></target></pool>";
         Assert.Equal(("vg0", "0f0e0d0c-0b0a-0908-0706-050403020100", "logical", "/dev/vg0"), PoolXml.Parse(Logical));
     }

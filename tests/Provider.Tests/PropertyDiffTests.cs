@@ -12,12 +12,28 @@ public class PropertyDiffTests
     [Fact]
     public void Changes_are_reported_down_to_the_changed_leaf_with_their_kind()
     {
-        var olds = Props.Object(("a", 1), ("obj", Props.Object(("x", "1"), ("y", "2"))), ("list", Props.Array("p", "q")), ("gone", true));
-        var news = Props.Object(("a", 1), ("obj", Props.Object(("x", "1"), ("y", "3"))), ("list", Props.Array("p", "q", "r")), ("added", "v"));
-        Assert.Equal(new Dictionary<string, DiffKind>
-        {
-            ["obj.y"] = DiffKind.Update, ["list[2]"] = DiffKind.Add, ["gone"] = DiffKind.Delete, ["added"] = DiffKind.Add,
-        }, Compare(olds, news));
+        var olds = Props.Object(
+            ("a", 1),
+            ("obj", Props.Object(("x", "1"), ("y", "2"))),
+            ("list", Props.Array("p", "q")),
+            ("gone", true)
+        );
+        var news = Props.Object(
+            ("a", 1),
+            ("obj", Props.Object(("x", "1"), ("y", "3"))),
+            ("list", Props.Array("p", "q", "r")),
+            ("added", "v")
+        );
+        Assert.Equal(
+            new Dictionary<string, DiffKind>
+            {
+                ["obj.y"] = DiffKind.Update,
+                ["list[2]"] = DiffKind.Add,
+                ["gone"] = DiffKind.Delete,
+                ["added"] = DiffKind.Add,
+            },
+            Compare(olds, news)
+        );
     }
 
     [Fact]
@@ -31,8 +47,14 @@ public class PropertyDiffTests
     public void Secret_markers_alone_are_no_change_but_unknown_values_are()
     {
         Assert.Empty(Compare(Props.Object(("a", "x")), Props.Object(("a", Props.Secret("x")))));
-        Assert.Equal(DiffKind.Update, Compare(Props.Object(("a", "x")), Props.Object(("a", PropertyValue.Unknown)))["a"]);
-        Assert.Equal(DiffKind.Update, Compare(Props.Object(("a", "x")), Props.Object(("a", Props.Secret(PropertyValue.Unknown))))["a"]);
+        Assert.Equal(
+            DiffKind.Update,
+            Compare(Props.Object(("a", "x")), Props.Object(("a", PropertyValue.Unknown)))["a"]
+        );
+        Assert.Equal(
+            DiffKind.Update,
+            Compare(Props.Object(("a", "x")), Props.Object(("a", Props.Secret(PropertyValue.Unknown))))["a"]
+        );
     }
 
     [Fact]

@@ -10,10 +10,13 @@ public class PropertyMapperTests
     [Fact]
     public void Decoding_fills_defaults_and_records_where_values_were_unknown_or_secret()
     {
-        var decoded = PropertyMapper.Decode<VolumeArgs>(Props.Object(
-            ("name", Props.Secret("disk")),
-            ("capacity", PropertyValue.Unknown),
-            ("backingStore", Props.Object(("volume", PropertyValue.Unknown)))));
+        var decoded = PropertyMapper.Decode<VolumeArgs>(
+            Props.Object(
+                ("name", Props.Secret("disk")),
+                ("capacity", PropertyValue.Unknown),
+                ("backingStore", Props.Object(("volume", PropertyValue.Unknown)))
+            )
+        );
         Assert.Empty(decoded.Failures);
         Assert.Equal("disk", decoded.Value.Name);
         Assert.Equal("default", decoded.Value.Pool);
@@ -28,9 +31,12 @@ public class PropertyMapperTests
     public void Encoding_puts_unknown_and_secret_markers_back_where_they_were()
     {
         var original = Props.Object(
-            ("name", Props.Secret("disk")), ("pool", "p"), ("format", "raw"),
+            ("name", Props.Secret("disk")),
+            ("pool", "p"),
+            ("format", "raw"),
             ("capacity", PropertyValue.Unknown),
-            ("backingStore", Props.Object(("volume", PropertyValue.Unknown))));
+            ("backingStore", Props.Object(("volume", PropertyValue.Unknown)))
+        );
         var decoded = PropertyMapper.Decode<VolumeArgs>(original);
         Assert.Equal(original, PropertyMapper.Encode(decoded.Value, decoded.Marks));
     }
@@ -38,8 +44,15 @@ public class PropertyMapperTests
     [Fact]
     public void Wrong_types_missing_required_values_and_typos_are_failures_naming_the_property()
     {
-        var decoded = PropertyMapper.Decode<VolumeArgs>(Props.Object(
-            ("capacity", "big"), ("format", "vmdk"), ("backingStore", Props.Object(("format", "raw"))), ("pools", "x")), strict: true);
+        var decoded = PropertyMapper.Decode<VolumeArgs>(
+            Props.Object(
+                ("capacity", "big"),
+                ("format", "vmdk"),
+                ("backingStore", Props.Object(("format", "raw"))),
+                ("pools", "x")
+            ),
+            strict: true
+        );
         var byProperty = decoded.Failures.ToDictionary(f => f.Property, f => f.Reason);
         Assert.Contains("whole number", byProperty["capacity"]);
         Assert.Contains("\"qcow2\", \"raw\"", byProperty["format"]);
@@ -56,7 +69,8 @@ public class PropertyMapperTests
 
     private sealed record WithSecret
     {
-        [Secret] public string? Key { get; init; }
+        [Secret]
+        public string? Key { get; init; }
         public string? Plain { get; init; }
     }
 
@@ -71,10 +85,17 @@ public class PropertyMapperTests
     [Fact]
     public void A_NUL_character_in_any_string_is_a_failure_on_its_path()
     {
-        var decoded = PropertyMapper.Decode<DomainArgs>(Props.Object(
-            ("name", "vm"),
-            ("disks", Props.Array(Props.Object(("file", "/var/lib/a.iso\0/etc/shadow")))),
-            ("networkInterfaces", Props.Array(Props.Object(("network", "default")), Props.Object(("network", "lab\0"))))), strict: true);
+        var decoded = PropertyMapper.Decode<DomainArgs>(
+            Props.Object(
+                ("name", "vm"),
+                ("disks", Props.Array(Props.Object(("file", "/var/lib/a.iso\0/etc/shadow")))),
+                (
+                    "networkInterfaces",
+                    Props.Array(Props.Object(("network", "default")), Props.Object(("network", "lab\0")))
+                )
+            ),
+            strict: true
+        );
         Assert.Equal(["disks[0].file", "networkInterfaces[1].network"], decoded.Failures.Select(f => f.Property));
         Assert.All(decoded.Failures, f => Assert.Contains("NUL character", f.Reason, StringComparison.Ordinal));
     }
@@ -94,6 +115,11 @@ public class PropertyMapperTests
     public void Int_bounds_are_exact()
     {
         Assert.Empty(PropertyMapper.Decode<DomainArgs>(Props.Object(("memory", int.MaxValue))).Failures);
-        Assert.Equal("memory", Assert.Single(PropertyMapper.Decode<DomainArgs>(Props.Object(("memory", int.MaxValue + 1.0))).Failures).Property);
+        Assert.Equal(
+            "memory",
+            Assert
+                .Single(PropertyMapper.Decode<DomainArgs>(Props.Object(("memory", int.MaxValue + 1.0))).Failures)
+                .Property
+        );
     }
 }

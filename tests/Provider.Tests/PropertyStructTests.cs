@@ -14,7 +14,8 @@ public class PropertyStructTests
     private static Value Special(string signature, params (string Key, Value Value)[] fields)
     {
         var obj = new Struct { Fields = { [PropertyStruct.SignatureKey] = Value.ForString(signature) } };
-        foreach (var (key, value) in fields) obj.Fields[key] = value;
+        foreach (var (key, value) in fields)
+            obj.Fields[key] = value;
         return Value.ForStruct(obj);
     }
 
@@ -51,9 +52,17 @@ public class PropertyStructTests
         {
             Fields =
             {
-                ["known"] = Special(PropertyStruct.OutputValueSignature, ("value", Value.ForString("a")), ("secret", Value.ForBool(true))),
+                ["known"] = Special(
+                    PropertyStruct.OutputValueSignature,
+                    ("value", Value.ForString("a")),
+                    ("secret", Value.ForBool(true))
+                ),
                 ["unknown"] = Special(PropertyStruct.OutputValueSignature),
-                ["reference"] = Special(PropertyStruct.ResourceReferenceSignature, ("urn", Value.ForString("urn:x")), ("id", Value.ForString("key-1"))),
+                ["reference"] = Special(
+                    PropertyStruct.ResourceReferenceSignature,
+                    ("urn", Value.ForString("urn:x")),
+                    ("id", Value.ForString("key-1"))
+                ),
             },
         };
         var decoded = PropertyStruct.Decode(wire);

@@ -43,9 +43,16 @@ public sealed class ProtocolTests(TestPool pool) : IClassFixture<TestPool>, IAsy
         // Construct is a method of Pulumi's service that this provider does not have (its proto leaves it out).
         using var channel = LocalChannel.Open($"127.0.0.1:{Provider.Port}");
         var empty = Marshallers.Create(message => message.ToByteArray(), Empty.Parser.ParseFrom);
-        var construct = new Method<Empty, Empty>(MethodType.Unary, "pulumirpc.ResourceProvider", "Construct", empty, empty);
+        var construct = new Method<Empty, Empty>(
+            MethodType.Unary,
+            "pulumirpc.ResourceProvider",
+            "Construct",
+            empty,
+            empty
+        );
         var unimplemented = await Assert.ThrowsAsync<RpcException>(() =>
-            channel.CreateCallInvoker().AsyncUnaryCall(construct, null, new CallOptions(), new Empty()).ResponseAsync);
+            channel.CreateCallInvoker().AsyncUnaryCall(construct, null, new CallOptions(), new Empty()).ResponseAsync
+        );
         Assert.Equal(StatusCode.Unimplemented, unimplemented.StatusCode);
     }
 
@@ -103,21 +110,42 @@ public sealed class ProtocolTests(TestPool pool) : IClassFixture<TestPool>, IAsy
     public async Task Bad_inputs_are_check_failures_and_failed_operations_carry_a_fitting_status()
     {
         await ConfigureAsync();
-        var check = await _engine.CheckAsync("bad", Props.Object(("pool", TestPool.UniqueName("missing")), ("capacity", MiB)));
+        var check = await _engine.CheckAsync(
+            "bad",
+            Props.Object(("pool", TestPool.UniqueName("missing")), ("capacity", MiB))
+        );
         Assert.Contains(check.Failures, f => f.Property == "pool" && f.Reason.Contains("does not exist"));
 
-        var unknownType = await Assert.ThrowsAsync<RpcException>(() => Provider.Client.CheckAsync(
-            new Rpc.CheckRequest { Urn = "urn:pulumi:dev::p::libvirt:index:Nope::x", Type = "libvirt:index:Nope", News = new Struct() })
-            .ResponseAsync);
+        var unknownType = await Assert.ThrowsAsync<RpcException>(() =>
+            Provider
+                .Client.CheckAsync(
+                    new Rpc.CheckRequest
+                    {
+                        Urn = "urn:pulumi:dev::p::libvirt:index:Nope::x",
+                        Type = "libvirt:index:Nope",
+                        News = new Struct(),
+                    }
+                )
+                .ResponseAsync
+        );
         Assert.Equal(StatusCode.InvalidArgument, unknownType.StatusCode);
         Assert.Contains("libvirt:index:Volume", unknownType.Status.Detail);
 
         var baseVolume = pool.CreateVolume("base", MiB);
         pool.CreateVolume("overlay", MiB, backingStore: new Libvirt.BackingStore(baseVolume.Path, "qcow2"));
-        var refused = await Assert.ThrowsAsync<RpcException>(() => Provider.Client.DeleteAsync(new Rpc.DeleteRequest
-        {
-            Id = baseVolume.Key, Urn = _engine.Urn("base"), Type = VolumeType, Properties = new Struct(),
-        }).ResponseAsync);
+        var refused = await Assert.ThrowsAsync<RpcException>(() =>
+            Provider
+                .Client.DeleteAsync(
+                    new Rpc.DeleteRequest
+                    {
+                        Id = baseVolume.Key,
+                        Urn = _engine.Urn("base"),
+                        Type = VolumeType,
+                        Properties = new Struct(),
+                    }
+                )
+                .ResponseAsync
+        );
         Assert.Equal(StatusCode.FailedPrecondition, refused.StatusCode);
         Assert.Contains("backing store", refused.Status.Detail);
     }
@@ -127,8 +155,14 @@ public sealed class ProtocolTests(TestPool pool) : IClassFixture<TestPool>, IAsy
     {
         await ConfigureAsync();
         var baseVolume = pool.CreateVolume("base", MiB);
-        await _engine.CheckAsync("big", Props.Object(("pool", pool.Name), ("capacity", 4 * MiB),
-            ("backingStore", Props.Object(("volume", baseVolume.Key)))));
+        await _engine.CheckAsync(
+            "big",
+            Props.Object(
+                ("pool", pool.Name),
+                ("capacity", 4 * MiB),
+                ("backingStore", Props.Object(("volume", baseVolume.Key)))
+            )
+        );
         var warning = Assert.Single(_engine.Engine.Logs, l => l.Urn == _engine.Urn("big"));
         Assert.Equal(Rpc.LogSeverity.Warning, warning.Severity);
         Assert.Contains("filesystem must be grown", warning.Message);
@@ -137,11 +171,16 @@ public sealed class ProtocolTests(TestPool pool) : IClassFixture<TestPool>, IAsy
     [Fact]
     public async Task An_unreachable_libvirt_is_unavailable_with_the_uri_and_what_to_check()
     {
-        await Provider.Client.ConfigureAsync(new Rpc.ConfigureRequest
-        {
-            Variables = { ["libvirt:config:uri"] = "qemu+unix:///system?socket=/nonexistent/libvirt-sock" }, AcceptSecrets = true,
-        });
-        var error = await Assert.ThrowsAsync<RpcException>(() => _engine.CheckAsync("x", Props.Object(("capacity", MiB))));
+        await Provider.Client.ConfigureAsync(
+            new Rpc.ConfigureRequest
+            {
+                Variables = { ["libvirt:config:uri"] = "qemu+unix:///system?socket=/nonexistent/libvirt-sock" },
+                AcceptSecrets = true,
+            }
+        );
+        var error = await Assert.ThrowsAsync<RpcException>(() =>
+            _engine.CheckAsync("x", Props.Object(("capacity", MiB)))
+        );
         Assert.Equal(StatusCode.Unavailable, error.StatusCode);
         Assert.Contains("/nonexistent/libvirt-sock", error.Status.Detail);
         Assert.Contains("libvirt:uri", error.Status.Detail);
@@ -150,19 +189,33 @@ public sealed class ProtocolTests(TestPool pool) : IClassFixture<TestPool>, IAsy
     [Fact]
     public async Task Provider_configuration_is_checked_and_a_new_uri_replaces_the_provider()
     {
-        var bad = await Provider.Client.CheckConfigAsync(new Rpc.CheckRequest
-        {
-            Urn = "urn:pulumi:dev::p::pulumi:providers:libvirt::default", News = Wire(Props.Object(("uri", 5))),
-        });
+        var bad = await Provider.Client.CheckConfigAsync(
+            new Rpc.CheckRequest
+            {
+                Urn = "urn:pulumi:dev::p::pulumi:providers:libvirt::default",
+                News = Wire(Props.Object(("uri", 5))),
+            }
+        );
         Assert.Equal("uri", Assert.Single(bad.Failures).Property);
 
         var olds = Wire(Props.Object(("uri", "qemu:///system")));
-        var same = await Provider.Client.DiffConfigAsync(new Rpc.DiffRequest { Olds = olds, OldInputs = olds, News = olds });
+        var same = await Provider.Client.DiffConfigAsync(
+            new Rpc.DiffRequest
+            {
+                Olds = olds,
+                OldInputs = olds,
+                News = olds,
+            }
+        );
         Assert.Equal(Rpc.DiffResponse.Types.DiffChanges.DiffNone, same.Changes);
-        var moved = await Provider.Client.DiffConfigAsync(new Rpc.DiffRequest
-        {
-            Olds = olds, OldInputs = olds, News = Wire(Props.Object(("uri", "qemu+ssh://lab/system"))),
-        });
+        var moved = await Provider.Client.DiffConfigAsync(
+            new Rpc.DiffRequest
+            {
+                Olds = olds,
+                OldInputs = olds,
+                News = Wire(Props.Object(("uri", "qemu+ssh://lab/system"))),
+            }
+        );
         Assert.Equal(["uri"], moved.Replaces);
         Assert.Equal(Rpc.PropertyDiff.Types.Kind.UpdateReplace, moved.DetailedDiff["uri"].Kind);
     }
@@ -175,22 +228,34 @@ public sealed class ProtocolTests(TestPool pool) : IClassFixture<TestPool>, IAsy
         // A guest without an operating system ignores the shutdown request: deleting it waits for shutdownTimeout.
         var name = names.Name("deaf");
         string uuid;
-        using (var domain = pool.Libvirt.DefineDomain($"<domain type='qemu'><name>{name}</name><memory unit='MiB'>32</memory><os><type>hvm</type></os></domain>"))
+        using (
+            var domain = pool.Libvirt.DefineDomain(
+                $"<domain type='qemu'><name>{name}</name><memory "
+                    + "unit='MiB'>32</memory><os><type>hvm</type></os></domain>"
+            )
+        )
         {
             domain.Start();
             uuid = domain.Uuid;
         }
         const string DomainType = "libvirt:index:Domain";
-        var deleting = Provider.Client.DeleteAsync(new Rpc.DeleteRequest
-        {
-            Id = uuid, Urn = $"urn:pulumi:dev::protocol-tests::{DomainType}::deaf", Type = DomainType,
-            Properties = Wire(Props.Object(("uuid", uuid), ("name", name), ("shutdownTimeout", 600))),
-        }).ResponseAsync;
+        var deleting = Provider
+            .Client.DeleteAsync(
+                new Rpc.DeleteRequest
+                {
+                    Id = uuid,
+                    Urn = $"urn:pulumi:dev::protocol-tests::{DomainType}::deaf",
+                    Type = DomainType,
+                    Properties = Wire(Props.Object(("uuid", uuid), ("name", name), ("shutdownTimeout", 600))),
+                }
+            )
+            .ResponseAsync;
         await WaitForAsync(() => _engine.Engine.Logs.Any(l => l.Message.Contains($"Shutting down domain '{name}'")));
         await Provider.Client.CancelAsync(new Empty());
         var cancelled = await Assert.ThrowsAsync<RpcException>(() => deleting.WaitAsync(TimeSpan.FromMinutes(2)));
         Assert.Equal(StatusCode.Cancelled, cancelled.StatusCode);
-        using (var stillThere = pool.Libvirt.FindDomain(uuid)) Assert.NotNull(stillThere);
+        using (var stillThere = pool.Libvirt.FindDomain(uuid))
+            Assert.NotNull(stillThere);
 
         // The engine sends Cancel at the end of every deployment; an attached provider serves the next one.
         var check = await _engine.CheckAsync("later", Props.Object(("pool", pool.Name), ("capacity", MiB)));
@@ -201,7 +266,8 @@ public sealed class ProtocolTests(TestPool pool) : IClassFixture<TestPool>, IAsy
     [Fact]
     public async Task Nothing_in_the_working_directory_changes_the_plugins_port_or_makes_it_watch_files()
     {
-        // The engine runs the plugin in the project's folder: settings a web host would read there, and a tree to watch.
+        // The engine runs the plugin in the project's folder: settings a web host would read there, and a tree to
+        // watch.
         var project = Directory.CreateTempSubdirectory("plt-project-");
         try
         {
@@ -209,12 +275,24 @@ public sealed class ProtocolTests(TestPool pool) : IClassFixture<TestPool>, IAsy
             listener.Start();
             var taken = ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
             listener.Stop();
-            File.WriteAllText(Path.Combine(project.FullName, "appsettings.json"),
-                $$"""{ "Kestrel": { "Endpoints": { "Http": { "Url": "http://127.0.0.1:{{taken}}" } } }, "urls": "http://127.0.0.1:{{taken}}" }""");
-            File.WriteAllText(Path.Combine(project.FullName, "appsettings.Production.json"), """{ "Logging": { "Console": { "LogLevel": { "Default": "Trace" } } } }""");
-            for (var i = 0; i < 50; i++) Directory.CreateDirectory(Path.Combine(project.FullName, "node_modules", $"m{i}", "lib"));
+            File.WriteAllText(
+                Path.Combine(project.FullName, "appsettings.json"),
+                $$"""
+                { "Kestrel": { "Endpoints": { "Http": { "Url": "http://127.0.0.1:{{taken}}" } } },
+                  "urls": "http://127.0.0.1:{{taken}}" }
+                """
+            );
+            File.WriteAllText(
+                Path.Combine(project.FullName, "appsettings.Production.json"),
+                """{ "Logging": { "Console": { "LogLevel": { "Default": "Trace" } } } }"""
+            );
+            for (var i = 0; i < 50; i++)
+                Directory.CreateDirectory(Path.Combine(project.FullName, "node_modules", $"m{i}", "lib"));
 
-            await using var plugin = await ProviderProcess.StartAsync(_engine.Engine.Address, workingDirectory: project.FullName);
+            await using var plugin = await ProviderProcess.StartAsync(
+                _engine.Engine.Address,
+                workingDirectory: project.FullName
+            );
             Assert.NotEqual(taken, plugin.Port);
             var info = await plugin.Client.GetPluginInfoAsync(new Empty());
             Assert.NotEmpty(info.Version);
@@ -229,11 +307,19 @@ public sealed class ProtocolTests(TestPool pool) : IClassFixture<TestPool>, IAsy
 
     /// <summary>How many inotify watches a process holds (each fdinfo line "inotify wd:…" is one).</summary>
     private static int InotifyWatches(int pid) =>
-        Directory.GetFiles($"/proc/{pid}/fdinfo").Sum(file =>
-        {
-            try { return File.ReadLines(file).Count(line => line.StartsWith("inotify wd:", StringComparison.Ordinal)); }
-            catch (IOException) { return 0; }
-        });
+        Directory
+            .GetFiles($"/proc/{pid}/fdinfo")
+            .Sum(file =>
+            {
+                try
+                {
+                    return File.ReadLines(file).Count(line => line.StartsWith("inotify wd:", StringComparison.Ordinal));
+                }
+                catch (IOException)
+                {
+                    return 0;
+                }
+            });
 
     [Fact]
     public async Task A_capacity_above_2_to_the_40_bytes_goes_through_the_binary_exactly()
@@ -270,7 +356,8 @@ public sealed class ProtocolTests(TestPool pool) : IClassFixture<TestPool>, IAsy
 
     private static async Task WaitForAsync(Func<bool> condition)
     {
-        for (var i = 0; i < 600 && !condition(); i++) await Task.Delay(100);
+        for (var i = 0; i < 600 && !condition(); i++)
+            await Task.Delay(100);
         Assert.True(condition(), "the condition was not met within a minute");
     }
 }

@@ -24,8 +24,14 @@ public sealed class ProviderConfigTests
     [InlineData(30)]
     public void The_download_stall_timeout_is_taken_as_a_number_or_as_the_text_of_one(object seconds)
     {
-        Assert.Equal(TimeSpan.FromSeconds(30), Configured(Props.Object(("downloadStallTimeout", seconds))).EffectiveDownloadStallTimeout);
-        Assert.Equal(TimeSpan.FromSeconds(30), Configured(Props.Object(("downloadStallTimeout", Props.Secret(seconds)))).EffectiveDownloadStallTimeout);
+        Assert.Equal(
+            TimeSpan.FromSeconds(30),
+            Configured(Props.Object(("downloadStallTimeout", seconds))).EffectiveDownloadStallTimeout
+        );
+        Assert.Equal(
+            TimeSpan.FromSeconds(30),
+            Configured(Props.Object(("downloadStallTimeout", Props.Secret(seconds)))).EffectiveDownloadStallTimeout
+        );
     }
 
     [Theory]
@@ -33,7 +39,10 @@ public sealed class ProviderConfigTests
     [InlineData("2.5", "must be a whole number, not 2.5")]
     [InlineData("0", "must be between 1 and 86400")]
     [InlineData("86401", "must be between 1 and 86400")]
-    public void A_download_stall_timeout_that_is_no_positive_whole_number_fails_on_the_property(string seconds, string reason)
+    public void A_download_stall_timeout_that_is_no_positive_whole_number_fails_on_the_property(
+        string seconds,
+        string reason
+    )
     {
         using var provider = new LibvirtProvider(new RecordingLog());
         var failure = Assert.Single(provider.CheckConfig(Props.Object(("downloadStallTimeout", seconds))));

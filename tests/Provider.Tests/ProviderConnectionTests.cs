@@ -25,8 +25,12 @@ public sealed class ProviderConnectionTests(ITestOutputHelper output) : IDisposa
 
     // A thread of its own for each wait: Get blocks, and the pool's few threads would start them late.
     private static Task<Connection?> Waiting(ProviderConnection connection, CancellationToken cancellation = default) =>
-        Task.Factory.StartNew(() => connection.Get(cancellation), CancellationToken.None,
-            TaskCreationOptions.LongRunning, TaskScheduler.Default);
+        Task.Factory.StartNew(
+            () => connection.Get(cancellation),
+            CancellationToken.None,
+            TaskCreationOptions.LongRunning,
+            TaskScheduler.Default
+        );
 
     [Fact]
     public async Task Operations_that_ask_while_it_opens_share_one_attempt()
@@ -66,8 +70,10 @@ public sealed class ProviderConnectionTests(ITestOutputHelper output) : IDisposa
         var clock = Stopwatch.StartNew();
         await cancellation.CancelAsync();
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => cancelled.WaitAsync(TimeSpan.FromSeconds(5)));
-        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(1),
-            $"the cancelled wait ended after {clock.ElapsedMilliseconds} ms");
+        Assert.True(
+            clock.Elapsed < TimeSpan.FromSeconds(1),
+            $"the cancelled wait ended after {clock.ElapsedMilliseconds} ms"
+        );
         _opener.Release();
         Assert.True(connection.Get(CancellationToken.None)!.IsAlive);
         Assert.Equal(1, _opener.Calls);
@@ -93,8 +99,11 @@ public sealed class ProviderConnectionTests(ITestOutputHelper output) : IDisposa
         using var connection = NewConnection(TimeSpan.FromMilliseconds(300));
         var error = Assert.Throws<ProviderException>(() => connection.Get(CancellationToken.None));
         Assert.Equal(ErrorKind.Unavailable, error.Kind);
-        Assert.Equal($"Cannot connect to libvirt at '{TestUri}': libvirtd is not answering (no answer within 0.3 s). "
-            + "Check that libvirtd runs there and is not stuck (systemctl status libvirtd).", error.Message);
+        Assert.Equal(
+            $"Cannot connect to libvirt at '{TestUri}': libvirtd is not answering (no answer within 0.3 s). "
+                + "Check that libvirtd runs there and is not stuck (systemctl status libvirtd).",
+            error.Message
+        );
         _opener.Release();
         await EventuallyAsync(() => _opener.Opened.Count == 1 && !_opener.Opened[0].IsAlive);
         Assert.True(connection.Get(CancellationToken.None)!.IsAlive);
@@ -122,8 +131,10 @@ public sealed class ProviderConnectionTests(ITestOutputHelper output) : IDisposa
         using var daemon = new SilentDaemon();
         using var harness = new ResourceHarness(HungConnect.VolumeToken, daemon.Uri);
         var (preview, cancel) = await HungConnect.AnswersWhileItHangsAsync(harness);
-        output.WriteLine($"while the connect hangs: a preview answered in {preview.TotalMilliseconds:0.0} ms, "
-            + $"Cancel in {cancel.TotalMilliseconds:0.0} ms");
+        output.WriteLine(
+            $"while the connect hangs: a preview answered in {preview.TotalMilliseconds:0.0} ms, "
+                + $"Cancel in {cancel.TotalMilliseconds:0.0} ms"
+        );
     }
 
     [Fact]
@@ -142,8 +153,10 @@ public sealed class ProviderConnectionTests(ITestOutputHelper output) : IDisposa
         provider.Configure(Props.Object(("uri", TestUri)));
         // The test driver has no such volume: the read answers that, from the new URI, without waiting for the old one.
         Assert.Null(await read.WaitAsync(TimeSpan.FromSeconds(5)));
-        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(1),
-            $"the read answered {clock.ElapsedMilliseconds} ms after Configure");
+        Assert.True(
+            clock.Elapsed < TimeSpan.FromSeconds(1),
+            $"the read answered {clock.ElapsedMilliseconds} ms after Configure"
+        );
     }
 
     private static async Task EventuallyAsync(Func<bool> condition)
@@ -168,7 +181,11 @@ public sealed class ProviderConnectionTests(ITestOutputHelper output) : IDisposa
 
         public IReadOnlyList<Connection> Opened
         {
-            get { lock (_opened) return [.. _opened]; }
+            get
+            {
+                lock (_opened)
+                    return [.. _opened];
+            }
         }
 
         public Connection Open(string uri)
@@ -177,7 +194,8 @@ public sealed class ProviderConnectionTests(ITestOutputHelper output) : IDisposa
             _started.Release();
             _released.Wait(TimeSpan.FromSeconds(30));
             var opened = Connection.Open(uri);
-            lock (_opened) _opened.Add(opened);
+            lock (_opened)
+                _opened.Add(opened);
             return opened;
         }
 
@@ -188,15 +206,18 @@ public sealed class ProviderConnectionTests(ITestOutputHelper output) : IDisposa
         public void Dispose()
         {
             Release();
-            foreach (var opened in Opened) opened.Dispose();
+            foreach (var opened in Opened)
+                opened.Dispose();
         }
     }
 
     /// <summary>A Unix socket that takes connections and never answers: a libvirt client waits on it forever.</summary>
     private sealed class SilentDaemon : IDisposable
     {
-        private readonly string _path =
-            Path.Combine(Path.GetTempPath(), $"pulumi-libvirt-silent-{Guid.NewGuid():N}.sock");
+        private readonly string _path = Path.Combine(
+            Path.GetTempPath(),
+            $"pulumi-libvirt-silent-{Guid.NewGuid():N}.sock"
+        );
         private readonly Socket _socket = new(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
 
         public SilentDaemon()

@@ -23,12 +23,15 @@ public partial class ReferenceDocsTests
     private static List<DocsGuide> Guides()
     {
         var generated = ReferenceDocs.Generate(Schema(), [], Example()).Keys.ToHashSet();
-        return Directory.GetFiles(Docs(), "*.md")
+        return Directory
+            .GetFiles(Docs(), "*.md")
             .Select(Path.GetFileName)
             .Where(file => !generated.Contains(file!))
             .Order(StringComparer.Ordinal)
-            .Select(file => new DocsGuide(file!, File.ReadLines(Docs(file!)).First(l => l.StartsWith("# ",
-                StringComparison.Ordinal))["# ".Length..]))
+            .Select(file => new DocsGuide(
+                file!,
+                File.ReadLines(Docs(file!)).First(l => l.StartsWith("# ", StringComparison.Ordinal))["# ".Length..]
+            ))
             .ToList();
     }
 
@@ -39,15 +42,16 @@ public partial class ReferenceDocsTests
     public void Checked_in_docs_are_what_the_schema_generates()
     {
         var generated = Generated();
-        var stale = ReferenceDocs.GeneratedFolders
-            .Where(folder => Directory.Exists(Docs(folder)))
+        var stale = ReferenceDocs
+            .GeneratedFolders.Where(folder => Directory.Exists(Docs(folder)))
             .SelectMany(folder => Directory.GetFiles(Docs(folder)))
             .Select(path => Path.GetRelativePath(Docs(), path).Replace('\\', '/'))
             .Where(page => !generated.ContainsKey(page))
             .ToList();
         if (Environment.GetEnvironmentVariable("UPDATE_DOCS") == "1")
         {
-            foreach (var page in stale) File.Delete(Docs(page));
+            foreach (var page in stale)
+                File.Delete(Docs(page));
             foreach (var (page, text) in generated)
             {
                 Directory.CreateDirectory(Path.GetDirectoryName(Docs(page))!);
@@ -55,13 +59,20 @@ public partial class ReferenceDocsTests
             }
             stale.Clear();
         }
-        Assert.True(stale.Count == 0, $"docs/ has pages the schema no longer has ({string.Join(", ", stale)}): "
-            + "run `make docs` and commit the result.");
-        var differing = generated.Where(p => !File.Exists(Docs(p.Key)) || File.ReadAllText(Docs(p.Key)) != p.Value)
+        Assert.True(
+            stale.Count == 0,
+            $"docs/ has pages the schema no longer has ({string.Join(", ", stale)}): "
+                + "run `make docs` and commit the result."
+        );
+        var differing = generated
+            .Where(p => !File.Exists(Docs(p.Key)) || File.ReadAllText(Docs(p.Key)) != p.Value)
             .Select(p => p.Key)
             .ToList();
-        Assert.True(differing.Count == 0, $"docs/ is not what schema.json generates ({string.Join(", ", differing)}): "
-            + "run `make docs` and commit the result.");
+        Assert.True(
+            differing.Count == 0,
+            $"docs/ is not what schema.json generates ({string.Join(", ", differing)}): "
+                + "run `make docs` and commit the result."
+        );
     }
 
     [Fact]
@@ -104,10 +115,16 @@ public partial class ReferenceDocsTests
         using var schema = JsonDocument.Parse(Schema());
         var types = schema.RootElement.GetProperty("types");
         var volume = Page(Generated(), "resources", "libvirt:index:Volume");
-        AssertListed(volume, types.GetProperty("libvirt:index:VolumeSource").GetProperty("properties"),
-            Section(volume, "VolumeSource"));
-        AssertListed(volume, types.GetProperty("libvirt:index:ResolvedBackingStore").GetProperty("properties"),
-            Section(volume, "ResolvedBackingStore"));
+        AssertListed(
+            volume,
+            types.GetProperty("libvirt:index:VolumeSource").GetProperty("properties"),
+            Section(volume, "VolumeSource")
+        );
+        AssertListed(
+            volume,
+            types.GetProperty("libvirt:index:ResolvedBackingStore").GetProperty("properties"),
+            Section(volume, "ResolvedBackingStore")
+        );
         var inputs = Section(volume, "Inputs");
         Assert.Contains("- `pool` (string, default `default`)", inputs, StringComparison.Ordinal);
         Assert.Contains("- `format` (one of `qcow2`, `raw`)", inputs, StringComparison.Ordinal);
@@ -142,7 +159,8 @@ public partial class ReferenceDocsTests
         Assert.Matches("^---\ntitle: .+\nmeta_desc: .+\nlayout: package\n---\n", overview);
         var linked = MarkdownLink().Matches(overview).Select(m => m.Groups["target"].Value).ToHashSet();
         var pages = generated.Keys.Where(p => p != "_index.md").Concat(Guides().Select(g => g.File));
-        foreach (var page in pages) Assert.Contains(page, linked);
+        foreach (var page in pages)
+            Assert.Contains(page, linked);
         Assert.Contains("operations.md", linked);
         Assert.Contains($"## Example\n\n```yaml\n{Example()}```\n", overview, StringComparison.Ordinal);
     }
@@ -161,10 +179,13 @@ public partial class ReferenceDocsTests
             foreach (Match link in MarkdownLink().Matches(File.ReadAllText(page)))
             {
                 var target = link.Groups["target"].Value.Split('#')[0];
-                if (target.Length == 0 || target.Contains("://", StringComparison.Ordinal)) continue;
+                if (target.Length == 0 || target.Contains("://", StringComparison.Ordinal))
+                    continue;
                 var path = Path.GetFullPath(Path.Combine(Path.GetDirectoryName(page)!, target));
-                Assert.True(File.Exists(path) || Directory.Exists(path),
-                    $"{Path.GetRelativePath(Repository.Root, page)} links to {target}, which does not exist");
+                Assert.True(
+                    File.Exists(path) || Directory.Exists(path),
+                    $"{Path.GetRelativePath(Repository.Root, page)} links to {target}, which does not exist"
+                );
                 checkedLinks++;
             }
         }

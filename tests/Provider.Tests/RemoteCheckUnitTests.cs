@@ -15,8 +15,14 @@ public sealed class RemoteCheckUnitTests
 
     private static FakeCheckHost Remote() => new() { Uri = Uri, IsLocal = false };
 
-    private static ObjectValue Domain(string name, string file) => Props.Object(("name", name), ("type", "qemu"),
-        ("memory", 64), ("running", false), ("disks", Props.Array(Props.Object(("file", file)))));
+    private static ObjectValue Domain(string name, string file) =>
+        Props.Object(
+            ("name", name),
+            ("type", "qemu"),
+            ("memory", 64),
+            ("running", false),
+            ("disks", Props.Array(Props.Object(("file", file))))
+        );
 
     [Fact]
     public async Task A_pool_path_that_is_a_file_here_is_not_refused_for_a_remote_host_and_is_said_to_be_unchecked()
@@ -31,8 +37,9 @@ public sealed class RemoteCheckUnitTests
 
             var remote = await CheckOnFacts.RunAsync(Remote(), "libvirt:index:Pool", "p", news);
             Assert.Empty(remote.Failures);
-            Assert.Contains(remote.Log.Messages,
-                m => m.Message.Contains($"on {Uri}") && m.Message.Contains("not checked on the remote host"));
+            Assert.Contains(remote.Log.Messages, m =>
+                m.Message.Contains($"on {Uri}") && m.Message.Contains("not checked on the remote host")
+            );
         }
         finally
         {
@@ -63,7 +70,9 @@ public sealed class RemoteCheckUnitTests
         var name = TestPool.UniqueName("dom");
         var host = new FakeCheckHost
         {
-            Uri = Uri, IsLocal = false, FolderError = new LibvirtException(38, 18, "no such folder"),
+            Uri = Uri,
+            IsLocal = false,
+            FolderError = new LibvirtException(38, 18, "no such folder"),
         };
         var check = await CheckOnFacts.RunAsync(host, "libvirt:index:Domain", name, Domain(name, "/nowhere/disk.raw"));
         var failure = Assert.Single(check.Failures);
@@ -77,8 +86,9 @@ public sealed class RemoteCheckUnitTests
     {
         var news = Props.Object(("name", TestPool.UniqueName("net")), ("mode", "bridge"), ("bridge", "br-lab"));
         var local = await CheckOnFacts.RunAsync(new FakeCheckHost(), "libvirt:index:Network", "n", news);
-        Assert.Contains(local.Failures,
-            f => f.Property == "bridge" && f.Reason.Contains("is not a bridge on this host"));
+        Assert.Contains(local.Failures, f =>
+            f.Property == "bridge" && f.Reason.Contains("is not a bridge on this host")
+        );
 
         var remote = await CheckOnFacts.RunAsync(Remote(), "libvirt:index:Network", "n", news);
         Assert.Empty(remote.Failures);

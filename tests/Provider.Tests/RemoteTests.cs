@@ -11,13 +11,18 @@ namespace PulumiLibvirt.Tests;
 /// path there is on that host only, so what works there cannot have gone through this machine's files.
 /// </summary>
 [Collection(OverSsh.Name)]
-public sealed class RemoteTests(SshHosts hosts, TestPool pool, TestNetwork network) : IClassFixture<TestPool>, IClassFixture<TestNetwork>, IDisposable
+public sealed class RemoteTests(SshHosts hosts, TestPool pool, TestNetwork network)
+    : IClassFixture<TestPool>,
+        IClassFixture<TestNetwork>,
+        IDisposable
 {
     private readonly TestImages _images = new();
 
     public void Dispose() => _images.Dispose();
 
-    /// <summary>A folder of the second host (in its /var/lib/libvirt), and where this machine sees the same folder.</summary>
+    /// <summary>
+    /// A folder of the second host (in its /var/lib/libvirt), and where this machine sees the same folder.
+    /// </summary>
     private (string OnHost, string Here) SecondHostFolder(string hint)
     {
         var name = TestPool.UniqueName(hint);
@@ -26,7 +31,7 @@ public sealed class RemoteTests(SshHosts hosts, TestPool pool, TestNetwork netwo
     }
 
     [Fact]
-    public async Task A_pool_and_volumes_on_a_remote_host_are_made_there_uploaded_through_the_stream_and_copied_on_the_host()
+    public async Task A_pool_and_volumes_on_a_remote_host_are_made_there_uploaded_by_stream_and_copied_on_the_host()
     {
         using var pools = new ResourceHarness("libvirt:index:Pool", hosts.SecondUri);
         using var volumes = new ResourceHarness("libvirt:index:Volume", hosts.SecondUri);
@@ -40,8 +45,10 @@ public sealed class RemoteTests(SshHosts hosts, TestPool pool, TestNetwork netwo
         Assert.False(((BoolValue)poolOutputs["createdDirectory"]!).Value);
 
         // A file of this machine arrives through the connection's stream.
-        var (uploadId, uploadOutputs, _) = await volumes.CreateAsync(Props.Object(("pool", pool),
-            ("source", Props.Object(("file", _images.Qcow2)))), "upload");
+        var (uploadId, uploadOutputs, _) = await volumes.CreateAsync(
+            Props.Object(("pool", pool), ("source", Props.Object(("file", _images.Qcow2)))),
+            "upload"
+        );
         Assert.Equal($"{folder}/{Props.Text(uploadOutputs, "name")}", Props.Text(uploadOutputs, "path"));
         Assert.True(TestImages.SameContent(_images.Qcow2, Path.Combine(folderHere, Props.Text(uploadOutputs, "name"))));
 
@@ -49,20 +56,34 @@ public sealed class RemoteTests(SshHosts hosts, TestPool pool, TestNetwork netwo
         var hostFile = $"/var/lib/libvirt/{TestPool.UniqueName("hostfile")}.raw";
         File.Copy(_images.Raw, Path.Combine(hosts.SecondRoot, "lib", Path.GetFileName(hostFile)));
         Assert.False(File.Exists(hostFile));
-        var (copyId, copyOutputs, _) = await volumes.CreateAsync(Props.Object(("pool", pool),
-            ("source", Props.Object(("hostPath", hostFile)))), "copy");
+        var (copyId, copyOutputs, _) = await volumes.CreateAsync(
+            Props.Object(("pool", pool), ("source", Props.Object(("hostPath", hostFile)))),
+            "copy"
+        );
         Assert.Equal("raw", Props.Text(copyOutputs, "format"));
         Assert.True(TestImages.SameContent(_images.Raw, Path.Combine(folderHere, Props.Text(copyOutputs, "name"))));
-        Assert.Contains(volumes.Log.Messages, m => m.Message.Contains($"copying '{hostFile}'", StringComparison.Ordinal) && m.Message.Contains("on the host", StringComparison.Ordinal));
+        Assert.Contains(volumes.Log.Messages, m =>
+            m.Message.Contains($"copying '{hostFile}'", StringComparison.Ordinal)
+            && m.Message.Contains("on the host", StringComparison.Ordinal)
+        );
 
         // An overlay on the uploaded base, and Check judging a host path on the host.
-        var (overlayId, overlayOutputs, _) = await volumes.CreateAsync(Props.Object(("pool", pool),
-            ("backingStore", Props.Object(("volume", uploadId)))), "overlay");
-        Assert.Equal(Props.Text(uploadOutputs, "path"), Props.Text((ObjectValue)overlayOutputs["backingStore"]!, "path"));
-        var missing = await volumes.CheckAsync(Props.Object(("pool", pool), ("source", Props.Object(("hostPath", hostFile + ".missing")))));
+        var (overlayId, overlayOutputs, _) = await volumes.CreateAsync(
+            Props.Object(("pool", pool), ("backingStore", Props.Object(("volume", uploadId)))),
+            "overlay"
+        );
+        Assert.Equal(
+            Props.Text(uploadOutputs, "path"),
+            Props.Text((ObjectValue)overlayOutputs["backingStore"]!, "path")
+        );
+        var missing = await volumes.CheckAsync(
+            Props.Object(("pool", pool), ("source", Props.Object(("hostPath", hostFile + ".missing"))))
+        );
         Assert.Equal("source.hostPath", Assert.Single(missing.Failures).Property);
 
-        foreach (var (id, outputs) in new[] { (overlayId, overlayOutputs), (copyId, copyOutputs), (uploadId, uploadOutputs) })
+        foreach (
+            var (id, outputs) in new[] { (overlayId, overlayOutputs), (copyId, copyOutputs), (uploadId, uploadOutputs) }
+        )
             await volumes.DeleteAsync(id, outputs);
         await pools.DeleteAsync(poolId, poolOutputs);
     }
@@ -78,26 +99,54 @@ public sealed class RemoteTests(SshHosts hosts, TestPool pool, TestNetwork netwo
         var (folder, folderHere) = SecondHostFolder("clonepool");
         var (_, poolOutputs, _) = await pools.CreateAsync(Props.Object(("path", folder)));
         var pool = Props.Text(poolOutputs, "name");
-        var (_, networkOutputs, _) = await networks.CreateAsync(Props.Object(("name", TestPool.UniqueName("net")),
-            ("addresses", Props.Array(TestNetworks.FreeSubnet()))));
+        var (_, networkOutputs, _) = await networks.CreateAsync(
+            Props.Object(("name", TestPool.UniqueName("net")), ("addresses", Props.Array(TestNetworks.FreeSubnet())))
+        );
         var (diskId, _, _) = await volumes.CreateAsync(Props.Object(("pool", pool), ("capacity", 16 * MiB)), "disk");
         var template = TestPool.UniqueName("tmpl");
-        await domains.CreateAsync(Props.Object(("name", template), ("type", "qemu"), ("memory", 64), ("running", false),
-            ("disks", Props.Array(Props.Object(("volume", diskId)))),
-            ("networkInterfaces", Props.Array(Props.Object(("network", Props.Text(networkOutputs, "name")))))));
+        await domains.CreateAsync(
+            Props.Object(
+                ("name", template),
+                ("type", "qemu"),
+                ("memory", 64),
+                ("running", false),
+                ("disks", Props.Array(Props.Object(("volume", diskId)))),
+                ("networkInterfaces", Props.Array(Props.Object(("network", Props.Text(networkOutputs, "name")))))
+            )
+        );
 
-        var (_, full, _) = await clones.CreateAsync(Props.Object(("source", template), ("name", TestPool.UniqueName("full")),
-            ("mode", "full"), ("running", false)), "full");
-        var (_, linked, _) = await clones.CreateAsync(Props.Object(("source", template), ("name", TestPool.UniqueName("linked")),
-            ("mode", "linked"), ("running", false)), "linked");
+        var (_, full, _) = await clones.CreateAsync(
+            Props.Object(
+                ("source", template),
+                ("name", TestPool.UniqueName("full")),
+                ("mode", "full"),
+                ("running", false)
+            ),
+            "full"
+        );
+        var (_, linked, _) = await clones.CreateAsync(
+            Props.Object(
+                ("source", template),
+                ("name", TestPool.UniqueName("linked")),
+                ("mode", "linked"),
+                ("running", false)
+            ),
+            "linked"
+        );
         foreach (var clone in new[] { full, linked })
         {
             var path = Props.Text(Props.Objects(clone, "volumes").Single(), "path");
             Assert.StartsWith(folder + "/", path);
             Assert.True(File.Exists(Path.Combine(folderHere, Path.GetFileName(path))));
         }
-        var linkedDisk = Path.Combine(folderHere, Path.GetFileName(Props.Text(Props.Objects(linked, "volumes").Single(), "path")));
-        Assert.Contains($"backing file: {Path.Combine(folder, Path.GetFileName(diskId))}", Command.Run("qemu-img", "info", "-U", linkedDisk));
+        var linkedDisk = Path.Combine(
+            folderHere,
+            Path.GetFileName(Props.Text(Props.Objects(linked, "volumes").Single(), "path"))
+        );
+        Assert.Contains(
+            $"backing file: {Path.Combine(folder, Path.GetFileName(diskId))}",
+            Command.Run("qemu-img", "info", "-U", linkedDisk)
+        );
 
         // The network is the second host's: this machine's libvirtd knows no such network.
         using var local = Connection.Open(TestPool.Uri);
@@ -113,23 +162,44 @@ public sealed class RemoteTests(SshHosts hosts, TestPool pool, TestNetwork netwo
         var rootDisk = guest.CopyRootInto(pool, template);
         using (var domains = new ResourceHarness("libvirt:index:Domain", hosts.SystemUri))
         {
-            await domains.CreateAsync(Props.Object(("name", template), ("type", "qemu"), ("memory", 256), ("running", false),
-                ("kernel", guest.Kernel), ("initrd", guest.Initrd), ("cmdline", guest.Cmdline),
-                ("disks", Props.Array(Props.Object(("volume", rootDisk)))),
-                ("networkInterfaces", Props.Array(Props.Object(("network", network.Name))))));
+            await domains.CreateAsync(
+                Props.Object(
+                    ("name", template),
+                    ("type", "qemu"),
+                    ("memory", 256),
+                    ("running", false),
+                    ("kernel", guest.Kernel),
+                    ("initrd", guest.Initrd),
+                    ("cmdline", guest.Cmdline),
+                    ("disks", Props.Array(Props.Object(("volume", rootDisk)))),
+                    ("networkInterfaces", Props.Array(Props.Object(("network", network.Name))))
+                )
+            );
         }
         // Only this machine's KVM is probed; a remote host gets what the stack's config says.
-        using var clones = new ResourceHarness("libvirt:index:Clone", hosts.SystemUri,
-            ("guestfsBackendSettings", await Guestfs.GuestfsBackend.DefaultAsync()));
+        using var clones = new ResourceHarness(
+            "libvirt:index:Clone",
+            hosts.SystemUri,
+            ("guestfsBackendSettings", await Guestfs.GuestfsBackend.DefaultAsync())
+        );
         var name = names.Name("ident");
-        var (_, outputs, _) = await clones.CreateAsync(Props.Object(("source", template), ("name", name), ("mode", "linked"), ("running", false),
-            ("identity", Props.Object(("hostname", "remote-one")))));
+        var (_, outputs, _) = await clones.CreateAsync(
+            Props.Object(
+                ("source", template),
+                ("name", name),
+                ("mode", "linked"),
+                ("running", false),
+                ("identity", Props.Object(("hostname", "remote-one")))
+            )
+        );
 
         var identity = (ObjectValue)outputs["identity"]!;
         Assert.Equal("remote-one", Props.Text(identity, "hostname"));
         Assert.Equal(3, Props.Texts(identity, "sshHostKeys").Count);
         var lines = clones.Log.Messages.Select(m => m.Message).ToList();
-        Assert.Contains(lines, l => l.Contains($"on root@127.0.0.1:{hosts.SystemPort} over SSH", StringComparison.Ordinal));
+        Assert.Contains(lines, l =>
+            l.Contains($"on root@127.0.0.1:{hosts.SystemPort} over SSH", StringComparison.Ordinal)
+        );
         Assert.Contains(lines, l => l.Contains("Setting the hostname: remote-one", StringComparison.Ordinal));
         Assert.Contains(lines, l => l.Contains("Uploading: ssh_host_ed25519_key", StringComparison.Ordinal));
     }
@@ -138,7 +208,9 @@ public sealed class RemoteTests(SshHosts hosts, TestPool pool, TestNetwork netwo
     public async Task Identity_on_a_remote_host_without_virt_sysprep_is_refused_saying_what_to_install_where()
     {
         using var clones = new ResourceHarness("libvirt:index:Clone", hosts.SecondUri);
-        var check = await clones.CheckAsync(Props.Object(("source", "any"), ("name", TestPool.UniqueName("id")), ("identity", Props.Object())));
+        var check = await clones.CheckAsync(
+            Props.Object(("source", "any"), ("name", TestPool.UniqueName("id")), ("identity", Props.Object()))
+        );
         var failure = Assert.Single(check.Failures, f => f.Property == "identity");
         Assert.Contains($"over SSH (root@127.0.0.1:{hosts.SecondPort})", failure.Reason);
         Assert.Contains("Install it on 127.0.0.1 (apt-get install libguestfs-tools", failure.Reason);
@@ -155,9 +227,14 @@ public sealed class RemoteTests(SshHosts hosts, TestPool pool, TestNetwork netwo
 
         var found = await domains.CheckAsync(Props.Object(("type", "qemu"), ("kernel", $"{folder}/vmlinuz")));
         Assert.Empty(found.Failures);
-        var missing = await domains.CheckAsync(Props.Object(("type", "qemu"), ("kernel", $"{folder}/missing"), ("initrd", "/nonexistent-folder/initrd")));
+        var missing = await domains.CheckAsync(
+            Props.Object(("type", "qemu"), ("kernel", $"{folder}/missing"), ("initrd", "/nonexistent-folder/initrd"))
+        );
         Assert.Equal(["kernel", "initrd"], missing.Failures.Select(f => f.Property));
-        Assert.Contains($"'{folder}/missing' does not exist on qemu+ssh://root@127.0.0.1:{hosts.SecondPort}/system", missing.Failures[0].Reason);
+        Assert.Contains(
+            $"'{folder}/missing' does not exist on qemu+ssh://root@127.0.0.1:{hosts.SecondPort}/system",
+            missing.Failures[0].Reason
+        );
         Assert.Contains("check that its folder exists there", missing.Failures[1].Reason);
     }
 
@@ -169,8 +246,12 @@ public sealed class RemoteTests(SshHosts hosts, TestPool pool, TestNetwork netwo
         var path = $"/var/lib/libvirt/{TestPool.UniqueName("unchecked")}";
         using var remotePools = new ResourceHarness("libvirt:index:Pool", hosts.SecondUri);
         Assert.Empty((await remotePools.CheckAsync(Props.Object(("path", path)))).Failures);
-        Assert.Contains(Warnings(remotePools), w => w.Contains($"'path' {path} is a file rather than a folder is not checked on the remote host", StringComparison.Ordinal)
-            && w.Contains(hosts.SecondUri, StringComparison.Ordinal));
+        Assert.Contains(Warnings(remotePools), w =>
+            w.Contains(
+                $"'path' {path} is a file rather than a folder is not checked on the remote host",
+                StringComparison.Ordinal
+            ) && w.Contains(hosts.SecondUri, StringComparison.Ordinal)
+        );
         using var localPools = new ResourceHarness("libvirt:index:Pool");
         Assert.Empty((await localPools.CheckAsync(Props.Object(("path", path)))).Failures);
         Assert.Empty(Warnings(localPools));
@@ -181,9 +262,17 @@ public sealed class RemoteTests(SshHosts hosts, TestPool pool, TestNetwork netwo
         var joined = Props.Object(("mode", "bridge"), ("bridge", "br-none"));
         using var remoteNetworks = new ResourceHarness("libvirt:index:Network", hosts.SecondUri);
         Assert.Empty((await remoteNetworks.CheckAsync(routed)).Failures);
-        Assert.Contains(Warnings(remoteNetworks), w => w.Contains("not checked on the remote host: whether 'bridge' lo is an interface there already; whether 'addresses' overlap the host's routes", StringComparison.Ordinal));
+        Assert.Contains(Warnings(remoteNetworks), w =>
+            w.Contains(
+                "not checked on the remote host: whether 'bridge' lo is an interface there already; whether "
+                    + "'addresses' overlap the host's routes",
+                StringComparison.Ordinal
+            )
+        );
         Assert.Empty((await remoteNetworks.CheckAsync(joined)).Failures);
-        Assert.Contains(Warnings(remoteNetworks), w => w.Contains("whether 'bridge' br-none is a bridge there", StringComparison.Ordinal));
+        Assert.Contains(Warnings(remoteNetworks), w =>
+            w.Contains("whether 'bridge' br-none is a bridge there", StringComparison.Ordinal)
+        );
         using var localNetworks = new ResourceHarness("libvirt:index:Network");
         Assert.Equal(["bridge"], (await localNetworks.CheckAsync(routed)).Failures.Select(f => f.Property));
         Assert.Equal(["bridge"], (await localNetworks.CheckAsync(joined)).Failures.Select(f => f.Property));
@@ -195,8 +284,13 @@ public sealed class RemoteTests(SshHosts hosts, TestPool pool, TestNetwork netwo
     {
         var empty = Path.Combine(_images.Folder, "known_hosts");
         File.WriteAllText(empty, "");
-        using var volumes = new ResourceHarness("libvirt:index:Volume", hosts.UriFor(hosts.SystemPort, knownHosts: empty));
-        var error = await Assert.ThrowsAsync<ProviderException>(() => volumes.CheckAsync(Props.Object(("capacity", MiB))));
+        using var volumes = new ResourceHarness(
+            "libvirt:index:Volume",
+            hosts.UriFor(hosts.SystemPort, knownHosts: empty)
+        );
+        var error = await Assert.ThrowsAsync<ProviderException>(() =>
+            volumes.CheckAsync(Props.Object(("capacity", MiB)))
+        );
         Assert.Contains("Host key verification failed", error.Message);
         Assert.Contains($"ssh-keyscan -p {hosts.SystemPort} 127.0.0.1 >> {empty}", error.Message);
         Assert.Equal("", File.ReadAllText(empty));
@@ -207,8 +301,13 @@ public sealed class RemoteTests(SshHosts hosts, TestPool pool, TestNetwork netwo
     {
         var stranger = Path.Combine(_images.Folder, "stranger");
         Command.Run("ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-f", stranger);
-        using var volumes = new ResourceHarness("libvirt:index:Volume", hosts.UriFor(hosts.SystemPort, keyFile: stranger));
-        var error = await Assert.ThrowsAsync<ProviderException>(() => volumes.CheckAsync(Props.Object(("capacity", MiB))));
+        using var volumes = new ResourceHarness(
+            "libvirt:index:Volume",
+            hosts.UriFor(hosts.SystemPort, keyFile: stranger)
+        );
+        var error = await Assert.ThrowsAsync<ProviderException>(() =>
+            volumes.CheckAsync(Props.Object(("capacity", MiB)))
+        );
         Assert.Contains("Permission denied", error.Message);
         Assert.Contains("keyfile=", error.Message);
     }

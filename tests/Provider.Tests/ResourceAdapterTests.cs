@@ -19,8 +19,12 @@ public sealed class ResourceAdapterTests
 
     private ResourceContext Context(CancellationToken cancellation = default) => new(_log, Urn, cancellation);
 
-    private Task<CheckResult> CheckAsync(ObjectValue news, ObjectValue? olds = null, byte[]? seed = null, Autonaming? autonaming = null) =>
-        _lamps.CheckAsync(new CheckRequest(Urn, "desk", olds, news, seed ?? Seed, autonaming), Context());
+    private Task<CheckResult> CheckAsync(
+        ObjectValue news,
+        ObjectValue? olds = null,
+        byte[]? seed = null,
+        Autonaming? autonaming = null
+    ) => _lamps.CheckAsync(new CheckRequest(Urn, "desk", olds, news, seed ?? Seed, autonaming), Context());
 
     private async Task<(string Id, ObjectValue Outputs, ObjectValue Inputs)> CreateAsync(ObjectValue news)
     {
@@ -30,8 +34,12 @@ public sealed class ResourceAdapterTests
         return (created.Id, created.Outputs, check.Inputs);
     }
 
-    private ResourceDiff Diff(ObjectValue oldInputs, ObjectValue oldOutputs, ObjectValue news, params string[] ignore) =>
-        _lamps.Diff(new DiffRequest("id", Urn, oldOutputs, oldInputs, news, ignore));
+    private ResourceDiff Diff(
+        ObjectValue oldInputs,
+        ObjectValue oldOutputs,
+        ObjectValue news,
+        params string[] ignore
+    ) => _lamps.Diff(new DiffRequest("id", Urn, oldOutputs, oldInputs, news, ignore));
 
     [Fact]
     public async Task A_create_preview_echoes_inputs_leaves_computed_outputs_unknown_and_makes_nothing()
@@ -53,7 +61,9 @@ public sealed class ResourceAdapterTests
     [Fact]
     public async Task Outputs_are_the_inputs_as_applied_with_state_properties_in_place_of_inputs_of_the_same_name()
     {
-        var (id, outputs, _) = await CreateAsync(Props.Object(("watts", 45), ("note", "n"), ("token", Props.Secret("s3cret"))));
+        var (id, outputs, _) = await CreateAsync(
+            Props.Object(("watts", 45), ("note", "n"), ("token", Props.Secret("s3cret")))
+        );
 
         Assert.Equal(_lamps.Made.Keys.Single(), id);
         Assert.Equal(Props.Value(id), outputs["serial"]);
@@ -88,7 +98,10 @@ public sealed class ResourceAdapterTests
         Assert.StartsWith("desk-", ((StringValue)first["name"]!).Value);
         Assert.Equal(Props.Array("name"), first[Resource<LampArgs, LampState, ResourceContext>.DefaultsKey]);
 
-        var proposed = await CheckAsync(Props.Object(), autonaming: new Autonaming("desk-lamp", AutonamingMode.Enforce));
+        var proposed = await CheckAsync(
+            Props.Object(),
+            autonaming: new Autonaming("desk-lamp", AutonamingMode.Enforce)
+        );
         Assert.Equal(Props.Value("desk-lamp"), proposed.Inputs["name"]);
         var kept = await CheckAsync(Props.Object(), olds: Props.Object(("name", "desk-old")));
         Assert.Equal(Props.Value("desk-old"), kept.Inputs["name"]);
@@ -128,15 +141,22 @@ public sealed class ResourceAdapterTests
         Assert.Equal(["socket"], socket.Replaces);
         Assert.Equal(DiffKind.UpdateReplace, socket.Detailed["socket"]);
 
-        var unknownSocket = Diff(inputs, outputs, Props.Object(("name", name), ("note", "a"), ("socket", PropertyValue.Unknown)));
+        var unknownSocket = Diff(
+            inputs,
+            outputs,
+            Props.Object(("name", name), ("note", "a"), ("socket", PropertyValue.Unknown))
+        );
         Assert.Equal(["socket"], unknownSocket.Replaces);
         var unknownNote = Diff(inputs, outputs, Props.Object(("name", name), ("note", PropertyValue.Unknown)));
         Assert.Empty(unknownNote.Replaces);
         Assert.Equal(["note"], unknownNote.Changed);
 
         // Defaults spelled out on one side only, and Check's bookkeeping, are no change.
-        var spelled = Diff(Props.Object(("name", name), ("note", "a")), outputs,
-            Props.Object(("name", name), ("note", "a"), ("watts", 40), ("socket", "e27")));
+        var spelled = Diff(
+            Props.Object(("name", name), ("note", "a")),
+            outputs,
+            Props.Object(("name", name), ("note", "a"), ("watts", 40), ("socket", "e27"))
+        );
         Assert.False(spelled.HasChanges);
         Assert.Empty(Diff(inputs, outputs, Props.Object(("name", name), ("note", "b")), "note").Changed);
     }
@@ -160,14 +180,20 @@ public sealed class ResourceAdapterTests
     {
         var (id, outputs, inputs) = await CreateAsync(Props.Object(("watts", 45), ("note", "a")));
         var news = inputs.With("watts", Props.Value(60)).With("note", Props.Value("b"));
-        var preview = await _lamps.UpdateAsync(new UpdateRequest(id, Urn, outputs, inputs, news, Preview: true, []), Context());
+        var preview = await _lamps.UpdateAsync(
+            new UpdateRequest(id, Urn, outputs, inputs, news, Preview: true, []),
+            Context()
+        );
 
         Assert.Equal(Props.Value("b"), preview["note"]);
         Assert.Equal(PropertyValue.Unknown, preview["watts"]);
         Assert.Equal(outputs["serial"], preview["serial"]);
         Assert.Equal(45, _lamps.Made[id].Inputs.Watts);
 
-        var updated = await _lamps.UpdateAsync(new UpdateRequest(id, Urn, outputs, inputs, news, Preview: false, []), Context());
+        var updated = await _lamps.UpdateAsync(
+            new UpdateRequest(id, Urn, outputs, inputs, news, Preview: false, []),
+            Context()
+        );
         Assert.Equal(Props.Value(60), updated["watts"]);
         Assert.Equal(Props.Value("b"), updated["note"]);
     }
@@ -218,7 +244,9 @@ public sealed class ResourceAdapterTests
     [Fact]
     public async Task The_resources_own_errors_get_a_status_others_pass_and_a_cancelled_deployment_starts_nothing()
     {
-        var broken = await Assert.ThrowsAsync<ProviderException>(() => CreateAsync(Props.Object(("note", Lamps.Broken))));
+        var broken = await Assert.ThrowsAsync<ProviderException>(() =>
+            CreateAsync(Props.Object(("note", Lamps.Broken)))
+        );
         Assert.Equal(ErrorKind.FailedPrecondition, broken.Kind);
         Assert.Equal("lamp: the bulb is broken", broken.Message);
 
@@ -226,7 +254,11 @@ public sealed class ResourceAdapterTests
 
         var check = await CheckAsync(Props.Object());
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() =>
-            _lamps.CreateAsync(new CreateRequest(Urn, check.Inputs, Preview: false), Context(new CancellationToken(canceled: true))));
+            _lamps.CreateAsync(
+                new CreateRequest(Urn, check.Inputs, Preview: false),
+                Context(new CancellationToken(canceled: true))
+            )
+        );
         Assert.Empty(_lamps.Made);
     }
 
@@ -272,25 +304,46 @@ public sealed class ResourceAdapterTests
 
         public override string Token => ResourceAdapterTests.Token;
 
-        protected override Task<Checked<LampArgs>> CheckAsync(LampArgs news, LampArgs? olds, PropertyMarks marks, ResourceContext context)
+        protected override Task<Checked<LampArgs>> CheckAsync(
+            LampArgs news,
+            LampArgs? olds,
+            PropertyMarks marks,
+            ResourceContext context
+        )
         {
-            List<CheckFailure> failures = marks.IsKnown("watts") && news.Watts > 100 ? [new CheckFailure("watts", "at most 100")] : [];
+            List<CheckFailure> failures =
+                marks.IsKnown("watts") && news.Watts > 100 ? [new CheckFailure("watts", "at most 100")] : [];
             return Task.FromResult(new Checked<LampArgs>(news, failures));
         }
 
         protected override Task<(string Id, LampState State)> CreateAsync(LampArgs inputs, ResourceContext context)
         {
-            if (inputs.Note == Broken) throw new BulbBrokenException();
-            if (inputs.Note == Crash) throw new InvalidOperationException("crash");
+            if (inputs.Note == Broken)
+                throw new BulbBrokenException();
+            if (inputs.Note == Crash)
+                throw new InvalidOperationException("crash");
             var state = StateOf(inputs, Guid.NewGuid().ToString());
             Made[state.Serial] = (inputs, state);
             return Task.FromResult((state.Serial, state));
         }
 
-        protected override Task<(string Id, LampArgs Inputs, LampState State)?> ReadAsync(string id, LampArgs? inputs, LampState? state, ResourceContext context) =>
-            Task.FromResult<(string, LampArgs, LampState)?>(Made.TryGetValue(id, out var lamp) ? (id, inputs ?? lamp.Inputs, lamp.State) : null);
+        protected override Task<(string Id, LampArgs Inputs, LampState State)?> ReadAsync(
+            string id,
+            LampArgs? inputs,
+            LampState? state,
+            ResourceContext context
+        ) =>
+            Task.FromResult<(string, LampArgs, LampState)?>(
+                Made.TryGetValue(id, out var lamp) ? (id, inputs ?? lamp.Inputs, lamp.State) : null
+            );
 
-        protected override Task<LampState> UpdateAsync(string id, LampArgs olds, LampArgs news, LampState state, ResourceContext context)
+        protected override Task<LampState> UpdateAsync(
+            string id,
+            LampArgs olds,
+            LampArgs news,
+            LampState state,
+            ResourceContext context
+        )
         {
             var updated = StateOf(news, id);
             Made[id] = (news, updated);
@@ -304,11 +357,17 @@ public sealed class ResourceAdapterTests
             return Task.CompletedTask;
         }
 
-        protected override ProviderException? Translate(Exception exception, ResourceContext context) => exception is BulbBrokenException
-            ? new ProviderException(ErrorKind.FailedPrecondition, $"lamp: {exception.Message}")
-            : null;
+        protected override ProviderException? Translate(Exception exception, ResourceContext context) =>
+            exception is BulbBrokenException
+                ? new ProviderException(ErrorKind.FailedPrecondition, $"lamp: {exception.Message}")
+                : null;
 
         private static LampState StateOf(LampArgs inputs, string serial) =>
-            new() { Serial = serial, Watts = (inputs.Watts + 9) / 10 * 10, Socket = inputs.Socket.ToUpperInvariant() };
+            new()
+            {
+                Serial = serial,
+                Watts = (inputs.Watts + 9) / 10 * 10,
+                Socket = inputs.Socket.ToUpperInvariant(),
+            };
     }
 }

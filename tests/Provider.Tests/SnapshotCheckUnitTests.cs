@@ -26,22 +26,33 @@ public sealed class SnapshotCheckUnitTests
         host.PoolList.Add(new PoolFacts("default", Pool, Active: true));
         host.Volumes.Add(FakeCheckHost.Qcow2(BaseDisk));
         host.DomainList.Add(Machine("template", BaseDisk));
-        if (templateRuns) host.ActiveDomains.Add("template");
-        if (!withClone) return host;
+        if (templateRuns)
+            host.ActiveDomains.Add("template");
+        if (!withClone)
+            return host;
         host.Volumes.Add(FakeCheckHost.Qcow2(Overlay, new BackingStore(BaseDisk, "qcow2")));
         host.DomainList.Add(Machine("web1", Overlay));
         return host;
     }
 
-    private static DomainDefinition Machine(string name, string disk) => new()
-    {
-        Name = name,
-        Uuid = Guid.NewGuid().ToString(),
-        Type = "qemu",
-        MemoryKiB = 64 * 1024,
-        Vcpus = 1,
-        Disks = [new DomainDisk { Path = disk, Format = "qcow2", Target = "vda" }],
-    };
+    private static DomainDefinition Machine(string name, string disk) =>
+        new()
+        {
+            Name = name,
+            Uuid = Guid.NewGuid().ToString(),
+            Type = "qemu",
+            MemoryKiB = 64 * 1024,
+            Vcpus = 1,
+            Disks =
+            [
+                new DomainDisk
+                {
+                    Path = disk,
+                    Format = "qcow2",
+                    Target = "vda",
+                },
+            ],
+        };
 
     private static ObjectValue Snapshot(params (string Key, object? Value)[] more) =>
         Props.With(Props.Object(("domain", "template"), ("name", "before-class")), more);
@@ -73,10 +84,15 @@ public sealed class SnapshotCheckUnitTests
         var host = Lab();
         host.DomainList[0] = Machine("template", BaseDisk) with
         {
-            Disks = [new DomainDisk
-            {
-                PoolVolume = ("default", "template-root.qcow2"), Format = "qcow2", Target = "vda",
-            }],
+            Disks =
+            [
+                new DomainDisk
+                {
+                    PoolVolume = ("default", "template-root.qcow2"),
+                    Format = "qcow2",
+                    Target = "vda",
+                },
+            ],
         };
         var olds = Snapshot(("restoreOn", "1"));
         var (failures, _) = await CheckOnFacts.RunAsync(host, Type, "s", Snapshot(("restoreOn", "2")), olds);

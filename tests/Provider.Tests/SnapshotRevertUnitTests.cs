@@ -21,8 +21,9 @@ public sealed class SnapshotRevertUnitTests
     {
         var reverted = false;
         var cancelled = Context(new RecordingLog(), new CancellationToken(true));
-        await Assert.ThrowsAnyAsync<OperationCanceledException>(
-            () => SnapshotRevert.RunAsync("Domain 'web1' to snapshot 's'", () => reverted = true, cancelled));
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() =>
+            SnapshotRevert.RunAsync("Domain 'web1' to snapshot 's'", () => reverted = true, cancelled)
+        );
         Assert.False(reverted);
     }
 
@@ -33,18 +34,24 @@ public sealed class SnapshotRevertUnitTests
         using var started = new ManualResetEventSlim();
         var log = new RecordingLog();
         var finished = false;
-        var running = SnapshotRevert.RunAsync("Domain 'web1' to snapshot 's'", () =>
-        {
-            started.Set();
-            Thread.Sleep(Tick * 10);
-            finished = true;
-        }, Context(log, cancellation.Token), Tick);
+        var running = SnapshotRevert.RunAsync(
+            "Domain 'web1' to snapshot 's'",
+            () =>
+            {
+                started.Set();
+                Thread.Sleep(Tick * 10);
+                finished = true;
+            },
+            Context(log, cancellation.Token),
+            Tick
+        );
         Assert.True(started.Wait(TimeSpan.FromSeconds(30)));
         await cancellation.CancelAsync();
 
         await running;
         Assert.True(finished);
-        Assert.Contains(log.Messages, m => m.Message.StartsWith("Domain 'web1' to snapshot 's': still reverting after",
-            StringComparison.Ordinal));
+        Assert.Contains(log.Messages, m =>
+            m.Message.StartsWith("Domain 'web1' to snapshot 's': still reverting after", StringComparison.Ordinal)
+        );
     }
 }

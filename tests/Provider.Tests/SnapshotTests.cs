@@ -35,7 +35,8 @@ public sealed partial class SnapshotTests(TestPool pool) : IClassFixture<TestPoo
     private string Machine(string disk, string format = "qcow2")
     {
         var name = _names.Name("snap");
-        using var domain = pool.Libvirt.DefineDomain($"""
+        using var domain = pool.Libvirt.DefineDomain(
+            $"""
             <domain type='qemu'>
               <name>{name}</name>
               <memory unit='MiB'>64</memory>
@@ -47,12 +48,15 @@ public sealed partial class SnapshotTests(TestPool pool) : IClassFixture<TestPoo
                 </disk>
               </devices>
             </domain>
-            """);
+            """
+        );
         return name;
     }
 
     private async Task<(string Id, ObjectValue Outputs, ObjectValue Inputs)> Take(
-        string domain, params (string Key, object? Value)[] more)
+        string domain,
+        params (string Key, object? Value)[] more
+    )
     {
         var name = TestPool.UniqueName("s");
         _taken.Add((domain, name));
@@ -131,8 +135,9 @@ public sealed partial class SnapshotTests(TestPool pool) : IClassFixture<TestPoo
         var before = FileDigest.Sha256(baseDisk);
 
         var news = Props.With(inputs, ("restoreOn", "2"));
-        var refused = await Assert.ThrowsAsync<ProviderException>(
-            () => _snapshots.UpdateAsync(id, outputs, inputs, news));
+        var refused = await Assert.ThrowsAsync<ProviderException>(() =>
+            _snapshots.UpdateAsync(id, outputs, inputs, news)
+        );
         Assert.Contains(overlay, refused.Message, StringComparison.Ordinal);
         Assert.Contains(clone, refused.Message, StringComparison.Ordinal);
         Assert.Equal(before, FileDigest.Sha256(baseDisk));
@@ -153,9 +158,11 @@ public sealed partial class SnapshotTests(TestPool pool) : IClassFixture<TestPoo
         Assert.Contains(clone, refused.Reason, StringComparison.Ordinal);
 
         // It boots nothing (its disk is empty): it runs in the firmware, which is all a memory snapshot needs.
-        using (var domain = pool.Libvirt.FindDomain(template)!) domain.Start();
+        using (var domain = pool.Libvirt.FindDomain(template)!)
+            domain.Start();
         var memory = await _snapshots.CheckAsync(
-            Props.Object(("domain", template), ("name", TestPool.UniqueName("m")), ("memory", true)));
+            Props.Object(("domain", template), ("name", TestPool.UniqueName("m")), ("memory", true))
+        );
         refused = Assert.Single(memory.Failures);
         Assert.Equal("memory", refused.Property);
         Assert.Contains(clone, refused.Reason, StringComparison.Ordinal);
@@ -174,11 +181,15 @@ public sealed partial class SnapshotTests(TestPool pool) : IClassFixture<TestPoo
         outputs = await _snapshots.UpdateAsync(id, outputs, inputs, Props.With(inputs, ("restoreOn", "2")));
         Assert.True(machine.IsActive);
         // The running machine holds the disk: read it shared, read-only.
-        Assert.False(Command.Succeeds(
-            "qemu-io", "-U", "-r", "-f", "qcow2", "-c", $"read -P 0x{Written:x2} 0 64k", disk));
-        Assert.Contains(_snapshots.Log.Messages, m => m.Message.Contains(
-            "discarded the disks' changes and the running guest's memory since then; it is running, booted afresh",
-            StringComparison.Ordinal));
+        Assert.False(
+            Command.Succeeds("qemu-io", "-U", "-r", "-f", "qcow2", "-c", $"read -P 0x{Written:x2} 0 64k", disk)
+        );
+        Assert.Contains(_snapshots.Log.Messages, m =>
+            m.Message.Contains(
+                "discarded the disks' changes and the running guest's memory since then; it is running, booted afresh",
+                StringComparison.Ordinal
+            )
+        );
         Assert.Equal("shutoff", Props.Text(outputs, "state"));
     }
 
@@ -196,7 +207,8 @@ public sealed partial class SnapshotTests(TestPool pool) : IClassFixture<TestPoo
             // A qemu started anew truncates its console file: then all of it is new.
             var text = File.Exists(log) ? File.ReadAllText(log) : "";
             var after = text.Length >= from ? text[from..] : text;
-            if (enough(Pings(after))) return after;
+            if (enough(Pings(after)))
+                return after;
             await Task.Delay(1000);
         }
         throw new Xunit.Sdk.XunitException($"{what} did not happen within {GuestLimit.TotalMinutes} min (see {log})");
@@ -208,22 +220,34 @@ public sealed partial class SnapshotTests(TestPool pool) : IClassFixture<TestPoo
         // The test guest in guest.net=dhcp mode counts its pings of the gateway on the console for ever: a guest
         // that resumes goes on counting from the snapshot, one that boots takes a lease and starts again at 1.
         var guest = TestGuest.Shared;
-        var (_, network, _) = await _networks.CreateAsync(Props.Object(
-            ("name", _networkNames.Name("snapnet")), ("addresses", Props.Array(TestNetworks.FreeSubnet()))));
+        var (_, network, _) = await _networks.CreateAsync(
+            Props.Object(("name", _networkNames.Name("snapnet")), ("addresses", Props.Array(TestNetworks.FreeSubnet())))
+        );
         var name = _names.Name("snapguest");
         var log = Path.Combine(pool.Path, $"{name}-console.log");
-        using var machine = pool.Libvirt.DefineDomain(new DomainDefinition
-        {
-            Name = name, Type = "qemu", MemoryKiB = 256 * 1024,
-            Kernel = guest.Kernel, Initrd = guest.Initrd, Cmdline = $"{guest.Cmdline} guest.net=dhcp",
-            // Unused by the guest: internal snapshots keep the memory in a qcow2 disk.
-            Disks = [new DomainDisk
+        using var machine = pool.Libvirt.DefineDomain(
+            new DomainDefinition
             {
-                Path = pool.CreateVolume("state", 16 * MiB, "qcow2").Path, Format = "qcow2", Target = "vda",
-            }],
-            Interfaces = [new DomainInterface { Network = Props.Text(network, "name") }],
-            Console = new DomainConsole("file", log),
-        });
+                Name = name,
+                Type = "qemu",
+                MemoryKiB = 256 * 1024,
+                Kernel = guest.Kernel,
+                Initrd = guest.Initrd,
+                Cmdline = $"{guest.Cmdline} guest.net=dhcp",
+                // Unused by the guest: internal snapshots keep the memory in a qcow2 disk.
+                Disks =
+                [
+                    new DomainDisk
+                    {
+                        Path = pool.CreateVolume("state", 16 * MiB, "qcow2").Path,
+                        Format = "qcow2",
+                        Target = "vda",
+                    },
+                ],
+                Interfaces = [new DomainInterface { Network = Props.Text(network, "name") }],
+                Console = new DomainConsole("file", log),
+            }
+        );
         machine.Start();
         await ConsoleAfterAsync(log, 0, pings => pings.Count >= 3, "the guest's first pings");
 
@@ -240,7 +264,8 @@ public sealed partial class SnapshotTests(TestPool pool) : IClassFixture<TestPoo
         var resumedAt = Pings(after)[0];
         Assert.InRange(resumedAt, 2, atSnapshot + 1);
         Assert.True(resumedAt < Pings(before).Max(), $"resumed at ping {resumedAt}, after {Pings(before).Max()}");
-        Assert.Contains(_snapshots.Log.Messages,
-            m => m.Message.Contains("it is running, resumed from the snapshot's memory", StringComparison.Ordinal));
+        Assert.Contains(_snapshots.Log.Messages, m =>
+            m.Message.Contains("it is running, resumed from the snapshot's memory", StringComparison.Ordinal)
+        );
     }
 }

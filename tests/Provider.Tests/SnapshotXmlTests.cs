@@ -18,11 +18,13 @@ public sealed class SnapshotXmlTests
     [Fact]
     public void Parsing_reads_the_time_the_state_and_the_internal_disks()
     {
-        var described = SnapshotDescription.Parse("""
+        var described = SnapshotDescription.Parse(
+            """
             <domainsnapshot><name>s1</name><state>shutoff</state><creationTime>1700000000</creationTime>
             <memory snapshot='no'/><disks><disk name='vda' snapshot='internal'/><disk name='sda' snapshot='no'/></disks>
             </domainsnapshot>
-            """);
+            """
+        );
         Assert.Equal(("s1", "shutoff", false), (described.Name, described.State, described.Memory));
         Assert.Equal(DateTimeOffset.FromUnixTimeSeconds(1700000000), described.CreatedAt);
         Assert.Equal(["vda"], described.Disks);
@@ -31,7 +33,10 @@ public sealed class SnapshotXmlTests
     [Fact]
     public void A_new_description_replaces_the_old_one()
     {
-        var xml = SnapshotDescription.WithDescription("<domainsnapshot><name>s1</name><description>old</description></domainsnapshot>", "new");
+        var xml = SnapshotDescription.WithDescription(
+            "<domainsnapshot><name>s1</name><description>old</description></domainsnapshot>",
+            "new"
+        );
         Assert.Equal("new", SnapshotDescription.Parse(xml).Description);
     }
 }

@@ -13,20 +13,24 @@ namespace PulumiLibvirt.Tests;
 public sealed class TwoHostsExampleTests(SshHosts hosts)
 {
     [Fact]
-    public async Task Two_providers_in_one_stack_make_each_hosts_objects_on_that_host_change_nothing_on_a_second_up_and_destroy_everything()
+    public async Task Two_providers_in_one_stack_make_each_hosts_objects_there_a_second_up_changes_nothing_destroy_all()
     {
         var stack = TestPool.UniqueName("twohosts");
         // The hosts' networks are apart (the second host has a network stack of its own), so one subnet serves both.
         var subnet = TestNetworks.FreeSubnet().Replace(".0/24", "", StringComparison.Ordinal);
         var poolPath = $"/var/lib/libvirt/{TestPool.UniqueName("twohosts")}";
-        var program = new ExampleProgram(Repository.File("examples", "two-hosts", "Pulumi.yaml"), stack, new Dictionary<string, string>
-        {
-            ["secondUri"] = hosts.SecondUri,
-            ["domainType"] = "qemu",
-            ["firstSubnet"] = subnet,
-            ["secondSubnet"] = subnet,
-            ["poolPath"] = poolPath,
-        });
+        var program = new ExampleProgram(
+            Repository.File("examples", "two-hosts", "Pulumi.yaml"),
+            stack,
+            new Dictionary<string, string>
+            {
+                ["secondUri"] = hosts.SecondUri,
+                ["domainType"] = "qemu",
+                ["firstSubnet"] = subnet,
+                ["secondSubnet"] = subnet,
+                ["poolPath"] = poolPath,
+            }
+        );
         await using var session = await EngineSession.StartAsync(type: "");
         await using var run = new StackRun(session, program, stack);
         var uris = new Dictionary<string, string> { ["first"] = TestPool.Uri, ["second"] = hosts.SecondVirshUri };
@@ -36,7 +40,11 @@ public sealed class TwoHostsExampleTests(SshHosts hosts)
             Assert.Equal(2, preview.Count(r => r.Type == StackRun.ProviderType));
             Assert.NotEqual((await run.ProviderOf("first")).ProcessId, (await run.ProviderOf("second")).ProcessId);
             foreach (var resource in preview.Where(r => r.Type != StackRun.ProviderType))
-                Assert.True(resource.Id.Length == 0 || !Exists(resource, TestPool.Uri) && !Exists(resource, hosts.SecondVirshUri), $"the preview of {resource.Name} made nothing");
+                Assert.True(
+                    resource.Id.Length == 0
+                        || !Exists(resource, TestPool.Uri) && !Exists(resource, hosts.SecondVirshUri),
+                    $"the preview of {resource.Name} made nothing"
+                );
 
             var created = (await run.UpAsync(preview: false)).Where(r => r.Type != StackRun.ProviderType).ToList();
             Assert.Equal(12, created.Count);
@@ -44,7 +52,10 @@ public sealed class TwoHostsExampleTests(SshHosts hosts)
             {
                 var provider = program.Resources[resource.Name].Provider!;
                 var other = uris.Single(u => u.Key != provider).Value;
-                Assert.True(Exists(resource, uris[provider]), $"{resource.Name} ({resource.Id}) is on the {provider} host");
+                Assert.True(
+                    Exists(resource, uris[provider]),
+                    $"{resource.Name} ({resource.Id}) is on the {provider} host"
+                );
                 Assert.False(Exists(resource, other), $"{resource.Name} ({resource.Id}) is not on the other host");
             }
             // The pools' folder is the same path on both hosts, yet two folders: the second host's is in its namespace.
@@ -53,19 +64,31 @@ public sealed class TwoHostsExampleTests(SshHosts hosts)
 
             foreach (var (resource, diff) in await run.DiffAsync())
             {
-                Assert.True(diff.Changes == Rpc.DiffResponse.Types.DiffChanges.DiffNone,
-                    $"the same program changes nothing in {resource}, yet: {string.Join(", ", diff.DetailedDiff.Keys)} {string.Join(", ", diff.Diffs)}");
+                Assert.True(
+                    diff.Changes == Rpc.DiffResponse.Types.DiffChanges.DiffNone,
+                    $"the same program changes nothing in {resource}, yet: "
+                        + $"{string.Join(", ", diff.DetailedDiff.Keys)} {string.Join(", ", diff.Diffs)}"
+                );
             }
 
             await run.DestroyAsync();
             foreach (var resource in created)
             {
-                Assert.False(Exists(resource, TestPool.Uri), $"{resource.Name} is gone from the first host after destroy");
-                Assert.False(Exists(resource, hosts.SecondVirshUri), $"{resource.Name} is gone from the second host after destroy");
+                Assert.False(
+                    Exists(resource, TestPool.Uri),
+                    $"{resource.Name} is gone from the first host after destroy"
+                );
+                Assert.False(
+                    Exists(resource, hosts.SecondVirshUri),
+                    $"{resource.Name} is gone from the second host after destroy"
+                );
             }
             Assert.False(Directory.Exists(poolPath), "the first host's pool folder, made by up, is removed by destroy");
-            // The provider never claims a remote folder as its own (it cannot see it), so the second host keeps it, empty.
-            Assert.Empty(Directory.GetFileSystemEntries(Path.Combine(hosts.SecondRoot, "lib", Path.GetFileName(poolPath))));
+            // The provider never claims a remote folder as its own (it cannot see it), so the second host keeps it,
+            // empty.
+            Assert.Empty(
+                Directory.GetFileSystemEntries(Path.Combine(hosts.SecondRoot, "lib", Path.GetFileName(poolPath)))
+            );
         }
         finally
         {

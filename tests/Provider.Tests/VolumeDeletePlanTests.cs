@@ -28,20 +28,29 @@ public sealed class VolumeDeletePlanTests
         var plan = VolumeDeletePlan.For(new VolumeUsers(Path, [], ["web", "db"]));
 
         Assert.False(plan.Deletes);
-        Assert.Equal($"Volume '{Path}' is a disk of domain 'web', 'db': deleting it would take the disk from under " +
-            "the machine. Delete or change the domain first.", plan.Refusal);
+        Assert.Equal(
+            $"Volume '{Path}' is a disk of domain 'web', 'db': deleting it would take the disk from under "
+                + "the machine. Delete or change the domain first.",
+            plan.Refusal
+        );
     }
 
     [Fact]
     public void A_base_of_overlays_is_refused_naming_each_overlay_and_the_domains_that_use_it()
     {
-        var users = new VolumeUsers(Path,
-            [new VolumeOverlay("/pool/web.qcow2", ["web"]), new VolumeOverlay("/pool/spare.qcow2", [])], ["template"]);
+        var users = new VolumeUsers(
+            Path,
+            [new VolumeOverlay("/pool/web.qcow2", ["web"]), new VolumeOverlay("/pool/spare.qcow2", [])],
+            ["template"]
+        );
 
         var plan = VolumeDeletePlan.For(users);
 
         Assert.False(plan.Deletes);
-        Assert.Equal($"Volume '{Path}' is the backing store of '/pool/web.qcow2' (a disk of 'web'), " +
-            "'/pool/spare.qcow2': deleting it would break them. Delete those first.", plan.Refusal);
+        Assert.Equal(
+            $"Volume '{Path}' is the backing store of '/pool/web.qcow2' (a disk of 'web'), "
+                + "'/pool/spare.qcow2': deleting it would break them. Delete those first.",
+            plan.Refusal
+        );
     }
 }

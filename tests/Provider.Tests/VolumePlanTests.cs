@@ -8,29 +8,62 @@ namespace PulumiLibvirt.Tests;
 [Trait(Category.Name, Category.Unit)]
 public sealed class VolumePlanTests
 {
-    private static readonly VolumeDescription Base = new("base.qcow2", "k", "/pool/base.qcow2", 4096, 1024, "qcow2", null);
+    private static readonly VolumeDescription Base = new(
+        "base.qcow2",
+        "k",
+        "/pool/base.qcow2",
+        4096,
+        1024,
+        "qcow2",
+        null
+    );
 
     [Fact]
     public void An_empty_volume_is_defined_at_its_capacity_in_qcow2_unless_told_otherwise()
     {
-        Assert.Equal(new VolumeDefinition("v", 1024, "qcow2"), VolumePlan.Definition(new VolumeArgs { Name = "v", Capacity = 1024 }, null));
-        Assert.Equal(new VolumeDefinition("v", 1024, "raw"),
-            VolumePlan.Definition(new VolumeArgs { Name = "v", Capacity = 1024, Format = VolumeFormat.Raw }, null));
+        Assert.Equal(
+            new VolumeDefinition("v", 1024, "qcow2"),
+            VolumePlan.Definition(new VolumeArgs { Name = "v", Capacity = 1024 }, null)
+        );
+        Assert.Equal(
+            new VolumeDefinition("v", 1024, "raw"),
+            VolumePlan.Definition(
+                new VolumeArgs
+                {
+                    Name = "v",
+                    Capacity = 1024,
+                    Format = VolumeFormat.Raw,
+                },
+                null
+            )
+        );
     }
 
     [Fact]
     public void An_overlay_names_its_base_s_path_in_the_format_given_or_the_base_s_own()
     {
-        var overlay = new VolumeArgs { Name = "o", Capacity = 4096, BackingStore = new VolumeBackingStoreArgs { Volume = "k" } };
+        var overlay = new VolumeArgs
+        {
+            Name = "o",
+            Capacity = 4096,
+            BackingStore = new VolumeBackingStoreArgs { Volume = "k" },
+        };
         Assert.Equal(new BackingStore("/pool/base.qcow2", "qcow2"), VolumePlan.Definition(overlay, Base)!.BackingStore);
-        var raw = overlay with { BackingStore = new VolumeBackingStoreArgs { Volume = "k", Format = VolumeFormat.Raw } };
+        var raw = overlay with
+        {
+            BackingStore = new VolumeBackingStoreArgs { Volume = "k", Format = VolumeFormat.Raw },
+        };
         Assert.Equal(new BackingStore("/pool/base.qcow2", "raw"), VolumePlan.Definition(raw, Base)!.BackingStore);
     }
 
     [Fact]
     public void A_volume_from_a_source_is_not_defined_empty()
     {
-        var fromFile = new VolumeArgs { Name = "v", Source = new VolumeSourceArgs { File = "/tmp/image.qcow2" } };
+        var fromFile = new VolumeArgs
+        {
+            Name = "v",
+            Source = new VolumeSourceArgs { File = "/tmp/image.qcow2" },
+        };
         Assert.Null(VolumePlan.Definition(fromFile, null));
     }
 

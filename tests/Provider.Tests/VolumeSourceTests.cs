@@ -12,21 +12,34 @@ namespace PulumiLibvirt.Tests;
 /// HTTP server are streamed in, a file of the host is copied on the host. Contents are compared with the images.
 /// </summary>
 public sealed class VolumeSourceTests(TestPool pool, TestImages images, TestHttpServer server)
-    : IClassFixture<TestPool>, IClassFixture<TestImages>, IClassFixture<TestHttpServer>, IDisposable
+    : IClassFixture<TestPool>,
+        IClassFixture<TestImages>,
+        IClassFixture<TestHttpServer>,
+        IDisposable
 {
     private const string StallTimeoutSeconds = "2";
     private readonly ResourceHarness _volumes = new("libvirt:index:Volume", TestPool.Uri, ("downloadStallTimeout", 2));
 
     public void Dispose() => _volumes.Dispose();
 
-    private ObjectValue Inputs(params (string Key, object? Value)[] more) => Props.Object([("pool", pool.Name), .. more]);
+    private ObjectValue Inputs(params (string Key, object? Value)[] more) =>
+        Props.Object([("pool", pool.Name), .. more]);
 
     private static ObjectValue Source(string kind, string location) => Props.Object((kind, location));
 
     private string[] VolumeNames()
     {
         pool.Pool.Refresh();
-        return [.. pool.Pool.ListVolumes().Select(v => { using (v) return v.Describe().Name; })];
+        return
+        [
+            .. pool
+                .Pool.ListVolumes()
+                .Select(v =>
+                {
+                    using (v)
+                        return v.Describe().Name;
+                }),
+        ];
     }
 
     private static string Sha256Of(byte[] bytes) => Convert.ToHexStringLower(SHA256.HashData(bytes));
@@ -63,7 +76,10 @@ public sealed class VolumeSourceTests(TestPool pool, TestImages images, TestHttp
         Assert.Equal(TestImages.RawSize, Props.Number(outputs, "capacity"));
         Assert.Equal(File.ReadAllBytes(images.Raw), File.ReadAllBytes(made.Path));
         // 1.5 MiB of data in 32 MiB: the holes stay holes on the host.
-        Assert.True(TestImages.Allocated(made.Path) < 4 * MiB, $"the volume occupies {TestImages.Allocated(made.Path)} bytes");
+        Assert.True(
+            TestImages.Allocated(made.Path) < 4 * MiB,
+            $"the volume occupies {TestImages.Allocated(made.Path)} bytes"
+        );
     }
 
     [Fact]
@@ -74,8 +90,15 @@ public sealed class VolumeSourceTests(TestPool pool, TestImages images, TestHttp
         Assert.True(TestImages.SameContent(images.Qcow2, pool.Find(id)!.Path));
         Assert.Equal("qcow2", Props.Text(outputs, "format"));
         // One line in each tenth (the image comes in pieces of less than a tenth), with the total and a rate.
-        var progress = _volumes.Log.Messages.Select(m => m.Message).Where(m => m.Contains(url.ToString()) && m.Contains('%')).ToList();
-        var tenths = progress.Select(line => int.Parse(Regex.Match(line, @"\((\d+)%\)").Groups[1].Value, CultureInfo.InvariantCulture) / 10).ToHashSet();
+        var progress = _volumes
+            .Log.Messages.Select(m => m.Message)
+            .Where(m => m.Contains(url.ToString()) && m.Contains('%'))
+            .ToList();
+        var tenths = progress
+            .Select(line =>
+                int.Parse(Regex.Match(line, @"\((\d+)%\)").Groups[1].Value, CultureInfo.InvariantCulture) / 10
+            )
+            .ToHashSet();
         Assert.Superset(Enumerable.Range(1, 10).ToHashSet(), tenths);
         Assert.All(progress, line => Assert.Matches(@" of \d+\.\d MiB \(\d+%\) after .* s, .*/s$", line));
         Assert.Contains(_volumes.Log.Messages, m => m.Message.Contains(url.ToString()) && m.Message.Contains("done"));
@@ -84,7 +107,10 @@ public sealed class VolumeSourceTests(TestPool pool, TestImages images, TestHttp
     [Fact]
     public async Task A_url_without_content_length_is_streamed_in_and_its_length_is_the_raw_capacity()
     {
-        var url = server.Serve("/chunked.raw", new TestHttpServer.Route(File.ReadAllBytes(images.Raw), ContentLength: false));
+        var url = server.Serve(
+            "/chunked.raw",
+            new TestHttpServer.Route(File.ReadAllBytes(images.Raw), ContentLength: false)
+        );
         var (id, outputs, _) = await _volumes.CreateAsync(Inputs(("source", Source("url", url.ToString()))));
         Assert.Equal(File.ReadAllBytes(images.Raw), File.ReadAllBytes(pool.Find(id)!.Path));
         Assert.Equal(TestImages.RawSize, Props.Number(outputs, "capacity"));
@@ -133,8 +159,12 @@ public sealed class VolumeSourceTests(TestPool pool, TestImages images, TestHttp
     [Fact]
     public async Task Cancel_during_an_upload_stops_it_and_removes_the_volume()
     {
-        using var patient = new ResourceHarness("libvirt:index:Volume"); // the default stall timeout: only the cancel ends it
-        var url = server.Serve("/cancelled.raw", new TestHttpServer.Route(File.ReadAllBytes(images.Raw), StallAfter: 3 * MiB));
+        // The default stall timeout: only the cancel ends it.
+        using var patient = new ResourceHarness("libvirt:index:Volume");
+        var url = server.Serve(
+            "/cancelled.raw",
+            new TestHttpServer.Route(File.ReadAllBytes(images.Raw), StallAfter: 3 * MiB)
+        );
         var before = VolumeNames();
         var check = await patient.CheckAsync(Inputs(("source", Source("url", url.ToString()))));
         var create = patient.CreateCheckedAsync(check.Inputs);
@@ -150,8 +180,13 @@ public sealed class VolumeSourceTests(TestPool pool, TestImages images, TestHttp
         // libvirt does not refresh a pool while another upload into it runs: what it knows of the volume must not
         // depend on a refresh.
         using var patient = new ResourceHarness("libvirt:index:Volume");
-        var url = server.Serve("/meanwhile.raw", new TestHttpServer.Route(File.ReadAllBytes(images.Raw), StallAfter: 3 * MiB));
-        var running = patient.CreateCheckedAsync((await patient.CheckAsync(Inputs(("source", Source("url", url.ToString()))))).Inputs);
+        var url = server.Serve(
+            "/meanwhile.raw",
+            new TestHttpServer.Route(File.ReadAllBytes(images.Raw), StallAfter: 3 * MiB)
+        );
+        var running = patient.CreateCheckedAsync(
+            (await patient.CheckAsync(Inputs(("source", Source("url", url.ToString()))))).Inputs
+        );
         await server.Stalled("/meanwhile.raw").WaitAsync(TimeSpan.FromSeconds(30));
         try
         {
@@ -171,11 +206,15 @@ public sealed class VolumeSourceTests(TestPool pool, TestImages images, TestHttp
     {
         var bytes = File.ReadAllBytes(images.Qcow2);
         var url = server.Serve("/digest.qcow2", new TestHttpServer.Route(bytes));
-        var (_, outputs, _) = await _volumes.CreateAsync(Inputs(("source", Source("url", url.ToString())), ("sha256", Sha256Of(bytes).ToUpperInvariant())));
+        var (_, outputs, _) = await _volumes.CreateAsync(
+            Inputs(("source", Source("url", url.ToString())), ("sha256", Sha256Of(bytes).ToUpperInvariant()))
+        );
         Assert.Equal(Sha256Of(bytes), Props.Text(outputs, "sha256"));
 
         var wrong = Sha256Of([1, 2, 3]);
-        var failure = await FailsLeavingNothingAsync(Inputs(("source", Source("file", images.Qcow2)), ("sha256", wrong)));
+        var failure = await FailsLeavingNothingAsync(
+            Inputs(("source", Source("file", images.Qcow2)), ("sha256", wrong))
+        );
         Assert.Contains($"not the expected {wrong}", failure.Message);
     }
 
@@ -184,18 +223,28 @@ public sealed class VolumeSourceTests(TestPool pool, TestImages images, TestHttp
     {
         var bytes = File.ReadAllBytes(images.Raw);
         var url = server.Serve("/images/disk%201.raw", new TestHttpServer.Route(bytes));
-        var sums = server.Serve("/images/SHA256SUMS", new TestHttpServer.Route(System.Text.Encoding.ASCII.GetBytes(
-            $"{Sha256Of([9])}  other.raw\n{Sha256Of(bytes)} *disk 1.raw\n")));
-        var (_, outputs, _) = await _volumes.CreateAsync(Inputs(("source", Source("url", url.ToString())), ("sha256Url", sums.ToString())));
+        var sums = server.Serve(
+            "/images/SHA256SUMS",
+            new TestHttpServer.Route(
+                System.Text.Encoding.ASCII.GetBytes($"{Sha256Of([9])}  other.raw\n{Sha256Of(bytes)} *disk 1.raw\n")
+            )
+        );
+        var (_, outputs, _) = await _volumes.CreateAsync(
+            Inputs(("source", Source("url", url.ToString())), ("sha256Url", sums.ToString()))
+        );
         Assert.Equal(Sha256Of(bytes), Props.Text(outputs, "sha256"));
 
         var unlisted = server.Serve("/images/unlisted.raw", new TestHttpServer.Route(bytes));
-        var failure = await FailsLeavingNothingAsync(Inputs(("source", Source("url", unlisted.ToString())), ("sha256Url", sums.ToString())));
+        var failure = await FailsLeavingNothingAsync(
+            Inputs(("source", Source("url", unlisted.ToString())), ("sha256Url", sums.ToString()))
+        );
         Assert.Contains("lists no SHA-256 digest for 'unlisted.raw'", failure.Message);
         Assert.Equal(0, server.Requests("/images/unlisted.raw"));
 
         var mismatch = server.Serve("/images/other.raw", new TestHttpServer.Route(bytes));
-        failure = await FailsLeavingNothingAsync(Inputs(("source", Source("url", mismatch.ToString())), ("sha256Url", sums.ToString())));
+        failure = await FailsLeavingNothingAsync(
+            Inputs(("source", Source("url", mismatch.ToString())), ("sha256Url", sums.ToString()))
+        );
         Assert.Contains($"not the expected {Sha256Of([9])}", failure.Message);
     }
 
@@ -208,7 +257,9 @@ public sealed class VolumeSourceTests(TestPool pool, TestImages images, TestHttp
         Assert.True(TestImages.SameContent(images.Qcow2, pool.Find(id)!.Path));
         Assert.Equal("qcow2", Props.Text(outputs, "format"));
         Assert.Null(outputs["sha256"]);
-        Assert.Contains(_volumes.Log.Messages, m => m.Message.Contains($"copying '{basePath}'") && m.Message.Contains("on the host"));
+        Assert.Contains(_volumes.Log.Messages, m =>
+            m.Message.Contains($"copying '{basePath}'") && m.Message.Contains("on the host")
+        );
     }
 
     [Fact]
@@ -219,34 +270,49 @@ public sealed class VolumeSourceTests(TestPool pool, TestImages images, TestHttp
         var made = pool.Find(id)!;
         Assert.Equal(1024 * MiB, Props.Number(outputs, "capacity"));
         Assert.True(TestImages.SameContent(sparse, made.Path));
-        Assert.True(TestImages.Allocated(made.Path) < 8 * MiB, $"the copy occupies {TestImages.Allocated(made.Path)} bytes");
+        Assert.True(
+            TestImages.Allocated(made.Path) < 8 * MiB,
+            $"the copy occupies {TestImages.Allocated(made.Path)} bytes"
+        );
         // The folder was seen through a transient pool, gone again.
-        Assert.DoesNotContain("pulumi-folder-", Command.Run("virsh", "-c", TestPool.Uri, "pool-list", "--all", "--name"));
+        Assert.DoesNotContain(
+            "pulumi-folder-",
+            Command.Run("virsh", "-c", TestPool.Uri, "pool-list", "--all", "--name")
+        );
     }
 
     [Fact]
     public async Task A_larger_capacity_grows_the_volume_after_the_upload_and_says_the_filesystem_must_be_grown()
     {
-        var (id, outputs, _) = await _volumes.CreateAsync(Inputs(("source", Source("file", images.Qcow2)), ("capacity", 2 * TestImages.Qcow2Size)));
+        var (id, outputs, _) = await _volumes.CreateAsync(
+            Inputs(("source", Source("file", images.Qcow2)), ("capacity", 2 * TestImages.Qcow2Size))
+        );
         Assert.Equal(2 * TestImages.Qcow2Size, Props.Number(outputs, "capacity"));
         Assert.True(Command.HasPattern(pool.Find(id)!.Path, "qcow2", 0xcd, 40 * MiB, 1 * MiB));
         Assert.Contains(_volumes.Log.Messages, m => m.Message.Contains("filesystem must be grown"));
     }
 
     [Fact]
-    public async Task A_capacity_smaller_than_a_local_image_is_a_check_failure_and_smaller_than_a_downloaded_one_fails_the_create()
+    public async Task A_capacity_below_a_local_image_fails_check_and_below_a_downloaded_one_fails_the_create()
     {
-        var check = await _volumes.CheckAsync(Inputs(("source", Source("file", images.Qcow2)), ("capacity", TestImages.Qcow2Size / 2)));
+        var check = await _volumes.CheckAsync(
+            Inputs(("source", Source("file", images.Qcow2)), ("capacity", TestImages.Qcow2Size / 2))
+        );
         Assert.Equal("capacity", Assert.Single(check.Failures).Property);
 
-        var url = server.Serve("/small.raw", new TestHttpServer.Route(File.ReadAllBytes(images.Raw), ContentLength: false));
-        var failure = await FailsLeavingNothingAsync(Inputs(("source", Source("url", url.ToString())), ("capacity", TestImages.RawSize / 2)));
+        var url = server.Serve(
+            "/small.raw",
+            new TestHttpServer.Route(File.ReadAllBytes(images.Raw), ContentLength: false)
+        );
+        var failure = await FailsLeavingNothingAsync(
+            Inputs(("source", Source("url", url.ToString())), ("capacity", TestImages.RawSize / 2))
+        );
         Assert.Contains("'capacity'", failure.Message);
         Assert.Contains("smaller than the size", failure.Message);
     }
 
     [Fact]
-    public async Task A_declared_format_that_contradicts_the_header_is_a_check_failure_for_files_and_a_create_error_for_urls()
+    public async Task A_declared_format_contradicting_the_header_fails_check_for_files_and_the_create_for_urls()
     {
         var check = await _volumes.CheckAsync(Inputs(("source", Source("file", images.Qcow2)), ("format", "raw")));
         Assert.Equal("format", Assert.Single(check.Failures).Property);
@@ -254,7 +320,9 @@ public sealed class VolumeSourceTests(TestPool pool, TestImages images, TestHttp
         Assert.Equal("format", Assert.Single(check.Failures).Property);
 
         var url = server.Serve("/declared-raw.qcow2", new TestHttpServer.Route(File.ReadAllBytes(images.Qcow2)));
-        var failure = await FailsLeavingNothingAsync(Inputs(("source", Source("url", url.ToString())), ("format", "raw")));
+        var failure = await FailsLeavingNothingAsync(
+            Inputs(("source", Source("url", url.ToString())), ("format", "raw"))
+        );
         Assert.Contains("'format' is raw", failure.Message);
         Assert.Contains("qcow2 image", failure.Message);
     }
@@ -264,7 +332,9 @@ public sealed class VolumeSourceTests(TestPool pool, TestImages images, TestHttp
     {
         var url = server.Serve("/preview.qcow2", new TestHttpServer.Route(File.ReadAllBytes(images.Qcow2)));
         var sums = server.Serve("/preview.SHA256SUMS", new TestHttpServer.Route([]));
-        var check = await _volumes.CheckAsync(Inputs(("source", Source("url", url.ToString())), ("sha256Url", sums.ToString())));
+        var check = await _volumes.CheckAsync(
+            Inputs(("source", Source("url", url.ToString())), ("sha256Url", sums.ToString()))
+        );
         Assert.Empty(check.Failures);
         var preview = await _volumes.PreviewCreateAsync(check.Inputs);
         Assert.True(preview.Outputs["format"]!.ContainsUnknowns);
@@ -278,7 +348,12 @@ public sealed class VolumeSourceTests(TestPool pool, TestImages images, TestHttp
     [InlineData("hostPath", "/nonexistent-folder/image.qcow2", "source.hostPath", "nonexistent-folder")]
     [InlineData("url", "ftp://example.com/image.qcow2", "source.url", "not an http:// or https:// URL")]
     [InlineData("url", "not a url", "source.url", "not an http:// or https:// URL")]
-    public async Task A_source_that_cannot_be_used_is_a_check_failure_naming_it(string kind, string location, string property, string reason)
+    public async Task A_source_that_cannot_be_used_is_a_check_failure_naming_it(
+        string kind,
+        string location,
+        string property,
+        string reason
+    )
     {
         var check = await _volumes.CheckAsync(Inputs(("source", Source(kind, location))));
         var failure = Assert.Single(check.Failures);
@@ -308,13 +383,18 @@ public sealed class VolumeSourceTests(TestPool pool, TestImages images, TestHttp
         var failure = Assert.Single(check.Failures);
         Assert.Equal("source.hostPath", failure.Property);
         Assert.Contains("Give an absolute path", failure.Reason);
-        Assert.DoesNotContain("pulumi-folder-", Command.Run("virsh", "-c", TestPool.Uri, "pool-list", "--all", "--name"));
+        Assert.DoesNotContain(
+            "pulumi-folder-",
+            Command.Run("virsh", "-c", TestPool.Uri, "pool-list", "--all", "--name")
+        );
     }
 
     [Fact]
     public async Task A_missing_host_file_in_an_existing_folder_is_a_check_failure()
     {
-        var check = await _volumes.CheckAsync(Inputs(("source", Source("hostPath", Path.Combine(images.Folder, "absent.raw")))));
+        var check = await _volumes.CheckAsync(
+            Inputs(("source", Source("hostPath", Path.Combine(images.Folder, "absent.raw"))))
+        );
         var failure = Assert.Single(check.Failures);
         Assert.Equal("source.hostPath", failure.Property);
         Assert.Contains("no such file or volume", failure.Reason);
@@ -335,12 +415,31 @@ public sealed class VolumeSourceTests(TestPool pool, TestImages images, TestHttp
         async Task<List<string>> FailedProperties(params (string, object?)[] inputs) =>
             [.. (await _volumes.CheckAsync(Inputs(inputs))).Failures.Select(f => f.Property)];
 
-        Assert.Equal(["source"], await FailedProperties(("source", Props.Object(("file", images.Raw), ("url", "http://example.com/a.raw")))));
+        Assert.Equal(
+            ["source"],
+            await FailedProperties(("source", Props.Object(("file", images.Raw), ("url", "http://example.com/a.raw"))))
+        );
         Assert.Equal(["source"], await FailedProperties(("source", Props.Object())));
-        Assert.Equal(["source"], await FailedProperties(("source", Source("file", images.Raw)), ("backingStore", Props.Object(("volume", images.Raw)))));
+        Assert.Equal(
+            ["source"],
+            await FailedProperties(
+                ("source", Source("file", images.Raw)),
+                ("backingStore", Props.Object(("volume", images.Raw)))
+            )
+        );
         Assert.Equal(["sha256"], await FailedProperties(("source", Source("file", images.Raw)), ("sha256", "abc")));
-        Assert.Equal(["sha256"], await FailedProperties(("source", Source("hostPath", images.Raw)), ("sha256", Sha256Of([1]))));
-        Assert.Equal(["sha256Url"], await FailedProperties(("source", Source("file", images.Raw)), ("sha256", Sha256Of([1])), ("sha256Url", "http://example.com/SUMS")));
+        Assert.Equal(
+            ["sha256"],
+            await FailedProperties(("source", Source("hostPath", images.Raw)), ("sha256", Sha256Of([1])))
+        );
+        Assert.Equal(
+            ["sha256Url"],
+            await FailedProperties(
+                ("source", Source("file", images.Raw)),
+                ("sha256", Sha256Of([1])),
+                ("sha256Url", "http://example.com/SUMS")
+            )
+        );
         Assert.Equal(["sha256"], await FailedProperties(("capacity", MiB), ("sha256", Sha256Of([1]))));
     }
 
@@ -348,7 +447,12 @@ public sealed class VolumeSourceTests(TestPool pool, TestImages images, TestHttp
     public async Task Changing_the_source_or_the_digest_replaces_the_volume()
     {
         var (id, outputs, inputs) = await _volumes.CreateAsync(Inputs(("source", Source("file", images.Raw))));
-        var otherSource = _volumes.Diff(id, outputs, inputs, Props.With(inputs, ("source", Source("url", "http://example.com/a.raw"))));
+        var otherSource = _volumes.Diff(
+            id,
+            outputs,
+            inputs,
+            Props.With(inputs, ("source", Source("url", "http://example.com/a.raw")))
+        );
         Assert.Contains("source", otherSource.Replaces);
         var digest = _volumes.Diff(id, outputs, inputs, Props.With(inputs, ("sha256", FileDigest.Sha256(images.Raw))));
         Assert.Contains("sha256", digest.Replaces);
@@ -357,8 +461,14 @@ public sealed class VolumeSourceTests(TestPool pool, TestImages images, TestHttp
         Assert.False(same.HasChanges);
         // A digest's case is no change: Check writes it in lower case.
         var program = Inputs(("source", Source("file", images.Raw)));
-        var lower = await _volumes.CheckAsync(Props.With(program, ("sha256", FileDigest.Sha256(images.Raw).ToLowerInvariant())), olds: inputs);
-        var upper = await _volumes.CheckAsync(Props.With(program, ("sha256", FileDigest.Sha256(images.Raw))), olds: inputs);
+        var lower = await _volumes.CheckAsync(
+            Props.With(program, ("sha256", FileDigest.Sha256(images.Raw).ToLowerInvariant())),
+            olds: inputs
+        );
+        var upper = await _volumes.CheckAsync(
+            Props.With(program, ("sha256", FileDigest.Sha256(images.Raw))),
+            olds: inputs
+        );
         Assert.Empty(lower.Failures.Concat(upper.Failures).Select(f => $"{f.Property}: {f.Reason}"));
         Assert.Empty(_volumes.Diff(id, outputs, lower.Inputs, upper.Inputs).Detailed.Keys);
     }

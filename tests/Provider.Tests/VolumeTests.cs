@@ -49,7 +49,9 @@ public sealed class VolumeTests(TestPool pool) : IClassFixture<TestPool>, IDispo
     public async Task A_volume_with_a_backing_store_is_a_real_overlay_on_the_base()
     {
         var baseVolume = pool.CreateVolume("base", 16 * MiB, "raw");
-        var (id, outputs, inputs) = await _volumes.CreateAsync(Inputs(("backingStore", Props.Object(("volume", baseVolume.Path)))));
+        var (id, outputs, inputs) = await _volumes.CreateAsync(
+            Inputs(("backingStore", Props.Object(("volume", baseVolume.Path))))
+        );
         var overlay = pool.Find(id)!;
         var info = Command.Run("qemu-img", "info", "--backing-chain", overlay.Path);
         Assert.Contains($"backing file: {baseVolume.Path}", info);
@@ -65,7 +67,9 @@ public sealed class VolumeTests(TestPool pool) : IClassFixture<TestPool>, IDispo
     {
         var baseVolume = pool.CreateVolume("base", 16 * MiB);
         var before = VolumeCount();
-        var check = await _volumes.CheckAsync(Inputs(("capacity", 8 * MiB), ("backingStore", Props.Object(("volume", baseVolume.Key)))));
+        var check = await _volumes.CheckAsync(
+            Inputs(("capacity", 8 * MiB), ("backingStore", Props.Object(("volume", baseVolume.Key))))
+        );
         var failure = Assert.Single(check.Failures);
         Assert.Equal("capacity", failure.Property);
         Assert.Contains("smaller than the base", failure.Reason);
@@ -76,9 +80,13 @@ public sealed class VolumeTests(TestPool pool) : IClassFixture<TestPool>, IDispo
     public async Task An_overlay_larger_than_its_base_is_allowed_and_the_log_says_to_grow_the_filesystem()
     {
         var baseVolume = pool.CreateVolume("base", 16 * MiB);
-        var check = await _volumes.CheckAsync(Inputs(("capacity", 32 * MiB), ("backingStore", Props.Object(("volume", baseVolume.Key)))));
+        var check = await _volumes.CheckAsync(
+            Inputs(("capacity", 32 * MiB), ("backingStore", Props.Object(("volume", baseVolume.Key))))
+        );
         Assert.Empty(check.Failures);
-        Assert.Contains(_volumes.Log.Messages, m => m.Severity == LogSeverity.Warning && m.Message.Contains("filesystem must be grown"));
+        Assert.Contains(_volumes.Log.Messages, m =>
+            m.Severity == LogSeverity.Warning && m.Message.Contains("filesystem must be grown")
+        );
     }
 
     [Theory]
@@ -101,13 +109,20 @@ public sealed class VolumeTests(TestPool pool) : IClassFixture<TestPool>, IDispo
         var check = await _volumes.CheckAsync(Props.Object(("pool", TestPool.UniqueName("nopool")), ("capacity", MiB)));
         Assert.Contains("does not exist", Assert.Single(check.Failures, f => f.Property == "pool").Reason);
 
-        check = await _volumes.CheckAsync(Inputs(("backingStore", Props.Object(("volume", "/nonexistent/base.qcow2")))));
-        Assert.Contains("Create the base first", Assert.Single(check.Failures, f => f.Property == "backingStore.volume").Reason);
+        check = await _volumes.CheckAsync(
+            Inputs(("backingStore", Props.Object(("volume", "/nonexistent/base.qcow2"))))
+        );
+        Assert.Contains(
+            "Create the base first",
+            Assert.Single(check.Failures, f => f.Property == "backingStore.volume").Reason
+        );
 
         check = await _volumes.CheckAsync(Inputs());
         Assert.Contains("required", Assert.Single(check.Failures, f => f.Property == "capacity").Reason);
 
-        check = await _volumes.CheckAsync(Inputs(("format", "raw"), ("backingStore", Props.Object(("volume", pool.CreateVolume("base", MiB).Key)))));
+        check = await _volumes.CheckAsync(
+            Inputs(("format", "raw"), ("backingStore", Props.Object(("volume", pool.CreateVolume("base", MiB).Key))))
+        );
         Assert.Equal("format", Assert.Single(check.Failures).Property);
         Assert.Equal(before + 1, VolumeCount()); // only the base this test made itself
     }
@@ -130,8 +145,12 @@ public sealed class VolumeTests(TestPool pool) : IClassFixture<TestPool>, IDispo
     public async Task Unknown_inputs_pass_check_stay_unknown_and_a_preview_touches_nothing()
     {
         var before = VolumeCount();
-        var check = await _volumes.CheckAsync(Inputs(("capacity", PropertyValue.Unknown),
-            ("backingStore", Props.Object(("volume", PropertyValue.Unknown)))));
+        var check = await _volumes.CheckAsync(
+            Inputs(
+                ("capacity", PropertyValue.Unknown),
+                ("backingStore", Props.Object(("volume", PropertyValue.Unknown)))
+            )
+        );
         Assert.Empty(check.Failures);
         Assert.Equal(PropertyValue.Unknown, check.Inputs["capacity"]);
 
@@ -166,7 +185,10 @@ public sealed class VolumeTests(TestPool pool) : IClassFixture<TestPool>, IDispo
         Assert.Equal(["format"], Diff(("format", "raw")).Replaces);
         var rebased = Diff(("backingStore", Props.Object(("volume", "/some/base"))));
         Assert.Equal(DiffKind.AddReplace, rebased.Detailed["backingStore"]);
-        Assert.Equal(DiffKind.UpdateReplace, Diff(("capacity", PropertyValue.Unknown), ("format", PropertyValue.Unknown)).Detailed["format"]);
+        Assert.Equal(
+            DiffKind.UpdateReplace,
+            Diff(("capacity", PropertyValue.Unknown), ("format", PropertyValue.Unknown)).Detailed["format"]
+        );
     }
 
     [Fact]
@@ -191,7 +213,16 @@ public sealed class VolumeTests(TestPool pool) : IClassFixture<TestPool>, IDispo
     {
         var (id, outputs, inputs) = await _volumes.CreateAsync(Inputs(("capacity", 4 * MiB)));
         using (var volume = pool.Libvirt.FindVolume(id)!)
-            Command.Run("virsh", "-c", TestPool.Uri, "vol-resize", "--pool", pool.Name, volume.Describe().Name, $"{8 * MiB}");
+            Command.Run(
+                "virsh",
+                "-c",
+                TestPool.Uri,
+                "vol-resize",
+                "--pool",
+                pool.Name,
+                volume.Describe().Name,
+                $"{8 * MiB}"
+            );
         var refreshed = (await _volumes.ReadAsync(id, outputs, inputs))!;
         Assert.Equal(8 * MiB, Props.Number(refreshed.Inputs, "capacity"));
         // The refresh diff is Diff(refreshed outputs and inputs, the old inputs): the size changed outside shows.
@@ -228,7 +259,13 @@ public sealed class VolumeTests(TestPool pool) : IClassFixture<TestPool>, IDispo
         var path = Props.Text(outputs, "path");
         Command.WritePattern(path, "qcow2", 0xab, 0, MiB);
 
-        var preview = await _volumes.UpdateAsync(id, outputs, inputs, inputs.With("capacity", Props.Value(12 * MiB)), preview: true);
+        var preview = await _volumes.UpdateAsync(
+            id,
+            outputs,
+            inputs,
+            inputs.With("capacity", Props.Value(12 * MiB)),
+            preview: true
+        );
         Assert.Equal(PropertyValue.Unknown, preview["capacity"]);
         Assert.Equal(id, Props.Text(preview, "key"));
         Assert.Equal(4 * MiB, (long)pool.Find(id)!.Capacity); // a preview changes nothing
@@ -244,7 +281,9 @@ public sealed class VolumeTests(TestPool pool) : IClassFixture<TestPool>, IDispo
     public async Task Read_refreshes_outputs_sees_deletion_outside_and_imports_with_inputs()
     {
         var baseVolume = pool.CreateVolume("base", 2 * MiB);
-        var (id, outputs, inputs) = await _volumes.CreateAsync(Inputs(("backingStore", Props.Object(("volume", baseVolume.Key)))));
+        var (id, outputs, inputs) = await _volumes.CreateAsync(
+            Inputs(("backingStore", Props.Object(("volume", baseVolume.Key))))
+        );
 
         var imported = (await _volumes.ReadAsync(id))!;
         Assert.Equal(id, imported.Id);
@@ -253,7 +292,8 @@ public sealed class VolumeTests(TestPool pool) : IClassFixture<TestPool>, IDispo
         Assert.Equal(2 * MiB, Props.Number(imported.Inputs, "capacity"));
         Assert.Equal(baseVolume.Path, Props.Text((ObjectValue)imported.Inputs["backingStore"]!, "volume"));
 
-        using (var volume = pool.Libvirt.FindVolume(id)) volume!.Delete();
+        using (var volume = pool.Libvirt.FindVolume(id))
+            volume!.Delete();
         Assert.Null(await _volumes.ReadAsync(id, outputs, inputs));
     }
 
@@ -261,7 +301,10 @@ public sealed class VolumeTests(TestPool pool) : IClassFixture<TestPool>, IDispo
     public async Task Deleting_a_base_is_refused_while_an_overlay_uses_it_and_a_gone_volume_deletes_quietly()
     {
         var (baseId, baseOutputs, _) = await _volumes.CreateAsync(Inputs(("capacity", 2 * MiB)), name: "base");
-        var (overlayId, overlayOutputs, _) = await _volumes.CreateAsync(Inputs(("backingStore", Props.Object(("volume", baseId)))), name: "overlay");
+        var (overlayId, overlayOutputs, _) = await _volumes.CreateAsync(
+            Inputs(("backingStore", Props.Object(("volume", baseId)))),
+            name: "overlay"
+        );
 
         var refused = await Assert.ThrowsAsync<ProviderException>(() => _volumes.DeleteAsync(baseId, baseOutputs));
         Assert.Equal(ErrorKind.FailedPrecondition, refused.Kind);
@@ -279,7 +322,11 @@ public sealed class VolumeTests(TestPool pool) : IClassFixture<TestPool>, IDispo
     {
         using var otherPool = new TestPool();
         var (baseId, baseOutputs, _) = await _volumes.CreateAsync(Inputs(("capacity", 2 * MiB)), name: "base");
-        var overlay = otherPool.CreateVolume("overlay", 2 * MiB, backingStore: new BackingStore(Props.Text(baseOutputs, "path"), "qcow2"));
+        var overlay = otherPool.CreateVolume(
+            "overlay",
+            2 * MiB,
+            backingStore: new BackingStore(Props.Text(baseOutputs, "path"), "qcow2")
+        );
 
         var refused = await Assert.ThrowsAsync<ProviderException>(() => _volumes.DeleteAsync(baseId, baseOutputs));
         Assert.Contains(overlay.Path, refused.Message);
@@ -291,7 +338,9 @@ public sealed class VolumeTests(TestPool pool) : IClassFixture<TestPool>, IDispo
     {
         var existing = pool.CreateVolume("taken", MiB);
         Command.WritePattern(existing.Path, "qcow2", 0x5a, 0, 4096);
-        var error = await Assert.ThrowsAsync<ProviderException>(() => _volumes.CreateAsync(Inputs(("name", existing.Name), ("capacity", 2 * MiB))));
+        var error = await Assert.ThrowsAsync<ProviderException>(() =>
+            _volumes.CreateAsync(Inputs(("name", existing.Name), ("capacity", 2 * MiB)))
+        );
         Assert.Equal(ErrorKind.FailedPrecondition, error.Kind);
         Assert.Contains("pulumi import", error.Message);
         Assert.Equal(MiB, (long)pool.Find(existing.Key)!.Capacity);
@@ -301,7 +350,9 @@ public sealed class VolumeTests(TestPool pool) : IClassFixture<TestPool>, IDispo
     [Fact]
     public async Task A_secret_input_stays_secret_in_the_outputs()
     {
-        var (_, outputs, inputs) = await _volumes.CreateAsync(Inputs(("name", Props.Secret(TestPool.UniqueName("secret"))), ("capacity", MiB)));
+        var (_, outputs, inputs) = await _volumes.CreateAsync(
+            Inputs(("name", Props.Secret(TestPool.UniqueName("secret"))), ("capacity", MiB))
+        );
         Assert.True(inputs["name"]!.IsSecret);
         Assert.True(outputs["name"]!.IsSecret);
         Assert.False(outputs["key"]!.IsSecret);

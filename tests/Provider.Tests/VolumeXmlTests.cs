@@ -15,18 +15,34 @@ public class VolumeXmlTests
     public void Vol_dumpxml_of_an_overlay_gives_its_sizes_in_bytes_and_its_backing_store()
     {
         Assert.Equal(
-            new VolumeDescription("web-1.qcow2", "/var/lib/libvirt/images/web-1.qcow2", "/var/lib/libvirt/images/web-1.qcow2",
-                Capacity: 10737418240, Allocation: 200704, "qcow2", new BackingStore("/var/lib/libvirt/images/base.img", "raw")),
-            VolumeDescription.Parse(Fixture.Text("volume-overlay.xml")));
+            new VolumeDescription(
+                "web-1.qcow2",
+                "/var/lib/libvirt/images/web-1.qcow2",
+                "/var/lib/libvirt/images/web-1.qcow2",
+                Capacity: 10737418240,
+                Allocation: 200704,
+                "qcow2",
+                new BackingStore("/var/lib/libvirt/images/base.img", "raw")
+            ),
+            VolumeDescription.Parse(Fixture.Text("volume-overlay.xml"))
+        );
     }
 
     [Fact]
     public void Vol_dumpxml_of_a_plain_raw_image_gives_no_backing_store()
     {
         Assert.Equal(
-            new VolumeDescription("base.img", "/var/lib/libvirt/images/base.img", "/var/lib/libvirt/images/base.img",
-                Capacity: 16777216, Allocation: 16777216, "raw", BackingStore: null),
-            VolumeDescription.Parse(Fixture.Text("volume-raw.xml")));
+            new VolumeDescription(
+                "base.img",
+                "/var/lib/libvirt/images/base.img",
+                "/var/lib/libvirt/images/base.img",
+                Capacity: 16777216,
+                Allocation: 16777216,
+                "raw",
+                BackingStore: null
+            ),
+            VolumeDescription.Parse(Fixture.Text("volume-raw.xml"))
+        );
     }
 
     [Theory]
@@ -47,14 +63,23 @@ public class VolumeXmlTests
     [Fact]
     public void A_size_unit_it_does_not_know_is_an_error_naming_the_unit()
     {
-        var error = Assert.Throws<FormatException>(() => VolumeDescription.Parse("<volume><name>v</name><capacity unit='PiB'>1</capacity></volume>"));
+        var error = Assert.Throws<FormatException>(() =>
+            VolumeDescription.Parse("<volume><name>v</name><capacity unit='PiB'>1</capacity></volume>")
+        );
         Assert.Contains("'PiB'", error.Message);
     }
 
     [Fact]
     public void An_overlay_definition_is_written_in_bytes_with_its_format_and_its_base()
     {
-        var xml = XElement.Parse(new VolumeDefinition("web-1.qcow2", 10737418240, "qcow2", new BackingStore("/images/base.img", "raw")).ToXml());
+        var xml = XElement.Parse(
+            new VolumeDefinition(
+                "web-1.qcow2",
+                10737418240,
+                "qcow2",
+                new BackingStore("/images/base.img", "raw")
+            ).ToXml()
+        );
         Assert.Equal("volume", xml.Name.LocalName);
         Assert.Equal("web-1.qcow2", xml.Element("name")!.Value);
         Assert.Equal("bytes", xml.Element("capacity")!.Attribute("unit")!.Value);

@@ -28,8 +28,13 @@ public sealed class XsltTests(TestPool pool) : IClassFixture<TestPool>, IDisposa
     [Fact]
     public async Task An_xslt_adding_a_watchdog_yields_it_refresh_shows_no_diff_and_a_change_redefines_in_place()
     {
-        var program = Props.Object(("name", _names.Name("xslt")), ("type", "qemu"), ("memory", 64), ("running", false),
-            ("xslt", Watchdog("i6300esb")));
+        var program = Props.Object(
+            ("name", _names.Name("xslt")),
+            ("type", "qemu"),
+            ("memory", 64),
+            ("running", false),
+            ("xslt", Watchdog("i6300esb"))
+        );
         var (id, outputs, inputs) = await _domains.CreateAsync(program);
         Assert.Equal("i6300esb", WatchdogOf(id));
 
@@ -39,8 +44,9 @@ public sealed class XsltTests(TestPool pool) : IClassFixture<TestPool>, IDisposa
         var changed = (await _domains.CheckAsync(Props.With(program, ("xslt", Watchdog("ib700"))), inputs)).Inputs;
         var diff = _domains.Diff(id, outputs, inputs, changed);
         Assert.Equal(["xslt"], diff.Changed);
-        Assert.DoesNotContain(diff.Detailed.Values, kind => kind is DiffKind.AddReplace or DiffKind.DeleteReplace
-            or DiffKind.UpdateReplace);
+        Assert.DoesNotContain(diff.Detailed.Values, kind =>
+            kind is DiffKind.AddReplace or DiffKind.DeleteReplace or DiffKind.UpdateReplace
+        );
         await _domains.UpdateAsync(id, outputs, inputs, changed);
         Assert.Equal("ib700", WatchdogOf(id));
     }
@@ -49,16 +55,32 @@ public sealed class XsltTests(TestPool pool) : IClassFixture<TestPool>, IDisposa
     public async Task An_xslt_whose_result_libvirt_refuses_is_a_check_failure_that_defines_nothing()
     {
         var name = _names.Name("broken");
-        var before = pool.Libvirt.ListDomains().Select(d => { using (d) return d.Uuid; }).ToHashSet();
-        var check = await _domains.CheckAsync(Props.Object(("name", name), ("type", "qemu"), ("memory", 64),
-            ("xslt", Watchdog("no-such-watchdog"))));
+        var before = pool
+            .Libvirt.ListDomains()
+            .Select(d =>
+            {
+                using (d)
+                    return d.Uuid;
+            })
+            .ToHashSet();
+        var check = await _domains.CheckAsync(
+            Props.Object(("name", name), ("type", "qemu"), ("memory", 64), ("xslt", Watchdog("no-such-watchdog")))
+        );
 
         var failure = Assert.Single(check.Failures);
         Assert.Equal("xslt", failure.Property);
         Assert.Contains("libvirt refuses", failure.Reason, StringComparison.Ordinal);
         Assert.Null(pool.Libvirt.FindDomain(name));
-        var after = pool.Libvirt.ListDomains().Select(d => { using (d) return (d.Uuid, d.Name); }).ToList();
-        Assert.DoesNotContain(after, d => !before.Contains(d.Uuid)
-            && d.Name.StartsWith("pulumi-check-", StringComparison.Ordinal));
+        var after = pool
+            .Libvirt.ListDomains()
+            .Select(d =>
+            {
+                using (d)
+                    return (d.Uuid, d.Name);
+            })
+            .ToList();
+        Assert.DoesNotContain(after, d =>
+            !before.Contains(d.Uuid) && d.Name.StartsWith("pulumi-check-", StringComparison.Ordinal)
+        );
     }
 }

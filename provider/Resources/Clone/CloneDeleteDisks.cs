@@ -10,11 +10,14 @@ internal static class CloneDeleteDisks
     /// (the clone <paramref name="name"/> itself does not count); shared disks are the source's.
     /// </summary>
     public static IReadOnlyList<MachineDiskFacts> Read(Connection libvirt, CloneState state, string name) =>
-        state.Volumes.Select(v =>
-        {
-            if (v.Mode is not ("full" or "linked")) return new MachineDiskFacts(v.Target, v.Path, Owned: false);
-            using var volume = libvirt.FindVolume(v.Path);
-            var users = volume is null ? null : VolumeUsage.Read(libvirt, volume, deletingDomain: name);
-            return new MachineDiskFacts(v.Target, v.Path, Owned: true, users);
-        }).ToList();
+        state
+            .Volumes.Select(v =>
+            {
+                if (v.Mode is not ("full" or "linked"))
+                    return new MachineDiskFacts(v.Target, v.Path, Owned: false);
+                using var volume = libvirt.FindVolume(v.Path);
+                var users = volume is null ? null : VolumeUsage.Read(libvirt, volume, deletingDomain: name);
+                return new MachineDiskFacts(v.Target, v.Path, Owned: true, users);
+            })
+            .ToList();
 }

@@ -3,7 +3,9 @@ using PulumiLibvirt.Libvirt;
 
 namespace PulumiLibvirt.Resources;
 
-/// <summary>A clone's disks and NVRAM: which source disks it copies, links or shares, and making its own files of them.</summary>
+/// <summary>
+/// A clone's disks and NVRAM: which source disks it copies, links or shares, and making its own files of them.
+/// </summary>
 internal static class CloneDisks
 {
     /// <summary>
@@ -12,12 +14,18 @@ internal static class CloneDisks
     /// </summary>
     public static CloneDiskMode ModeOf(DomainDisk disk, CloneArgs inputs) =>
         inputs.Disks.FirstOrDefault(d => d.Target == disk.Target)?.Mode
-        ?? (IsSharedByDefault(disk) ? CloneDiskMode.Share : inputs.Mode == CloneMode.Linked ? CloneDiskMode.Linked : CloneDiskMode.Full);
+        ?? (
+            IsSharedByDefault(disk) ? CloneDiskMode.Share
+            : inputs.Mode == CloneMode.Linked ? CloneDiskMode.Linked
+            : CloneDiskMode.Full
+        );
 
     public static bool IsSharedByDefault(DomainDisk disk) =>
         disk.Device is not "disk" || disk.ReadOnly || disk.Shareable || (disk.Path is null && disk.PoolVolume is null);
 
-    /// <summary>The clone's own volume for one of its disks, as planned: a sparse copy, or a qcow2 overlay on the source's file.</summary>
+    /// <summary>
+    /// The clone's own volume for one of its disks, as planned: a sparse copy, or a qcow2 overlay on the source's file.
+    /// </summary>
     public static ClonedDisk Make(Connection libvirt, PlannedCloneDisk disk)
     {
         var (source, target) = (disk.SourceVolume!, disk.Volume!);
@@ -25,11 +33,22 @@ internal static class CloneDisks
         if (disk.Mode == CloneDiskMode.Full)
         {
             using var sourceVolume = SourceVolume(libvirt, disk.Disk)
-                ?? throw new ProviderException(ErrorKind.NotFound, $"The volume of disk {disk.Disk.Target} ('{source.Path}') is gone.");
-            using var copy = pool.CopyVolume(new VolumeDefinition(target.Name, source.Capacity, source.Format), sourceVolume);
+                ?? throw new ProviderException(
+                    ErrorKind.NotFound,
+                    $"The volume of disk {disk.Disk.Target} ('{source.Path}') is gone."
+                );
+            using var copy = pool.CopyVolume(
+                new VolumeDefinition(target.Name, source.Capacity, source.Format),
+                sourceVolume
+            );
             return new ClonedDisk(copy.Path, source.Format);
         }
-        var overlay = new VolumeDefinition(target.Name, source.Capacity, "qcow2", new BackingStore(source.Path, source.Format));
+        var overlay = new VolumeDefinition(
+            target.Name,
+            source.Capacity,
+            "qcow2",
+            new BackingStore(source.Path, source.Format)
+        );
         using var made = pool.CreateVolume(overlay);
         return new ClonedDisk(made.Path, "qcow2");
     }
@@ -39,13 +58,16 @@ internal static class CloneDisks
     /// named as libvirt names them; null for a source without one.
     /// </summary>
     public static string? NvramPath(DomainDefinition source, string cloneName) =>
-        source.NvramPath is { } sourcePath ? Path.Combine(Path.GetDirectoryName(sourcePath) ?? "/", $"{cloneName}_VARS.fd") : null;
+        source.NvramPath is { } sourcePath
+            ? Path.Combine(Path.GetDirectoryName(sourcePath) ?? "/", $"{cloneName}_VARS.fd")
+            : null;
 
     /// <summary>
     /// Copies the source's NVRAM to <paramref name="path"/>. A source that never started has no file yet; libvirt then
     /// makes the clone's from the template at its first start.
     /// </summary>
-    public static void CopyNvram(Connection libvirt, DomainDefinition source, string path) => libvirt.CopyFile(source.NvramPath!, path);
+    public static void CopyNvram(Connection libvirt, DomainDefinition source, string path) =>
+        libvirt.CopyFile(source.NvramPath!, path);
 
     /// <summary>What the outputs say of one of the clone's disks.</summary>
     public static CloneVolume Describe(DomainDisk disk, CloneDiskMode mode, Connection libvirt)

@@ -3,7 +3,9 @@ using PulumiLibvirt.Libvirt;
 
 namespace PulumiLibvirt.Resources;
 
-/// <summary>What a clone's create needs to know of the host, read before anything is made (<see cref="ClonePlan"/>).</summary>
+/// <summary>
+/// What a clone's create needs to know of the host, read before anything is made (<see cref="ClonePlan"/>).
+/// </summary>
 internal sealed record CloneFacts
 {
     /// <summary>The source's persistent XML, which the clone's definition is made of.</summary>
@@ -24,7 +26,9 @@ internal sealed record CloneFacts
     /// <summary>The file of the 'cloudInit' seed, when one is given.</summary>
     public string? SeedPath { get; init; }
 
-    /// <summary>The first of the source's CD-ROMs that holds a NoCloud seed (looked for only when a seed is given).</summary>
+    /// <summary>
+    /// The first of the source's CD-ROMs that holds a NoCloud seed (looked for only when a seed is given).
+    /// </summary>
     public string? SeedDrive { get; init; }
 
     public static CloneFacts Read(Connection libvirt, LibvirtDomain source, CloneArgs inputs)
@@ -32,7 +36,11 @@ internal sealed record CloneFacts
         var xml = source.Xml();
         var template = DomainDefinition.Parse(xml);
         var sourceVolumes = new Dictionary<string, (string, VolumeDescription)?>();
-        foreach (var disk in template.Disks.Where(d => CloneDisks.ModeOf(d, inputs) is CloneDiskMode.Full or CloneDiskMode.Linked))
+        foreach (
+            var disk in template.Disks.Where(d =>
+                CloneDisks.ModeOf(d, inputs) is CloneDiskMode.Full or CloneDiskMode.Linked
+            )
+        )
         {
             using var volume = CloneDisks.SourceVolume(libvirt, disk);
             sourceVolumes[disk.Target] = volume is null ? null : (volume.PoolName, volume.Describe());
@@ -53,8 +61,10 @@ internal sealed record CloneFacts
     private static string SeedFile(Connection libvirt, string cloudInit)
     {
         using var seed = libvirt.FindVolume(cloudInit)
-            ?? throw new ProviderException(ErrorKind.NotFound,
-                $"'cloudInit': no volume '{cloudInit}' exists on {libvirt.Uri}. Give a CloudInit's key.");
+            ?? throw new ProviderException(
+                ErrorKind.NotFound,
+                $"'cloudInit': no volume '{cloudInit}' exists on {libvirt.Uri}. Give a CloudInit's key."
+            );
         return seed.Path;
     }
 
@@ -63,7 +73,8 @@ internal sealed record CloneFacts
         foreach (var disk in template.Disks.Where(d => d.Device == "cdrom"))
         {
             using var volume = MachineDisks.VolumeOf(disk, libvirt);
-            if (volume is not null && NoCloudSeed.IsSeed(libvirt, volume)) return disk.Target;
+            if (volume is not null && NoCloudSeed.IsSeed(libvirt, volume))
+                return disk.Target;
         }
         return null;
     }

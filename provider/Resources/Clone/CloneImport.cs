@@ -9,13 +9,18 @@ namespace PulumiLibvirt.Resources;
 /// </summary>
 internal static class CloneImport
 {
-    /// <param name="sourceId">The source as noted in the clone or named in the import id; null to infer it from the disks.</param>
+    /// <param name="sourceId">The source as noted in the clone or named in the import id; null to infer it from the
+    /// disks.</param>
     public static CloneArgs Inputs(DomainDefinition clone, string? sourceId, Connection libvirt)
     {
         var backingPaths = clone.Disks.Select(d => BackingPathOf(d, libvirt)).OfType<string>().ToHashSet();
-        using var source = (sourceId is null ? null : libvirt.FindDomain(sourceId)) ?? InferSource(clone.Name, backingPaths, libvirt)
-            ?? throw new ProviderException(ErrorKind.InvalidArgument,
-                $"Cannot tell which domain '{clone.Name}' was cloned from. Import it with the id '{clone.Name}/SOURCE', naming the template domain.");
+        using var source = (sourceId is null ? null : libvirt.FindDomain(sourceId))
+            ?? InferSource(clone.Name, backingPaths, libvirt)
+            ?? throw new ProviderException(
+                ErrorKind.InvalidArgument,
+                $"Cannot tell which domain '{clone.Name}' was cloned from. Import it with the id "
+                    + $"'{clone.Name}/SOURCE', naming the template domain."
+            );
         var template = source.Describe();
         var overrides = new List<CloneDiskArgs>();
         foreach (var sourceDisk in template.Disks)
@@ -31,23 +36,32 @@ internal static class CloneImport
             Source = template.Name,
             Name = clone.Name,
             Description = clone.Description == template.Description ? null : clone.Description,
-            Mode = template.Disks.Any(d => d.Path is not null && backingPaths.Contains(d.Path)) ? CloneMode.Linked : CloneMode.Full,
+            Mode = template.Disks.Any(d => d.Path is not null && backingPaths.Contains(d.Path))
+                ? CloneMode.Linked
+                : CloneMode.Full,
             Disks = overrides,
             Memory = clone.MemoryKiB == template.MemoryKiB ? null : (int)(clone.MemoryKiB / 1024),
             Vcpus = clone.Vcpus == template.Vcpus ? null : clone.Vcpus,
         };
     }
 
-    /// <summary>The domain whose disks the clone's disks are overlays on (their <paramref name="backingPaths"/>), if any.</summary>
+    /// <summary>
+    /// The domain whose disks the clone's disks are overlays on (their <paramref name="backingPaths"/>), if any.
+    /// </summary>
     private static LibvirtDomain? InferSource(string cloneName, IReadOnlySet<string> backingPaths, Connection libvirt)
     {
-        var source = libvirt.DescribeAllDomains().FirstOrDefault(d => d.Name != cloneName && d.Disks.Any(disk => disk.Path is not null && backingPaths.Contains(disk.Path)));
+        var source = libvirt
+            .DescribeAllDomains()
+            .FirstOrDefault(d =>
+                d.Name != cloneName && d.Disks.Any(disk => disk.Path is not null && backingPaths.Contains(disk.Path))
+            );
         return source is null ? null : libvirt.FindDomain(source.Name);
     }
 
     private static string? BackingPathOf(DomainDisk disk, Connection libvirt)
     {
-        if (disk.Path is null) return null;
+        if (disk.Path is null)
+            return null;
         using var volume = libvirt.FindVolume(disk.Path);
         return volume?.Describe().BackingStore?.Path;
     }

@@ -7,7 +7,11 @@ namespace PulumiLibvirt.Resources;
 /// <param name="SourceVolume">For a copied or linked disk, the source's volume; else null.</param>
 /// <param name="Volume">For a copied or linked disk, the clone's own volume; else null.</param>
 internal sealed record PlannedCloneDisk(
-    DomainDisk Disk, CloneDiskMode Mode, VolumeDescription? SourceVolume, PoolVolumeName? Volume);
+    DomainDisk Disk,
+    CloneDiskMode Mode,
+    VolumeDescription? SourceVolume,
+    PoolVolumeName? Volume
+);
 
 /// <summary>
 /// What a clone's create will do, computed from its inputs and the host's facts alone: each disk's mode and the
@@ -54,38 +58,43 @@ internal sealed record ClonePlan
     /// The empty domain that takes the clone's name first, marked with the resource's URN and what the create makes:
     /// if libvirtd or the provider dies half-way, the next create of the resource finds and removes it all.
     /// </summary>
-    public DomainDefinition Placeholder => new()
-    {
-        Name = Name,
-        Uuid = Uuid,
-        Type = Facts.Template.Type,
-        MemoryKiB = Facts.Template.MemoryKiB,
-        Vcpus = Facts.Template.Vcpus,
-        Owner = Owner,
-        Unfinished = Unfinished,
-    };
+    public DomainDefinition Placeholder =>
+        new()
+        {
+            Name = Name,
+            Uuid = Uuid,
+            Type = Facts.Template.Type,
+            MemoryKiB = Facts.Template.MemoryKiB,
+            Vcpus = Facts.Template.Vcpus,
+            Owner = Owner,
+            Unfinished = Unfinished,
+        };
 
-    /// <summary>What the clone's definition changes of the source's, once its own disks are <paramref name="made"/>.</summary>
-    public CloneChanges Changes(IReadOnlyDictionary<string, ClonedDisk> made) => new()
-    {
-        Name = Name,
-        Uuid = Uuid,
-        SourceUuid = Facts.SourceUuid,
-        Owner = Owner,
-        Unfinished = Unfinished,
-        Description = Description,
-        Macs = Macs,
-        Disks = Disks.Where(d => d.Mode != CloneDiskMode.Share)
-            .ToDictionary(d => d.Disk.Target, d => d.Mode == CloneDiskMode.Skip ? null : made[d.Disk.Target]),
-        NvramPath = Nvram,
-        MemoryKiB = MemoryKiB,
-        Vcpus = Vcpus,
-        Seed = Seed,
-        Tpm = Tpm,
-        Cpu = Cpu,
-        Filesystems = Filesystems,
-        Xslt = Xslt,
-    };
+    /// <summary>
+    /// What the clone's definition changes of the source's, once its own disks are <paramref name="made"/>.
+    /// </summary>
+    public CloneChanges Changes(IReadOnlyDictionary<string, ClonedDisk> made) =>
+        new()
+        {
+            Name = Name,
+            Uuid = Uuid,
+            SourceUuid = Facts.SourceUuid,
+            Owner = Owner,
+            Unfinished = Unfinished,
+            Description = Description,
+            Macs = Macs,
+            Disks = Disks
+                .Where(d => d.Mode != CloneDiskMode.Share)
+                .ToDictionary(d => d.Disk.Target, d => d.Mode == CloneDiskMode.Skip ? null : made[d.Disk.Target]),
+            NvramPath = Nvram,
+            MemoryKiB = MemoryKiB,
+            Vcpus = Vcpus,
+            Seed = Seed,
+            Tpm = Tpm,
+            Cpu = Cpu,
+            Filesystems = Filesystems,
+            Xslt = Xslt,
+        };
 
     /// <summary>
     /// The plan for <paramref name="inputs"/> (checked, with a name) against <paramref name="facts"/>; new MACs are
@@ -96,11 +105,15 @@ internal sealed record ClonePlan
         var (template, name) = (facts.Template, inputs.Name!);
         if (facts.SourceRunning)
         {
-            throw new ProviderException(ErrorKind.FailedPrecondition,
-                $"The source domain '{template.Name}' is running: its disks would be cloned while they change. Shut it " +
-                $"down first (`virsh shutdown {template.Name}`, or running: false on its Domain).");
+            throw new ProviderException(
+                ErrorKind.FailedPrecondition,
+                $"The source domain '{template.Name}' is running: its disks would be cloned while they change. Shut it "
+                    + $"down first (`virsh shutdown {template.Name}`, or running: false on its Domain)."
+            );
         }
-        var disks = template.Disks.Select(disk => PlanDisk(disk, CloneDisks.ModeOf(disk, inputs), name, inputs.Pool, facts)).ToList();
+        var disks = template
+            .Disks.Select(disk => PlanDisk(disk, CloneDisks.ModeOf(disk, inputs), name, inputs.Pool, facts))
+            .ToList();
         var nvram = CloneDisks.NvramPath(template, name);
         var taken = new HashSet<string>(facts.TakenMacs);
         return new ClonePlan
@@ -112,7 +125,9 @@ internal sealed record ClonePlan
             Disks = disks,
             Nvram = nvram,
             Macs = inputs.Macs?.ToList() ?? template.Interfaces.Select(_ => MacAddresses.NewUnique(taken)).ToList(),
-            Seed = facts.SeedPath is { } seedPath ? new CloneSeed(facts.SeedDrive ?? FreeDrive(template), seedPath) : null,
+            Seed = facts.SeedPath is { } seedPath
+                ? new CloneSeed(facts.SeedDrive ?? FreeDrive(template), seedPath)
+                : null,
             Description = inputs.Description,
             MemoryKiB = (ulong?)inputs.Memory * 1024,
             Vcpus = inputs.Vcpus,
@@ -121,20 +136,37 @@ internal sealed record ClonePlan
             Filesystems = inputs.Filesystems is { } filesystems ? MachineFilesystems.Definition(filesystems) : null,
             Xslt = inputs.Xslt,
             Unfinished = new UnfinishedCreate(
-                [.. disks.Select(d => d.Volume).OfType<PoolVolumeName>()], nvram is null ? [] : [nvram]),
+                [.. disks.Select(d => d.Volume).OfType<PoolVolumeName>()],
+                nvram is null ? [] : [nvram]
+            ),
         };
     }
 
-    private static PlannedCloneDisk PlanDisk(DomainDisk disk, CloneDiskMode mode, string name, string? pool, CloneFacts facts)
+    private static PlannedCloneDisk PlanDisk(
+        DomainDisk disk,
+        CloneDiskMode mode,
+        string name,
+        string? pool,
+        CloneFacts facts
+    )
     {
-        if (mode is not (CloneDiskMode.Full or CloneDiskMode.Linked)) return new PlannedCloneDisk(disk, mode, null, null);
+        if (mode is not (CloneDiskMode.Full or CloneDiskMode.Linked))
+            return new PlannedCloneDisk(disk, mode, null, null);
         var (sourcePool, source) = facts.SourceVolumes[disk.Target]
-            ?? throw new ProviderException(ErrorKind.FailedPrecondition,
-                $"Disk {disk.Target} ('{disk.Path}') is in no storage pool, so libvirt cannot " +
-                $"{(mode == CloneDiskMode.Full ? "copy" : "make an overlay for")} it. Put it in a pool, or set its mode " +
-                "to share or skip in 'disks'.");
+            ?? throw new ProviderException(
+                ErrorKind.FailedPrecondition,
+                $"Disk {disk.Target} ('{disk.Path}') is in no storage pool, so libvirt cannot "
+                    + $"{(mode == CloneDiskMode.Full ? "copy" : "make an overlay for")} it. Put it in a pool, or set "
+                    + "its mode "
+                    + "to share or skip in 'disks'."
+            );
         var format = mode == CloneDiskMode.Full ? source.Format : "qcow2";
-        return new PlannedCloneDisk(disk, mode, source, new PoolVolumeName(pool ?? sourcePool, CloneDisks.VolumeName(name, disk.Target, format)));
+        return new PlannedCloneDisk(
+            disk,
+            mode,
+            source,
+            new PoolVolumeName(pool ?? sourcePool, CloneDisks.VolumeName(name, disk.Target, format))
+        );
     }
 
     /// <summary>

@@ -18,14 +18,21 @@ internal static class CloneReset
     /// Resets the clone <paramref name="domain"/> to what <paramref name="news"/> makes of its source now.
     /// </summary>
     /// <returns>The identity applied, or null when the clone has none; whether the reset started the clone.</returns>
-    public static async Task<(AppliedIdentity? Identity, bool Started)> RunAsync(LibvirtDomain domain, CloneArgs news,
-        LibvirtContext context)
+    public static async Task<(AppliedIdentity? Identity, bool Started)> RunAsync(
+        LibvirtDomain domain,
+        CloneArgs news,
+        LibvirtContext context
+    )
     {
         var libvirt = context.Libvirt;
         ClonePlan created;
-        using (var source = libvirt.FindDomain(news.Source)
-            ?? throw new ProviderException(ErrorKind.NotFound,
-                $"The source '{news.Source}' is gone, so clone '{news.Name}' cannot be made afresh from it."))
+        using (
+            var source = libvirt.FindDomain(news.Source)
+                ?? throw new ProviderException(
+                    ErrorKind.NotFound,
+                    $"The source '{news.Source}' is gone, so clone '{news.Name}' cannot be made afresh from it."
+                )
+        )
         {
             created = ClonePlan.For(news, CloneFacts.Read(libvirt, source, news), domain.Uuid, context.Urn);
         }
@@ -34,26 +41,41 @@ internal static class CloneReset
     }
 
     /// <returns>The identity applied to the new disks, or null when the clone has none.</returns>
-    private static async Task<AppliedIdentity?> ApplyAsync(LibvirtDomain domain, CloneResetPlan plan,
-        int shutdownTimeout, LibvirtContext context)
+    private static async Task<AppliedIdentity?> ApplyAsync(
+        LibvirtDomain domain,
+        CloneResetPlan plan,
+        int shutdownTimeout,
+        LibvirtContext context
+    )
     {
         var (libvirt, name) = (context.Libvirt, plan.Name);
-        await context.InfoAsync($"Clone '{name}': resetting: " + string.Join(", ",
-            plan.Disks.Select(d => $"{d.Target} {LibvirtNames.Of(d.Action)}")) + ".");
-        if (plan.StopFirst) await DomainPower.StopAsync(domain, shutdownTimeout, context);
+        await context.InfoAsync(
+            $"Clone '{name}': resetting: "
+                + string.Join(", ", plan.Disks.Select(d => $"{d.Target} {LibvirtNames.Of(d.Action)}"))
+                + "."
+        );
+        if (plan.StopFirst)
+            await DomainPower.StopAsync(domain, shutdownTimeout, context);
         var made = new Dictionary<string, ClonedDisk>();
         AppliedIdentity? identity;
         try
         {
             foreach (var disk in plan.MadeAgain)
                 made[disk.Target] = await MakeAsideAsync(libvirt, name, disk.Fresh!, context);
-            identity = plan.Identity is null ? null : await GuestIdentity.ApplyAsync(plan.Identity, name,
-                made.Values.Select(d => new SysprepDisk(d.Path, d.Format)).ToList(), context);
+            identity = plan.Identity is null
+                ? null
+                : await GuestIdentity.ApplyAsync(
+                    plan.Identity,
+                    name,
+                    made.Values.Select(d => new SysprepDisk(d.Path, d.Format)).ToList(),
+                    context
+                );
             context.Cancellation.ThrowIfCancellationRequested();
         }
         catch
         {
-            foreach (var disk in made.Values) libvirt.DeleteFile(disk.Path);
+            foreach (var disk in made.Values)
+                libvirt.DeleteFile(disk.Path);
             throw;
         }
         libvirt.PointDisksAt(domain, made);
@@ -64,11 +86,15 @@ internal static class CloneReset
         }
         if (plan.Snapshots.Count > 0)
         {
-            await context.InfoAsync($"Clone '{name}': its snapshots {string.Join(", ", plan.Snapshots)} went with " +
-                "its old disks and are deleted.");
+            await context.InfoAsync(
+                $"Clone '{name}': its snapshots {string.Join(", ", plan.Snapshots)} went with "
+                    + "its old disks and are deleted."
+            );
         }
-        foreach (var disk in plan.MadeAgain.Where(d => d.OldPath is not null)) libvirt.DeleteFile(disk.OldPath!);
-        if (plan.StartAfter) domain.Start();
+        foreach (var disk in plan.MadeAgain.Where(d => d.OldPath is not null))
+            libvirt.DeleteFile(disk.OldPath!);
+        if (plan.StartAfter)
+            domain.Start();
         await context.InfoAsync($"Clone '{name}': reset{(plan.StartAfter ? " and started again" : "")}.");
         return identity;
     }
@@ -77,8 +103,12 @@ internal static class CloneReset
     /// Makes one disk again under its new name, first removing a file of that name that an interrupted reset left; a
     /// copy that takes long says so every few seconds.
     /// </summary>
-    private static async Task<ClonedDisk> MakeAsideAsync(Connection libvirt, string name, PlannedCloneDisk disk,
-        LibvirtContext context)
+    private static async Task<ClonedDisk> MakeAsideAsync(
+        Connection libvirt,
+        string name,
+        PlannedCloneDisk disk,
+        LibvirtContext context
+    )
     {
         context.Cancellation.ThrowIfCancellationRequested();
         using (var pool = libvirt.LookupPool(disk.Volume!.Pool))
@@ -90,8 +120,9 @@ internal static class CloneReset
                 stale.Delete();
             }
         }
-        var what = $"Clone '{name}': {(disk.Mode == CloneDiskMode.Full ? "copying" : "linking")} disk " +
-            $"{disk.Disk.Target} afresh from '{disk.SourceVolume!.Path}'";
+        var what =
+            $"Clone '{name}': {(disk.Mode == CloneDiskMode.Full ? "copying" : "linking")} disk "
+            + $"{disk.Disk.Target} afresh from '{disk.SourceVolume!.Path}'";
         await context.InfoAsync($"{what}.");
         var watch = Stopwatch.StartNew();
         // libvirt's copy is one call that cannot be interrupted: a cancel takes effect when it returns.

@@ -2,7 +2,12 @@ using PulumiLibvirt.Libvirt;
 
 namespace PulumiLibvirt.Resources;
 
-internal enum ResetDiskAction { Relink, Recopy, Keep }
+internal enum ResetDiskAction
+{
+    Relink,
+    Recopy,
+    Keep,
+}
 
 /// <summary>One disk of a clone in a reset, and what the reset does with it.</summary>
 /// <param name="OldPath">The file the clone uses now; null for a disk it does not have (skipped).</param>
@@ -40,18 +45,26 @@ internal sealed record CloneResetPlan
     /// <paramref name="created"/>: the plan its create would make now, which decides each disk's mode and source as at
     /// create. Each disk made again gets the name its old one does not have, so the two can exist side by side.
     /// </summary>
-    public static CloneResetPlan For(CloneArgs news, ClonePlan created, DomainDefinition clone, bool running,
-        IReadOnlyList<string> snapshots)
+    public static CloneResetPlan For(
+        CloneArgs news,
+        ClonePlan created,
+        DomainDefinition clone,
+        bool running,
+        IReadOnlyList<string> snapshots
+    )
     {
-        var disks = created.Disks.Select(planned =>
-        {
-            var target = planned.Disk.Target;
-            var oldPath = clone.Disks.FirstOrDefault(d => d.Target == target)?.Path;
-            if (planned.Volume is not { } volume) return new ResetDisk(target, ResetDiskAction.Keep, oldPath, null);
-            var action = planned.Mode == CloneDiskMode.Full ? ResetDiskAction.Recopy : ResetDiskAction.Relink;
-            var fresh = planned with { Volume = volume with { Name = OtherName(volume.Name, oldPath) } };
-            return new ResetDisk(target, action, oldPath, fresh);
-        }).ToList();
+        var disks = created
+            .Disks.Select(planned =>
+            {
+                var target = planned.Disk.Target;
+                var oldPath = clone.Disks.FirstOrDefault(d => d.Target == target)?.Path;
+                if (planned.Volume is not { } volume)
+                    return new ResetDisk(target, ResetDiskAction.Keep, oldPath, null);
+                var action = planned.Mode == CloneDiskMode.Full ? ResetDiskAction.Recopy : ResetDiskAction.Relink;
+                var fresh = planned with { Volume = volume with { Name = OtherName(volume.Name, oldPath) } };
+                return new ResetDisk(target, action, oldPath, fresh);
+            })
+            .ToList();
         return new CloneResetPlan
         {
             Name = created.Name,

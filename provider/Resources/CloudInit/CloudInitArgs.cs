@@ -8,7 +8,10 @@ namespace PulumiLibvirt.Resources;
 public sealed record CloudInitArgs
 {
     [ReplaceOnChange]
-    [Description("Name of the seed volume in its pool. Default: the resource name plus a short hash of the content, with .iso: a content change gives a new name, so the new seed is made before the old one goes.")]
+    [Description(
+        "Name of the seed volume in its pool. Default: the resource name plus a short hash of the content, with "
+            + ".iso: a content change gives a new name, so the new seed is made before the old one goes."
+    )]
     public string? Name { get; init; }
 
     [ReplaceOnChange]
@@ -16,7 +19,10 @@ public sealed record CloudInitArgs
     public string Pool { get; init; } = "default";
 
     [Secret, ReplaceOnChange]
-    [Description("The user-data file: #cloud-config YAML, a script (#!), a MIME multipart archive… It often holds passwords or keys, so it is always secret. Default: empty.")]
+    [Description(
+        "The user-data file: #cloud-config YAML, a script (#!), a MIME multipart archive… It often holds passwords "
+            + "or keys, so it is always secret. Default: empty."
+    )]
     public string? UserData { get; init; }
 
     [ReplaceOnChange]
@@ -24,7 +30,11 @@ public sealed record CloudInitArgs
     public string? MetaData { get; init; }
 
     [ReplaceOnChange]
-    [Description("The instance-id in the meta-data that is built when 'metaData' is not given: cloud-init runs its once-per-instance modules again when it changes. Default: one derived from the content, so that new content is a new instance.")]
+    [Description(
+        "The instance-id in the meta-data that is built when 'metaData' is not given: cloud-init runs its "
+            + "once-per-instance modules again when it changes. Default: one derived from the content, so that new "
+            + "content is a new instance."
+    )]
     public string? InstanceId { get; init; }
 
     [ReplaceOnChange]
@@ -32,14 +42,20 @@ public sealed record CloudInitArgs
     public string? Hostname { get; init; }
 
     [ReplaceOnChange]
-    [Description("The network-config file (netplan-style version 1 or 2 YAML). Default, or when empty: none, and cloud-init configures the first NIC by DHCP.")]
+    [Description(
+        "The network-config file (netplan-style version 1 or 2 YAML). Default, or when empty: none, and cloud-init "
+            + "configures the first NIC by DHCP."
+    )]
     public string? NetworkConfig { get; init; }
 }
 
 /// <summary>What a seed adds to its inputs in the outputs.</summary>
 public sealed record CloudInitState
 {
-    [Description("libvirt's key of the seed volume, unique on the host (also the resource id): give it to a Domain's CD-ROM disk or a Clone's 'cloudInit'.")]
+    [Description(
+        "libvirt's key of the seed volume, unique on the host (also the resource id): give it to a Domain's CD-ROM "
+            + "disk or a Clone's 'cloudInit'."
+    )]
     public string Key { get; init; } = "";
 
     [Description("Path of the seed volume on the libvirt host.")]

@@ -20,14 +20,15 @@ internal static class DomainHardware
     /// A CPU or video device libvirt adds by itself (a CPU model for q35 with SMM, a video device for graphics) to a
     /// domain whose inputs leave them out is its choice, not drift.
     /// </summary>
-    public static DomainArgs Read(DomainArgs args, DomainDefinition definition) => args with
-    {
-        Tpm = MachineTpm.Read(definition.Tpm),
-        SecureBoot = definition.SecureBoot,
-        Cpu = args.Cpu is null ? null : MachineCpu.Read(definition.Cpu),
-        Video = args.Video is null ? null : VideoOf(definition),
-        Rng = definition.Rng,
-    };
+    public static DomainArgs Read(DomainArgs args, DomainDefinition definition) =>
+        args with
+        {
+            Tpm = MachineTpm.Read(definition.Tpm),
+            SecureBoot = definition.SecureBoot,
+            Cpu = args.Cpu is null ? null : MachineCpu.Read(definition.Cpu),
+            Video = args.Video is null ? null : VideoOf(definition),
+            Rng = definition.Rng,
+        };
 
     /// <summary>The video input that declares the definition's video; null for none or another model.</summary>
     public static DomainVideoArgs? VideoOf(DomainDefinition definition) =>

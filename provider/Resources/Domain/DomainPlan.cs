@@ -15,18 +15,43 @@ internal sealed record DomainFacts(IReadOnlyList<DiskFile> Disks, IReadOnlySet<s
         new(DomainMapping.DiskFiles(inputs.Disks, libvirt), MacAddresses.InUse(libvirt, own));
 }
 
-/// <summary>What a Domain's update changes: a new definition (with the properties that make it), description, autostart.</summary>
-/// <param name="Redefinition">The new persistent definition; null when none of <see cref="DomainPlan.DefinitionProperties"/> changed.</param>
+/// <summary>
+/// What a Domain's update changes: a new definition (with the properties that make it), description, autostart.
+/// </summary>
+/// <param name="Redefinition">The new persistent definition; null when none of
+/// <see cref="DomainPlan.DefinitionProperties"/> changed.</param>
 internal sealed record DomainUpdate(
-    DomainDefinition? Redefinition, IReadOnlyList<string> Redefined, bool SetsDescription, bool SetsAutostart);
+    DomainDefinition? Redefinition,
+    IReadOnlyList<string> Redefined,
+    bool SetsDescription,
+    bool SetsAutostart
+);
 
 /// <summary>What a Domain's create and update will do, computed from the inputs and the host's facts alone.</summary>
 internal static class DomainPlan
 {
-    /// <summary>Changes to these redefine the persistent definition; a running domain sees them at its next boot.</summary>
+    /// <summary>
+    /// Changes to these redefine the persistent definition; a running domain sees them at its next boot.
+    /// </summary>
     public static readonly IReadOnlyList<string> DefinitionProperties =
-        ["memory", "vcpus", "disks", "networkInterfaces", "console", "graphics", "kernel", "initrd", "cmdline",
-            "qemuAgent", "tpm", "cpu", "video", "rng", "filesystems", "xslt"];
+    [
+        "memory",
+        "vcpus",
+        "disks",
+        "networkInterfaces",
+        "console",
+        "graphics",
+        "kernel",
+        "initrd",
+        "cmdline",
+        "qemuAgent",
+        "tpm",
+        "cpu",
+        "video",
+        "rng",
+        "filesystems",
+        "xslt",
+    ];
 
     /// <summary>
     /// The definition a create makes: marked as <paramref name="owner"/>'s and unfinished until the engine is
@@ -35,32 +60,56 @@ internal static class DomainPlan
     public static DomainDefinition Create(DomainArgs inputs, DomainFacts facts, string owner)
     {
         var macs = AssignMacs(inputs.NetworkInterfaces, [], facts.TakenMacs);
-        var definition = DomainMapping.Definition(inputs, null, macs, owner, facts.Disks) with { Unfinished = new([], []) };
+        var definition = DomainMapping.Definition(inputs, null, macs, owner, facts.Disks) with
+        {
+            Unfinished = new([], []),
+        };
         return HostReservations.Recorded(definition, inputs.NetworkInterfaces);
     }
 
-    /// <summary>Whether a change of <paramref name="changed"/> redefines the domain (and so needs <see cref="DomainFacts"/>).</summary>
+    /// <summary>
+    /// Whether a change of <paramref name="changed"/> redefines the domain (and so needs <see cref="DomainFacts"/>).
+    /// </summary>
     public static bool Redefines(IReadOnlySet<string> changed) => DefinitionProperties.Any(changed.Contains);
 
     /// <param name="changed">The inputs that changed.</param>
     /// <param name="macs">The MACs the domain has, which its interfaces keep.</param>
     /// <param name="facts">Read when <see cref="Redefines"/>, without the domain's own MACs; else null.</param>
-    public static DomainUpdate Update(DomainArgs news, IReadOnlySet<string> changed, IReadOnlyList<string> macs, string uuid,
-        string owner, DomainFacts? facts)
+    public static DomainUpdate Update(
+        DomainArgs news,
+        IReadOnlySet<string> changed,
+        IReadOnlyList<string> macs,
+        string uuid,
+        string owner,
+        DomainFacts? facts
+    )
     {
         DomainDefinition? redefinition = null;
         if (facts is not null && Redefines(changed))
         {
-            var definition = DomainMapping.Definition(news, uuid, AssignMacs(news.NetworkInterfaces, macs, facts.TakenMacs), owner, facts.Disks);
+            var definition = DomainMapping.Definition(
+                news,
+                uuid,
+                AssignMacs(news.NetworkInterfaces, macs, facts.TakenMacs),
+                owner,
+                facts.Disks
+            );
             redefinition = HostReservations.Recorded(definition, news.NetworkInterfaces);
         }
-        return new DomainUpdate(redefinition, DefinitionProperties.Where(changed.Contains).ToList(),
-            changed.Contains("description"), changed.Contains("autostart"));
+        return new DomainUpdate(
+            redefinition,
+            DefinitionProperties.Where(changed.Contains).ToList(),
+            changed.Contains("description"),
+            changed.Contains("autostart")
+        );
     }
 
     /// <summary>Each interface's MAC: the one given, else the one it had, else a new one no domain uses.</summary>
-    public static List<string> AssignMacs(IReadOnlyList<DomainNetworkInterfaceArgs> interfaces, IReadOnlyList<string> kept,
-        IReadOnlySet<string> taken)
+    public static List<string> AssignMacs(
+        IReadOnlyList<DomainNetworkInterfaceArgs> interfaces,
+        IReadOnlyList<string> kept,
+        IReadOnlySet<string> taken
+    )
     {
         var used = new HashSet<string>(taken);
         var macs = new List<string>();
@@ -69,9 +118,11 @@ internal static class DomainPlan
             var mac = interfaces[i].Mac ?? kept.ElementAtOrDefault(i);
             if (mac is not null && !used.Add(mac) && interfaces[i].Mac is not null)
             {
-                throw new ProviderException(ErrorKind.FailedPrecondition,
-                    $"networkInterfaces[{i}].mac: {mac} is already used by another domain. If that is the domain this " +
-                    "resource replaces, add the resource option `deleteBeforeReplace: true`.");
+                throw new ProviderException(
+                    ErrorKind.FailedPrecondition,
+                    $"networkInterfaces[{i}].mac: {mac} is already used by another domain. If that is the domain this "
+                        + "resource replaces, add the resource option `deleteBeforeReplace: true`."
+                );
             }
             macs.Add(mac ?? MacAddresses.NewUnique(used));
         }

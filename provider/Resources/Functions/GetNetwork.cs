@@ -18,7 +18,9 @@ public sealed record GetNetworkResult
     [Description("The network's name: what a domain interface's 'network' takes.")]
     public string Name { get; init; } = "";
 
-    [Description("How guests reach beyond the network: nat, route, open, isolated, or bridge (an existing host bridge).")]
+    [Description(
+        "How guests reach beyond the network: nat, route, open, isolated, or bridge (an existing host bridge)."
+    )]
     public NetworkMode Mode { get; init; }
 
     [Description("The bridge device guests are attached to (empty for a network that never ran and names none).")]
@@ -49,7 +51,10 @@ public sealed record GetNetworkResult
     public bool Autostart { get; init; }
 }
 
-[Description("An existing libvirt network (the default network, one made by hand…), found by name or UUID, to attach machines to without importing it.")]
+[Description(
+    "An existing libvirt network (the default network, one made by hand…), found by name or UUID, to attach machines "
+        + "to without importing it."
+)]
 public sealed class GetNetwork : LibvirtFunction<GetNetworkArgs, GetNetworkResult>
 {
     public override string Token => "libvirt:index:getNetwork";
@@ -59,25 +64,31 @@ public sealed class GetNetwork : LibvirtFunction<GetNetworkArgs, GetNetworkResul
     protected override Task<GetNetworkResult> InvokeAsync(GetNetworkArgs args, LibvirtContext context)
     {
         var libvirt = context.Libvirt;
-        using var network = libvirt.FindNetwork(args.Name) ?? throw new ProviderException(ErrorKind.NotFound,
-            $"No network named or with UUID '{args.Name}' on {libvirt.Uri}. `virsh -c {libvirt.Uri} net-list --all` shows the networks there.");
+        using var network = libvirt.FindNetwork(args.Name)
+            ?? throw new ProviderException(
+                ErrorKind.NotFound,
+                $"No network named or with UUID '{args.Name}' on {libvirt.Uri}. `virsh -c {libvirt.Uri} net-list "
+                    + "--all` shows the networks there."
+            );
         var definition = network.Describe();
         var described = NetworkMapping.Inputs(definition, network.IsActive, network.Autostart);
         var state = Network.StateOf(network.Uuid, definition);
-        return Task.FromResult(new GetNetworkResult
-        {
-            Uuid = state.Uuid,
-            Name = state.Name,
-            Mode = described.Mode,
-            Bridge = state.Bridge,
-            Domain = described.Domain,
-            Addresses = state.Addresses,
-            Gateways = state.Gateways,
-            Dhcp = described.Dhcp,
-            Dns = described.Dns,
-            Mtu = described.Mtu,
-            Active = described.Running,
-            Autostart = described.Autostart,
-        });
+        return Task.FromResult(
+            new GetNetworkResult
+            {
+                Uuid = state.Uuid,
+                Name = state.Name,
+                Mode = described.Mode,
+                Bridge = state.Bridge,
+                Domain = described.Domain,
+                Addresses = state.Addresses,
+                Gateways = state.Gateways,
+                Dhcp = described.Dhcp,
+                Dns = described.Dns,
+                Mtu = described.Mtu,
+                Active = described.Running,
+                Autostart = described.Autostart,
+            }
+        );
     }
 }

@@ -37,10 +37,17 @@ public sealed record GetNodeInfoResult
     [Description("The hypervisor's version (qemu's), as major.minor.release.")]
     public string HypervisorVersion { get; init; } = "";
 
-    [Description("Whether libvirt offers kvm domains on this host (its capabilities list kvm: /dev/kvm is there and usable to libvirt). It says nothing of whether kvm guests then run well: a nested or broken /dev/kvm whose guests hang still counts.")]
+    [Description(
+        "Whether libvirt offers kvm domains on this host (its capabilities list kvm: /dev/kvm is there and usable to "
+            + "libvirt). It says nothing of whether kvm guests then run well: a nested or broken /dev/kvm whose guests "
+            + "hang still counts."
+    )]
     public bool Kvm { get; init; }
 
-    [Description("The domain types libvirt offers for full virtualisation on this host (kvm, qemu), in alphabetical order: what a Domain's 'type' may be.")]
+    [Description(
+        "The domain types libvirt offers for full virtualisation on this host (kvm, qemu), in alphabetical order: "
+            + "what a Domain's 'type' may be."
+    )]
     public IReadOnlyList<string> DomainTypes { get; init; } = [];
 }
 
@@ -54,20 +61,22 @@ public sealed class GetNodeInfo : LibvirtFunction<GetNodeInfoArgs, GetNodeInfoRe
         var libvirt = context.Libvirt;
         var host = libvirt.Host();
         var types = libvirt.GuestDomainTypes.Order(StringComparer.Ordinal).ToList();
-        return Task.FromResult(new GetNodeInfoResult
-        {
-            CpuModel = host.CpuModel,
-            Cpus = host.Cpus,
-            Sockets = host.NumaNodes * host.Sockets,
-            Cores = host.Cores,
-            Threads = host.Threads,
-            Mhz = host.Mhz,
-            Memory = (long)host.MemoryKiB * 1024,
-            Hostname = libvirt.Hostname,
-            LibvirtVersion = libvirt.LibraryVersion,
-            HypervisorVersion = libvirt.HypervisorVersion,
-            Kvm = types.Contains("kvm"),
-            DomainTypes = types,
-        });
+        return Task.FromResult(
+            new GetNodeInfoResult
+            {
+                CpuModel = host.CpuModel,
+                Cpus = host.Cpus,
+                Sockets = host.NumaNodes * host.Sockets,
+                Cores = host.Cores,
+                Threads = host.Threads,
+                Mhz = host.Mhz,
+                Memory = (long)host.MemoryKiB * 1024,
+                Hostname = libvirt.Hostname,
+                LibvirtVersion = libvirt.LibraryVersion,
+                HypervisorVersion = libvirt.HypervisorVersion,
+                Kvm = types.Contains("kvm"),
+                DomainTypes = types,
+            }
+        );
     }
 }

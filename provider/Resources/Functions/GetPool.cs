@@ -39,7 +39,10 @@ public sealed record GetPoolResult
     public long Available { get; init; }
 }
 
-[Description("An existing storage pool (the default pool, one made by hand…), found by name or UUID, to put a lab's volumes in without importing it.")]
+[Description(
+    "An existing storage pool (the default pool, one made by hand…), found by name or UUID, to put a lab's volumes "
+        + "in without importing it."
+)]
 public sealed class GetPool : LibvirtFunction<GetPoolArgs, GetPoolResult>
 {
     public override string Token => "libvirt:index:getPool";
@@ -49,20 +52,26 @@ public sealed class GetPool : LibvirtFunction<GetPoolArgs, GetPoolResult>
     protected override Task<GetPoolResult> InvokeAsync(GetPoolArgs args, LibvirtContext context)
     {
         var libvirt = context.Libvirt;
-        using var pool = libvirt.FindPool(args.Name) ?? throw new ProviderException(ErrorKind.NotFound,
-            $"No storage pool named or with UUID '{args.Name}' on {libvirt.Uri}. `virsh -c {libvirt.Uri} pool-list --all` shows the pools there.");
+        using var pool = libvirt.FindPool(args.Name)
+            ?? throw new ProviderException(
+                ErrorKind.NotFound,
+                $"No storage pool named or with UUID '{args.Name}' on {libvirt.Uri}. `virsh -c {libvirt.Uri} "
+                    + "pool-list --all` shows the pools there."
+            );
         var described = pool.Describe();
-        return Task.FromResult(new GetPoolResult
-        {
-            Uuid = described.Uuid,
-            Name = described.Name,
-            Type = described.Type,
-            Path = described.Path,
-            Active = described.Active,
-            Autostart = described.Autostart,
-            Capacity = (long)described.Capacity,
-            Allocation = (long)described.Allocation,
-            Available = (long)described.Available,
-        });
+        return Task.FromResult(
+            new GetPoolResult
+            {
+                Uuid = described.Uuid,
+                Name = described.Name,
+                Type = described.Type,
+                Path = described.Path,
+                Active = described.Active,
+                Autostart = described.Autostart,
+                Capacity = (long)described.Capacity,
+                Allocation = (long)described.Allocation,
+                Available = (long)described.Available,
+            }
+        );
     }
 }

@@ -28,7 +28,10 @@ public sealed record GetVolumeBackingStore
 
 public sealed record GetVolumeResult
 {
-    [Description("libvirt's key of the volume, unique on the host: what a Volume's backingStore.volume or a Domain disk's volume takes.")]
+    [Description(
+        "libvirt's key of the volume, unique on the host: what a Volume's backingStore.volume or a Domain disk's "
+            + "volume takes."
+    )]
     public string Key { get; init; } = "";
 
     [Description("Path of the volume on the libvirt host.")]
@@ -64,50 +67,77 @@ public sealed class GetVolume : LibvirtFunction<GetVolumeArgs, GetVolumeResult>
     {
         var given = new[] { ("pool", args.Pool), ("name", args.Name) };
         IReadOnlyList<CheckFailure> tooLong =
-            [
-                .. NameLength("key", args.Key, MaxPathBytes), .. NameLength("pool", args.Pool),
-                .. NameLength("name", args.Name),
-            ];
-        if (tooLong.Count > 0) return tooLong;
+        [
+            .. NameLength("key", args.Key, MaxPathBytes),
+            .. NameLength("pool", args.Pool),
+            .. NameLength("name", args.Name),
+        ];
+        if (tooLong.Count > 0)
+            return tooLong;
         return args.Key is null
-            ? [.. given.Where(p => p.Item2 is null).Select(p => new CheckFailure(p.Item1, $"'{p.Item1}' is required: {BothWays}."))]
-            : [.. given.Where(p => p.Item2 is not null).Select(p => new CheckFailure(p.Item1, $"'{p.Item1}' cannot go with 'key': {BothWays}."))];
+            ?
+            [
+                .. given
+                    .Where(p => p.Item2 is null)
+                    .Select(p => new CheckFailure(p.Item1, $"'{p.Item1}' is required: {BothWays}.")),
+            ]
+            :
+            [
+                .. given
+                    .Where(p => p.Item2 is not null)
+                    .Select(p => new CheckFailure(p.Item1, $"'{p.Item1}' cannot go with 'key': {BothWays}.")),
+            ];
     }
 
     protected override Task<GetVolumeResult> InvokeAsync(GetVolumeArgs args, LibvirtContext context)
     {
         var libvirt = context.Libvirt;
         using var volume = args.Key is { } key
-            ? libvirt.FindVolume(key) ?? throw new ProviderException(ErrorKind.NotFound,
-                $"No volume with key or path '{key}' on {libvirt.Uri}. `virsh -c {libvirt.Uri} vol-list POOL` shows a pool's volumes.")
+            ? libvirt.FindVolume(key)
+                ?? throw new ProviderException(
+                    ErrorKind.NotFound,
+                    $"No volume with key or path '{key}' on {libvirt.Uri}. `virsh -c {libvirt.Uri} vol-list POOL` "
+                        + "shows a pool's volumes."
+                )
             : InPool(args.Pool!, args.Name!, libvirt);
         var described = volume.Describe();
-        return Task.FromResult(new GetVolumeResult
-        {
-            Key = described.Key,
-            Path = described.Path,
-            Name = described.Name,
-            Pool = volume.PoolName,
-            Capacity = (long)described.Capacity,
-            Allocation = (long)described.Allocation,
-            Format = described.Format,
-            BackingStore = described.BackingStore is { } b ? new GetVolumeBackingStore { Path = b.Path, Format = b.Format } : null,
-        });
+        return Task.FromResult(
+            new GetVolumeResult
+            {
+                Key = described.Key,
+                Path = described.Path,
+                Name = described.Name,
+                Pool = volume.PoolName,
+                Capacity = (long)described.Capacity,
+                Allocation = (long)described.Allocation,
+                Format = described.Format,
+                BackingStore = described.BackingStore is { } b
+                    ? new GetVolumeBackingStore { Path = b.Path, Format = b.Format }
+                    : null,
+            }
+        );
     }
 
     /// <summary>A volume by name in a pool, seen after a refresh when its file was put there outside libvirt.</summary>
     private static StorageVolume InPool(string poolName, string name, Connection libvirt)
     {
         using var pool = libvirt.FindPool(poolName)
-            ?? throw new ProviderException(ErrorKind.NotFound,
-                $"No storage pool '{poolName}' on {libvirt.Uri} to look up volume '{name}' in. `virsh -c {libvirt.Uri} pool-list --all` shows the pools there.");
+            ?? throw new ProviderException(
+                ErrorKind.NotFound,
+                $"No storage pool '{poolName}' on {libvirt.Uri} to look up volume '{name}' in. `virsh -c "
+                    + $"{libvirt.Uri} pool-list --all` shows the pools there."
+            );
         var volume = pool.FindVolume(name);
         if (volume is null)
         {
             pool.RefreshIfIdle();
             volume = pool.FindVolume(name);
         }
-        return volume ?? throw new ProviderException(ErrorKind.NotFound,
-            $"No volume named '{name}' in storage pool '{poolName}' on {libvirt.Uri}. `virsh -c {libvirt.Uri} vol-list {poolName}` shows its volumes.");
+        return volume
+            ?? throw new ProviderException(
+                ErrorKind.NotFound,
+                $"No volume named '{name}' in storage pool '{poolName}' on {libvirt.Uri}. `virsh -c {libvirt.Uri} "
+                    + $"vol-list {poolName}` shows its volumes."
+            );
     }
 }

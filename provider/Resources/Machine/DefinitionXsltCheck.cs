@@ -5,7 +5,8 @@ namespace PulumiLibvirt.Resources;
 /// <summary>Check's judgement of a machine's <c>xslt</c>: it compiles, and libvirt takes what it makes.</summary>
 internal static class DefinitionXsltCheck
 {
-    public const string Description = "An XSLT 1.0 stylesheet applied to the definition the provider makes, just "
+    public const string Description =
+        "An XSLT 1.0 stylesheet applied to the definition the provider makes, just "
         + "before it is defined: for what the provider does not model (a watchdog, sound, USB redirection…). It reads "
         + "only that definition: no scripts, document(), includes or DTDs. Check runs it and has libvirt validate the "
         + "result. A change redefines the machine in place. Refresh cannot read back what it changed: what the "
@@ -20,12 +21,14 @@ internal static class DefinitionXsltCheck
     public static string? DomainProblem(DomainArgs inputs, ICheckHost host, string owner, bool validate)
     {
         var problem = DefinitionXslt.Problem(inputs.Xslt!);
-        if (problem is not null || !validate) return problem;
+        if (problem is not null || !validate)
+            return problem;
         var files = new List<DiskFile>();
         foreach (var disk in inputs.Disks)
         {
             var volume = host.FindVolume(disk.Volume ?? disk.File!);
-            if (volume is null && disk.Volume is not null) return null;
+            if (volume is null && disk.Volume is not null)
+                return null;
             files.Add(new DiskFile(volume?.Path ?? disk.File!, volume?.Format ?? "raw"));
         }
         // The MACs a create assigns are not drawn yet; libvirt makes up its own for the copy it validates.

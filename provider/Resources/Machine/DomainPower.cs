@@ -3,7 +3,9 @@ using PulumiLibvirt.Libvirt;
 
 namespace PulumiLibvirt.Resources;
 
-/// <summary>Starting and stopping domains the way a user expects: gracefully first, by force only after a bounded wait.</summary>
+/// <summary>
+/// Starting and stopping domains the way a user expects: gracefully first, by force only after a bounded wait.
+/// </summary>
 public static class DomainPower
 {
     private static readonly TimeSpan PollInterval = TimeSpan.FromMilliseconds(200);
@@ -15,7 +17,8 @@ public static class DomainPower
     /// </summary>
     public static async Task StopAsync(IGuestPower domain, int timeoutSeconds, ResourceContext context)
     {
-        if (!domain.IsActive) return;
+        if (!domain.IsActive)
+            return;
         var name = domain.Name;
         try
         {
@@ -28,8 +31,11 @@ public static class DomainPower
         var deadline = DateTime.UtcNow.AddSeconds(timeoutSeconds);
         while (domain.IsActive && DateTime.UtcNow < deadline)
             await Task.Delay(PollInterval, context.Cancellation);
-        if (!domain.IsActive) return;
-        await context.WarnAsync($"Domain '{name}' did not shut down within {timeoutSeconds} s ('shutdownTimeout'); stopping it by force.");
+        if (!domain.IsActive)
+            return;
+        await context.WarnAsync(
+            $"Domain '{name}' did not shut down within {timeoutSeconds} s ('shutdownTimeout'); stopping it by force."
+        );
         try
         {
             domain.Destroy();
@@ -41,7 +47,12 @@ public static class DomainPower
     }
 
     // The agent shuts the guest down as its own init would; ACPI needs the guest to listen for the power button.
-    private static async Task RequestShutdownAsync(IGuestPower domain, string name, string waiting, ResourceContext context)
+    private static async Task RequestShutdownAsync(
+        IGuestPower domain,
+        string name,
+        string waiting,
+        ResourceContext context
+    )
     {
         if (domain.HasAgentChannel)
         {
@@ -53,7 +64,9 @@ public static class DomainPower
             }
             catch (LibvirtException e) when (e.IsAgentUnavailable)
             {
-                await context.InfoAsync($"The guest agent of '{name}' does not answer ({e.Message}); asking through ACPI instead.");
+                await context.InfoAsync(
+                    $"The guest agent of '{name}' does not answer ({e.Message}); asking through ACPI instead."
+                );
             }
         }
         domain.Shutdown();
@@ -61,14 +74,20 @@ public static class DomainPower
     }
 
     /// <summary>Brings the domain to the wanted power state; true when it started it.</summary>
-    public static async Task<bool> ApplyAsync(LibvirtDomain domain, bool running, int shutdownTimeout, ResourceContext context)
+    public static async Task<bool> ApplyAsync(
+        LibvirtDomain domain,
+        bool running,
+        int shutdownTimeout,
+        ResourceContext context
+    )
     {
         if (running && !domain.IsActive)
         {
             domain.Start();
             return true;
         }
-        if (!running) await StopAsync(domain, shutdownTimeout, context);
+        if (!running)
+            await StopAsync(domain, shutdownTimeout, context);
         return false;
     }
 }

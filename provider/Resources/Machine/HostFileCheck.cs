@@ -25,16 +25,20 @@ internal static class HostFileCheck
     /// </summary>
     public static string? LinkedImageProblem(bool isLocal, string path)
     {
-        if (!isLocal) return null;
+        if (!isLocal)
+            return null;
         var resolved = Resolve(path);
-        if (resolved == path) return null;
+        if (resolved == path)
+            return null;
         var kind = LocalFiles.KindOf(resolved);
         if (kind == LocalFileKind.BlockDevice)
         {
-            return $"{Named(path, resolved)} is a link to a block device of the host; attach a device with a disk's " +
-                "'file' and 'blockDevice: true'";
+            return $"{Named(path, resolved)} is a link to a block device of the host; attach a device with a disk's "
+                + "'file' and 'blockDevice: true'";
         }
-        return kind == LocalFileKind.Regular && ImageProblem(resolved) is { } problem ? $"{Named(path, resolved)} {problem}" : null;
+        return kind == LocalFileKind.Regular && ImageProblem(resolved) is { } problem
+            ? $"{Named(path, resolved)} {problem}"
+            : null;
     }
 
     /// <summary>The absolute path with every symlink and '..' resolved, as the kernel would follow it.</summary>
@@ -43,22 +47,27 @@ internal static class HostFileCheck
         var remaining = new List<string>(Parts(Path.GetFullPath(path)));
         var resolved = new List<string>();
         // Past 40 links the kernel gives up (ELOOP); so does this, leaving the rest unresolved.
-        for (var links = 0; remaining.Count > 0;)
+        var links = 0;
+        while (remaining.Count > 0)
         {
             var part = remaining[0];
             remaining.RemoveAt(0);
             if (part == "..")
             {
-                if (resolved.Count > 0) resolved.RemoveAt(resolved.Count - 1);
+                if (resolved.Count > 0)
+                    resolved.RemoveAt(resolved.Count - 1);
                 continue;
             }
-            if (part == ".") continue;
+            if (part == ".")
+                continue;
             resolved.Add(part);
             var target = links < 40 ? LinkTarget(Join(resolved)) : null;
-            if (target is null) continue;
+            if (target is null)
+                continue;
             links++;
             resolved.RemoveAt(resolved.Count - 1);
-            if (target.StartsWith('/')) resolved.Clear();
+            if (target.StartsWith('/'))
+                resolved.Clear();
             remaining.InsertRange(0, Parts(target));
         }
         return Join(resolved);
@@ -81,23 +90,36 @@ internal static class HostFileCheck
     }
 
     /// <summary>"'/a/b'", or "'/a/b' (which resolves to '/c')" when a link or '..' leads elsewhere.</summary>
-    public static string Named(string path, string resolved) => path == resolved ? $"'{resolved}'" : $"'{path}' (which resolves to '{resolved}')";
+    public static string Named(string path, string resolved) =>
+        path == resolved ? $"'{resolved}'" : $"'{path}' (which resolves to '{resolved}')";
 
-    /// <summary>Why the file cannot be a disk's, on its property, or null. <paramref name="blockDevice"/>: the program says it is a block device.</summary>
+    /// <summary>
+    /// Why the file cannot be a disk's, on its property, or null. <paramref name="blockDevice"/>: the program says it
+    /// is a block device.
+    /// </summary>
     public static CheckFailure? DiskProblem(string property, string path, bool blockDevice, string blockProperty)
     {
         var resolved = Resolve(path);
         var named = Named(path, resolved);
         var kind = LocalFiles.KindOf(resolved);
         if (blockDevice && kind != LocalFileKind.BlockDevice)
-            return new(blockProperty, $"'{blockProperty}' is true, but '{property}' {named} is {Describe(kind)}, not a block device. Remove 'blockDevice' for a disk image file.");
+            return new(
+                blockProperty,
+                $"'{blockProperty}' is true, but '{property}' {named} is {Describe(kind)}, not a block device. "
+                    + "Remove 'blockDevice' for a disk image file."
+            );
         var problem = kind switch
         {
             LocalFileKind.BlockDevice when blockDevice => InUse(resolved) is { } use
-                ? $"'{property}' {named} is a block device that the host itself uses ({use}): a guest writing to it would corrupt the host. Give the guest a device the host does not use."
+                ? $"'{property}' {named} is a block device that the host itself uses ({use}): a guest writing to it "
+                    + "would corrupt the host. Give the guest a device the host does not use."
                 : null,
-            LocalFileKind.BlockDevice => $"'{property}' {named} is a block device of the host: the guest would read and write it directly. If that is meant, set '{blockProperty}: true'; otherwise give a disk image file.",
-            LocalFileKind.Regular => ImageProblem(resolved) is { } notImage ? $"'{property}' {named} {notImage}." : null,
+            LocalFileKind.BlockDevice =>
+                $"'{property}' {named} is a block device of the host: the guest would read and write it directly. If "
+                    + $"that is meant, set '{blockProperty}: true'; otherwise give a disk image file.",
+            LocalFileKind.Regular => ImageProblem(resolved) is { } notImage
+                ? $"'{property}' {named} {notImage}."
+                : null,
             _ => $"'{property}' {named} is {Describe(kind)}, not a disk image file.",
         };
         return problem is null ? null : new(property, problem);
@@ -109,11 +131,16 @@ internal static class HostFileCheck
         try
         {
             var header = ImageHeader.Read(resolved);
-            if (header.Kind == ImageKind.Qcow2) return null;
-            if (header.Kind == ImageKind.Compressed) return $"is {header.Compression}-compressed, not a disk image: decompress it first";
+            if (header.Kind == ImageKind.Qcow2)
+                return null;
+            if (header.Kind == ImageKind.Compressed)
+                return $"is {header.Compression}-compressed, not a disk image: decompress it first";
             var size = header.VirtualSize!.Value;
-            if (size == 0) return "is empty, not a disk image";
-            if (size % SectorBytes != 0) return $"is {size} bytes, not a whole number of 512-byte sectors: it is not a disk image (a raw image or an ISO is one)";
+            if (size == 0)
+                return "is empty, not a disk image";
+            if (size % SectorBytes != 0)
+                return $"is {size} bytes, not a whole number of 512-byte sectors: it is not a disk image (a raw "
+                    + "image or an ISO is one)";
             return IsText(resolved) ? "is a text file, not a disk image" : null;
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
@@ -128,14 +155,16 @@ internal static class HostFileCheck
         var resolved = Resolve(path);
         var named = Named(path, resolved);
         var kind = LocalFiles.KindOf(resolved);
-        if (kind != LocalFileKind.Regular) return $"'{property}' {named} is {Describe(kind)}, not a regular file.";
+        if (kind != LocalFileKind.Regular)
+            return $"'{property}' {named} is {Describe(kind)}, not a regular file.";
         try
         {
             return IsText(resolved) ? $"'{property}' {named} is a text file, not a kernel or an initrd image." : null;
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            return $"'{property}' {named} cannot be read by the provider ({e.Message}), so it cannot tell that it is a kernel or an initrd.";
+            return $"'{property}' {named} cannot be read by the provider ({e.Message}), so it cannot tell that it is "
+                + "a kernel or an initrd.";
         }
     }
 
@@ -151,12 +180,17 @@ internal static class HostFileCheck
         if (kind == LocalFileKind.Missing)
         {
             var folder = Path.GetDirectoryName(resolved) ?? "/";
-            return Directory.Exists(folder) ? null : $"'console.path' {named}: its folder '{folder}' does not exist. Create it, or choose a file in an existing folder.";
+            return Directory.Exists(folder)
+                ? null
+                : $"'console.path' {named}: its folder '{folder}' does not exist. Create it, or choose a file in an "
+                    + "existing folder.";
         }
         var ownLog = host.Domains().Where(own.Owns).Any(d => d.Console?.Path is { } log && Resolve(log) == resolved);
         return ownLog
             ? null
-            : $"'console.path' {named} already exists ({Describe(kind)}) and is not this domain's console log: qemu would overwrite it. Give the path of a new file (such as /var/log/libvirt/qemu/NAME-console.log), or remove the old file if it is an old console log.";
+            : $"'console.path' {named} already exists ({Describe(kind)}) and is not this domain's console log: qemu "
+                + "would overwrite it. Give the path of a new file (such as /var/log/libvirt/qemu/NAME-console.log), "
+                + "or remove the old file if it is an old console log.";
     }
 
     private static bool IsText(string path)
@@ -168,24 +202,33 @@ internal static class HostFileCheck
     }
 
     /// <summary>What kind of file it is, for a message: "a folder", "a character device"…</summary>
-    public static string Describe(LocalFileKind kind) => kind switch
-    {
-        LocalFileKind.Missing => "missing",
-        LocalFileKind.Inaccessible => "out of the provider's reach (permission denied)",
-        LocalFileKind.Regular => "a regular file",
-        LocalFileKind.Directory => "a folder",
-        LocalFileKind.BlockDevice => "a block device",
-        LocalFileKind.CharacterDevice => "a character device",
-        _ => "a special file (a FIFO or a socket)",
-    };
+    public static string Describe(LocalFileKind kind) =>
+        kind switch
+        {
+            LocalFileKind.Missing => "missing",
+            LocalFileKind.Inaccessible => "out of the provider's reach (permission denied)",
+            LocalFileKind.Regular => "a regular file",
+            LocalFileKind.Directory => "a folder",
+            LocalFileKind.BlockDevice => "a block device",
+            LocalFileKind.CharacterDevice => "a character device",
+            _ => "a special file (a FIFO or a socket)",
+        };
 
-    /// <summary>How the host uses the block device (mounted, or held by device-mapper or RAID, or one of its partitions is), or null.</summary>
+    /// <summary>
+    /// How the host uses the block device (mounted, or held by device-mapper or RAID, or one of its partitions is), or
+    /// null.
+    /// </summary>
     private static string? InUse(string device)
     {
         var name = Path.GetFileName(device);
         var sys = $"/sys/class/block/{name}";
         var partitions = Directory.Exists(sys)
-            ? Directory.EnumerateDirectories(sys).Select(Path.GetFileName).OfType<string>().Where(p => p.StartsWith(name, StringComparison.Ordinal) && File.Exists($"{sys}/{p}/partition")).ToList()
+            ? Directory
+                .EnumerateDirectories(sys)
+                .Select(Path.GetFileName)
+                .OfType<string>()
+                .Where(p => p.StartsWith(name, StringComparison.Ordinal) && File.Exists($"{sys}/{p}/partition"))
+                .ToList()
             : [];
         var devices = partitions.Select(p => $"/dev/{p}").Prepend(device).ToHashSet();
         foreach (var line in File.ReadLines("/proc/self/mounts"))

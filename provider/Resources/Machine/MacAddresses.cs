@@ -25,15 +25,24 @@ public static partial class MacAddresses
     /// <summary>What is wrong with <paramref name="mac"/> as a guest's address, or null.</summary>
     public static string? Problem(string mac)
     {
-        if (!Format().IsMatch(mac)) return $"\"{mac}\" is not a MAC address; write six hexadecimal pairs separated by colons, e.g. 52:54:00:12:34:56.";
+        if (!Format().IsMatch(mac))
+            return $"\"{mac}\" is not a MAC address; write six hexadecimal pairs separated by colons, e.g. "
+                + "52:54:00:12:34:56.";
         // The lowest bit of the first octet marks a multicast (group) address, which no NIC may have.
-        if ((Convert.ToByte(mac[..2], 16) & 1) == 1) return $"\"{mac}\" is a multicast address; a network interface needs a unicast one (first octet even, e.g. 52:54:00:…).";
-        return mac == "00:00:00:00:00:00" ? $"\"{mac}\" is the null address, which no network interface may have; leave the MAC out to get a free one." : null;
+        if ((Convert.ToByte(mac[..2], 16) & 1) == 1)
+            return $"\"{mac}\" is a multicast address; a network interface needs a unicast one (first octet even, "
+                + "e.g. 52:54:00:…).";
+        return mac == "00:00:00:00:00:00"
+            ? $"\"{mac}\" is the null address, which no network interface may have; leave the MAC out to get a free "
+                + "one."
+            : null;
     }
 
     public static string Normalize(string mac) => mac.ToLowerInvariant();
 
-    /// <summary>The MACs of every domain of the connection, except those of the resource's <paramref name="own"/> domain.</summary>
+    /// <summary>
+    /// The MACs of every domain of the connection, except those of the resource's <paramref name="own"/> domain.
+    /// </summary>
     public static HashSet<string> InUse(Connection libvirt, OwnDomain? own = null) =>
         InUse(libvirt.IndexedDomains(), own);
 
@@ -52,11 +61,13 @@ public static partial class MacAddresses
     /// </summary>
     public static string? HostInterfaceWith(string mac)
     {
-        if (!Directory.Exists("/sys/class/net")) return null;
+        if (!Directory.Exists("/sys/class/net"))
+            return null;
         foreach (var device in Directory.EnumerateDirectories("/sys/class/net"))
         {
             var address = Path.Combine(device, "address");
-            if (File.Exists(address) && File.ReadAllText(address).Trim() == mac) return Path.GetFileName(device);
+            if (File.Exists(address) && File.ReadAllText(address).Trim() == mac)
+                return Path.GetFileName(device);
         }
         return null;
     }
@@ -65,7 +76,9 @@ public static partial class MacAddresses
     public static string NewRandom() =>
         "52:54:00:" + string.Join(":", Enumerable.Range(0, 3).Select(_ => RandomNumberGenerator.GetHexString(2, true)));
 
-    /// <summary>A new random address neither in <paramref name="used"/> nor given before by this process; it is added to both.</summary>
+    /// <summary>
+    /// A new random address neither in <paramref name="used"/> nor given before by this process; it is added to both.
+    /// </summary>
     public static string NewUnique(ISet<string> used)
     {
         lock (Gate)

@@ -35,7 +35,8 @@ internal sealed record MachineDeleteFacts
     /// </summary>
     public static MachineDeleteFacts Read(LibvirtDomain? domain)
     {
-        if (domain is null) return new MachineDeleteFacts { Defined = false };
+        if (domain is null)
+            return new MachineDeleteFacts { Defined = false };
         var definition = domain.Describe();
         return new MachineDeleteFacts
         {
@@ -43,8 +44,10 @@ internal sealed record MachineDeleteFacts
             Running = domain.IsActive,
             Snapshots = domain.SnapshotNames(),
             Reservations = definition.Reservations,
-            Disks = definition.Disks.Where(d => d.Path is not null)
-                .Select(d => new MachineDiskFacts(d.Target, d.Path!, Owned: false)).ToList(),
+            Disks = definition
+                .Disks.Where(d => d.Path is not null)
+                .Select(d => new MachineDiskFacts(d.Target, d.Path!, Owned: false))
+                .ToList(),
         };
     }
 }

@@ -35,13 +35,26 @@ internal sealed record MachineDeletePlan
     /// <param name="kind">How messages call the machine: Domain or Clone.</param>
     /// <param name="keptBecause">Why a disk file the machine does not own stays.</param>
     /// <param name="deleteSnapshots">The machine's 'deleteSnapshots': delete the snapshots rather than refuse.</param>
-    public static MachineDeletePlan For(string kind, string name, MachineDeleteFacts facts, int shutdownTimeout,
-        bool deleteSnapshots, string keptBecause)
+    public static MachineDeletePlan For(
+        string kind,
+        string name,
+        MachineDeleteFacts facts,
+        int shutdownTimeout,
+        bool deleteSnapshots,
+        string keptBecause
+    )
     {
-        var problems = facts.Disks.Where(d => d.Owned).Select(d => d.Users).OfType<VolumeUsers>()
-            .Select(VolumeUsage.Problem).OfType<string>().ToList();
-        if (facts.Snapshots.Count > 0 && !deleteSnapshots) problems.Add(SnapshotProblem(name, facts.Snapshots));
-        if (problems.Count > 0) return Refused(kind, name, problems);
+        var problems = facts
+            .Disks.Where(d => d.Owned)
+            .Select(d => d.Users)
+            .OfType<VolumeUsers>()
+            .Select(VolumeUsage.Problem)
+            .OfType<string>()
+            .ToList();
+        if (facts.Snapshots.Count > 0 && !deleteSnapshots)
+            problems.Add(SnapshotProblem(name, facts.Snapshots));
+        if (problems.Count > 0)
+            return Refused(kind, name, problems);
         return new MachineDeletePlan
         {
             Stops = facts.Defined && facts.Running,
@@ -58,8 +71,8 @@ internal sealed record MachineDeletePlan
         new() { Refusal = $"{kind} '{name}' cannot be deleted: {string.Join(' ', problems)}" };
 
     private static string SnapshotProblem(string name, IReadOnlyList<string> snapshots) =>
-        $"it has snapshots this stack does not manage ({string.Join(", ", snapshots.Select(s => $"'{s}'"))}), " +
-        "taken outside Pulumi or no longer in the program, and deleting it would lose them with their data. " +
-        $"Delete them (`virsh snapshot-delete {name} NAME`), or set 'deleteSnapshots: true' on the resource and run " +
-        "`pulumi up` before deleting it.";
+        $"it has snapshots this stack does not manage ({string.Join(", ", snapshots.Select(s => $"'{s}'"))}), "
+        + "taken outside Pulumi or no longer in the program, and deleting it would lose them with their data. "
+        + $"Delete them (`virsh snapshot-delete {name} NAME`), or set 'deleteSnapshots: true' on the resource and run "
+        + "`pulumi up` before deleting it.";
 }

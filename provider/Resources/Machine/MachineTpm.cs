@@ -4,12 +4,16 @@ using PulumiLibvirt.Libvirt;
 
 namespace PulumiLibvirt.Resources;
 
-[Description("An emulated TPM (libvirt runs swtpm for it on the host). Its state (keys, sealed secrets) is the "
-    + "machine's own, kept by libvirt under the machine's UUID and removed when the machine is deleted.")]
+[Description(
+    "An emulated TPM (libvirt runs swtpm for it on the host). Its state (keys, sealed secrets) is the "
+        + "machine's own, kept by libvirt under the machine's UUID and removed when the machine is deleted."
+)]
 public sealed record MachineTpmArgs
 {
-    [Description("The TPM version: 2.0 (Windows 11 needs it) or 1.2. A change replaces the machine, whose TPM state "
-        + "is lost with it.")]
+    [Description(
+        "The TPM version: 2.0 (Windows 11 needs it) or 1.2. A change replaces the machine, whose TPM state "
+            + "is lost with it."
+    )]
     public string Version { get; init; } = "2.0";
 
     [Description("The interface the guest sees: tpm-crb (TPM 2.0 only) or tpm-tis.")]
@@ -24,21 +28,30 @@ internal static class MachineTpm
 
     public static void Check(DomainCheck check, PropertyMarks marks, MachineTpmArgs? tpm)
     {
-        if (tpm is null || !marks.IsKnown("tpm")) return;
+        if (tpm is null || !marks.IsKnown("tpm"))
+            return;
         if (!Versions.Contains(tpm.Version))
         {
-            check.Fail("tpm.version", $"'tpm.version' {ObjectNames.Quote(tpm.Version)} is not a TPM version libvirt "
-                + "emulates; use 2.0 or 1.2.");
+            check.Fail(
+                "tpm.version",
+                $"'tpm.version' {ObjectNames.Quote(tpm.Version)} is not a TPM version libvirt "
+                    + "emulates; use 2.0 or 1.2."
+            );
         }
         if (!Models.Contains(tpm.Model))
         {
-            check.Fail("tpm.model", $"'tpm.model' {ObjectNames.Quote(tpm.Model)} is not a TPM interface; use tpm-crb "
-                + "or tpm-tis.");
+            check.Fail(
+                "tpm.model",
+                $"'tpm.model' {ObjectNames.Quote(tpm.Model)} is not a TPM interface; use tpm-crb " + "or tpm-tis."
+            );
         }
         else if (tpm is { Model: "tpm-crb", Version: "1.2" })
         {
-            check.Fail("tpm.model", "'tpm.model' tpm-crb is an interface of TPM 2.0 only; use tpm-tis for a TPM 1.2, "
-                + "or set 'tpm.version' to 2.0.");
+            check.Fail(
+                "tpm.model",
+                "'tpm.model' tpm-crb is an interface of TPM 2.0 only; use tpm-tis for a TPM 1.2, "
+                    + "or set 'tpm.version' to 2.0."
+            );
         }
     }
 

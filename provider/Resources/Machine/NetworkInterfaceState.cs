@@ -36,6 +36,9 @@ public sealed record NetworkInterfaceState
     [Description("The DNS name reserved for it on its network, if any.")]
     public string? Hostname { get; init; }
 
-    [Description("Its addresses (no loopback or link-local ones). Empty while the machine is shut off or before the guest has any.")]
+    [Description(
+        "Its addresses (no loopback or link-local ones). Empty while the machine is shut off or before the guest has "
+            + "any."
+    )]
     public IReadOnlyList<InterfaceAddress> Addresses { get; init; } = [];
 }

@@ -20,16 +20,20 @@ public sealed record OwnDomain(string Urn, string? OldName = null)
     public string? NameProblem(ICheckHost host, string name, string token, bool creating)
     {
         var existing = host.FindDomain(name);
-        if (existing is null) return null;
-        if (!Owns(existing)) return NameTaken.Reason("domain", name, $"on {host.Uri}", token, existing.Uuid ?? name);
+        if (existing is null)
+            return null;
+        if (!Owns(existing))
+            return NameTaken.Reason("domain", name, $"on {host.Uri}", token, existing.Uuid ?? name);
         return creating
-            ? $"A domain named '{name}' already exists on {host.Uri}: the one this resource replaces. Pulumi creates " +
-                "a replacement before it deletes the old resource, and two domains cannot have one name. Add the " +
-                "resource option `deleteBeforeReplace: true`, or leave 'name' out."
+            ? $"A domain named '{name}' already exists on {host.Uri}: the one this resource replaces. Pulumi creates "
+                + "a replacement before it deletes the old resource, and two domains cannot have one name. Add the "
+                + "resource option `deleteBeforeReplace: true`, or leave 'name' out."
             : null;
     }
 
-    /// <summary>Refuses to create the resource's domain under a name that is taken (<see cref="NameProblem"/>).</summary>
+    /// <summary>
+    /// Refuses to create the resource's domain under a name that is taken (<see cref="NameProblem"/>).
+    /// </summary>
     public void EnsureNameFree(Connection libvirt, string name, string token)
     {
         if (NameProblem(new LibvirtCheckHost(() => libvirt), name, token, creating: true) is { } problem)
@@ -42,6 +46,7 @@ public sealed record OwnDomain(string Urn, string? OldName = null)
     /// </summary>
     public static void Claim(LibvirtDomain domain, DomainDefinition definition, string urn)
     {
-        if (definition.Owner is null) domain.SetOwner(urn);
+        if (definition.Owner is null)
+            domain.SetOwner(urn);
     }
 }

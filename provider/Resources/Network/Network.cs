@@ -4,23 +4,45 @@ using PulumiLibvirt.Libvirt;
 
 namespace PulumiLibvirt.Resources;
 
-[Description("A libvirt virtual network: a bridge with subnets, DHCP and DNS (dnsmasq), in mode nat, route, open or isolated; or a network on an existing host bridge (mode bridge). Static DHCP and DNS hosts change on the running network without restarting it; other changes redefine and restart it. The host's address in each subnet, the guests' gateway, is the subnet's first address.")]
+[Description(
+    "A libvirt virtual network: a bridge with subnets, DHCP and DNS (dnsmasq), in mode nat, route, open or isolated; "
+        + "or a network on an existing host bridge (mode bridge). Static DHCP and DNS hosts change on the running "
+        + "network without restarting it; other changes redefine and restart it. The host's address in each subnet, "
+        + "the guests' gateway, is the subnet's first address."
+)]
 public sealed class Network : LibvirtResource<NetworkArgs, NetworkState>
 {
     public override string Token => "libvirt:index:Network";
 
-    protected override async Task<Checked<NetworkArgs>> CheckAsync(NetworkArgs news, NetworkArgs? olds, PropertyMarks marks, LibvirtContext context)
+    protected override async Task<Checked<NetworkArgs>> CheckAsync(
+        NetworkArgs news,
+        NetworkArgs? olds,
+        PropertyMarks marks,
+        LibvirtContext context
+    )
     {
         var check = new NetworkCheck(context.CheckHost, marks, context.Urn, olds?.Name, Token);
         var inputs = check.Run(news);
         check.Failures.AddRange(HostReservationCheck.Network(context.CheckHost, marks, inputs));
-        if (check.UncheckedWarning(inputs.Name ?? context.Urn) is { } warning) await context.WarnAsync(warning);
+        if (check.UncheckedWarning(inputs.Name ?? context.Urn) is { } warning)
+            await context.WarnAsync(warning);
         // The detailed diff shows an update either way: the preview also says when the update is a restart.
-        if (olds is not null && check.Failures.Count == 0 && marks.Unknown.Count == 0 && olds.Name == inputs.Name
-            && olds.Running && inputs.Running && !NetworkUpdate.IsLive(olds, inputs))
+        if (
+            olds is not null
+            && check.Failures.Count == 0
+            && marks.Unknown.Count == 0
+            && olds.Name == inputs.Name
+            && olds.Running
+            && inputs.Running
+            && !NetworkUpdate.IsLive(olds, inputs)
+        )
         {
             var changed = ChangedInputs(olds, inputs).Except(["autostart", "running"]);
-            await context.WarnAsync($"Network '{inputs.Name}': the change to {string.Join(", ", changed)} cannot be made live, so the update redefines and restarts the network (running guests lose their link while it restarts). Only static DHCP and DNS hosts change without a restart.");
+            await context.WarnAsync(
+                $"Network '{inputs.Name}': the change to {string.Join(", ", changed)} cannot be made live, so the "
+                    + "update redefines and restarts the network (running guests lose their link while it restarts). "
+                    + "Only static DHCP and DNS hosts change without a restart."
+            );
         }
         return new Checked<NetworkArgs>(inputs, check.Failures);
     }
@@ -28,19 +50,26 @@ public sealed class Network : LibvirtResource<NetworkArgs, NetworkState>
     // The replacement (a new name) would need the old one's subnets and bridge: the old network goes first.
     protected override bool DeleteBeforeReplace(Replacement<NetworkArgs, NetworkState> replacement) => true;
 
-    protected override async Task<(string Id, NetworkState State)> CreateAsync(NetworkArgs inputs, LibvirtContext context)
+    protected override async Task<(string Id, NetworkState State)> CreateAsync(
+        NetworkArgs inputs,
+        LibvirtContext context
+    )
     {
         var libvirt = context.Libvirt;
         using (var existing = libvirt.FindNetwork(inputs.Name!))
         {
             if (existing is not null)
-                throw new ProviderException(ErrorKind.FailedPrecondition, NameTaken.Reason("network", inputs.Name!, $"on {libvirt.Uri}", Token, existing.Uuid));
+                throw new ProviderException(
+                    ErrorKind.FailedPrecondition,
+                    NameTaken.Reason("network", inputs.Name!, $"on {libvirt.Uri}", Token, existing.Uuid)
+                );
         }
         using var network = libvirt.DefineNetwork(NetworkMapping.Definition(inputs, context.Urn));
         try
         {
             network.Autostart = inputs.Autostart;
-            if (inputs.Running) network.Start();
+            if (inputs.Running)
+                network.Start();
         }
         catch (Exception failure)
         {
@@ -49,28 +78,44 @@ public sealed class Network : LibvirtResource<NetworkArgs, NetworkState>
             throw AfterRollback(failure, context);
         }
         var state = StateOf(network);
-        await context.InfoAsync($"Network '{inputs.Name}' defined{(inputs.Running ? " and started" : "")} on bridge {state.Bridge}.");
+        await context.InfoAsync(
+            $"Network '{inputs.Name}' defined{(inputs.Running ? " and started" : "")} on bridge {state.Bridge}."
+        );
         return (state.Uuid, state);
     }
 
-    protected override Task<(string Id, NetworkArgs Inputs, NetworkState State)?> ReadAsync(string id, NetworkArgs? inputs, NetworkState? oldState, LibvirtContext context)
+    protected override Task<(string Id, NetworkArgs Inputs, NetworkState State)?> ReadAsync(
+        string id,
+        NetworkArgs? inputs,
+        NetworkState? oldState,
+        LibvirtContext context
+    )
     {
         var libvirt = context.Libvirt;
         using var network = libvirt.FindNetwork(id);
-        if (network is null) return Task.FromResult<(string, NetworkArgs, NetworkState)?>(null);
+        if (network is null)
+            return Task.FromResult<(string, NetworkArgs, NetworkState)?>(null);
         // The entries machines added for their fixed addresses are theirs, not this resource's.
         var definition = HostReservations.WithoutMachines(network.Describe(), libvirt);
         // An imported network is marked as the resource's own, so that a replacement's Check knows its subnets.
-        if (definition.Owner is null) libvirt.SetOwner(network, context.Urn);
+        if (definition.Owner is null)
+            libvirt.SetOwner(network, context.Urn);
         // What can drift outside Pulumi is read back into the inputs, so that the next preview proposes to undo it.
         var read = NetworkMapping.Inputs(definition, network.IsActive, network.Autostart);
         // A bridge left to libvirt stays left to it.
-        if (inputs is { Bridge: null } && read.Mode != NetworkMode.Bridge) read = read with { Bridge = null };
+        if (inputs is { Bridge: null } && read.Mode != NetworkMode.Bridge)
+            read = read with { Bridge = null };
         var state = StateOf(network.Uuid, definition);
         return Task.FromResult<(string, NetworkArgs, NetworkState)?>((state.Uuid, read, state));
     }
 
-    protected override async Task<NetworkState> UpdateAsync(string id, NetworkArgs olds, NetworkArgs news, NetworkState state, LibvirtContext context)
+    protected override async Task<NetworkState> UpdateAsync(
+        string id,
+        NetworkArgs olds,
+        NetworkArgs news,
+        NetworkState state,
+        LibvirtContext context
+    )
     {
         var libvirt = context.Libvirt;
         using var network = libvirt.FindNetwork(id) ?? throw NoLongerExists(id);
@@ -78,21 +123,41 @@ public sealed class Network : LibvirtResource<NetworkArgs, NetworkState>
         {
             var changes = NetworkUpdate.ApplyHosts(network, olds, news);
             if (changes > 0)
-                await context.InfoAsync($"Network '{news.Name}': {changes} static host change(s) applied {(network.IsActive ? "to the running network, without a restart" : "to its definition")}.");
+                await context.InfoAsync(
+                    $"Network '{news.Name}': {changes} static host change(s) applied "
+                        + $"{(network.IsActive ? "to the running network, without a restart" : "to its definition")}."
+                );
         }
         else
         {
-            using (libvirt.DefineNetwork(HostReservations.WithMachines(NetworkMapping.Definition(news, context.Urn, network.Describe()), libvirt))) { }
+            using (
+                libvirt.DefineNetwork(
+                    HostReservations.WithMachines(
+                        NetworkMapping.Definition(news, context.Urn, network.Describe()),
+                        libvirt
+                    )
+                )
+            ) { }
             var changed = ChangedInputs(olds, news).Except(["autostart", "running"]).ToList();
-            if (network.IsActive && news.Running) await NetworkUpdate.RestartAsync(network, libvirt, changed, context);
+            if (network.IsActive && news.Running)
+                await NetworkUpdate.RestartAsync(network, libvirt, changed, context);
         }
-        if (network.Autostart != news.Autostart) network.Autostart = news.Autostart;
-        if (news.Running && !network.IsActive) network.Start();
+        if (network.Autostart != news.Autostart)
+            network.Autostart = news.Autostart;
+        if (news.Running && !network.IsActive)
+            network.Start();
         if (!news.Running && network.IsActive)
         {
-            var attached = NetworkUpdate.AttachedTaps(libvirt, news.Name!).Select(a => $"'{a.Domain}'").Distinct().ToList();
+            var attached = NetworkUpdate
+                .AttachedTaps(libvirt, news.Name!)
+                .Select(a => $"'{a.Domain}'")
+                .Distinct()
+                .ToList();
             if (attached.Count > 0)
-                await context.WarnAsync($"Network '{news.Name}' stops (running: false): the running domains {string.Join(", ", attached)} lose their connectivity.");
+                await context.WarnAsync(
+                    $"Network '{news.Name}' stops (running: false): the running domains "
+                        + $"{string.Join(", ", attached)} lose their connectivity."
+                );
             network.Destroy();
         }
         return StateOf(network);
@@ -102,13 +167,23 @@ public sealed class Network : LibvirtResource<NetworkArgs, NetworkState>
     {
         var libvirt = context.Libvirt;
         using var network = libvirt.FindNetwork(id);
-        if (network is null) return Task.CompletedTask;
+        if (network is null)
+            return Task.CompletedTask;
         var name = network.Name;
-        var users = libvirt.DescribeAllDomains().Where(d => d.Interfaces.Any(i => i.Network == name)).Select(d => $"'{d.Name}'").Distinct().ToList();
+        var users = libvirt
+            .DescribeAllDomains()
+            .Where(d => d.Interfaces.Any(i => i.Network == name))
+            .Select(d => $"'{d.Name}'")
+            .Distinct()
+            .ToList();
         if (users.Count > 0)
-            throw new ProviderException(ErrorKind.FailedPrecondition,
-                $"Network '{name}' is used by domain {string.Join(", ", users)}: deleting it would cut them off. Delete those domains or move their interfaces to another network first.");
-        if (network.IsActive) network.Destroy();
+            throw new ProviderException(
+                ErrorKind.FailedPrecondition,
+                $"Network '{name}' is used by domain {string.Join(", ", users)}: deleting it would cut them off. "
+                    + "Delete those domains or move their interfaces to another network first."
+            );
+        if (network.IsActive)
+            network.Destroy();
         network.Undefine();
         return Task.CompletedTask;
     }
@@ -116,12 +191,13 @@ public sealed class Network : LibvirtResource<NetworkArgs, NetworkState>
     private static NetworkState StateOf(LibvirtNetwork network) => StateOf(network.Uuid, network.Describe());
 
     /// <param name="definition">The network's persistent definition, as just read.</param>
-    internal static NetworkState StateOf(string uuid, NetworkDefinition definition) => new()
-    {
-        Uuid = uuid,
-        Name = definition.Name,
-        Bridge = definition.Bridge ?? "",
-        Addresses = NetworkMapping.Addresses(definition),
-        Gateways = definition.Ips.Select(ip => ip.Address.ToString()).ToList(),
-    };
+    internal static NetworkState StateOf(string uuid, NetworkDefinition definition) =>
+        new()
+        {
+            Uuid = uuid,
+            Name = definition.Name,
+            Bridge = definition.Bridge ?? "",
+            Addresses = NetworkMapping.Addresses(definition),
+            Gateways = definition.Ips.Select(ip => ip.Address.ToString()).ToList(),
+        };
 }

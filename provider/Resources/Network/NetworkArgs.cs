@@ -3,7 +3,14 @@ using PulumiLibvirt.Framework;
 
 namespace PulumiLibvirt.Resources;
 
-public enum NetworkMode { Nat, Isolated, Route, Open, Bridge }
+public enum NetworkMode
+{
+    Nat,
+    Isolated,
+    Route,
+    Open,
+    Bridge,
+}
 
 [Description("A range of addresses DHCP hands out.")]
 public sealed record DhcpRangeArgs
@@ -34,11 +41,16 @@ public sealed record NetworkDhcpArgs
     [Description("Whether dnsmasq serves DHCP.")]
     public bool Enabled { get; init; } = true;
 
-    [Description("The ranges leases come from. Default: each DHCP subnet minus the gateway (IPv4: without the network and broadcast addresses; IPv6: a /64 only, from ::2 to ::ffff; other IPv6 prefixes get no default range).")]
+    [Description(
+        "The ranges leases come from. Default: each DHCP subnet minus the gateway (IPv4: without the network and "
+            + "broadcast addresses; IPv6: a /64 only, from ::2 to ::ffff; other IPv6 prefixes get no default range)."
+    )]
     public IReadOnlyList<DhcpRangeArgs> Ranges { get; init; } = [];
 
-    [Description("Static hosts: inside a DHCP subnet, no two with one MAC, address or name. Adding or removing one "
-        + "changes the running network without restarting it.")]
+    [Description(
+        "Static hosts: inside a DHCP subnet, no two with one MAC, address or name. Adding or removing one "
+            + "changes the running network without restarting it."
+    )]
     public IReadOnlyList<DhcpHostArgs> Hosts { get; init; } = [];
 }
 
@@ -71,16 +83,29 @@ public sealed record NetworkArgs
     [Description("Name of the network. Default: the resource name plus a random suffix.")]
     public string? Name { get; init; }
 
-    [Description("nat (guests reach outside through the host's address), isolated (guests and host only), route (routed, no NAT), open (no firewall rules from libvirt), or bridge (guests join the existing host bridge named in 'bridge'; no addresses, DHCP or DNS of libvirt's).")]
+    [Description(
+        "nat (guests reach outside through the host's address), isolated (guests and host only), route (routed, no "
+            + "NAT), open (no firewall rules from libvirt), or bridge (guests join the existing host bridge named in "
+            + "'bridge'; no addresses, DHCP or DNS of libvirt's)."
+    )]
     public NetworkMode Mode { get; init; } = NetworkMode.Nat;
 
-    [Description("The bridge device: the one libvirt makes (default: chosen by libvirt, virbrN), or in mode bridge the existing host bridge (required then). At most 15 characters.")]
+    [Description(
+        "The bridge device: the one libvirt makes (default: chosen by libvirt, virbrN), or in mode bridge the "
+            + "existing host bridge (required then). At most 15 characters."
+    )]
     public string? Bridge { get; init; }
 
-    [Description("The DNS domain of the network (e.g. lab.test): guests' names are answered in it, and its names are never forwarded.")]
+    [Description(
+        "The DNS domain of the network (e.g. lab.test): guests' names are answered in it, and its names are never "
+            + "forwarded."
+    )]
     public string? Domain { get; init; }
 
-    [Description("The subnets, as CIDRs (10.10.0.0/24, fd00:10::/64). The host takes the first address of each (the guests' gateway).")]
+    [Description(
+        "The subnets, as CIDRs (10.10.0.0/24, fd00:10::/64). The host takes the first address of each (the guests' "
+            + "gateway)."
+    )]
     public IReadOnlyList<string> Addresses { get; init; } = [];
 
     [Description("DHCP. Default: enabled, with the default ranges.")]
@@ -95,8 +120,9 @@ public sealed record NetworkArgs
     [Description("Whether libvirt starts the network when the host boots.")]
     public bool Autostart { get; init; } = true;
 
-    [Description("Whether the network runs. false: defined only; stopping it names the running guests that lose "
-        + "their link.")]
+    [Description(
+        "Whether the network runs. false: defined only; stopping it names the running guests that lose " + "their link."
+    )]
     public bool Running { get; init; } = true;
 }
 
@@ -119,6 +145,8 @@ public sealed record NetworkState
     [Description("The subnets, as normalized CIDRs.")]
     public IReadOnlyList<string> Addresses { get; init; } = [];
 
-    [Description("The host's address in each subnet (its first address), the guests' gateway, in the order of 'addresses'.")]
+    [Description(
+        "The host's address in each subnet (its first address), the guests' gateway, in the order of 'addresses'."
+    )]
     public IReadOnlyList<string> Gateways { get; init; } = [];
 }

@@ -10,7 +10,8 @@ namespace PulumiLibvirt.Resources;
 /// </summary>
 internal static class NetworkMapping
 {
-    /// <param name="existing">The network's current definition on a redefinition: its UUID, bridge MAC and (when the inputs leave it to libvirt) bridge name stay.</param>
+    /// <param name="existing">The network's current definition on a redefinition: its UUID, bridge MAC and (when the
+    /// inputs leave it to libvirt) bridge name stay.</param>
     public static NetworkDefinition Definition(NetworkArgs inputs, string owner, NetworkDefinition? existing = null)
     {
         var subnets = inputs.Addresses.Select(a => NetworkAddresses.ParseCidr(a)!.Value).ToList();
@@ -27,22 +28,32 @@ internal static class NetworkMapping
             BridgeMac = existing?.BridgeMac,
             Domain = inputs.Domain,
             Mtu = inputs.Mtu,
-            Ips = subnets.Select(subnet => new NetworkIp
-            {
-                Address = NetworkAddresses.Gateway(subnet),
-                Prefix = subnet.PrefixLength,
-                Dhcp = dhcp.Enabled && served.Contains(subnet),
-                Ranges = (dhcp.Ranges.Count > 0 ? dhcp.Ranges : DefaultRanges(served)).Where(r => subnet.Contains(IPAddress.Parse(r.Start)))
-                    .Select(r => new NetworkDhcpRange(r.Start, r.End)).ToList(),
-                Hosts = dhcp.Hosts.Where(h => subnet.Contains(IPAddress.Parse(h.Ip))).Select(DhcpHost).ToList(),
-            }).ToList(),
+            Ips = subnets
+                .Select(subnet => new NetworkIp
+                {
+                    Address = NetworkAddresses.Gateway(subnet),
+                    Prefix = subnet.PrefixLength,
+                    Dhcp = dhcp.Enabled && served.Contains(subnet),
+                    Ranges = (dhcp.Ranges.Count > 0 ? dhcp.Ranges : DefaultRanges(served))
+                        .Where(r => subnet.Contains(IPAddress.Parse(r.Start)))
+                        .Select(r => new NetworkDhcpRange(r.Start, r.End))
+                        .ToList(),
+                    Hosts = dhcp.Hosts.Where(h => subnet.Contains(IPAddress.Parse(h.Ip))).Select(DhcpHost).ToList(),
+                })
+                .ToList(),
             DnsEnabled = dns.Enabled,
             DnsHosts = dns.Hosts.Select(DnsHost).ToList(),
             DnsForwarders = dns.Forwarders,
         };
     }
 
-    public static NetworkDhcpHost DhcpHost(DhcpHostArgs host) => new() { Mac = host.Mac, Name = host.Hostname, Ip = host.Ip };
+    public static NetworkDhcpHost DhcpHost(DhcpHostArgs host) =>
+        new()
+        {
+            Mac = host.Mac,
+            Name = host.Hostname,
+            Ip = host.Ip,
+        };
 
     public static NetworkDnsHost DnsHost(DnsHostArgs host) => new(host.Ip, host.Hostnames);
 
@@ -57,7 +68,9 @@ internal static class NetworkMapping
     /// </summary>
     public static NetworkArgs Inputs(NetworkDefinition definition, bool running, bool autostart)
     {
-        var mode = definition.ForwardMode is { } forward ? LibvirtNames.Parse<NetworkMode>(forward, $"Network '{definition.Name}''s forward mode") : NetworkMode.Isolated;
+        var mode = definition.ForwardMode is { } forward
+            ? LibvirtNames.Parse<NetworkMode>(forward, $"Network '{definition.Name}''s forward mode")
+            : NetworkMode.Isolated;
         var inputs = new NetworkArgs
         {
             Name = definition.Name,
@@ -67,15 +80,31 @@ internal static class NetworkMapping
             Autostart = autostart,
             Running = running,
         };
-        if (mode == NetworkMode.Bridge) return inputs;
+        if (mode == NetworkMode.Bridge)
+            return inputs;
 
         var addresses = Addresses(definition);
-        var ranges = definition.Ips.SelectMany(ip => ip.Ranges).Select(r => new DhcpRangeArgs { Start = r.Start, End = r.End }).ToList();
+        var ranges = definition
+            .Ips.SelectMany(ip => ip.Ranges)
+            .Select(r => new DhcpRangeArgs { Start = r.Start, End = r.End })
+            .ToList();
         var dhcp = new NetworkDhcpArgs
         {
             Enabled = definition.Ips.Count == 0 || definition.Ips.Any(ip => ip.Dhcp),
-            Ranges = ranges.SequenceEqual(DefaultRanges(NetworkCheck.DhcpSubnets(addresses.Select(NetworkAddresses.ParseCidr)))) ? [] : ranges,
-            Hosts = definition.Ips.SelectMany(ip => ip.Hosts).Select(h => new DhcpHostArgs { Mac = h.Mac, Ip = h.Ip, Hostname = h.Name }).ToList(),
+            Ranges = ranges.SequenceEqual(
+                DefaultRanges(NetworkCheck.DhcpSubnets(addresses.Select(NetworkAddresses.ParseCidr)))
+            )
+                ? []
+                : ranges,
+            Hosts = definition
+                .Ips.SelectMany(ip => ip.Hosts)
+                .Select(h => new DhcpHostArgs
+                {
+                    Mac = h.Mac,
+                    Ip = h.Ip,
+                    Hostname = h.Name,
+                })
+                .ToList(),
         };
         var dns = new NetworkDnsArgs
         {
@@ -94,9 +123,16 @@ internal static class NetworkMapping
 
     /// <summary>The ranges DHCP uses when the inputs give none: each DHCP subnet minus the gateway.</summary>
     private static List<DhcpRangeArgs> DefaultRanges(IEnumerable<IPNetwork> served) =>
-        served.Select(NetworkAddresses.DefaultRange).OfType<(string Start, string End)>()
-            .Select(r => new DhcpRangeArgs { Start = r.Start, End = r.End }).ToList();
+        served
+            .Select(NetworkAddresses.DefaultRange)
+            .OfType<(string Start, string End)>()
+            .Select(r => new DhcpRangeArgs { Start = r.Start, End = r.End })
+            .ToList();
 
-    /// <summary>Whether two values of inputs are the same, as Pulumi compares them (records hold lists, compared by content here).</summary>
-    public static bool Same<T>(T a, T b) where T : class => Equals(PropertyMapper.Encode(a), PropertyMapper.Encode(b));
+    /// <summary>
+    /// Whether two values of inputs are the same, as Pulumi compares them (records hold lists, compared by content
+    /// here).
+    /// </summary>
+    public static bool Same<T>(T a, T b)
+        where T : class => Equals(PropertyMapper.Encode(a), PropertyMapper.Encode(b));
 }

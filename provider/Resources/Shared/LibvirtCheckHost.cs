@@ -23,10 +23,14 @@ public sealed class LibvirtCheckHost(Func<Connection> connection) : ICheckHost
     }
 
     public IReadOnlyList<PoolFacts> Pools() =>
-        Libvirt.ListAllPools().Select(pool =>
-        {
-            using (pool) return new PoolFacts(pool.Name, pool.Path, pool.IsActive);
-        }).ToList();
+        Libvirt
+            .ListAllPools()
+            .Select(pool =>
+            {
+                using (pool)
+                    return new PoolFacts(pool.Name, pool.Path, pool.IsActive);
+            })
+            .ToList();
 
     public VolumeDescription? FindVolume(string keyOrPath)
     {
@@ -87,8 +91,10 @@ public sealed class LibvirtCheckHost(Func<Connection> connection) : ICheckHost
     public string? InterfaceWithMac(string mac) => MacAddresses.HostInterfaceWith(mac);
 
     public bool CanListenOn(IPAddress address) =>
-        address.Equals(IPAddress.Any) || address.Equals(IPAddress.IPv6Any)
-        || NetworkInterface.GetAllNetworkInterfaces()
+        address.Equals(IPAddress.Any)
+        || address.Equals(IPAddress.IPv6Any)
+        || NetworkInterface
+            .GetAllNetworkInterfaces()
             .SelectMany(i => i.GetIPProperties().UnicastAddresses)
             .Any(u => u.Address.Equals(address));
 

@@ -8,7 +8,8 @@ namespace PulumiLibvirt.Resources;
 /// <summary>
 /// What the names of libvirt objects may be. Each becomes a file name on the host, which the filesystem limits to 255
 /// bytes: a volume's is its file; a domain's, a pool's and a network's get suffixes from libvirt and the provider
-/// (<c>.xml.new</c>, <c>_VARS.fd</c>, dnsmasq's <c>.hostsfile</c>, a Clone's <c>-vda.qcow2</c>), so they keep room for them.
+/// (<c>.xml.new</c>, <c>_VARS.fd</c>, dnsmasq's <c>.hostsfile</c>, a Clone's <c>-vda.qcow2</c>), so they keep room for
+/// them.
 /// </summary>
 internal static class ObjectNames
 {
@@ -18,18 +19,24 @@ internal static class ObjectNames
     /// <summary>The most bytes (UTF-8) of a volume's name: a whole file name.</summary>
     public const int MaxVolumeBytes = 255;
 
-    private static readonly JsonSerializerOptions Quoting = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+    private static readonly JsonSerializerOptions Quoting = new()
+    {
+        Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
+    };
 
     /// <summary>The text in double quotes, with control characters escaped, for a message.</summary>
     public static string Quote(string text) => JsonSerializer.Serialize(text, Quoting);
 
-    /// <summary>Why <paramref name="name"/> cannot name a <paramref name="what"/> (a domain, a pool…), or null.</summary>
+    /// <summary>
+    /// Why <paramref name="name"/> cannot name a <paramref name="what"/> (a domain, a pool…), or null.
+    /// </summary>
     public static string? Problem(string property, string name, string what, int maxBytes = MaxBytes)
     {
         if (string.IsNullOrWhiteSpace(name))
             return $"'{property}' is empty: give the {what} a name, or leave it out to get one from the resource name.";
         if (name.Any(char.IsControl))
-            return $"'{property}' {Quote(name)} contains a control character (a newline, a tab…): it becomes a file name on the host and appears in virsh's listings. Use letters, digits, '-', '_' and '.'.";
+            return $"'{property}' {Quote(name)} contains a control character (a newline, a tab…): it becomes a file "
+                + "name on the host and appears in virsh's listings. Use letters, digits, '-', '_' and '.'.";
         if (InvisibleCharacter(name) is { } invisible)
         {
             return $"'{property}' contains the invisible formatting character U+{(int)invisible:X4} (a right-to-left "
@@ -40,7 +47,8 @@ internal static class ObjectNames
             return $"'{property}' {Quote(name)} may not contain '/': it becomes a file name on the host.";
         var bytes = Encoding.UTF8.GetByteCount(name);
         return bytes > maxBytes
-            ? $"'{property}' is {bytes} bytes long; a {what} name may have at most {maxBytes} (UTF-8) bytes, as the files named after it must fit the filesystem's 255. Choose a shorter name."
+            ? $"'{property}' is {bytes} bytes long; a {what} name may have at most {maxBytes} (UTF-8) bytes, as the "
+                + "files named after it must fit the filesystem's 255. Choose a shorter name."
             : null;
     }
 
@@ -53,7 +61,8 @@ internal static class ObjectNames
     /// <summary>Why <paramref name="name"/> cannot name a volume (its 'name'), or null.</summary>
     public static string? VolumeProblem(string name)
     {
-        if (Problem("name", name, "volume", MaxVolumeBytes) is { } problem) return problem;
+        if (Problem("name", name, "volume", MaxVolumeBytes) is { } problem)
+            return problem;
         return name.Contains("..", StringComparison.Ordinal)
             ? $"'name' {Quote(name)} may not contain '..': it becomes a file name inside the pool."
             : null;

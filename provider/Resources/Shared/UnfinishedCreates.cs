@@ -15,7 +15,10 @@ internal static class UnfinishedCreates
 {
     private const string MarkerInfix = ".unfinished-";
 
-    /// <summary>How long a volume that libvirtd is still writing (a copy whose caller died) is waited for before its removal fails.</summary>
+    /// <summary>
+    /// How long a volume that libvirtd is still writing (a copy whose caller died) is waited for before its removal
+    /// fails.
+    /// </summary>
     public static readonly TimeSpan BusyWait = TimeSpan.FromSeconds(120);
 
     /// <summary>
@@ -24,9 +27,12 @@ internal static class UnfinishedCreates
     /// </summary>
     public static string MarkerName(string name, string urn) => $"{name}{MarkerInfix}{UrnDigest(urn)}";
 
-    private static string UrnDigest(string urn) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(urn)))[..12];
+    private static string UrnDigest(string urn) =>
+        Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(urn)))[..12];
 
-    /// <summary>Marks the create of volume <paramref name="name"/> in <paramref name="pool"/> as unfinished, before it starts.</summary>
+    /// <summary>
+    /// Marks the create of volume <paramref name="name"/> in <paramref name="pool"/> as unfinished, before it starts.
+    /// </summary>
     public static void MarkVolume(StoragePool pool, string name, string urn)
     {
         using var _ = pool.CreateVolume(new VolumeDefinition(MarkerName(name, urn), 0, "raw"));
@@ -39,19 +45,26 @@ internal static class UnfinishedCreates
         marker?.Delete();
     }
 
-    /// <summary>Removes the volumes that unfinished creates of this resource left in <paramref name="pool"/>, then their markers.</summary>
+    /// <summary>
+    /// Removes the volumes that unfinished creates of this resource left in <paramref name="pool"/>, then their
+    /// markers.
+    /// </summary>
     public static async Task RemoveVolumesAsync(StoragePool pool, Connection libvirt, LibvirtContext context)
     {
         var suffix = MarkerInfix + UrnDigest(context.Urn);
         var markers = new List<string>();
         foreach (var volume in pool.ListVolumes())
         {
-            using (volume) if (volume.Name.EndsWith(suffix, StringComparison.Ordinal)) markers.Add(volume.Name);
+            using (volume)
+                if (volume.Name.EndsWith(suffix, StringComparison.Ordinal))
+                    markers.Add(volume.Name);
         }
         foreach (var marker in markers)
         {
             var name = marker[..^suffix.Length];
-            await context.InfoAsync($"Removing volume '{name}' of pool '{pool.Name}', left by an interrupted create of this resource.");
+            await context.InfoAsync(
+                $"Removing volume '{name}' of pool '{pool.Name}', left by an interrupted create of this resource."
+            );
             await RemoveVolumeAsync(pool, name, libvirt, context);
             await RemoveVolumeAsync(pool, marker, libvirt, context);
         }
@@ -63,27 +76,48 @@ internal static class UnfinishedCreates
     /// </summary>
     public static async Task RemoveDomainsAsync(Connection libvirt, LibvirtContext context)
     {
-        // Every create asks, so the connection's index answers (not a read of every domain); a candidate is read afresh.
+        // Every create asks, so the connection's index answers (not a read of every domain); a candidate is read
+        // afresh.
         var definitions = libvirt.IndexedDomains();
-        var candidates = definitions.Where(d => d.Owner == context.Urn && d.Unfinished is not null).Select(d => d.Uuid!).Distinct().ToList();
+        var candidates = definitions
+            .Where(d => d.Owner == context.Urn && d.Unfinished is not null)
+            .Select(d => d.Uuid!)
+            .Distinct()
+            .ToList();
         foreach (var uuid in candidates)
         {
             using var domain = libvirt.FindDomain(uuid);
             var definition = domain is null ? null : Connection.NullIfNotFound(() => domain.Describe());
-            if (domain is null || definition is null || definition.Owner != context.Urn || definition.Unfinished is not { } unfinished) continue;
+            if (
+                domain is null
+                || definition is null
+                || definition.Owner != context.Urn
+                || definition.Unfinished is not { } unfinished
+            )
+                continue;
             // An address or name another domain holds stays: this create may have lost the race for it.
             var others = definitions.Where(d => d.Uuid != uuid).SelectMany(d => d.Reservations).ToList();
-            var reservations = definition.Reservations.Where(r => !others.Any(o => o.Network == r.Network && (o.Ip == r.Ip || (r.Hostname is not null && o.Hostname == r.Hostname))));
-            await context.InfoAsync($"Removing domain '{definition.Name}', left by an interrupted create of this resource, and what it was made with: {Describe(unfinished)}.");
-            if (domain.IsActive) domain.Destroy();
+            var reservations = definition.Reservations.Where(r =>
+                !others.Any(o =>
+                    o.Network == r.Network && (o.Ip == r.Ip || (r.Hostname is not null && o.Hostname == r.Hostname))
+                )
+            );
+            await context.InfoAsync(
+                $"Removing domain '{definition.Name}', left by an interrupted create of this resource, and what it "
+                    + $"was made with: {Describe(unfinished)}."
+            );
+            if (domain.IsActive)
+                domain.Destroy();
             HostReservations.Remove(libvirt, reservations);
             domain.Undefine();
             foreach (var volume in unfinished.Volumes)
             {
                 using var pool = libvirt.FindPool(volume.Pool);
-                if (pool is not null) await RemoveVolumeAsync(pool, volume.Name, libvirt, context);
+                if (pool is not null)
+                    await RemoveVolumeAsync(pool, volume.Name, libvirt, context);
             }
-            foreach (var path in unfinished.Files) libvirt.DeleteFile(path);
+            foreach (var path in unfinished.Files)
+                libvirt.DeleteFile(path);
         }
     }
 
@@ -96,7 +130,9 @@ internal static class UnfinishedCreates
     {
         var libvirt = await context.LibvirtForUndoAsync();
         if (libvirt is null)
-            return $"libvirtd did not answer again within {LibvirtContext.RecoveryWait.TotalSeconds} s to remove what was made; it is marked as this resource's unfinished create, and the next `pulumi up` removes it before creating again.";
+            return $"libvirtd did not answer again within {LibvirtContext.RecoveryWait.TotalSeconds} s to remove "
+                + "what was made; it is marked as this resource's unfinished create, and the next `pulumi up` removes "
+                + "it before creating again.";
         try
         {
             await remove(libvirt);
@@ -104,7 +140,8 @@ internal static class UnfinishedCreates
         }
         catch (LibvirtException e)
         {
-            return $"removing what was made failed too ({e.Message}); it is marked as this resource's unfinished create, and the next `pulumi up` removes it before creating again.";
+            return $"removing what was made failed too ({e.Message}); it is marked as this resource's unfinished "
+                + "create, and the next `pulumi up` removes it before creating again.";
         }
     }
 
@@ -112,13 +149,19 @@ internal static class UnfinishedCreates
     /// Deletes a volume by name. A file that libvirtd was still writing when it died may be unknown to the pool until
     /// a refresh (which a pool busy with another copy refuses): in a local directory pool the file itself goes.
     /// </summary>
-    public static async Task RemoveVolumeAsync(StoragePool pool, string name, Connection libvirt, LibvirtContext context)
+    public static async Task RemoveVolumeAsync(
+        StoragePool pool,
+        string name,
+        Connection libvirt,
+        LibvirtContext context
+    )
     {
         pool.RefreshIfIdle();
         using var volume = pool.FindVolume(name);
         if (volume is null)
         {
-            if (pool.Type == "dir") libvirt.DeleteFile(Path.Combine(pool.Path, name));
+            if (pool.Type == "dir")
+                libvirt.DeleteFile(Path.Combine(pool.Path, name));
             return;
         }
         // libvirtd finishes a copy whose caller died, and refuses to delete the volume until then.
@@ -132,12 +175,20 @@ internal static class UnfinishedCreates
             }
             catch (LibvirtException e) when (e.Category == LibvirtErrorCategory.Conflict && DateTime.UtcNow < deadline)
             {
-                await context.InfoAsync($"Volume '{name}' is still being written by libvirtd ({e.Message}); waiting to remove it.");
+                await context.InfoAsync(
+                    $"Volume '{name}' is still being written by libvirtd ({e.Message}); waiting to remove it."
+                );
                 await Task.Delay(TimeSpan.FromSeconds(1), CancellationToken.None);
             }
         }
     }
 
     private static string Describe(UnfinishedCreate unfinished) =>
-        string.Join(", ", unfinished.Volumes.Select(v => $"volume '{v.Name}' of pool '{v.Pool}'").Concat(unfinished.Files.Select(f => $"file {f}")).DefaultIfEmpty("nothing else"));
+        string.Join(
+            ", ",
+            unfinished
+                .Volumes.Select(v => $"volume '{v.Name}' of pool '{v.Pool}'")
+                .Concat(unfinished.Files.Select(f => $"file {f}"))
+                .DefaultIfEmpty("nothing else")
+        );
 }

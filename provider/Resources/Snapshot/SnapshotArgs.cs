@@ -17,10 +17,17 @@ public sealed record SnapshotArgs
     public string? Description { get; init; }
 
     [ReplaceOnChange]
-    [Description("When true, a running guest's memory and device state are kept too, so that a revert resumes it running. When false (the default), only the disks are kept.")]
+    [Description(
+        "When true, a running guest's memory and device state are kept too, so that a revert resumes it running. "
+            + "When false (the default), only the disks are kept."
+    )]
     public bool Memory { get; init; }
 
-    [Description("Any value: when it changes (not at create), the update reverts the domain to the snapshot, and what the domain did since is lost. Give a lab's snapshots one config value to revert them all with one `pulumi up`.")]
+    [Description(
+        "Any value: when it changes (not at create), the update reverts the domain to the snapshot, and what the "
+            + "domain did since is lost. Give a lab's snapshots one config value to revert them all with one `pulumi "
+            + "up`."
+    )]
     public string? RestoreOn { get; init; }
 }
 

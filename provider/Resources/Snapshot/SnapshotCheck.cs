@@ -17,14 +17,23 @@ internal static class SnapshotCheck
         // A domain made in the same deployment is not there yet: Create judges it.
         if (!marks.IsKnown("domain") || host.FindDomain(news.Domain) is not { } domain)
             return new Checked<SnapshotArgs>(news, failures);
-        if (Unsupported(domain) is { } unsupported) failures.Add(new CheckFailure("domain", unsupported));
+        if (Unsupported(domain) is { } unsupported)
+            failures.Add(new CheckFailure("domain", unsupported));
         // Only a snapshot about to be taken (no olds: a new one, or its replacement) takes memory.
-        if (olds is null && marks.IsKnown("memory") && news.Memory
-            && MemoryRefusal(host, domain, host.DomainIsActive(news.Domain)) is { } memoryRefusal)
+        if (
+            olds is null
+            && marks.IsKnown("memory")
+            && news.Memory
+            && MemoryRefusal(host, domain, host.DomainIsActive(news.Domain)) is { } memoryRefusal
+        )
             failures.Add(new CheckFailure("memory", memoryRefusal));
         // A revert happens where restoreOn changes, which only a Check with olds sees.
-        if (olds is not null && marks.IsKnown("restoreOn") && olds.RestoreOn != news.RestoreOn
-            && RevertRefusal(host, domain) is { } refusal)
+        if (
+            olds is not null
+            && marks.IsKnown("restoreOn")
+            && olds.RestoreOn != news.RestoreOn
+            && RevertRefusal(host, domain) is { } refusal
+        )
             failures.Add(new CheckFailure("restoreOn", refusal));
         return new Checked<SnapshotArgs>(news, failures);
     }
@@ -35,15 +44,18 @@ internal static class SnapshotCheck
     public static string? Unsupported(DomainDefinition domain)
     {
         // A read-only disk (an installer ISO, a seed) does not change, so the snapshot need not hold it.
-        var raw = domain.Disks.Where(d => !d.ReadOnly && d.Format != "qcow2")
-            .Select(d => $"{d.Target} ({d.Format}{(d.Path is { } path ? $", {path}" : "")})").ToList();
+        var raw = domain
+            .Disks.Where(d => !d.ReadOnly && d.Format != "qcow2")
+            .Select(d => $"{d.Target} ({d.Format}{(d.Path is { } path ? $", {path}" : "")})")
+            .ToList();
         if (raw.Count > 0)
         {
             return $"Domain '{domain.Name}' has writable disks that are not qcow2: {string.Join(", ", raw)}. Internal "
                 + "snapshots live inside qcow2 files; convert those disks to qcow2 (qemu-img convert -O qcow2) or make "
                 + "them read-only.";
         }
-        return domain.NvramPath is null ? null
+        return domain.NvramPath is null
+            ? null
             : $"Domain '{domain.Name}' boots with UEFI and keeps its variables in {domain.NvramPath}, which libvirt "
                 + "cannot snapshot internally. Snapshots need a domain with BIOS firmware.";
     }
@@ -75,12 +87,16 @@ internal static class SnapshotCheck
         var paths = domain.Disks.Select(d => DiskPath(host, d)).OfType<string>().ToHashSet();
         var domains = host.Domains().Where(d => d.Name != domain.Name).ToList();
         return host.AllVolumes()
-            .Where(v => v.BackingStore is { } b
-                && paths.Contains(Path.GetFullPath(b.Path, Path.GetDirectoryName(v.Path) ?? "/")))
-            .Select(v => domains.Where(d => d.Disks.Any(disk => disk.Path == v.Path)).Select(d => $"'{d.Name}'")
-                .ToList() is { Count: > 0 } users
+            .Where(v =>
+                v.BackingStore is { } b
+                && paths.Contains(Path.GetFullPath(b.Path, Path.GetDirectoryName(v.Path) ?? "/"))
+            )
+            .Select(v =>
+                domains.Where(d => d.Disks.Any(disk => disk.Path == v.Path)).Select(d => $"'{d.Name}'").ToList()
+                    is { Count: > 0 } users
                     ? $"'{v.Path}' (a disk of {string.Join(", ", users)})"
-                    : $"'{v.Path}'")
+                    : $"'{v.Path}'"
+            )
             .ToList();
     }
 

@@ -22,8 +22,12 @@ internal static class SnapshotRevert
         var every = interval ?? ProgressInterval;
         while (await Task.WhenAny(reverting, Task.Delay(every, CancellationToken.None)) != reverting)
         {
-            await context.InfoAsync(string.Create(CultureInfo.InvariantCulture,
-                $"{what}: still reverting after {watch.Elapsed.TotalSeconds:0} s (it runs to its end once begun)."));
+            await context.InfoAsync(
+                string.Create(
+                    CultureInfo.InvariantCulture,
+                    $"{what}: still reverting after {watch.Elapsed.TotalSeconds:0} s (it runs to its end once begun)."
+                )
+            );
         }
         await reverting;
     }

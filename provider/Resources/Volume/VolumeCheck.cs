@@ -19,30 +19,42 @@ internal sealed partial class VolumeCheck(PropertyMarks marks, LibvirtContext co
 
     public async Task<Checked<VolumeArgs>> RunAsync(VolumeArgs news)
     {
-        if (marks.IsKnown("name") && ObjectNames.VolumeProblem(news.Name!) is { } nameProblem) Fail("name", nameProblem);
-        if (marks.IsKnown("pool") && PoolAvailability.Problem(news.Pool, Host) is { } poolProblem) Fail("pool", poolProblem);
+        if (marks.IsKnown("name") && ObjectNames.VolumeProblem(news.Name!) is { } nameProblem)
+            Fail("name", nameProblem);
+        if (marks.IsKnown("pool") && PoolAvailability.Problem(news.Pool, Host) is { } poolProblem)
+            Fail("pool", poolProblem);
         Digest(news);
         // A digest is the same in either case: a change of case alone is no new image.
         news = news with { Sha256 = news.Sha256?.ToLowerInvariant() };
-        if (news.Source is not null || !marks.IsKnown("source")) return await SourceAsync(news);
-        if (news.BackingStore is not null) return await BackingStoreAsync(news with { Format = news.Format ?? VolumeFormat.Qcow2 });
+        if (news.Source is not null || !marks.IsKnown("source"))
+            return await SourceAsync(news);
+        if (news.BackingStore is not null)
+            return await BackingStoreAsync(news with { Format = news.Format ?? VolumeFormat.Qcow2 });
         // A capacity given but not above 0 is CapacityLimit's to explain.
         if (marks.IsKnown("backingStore") && marks.IsKnown("capacity") && news.Capacity is null)
-            Fail("capacity", "'capacity' is required for a volume without a backing store or a source: give the "
-                + "volume's size in bytes (10737418240 for 10 GiB).");
+            Fail(
+                "capacity",
+                "'capacity' is required for a volume without a backing store or a source: give the "
+                    + "volume's size in bytes (10737418240 for 10 GiB)."
+            );
         return Done(news with { Format = news.Format ?? VolumeFormat.Qcow2 });
     }
 
     private Checked<VolumeArgs> Done(VolumeArgs args)
     {
-        if (marks.IsKnown("capacity") && marks.IsKnown("format") && args.Capacity is { } capacity) CapacityLimit(capacity, args.Format ?? VolumeFormat.Qcow2, args.Pool);
+        if (marks.IsKnown("capacity") && marks.IsKnown("format") && args.Capacity is { } capacity)
+            CapacityLimit(capacity, args.Format ?? VolumeFormat.Qcow2, args.Pool);
         return new(args, _failures);
     }
 
-    /// <summary>The most bytes a qcow2 image holds with qemu-img's default 64 KiB clusters (its L1 table's limit).</summary>
+    /// <summary>
+    /// The most bytes a qcow2 image holds with qemu-img's default 64 KiB clusters (its L1 table's limit).
+    /// </summary>
     public const long MaxQcow2Bytes = 1L << 51;
 
-    /// <summary>Past 2^53 a Pulumi number (a double) no longer holds every whole number: 2^53 + 1 arrives as 2^53.</summary>
+    /// <summary>
+    /// Past 2^53 a Pulumi number (a double) no longer holds every whole number: 2^53 + 1 arrives as 2^53.
+    /// </summary>
     public const long MaxExactBytes = 1L << 53;
 
     /// <summary>The largest file ext2, ext3 and ext4 (4 KiB blocks) hold: 16 TiB less one block.</summary>
@@ -56,23 +68,38 @@ internal sealed partial class VolumeCheck(PropertyMarks marks, LibvirtContext co
     {
         if (capacity <= 0)
         {
-            Fail("capacity", $"'capacity' {capacity} must be more than 0: give the volume's size in bytes "
-                + "(10737418240 for 10 GiB), or leave it out where a source or a base gives the size.");
+            Fail(
+                "capacity",
+                $"'capacity' {capacity} must be more than 0: give the volume's size in bytes "
+                    + "(10737418240 for 10 GiB), or leave it out where a source or a base gives the size."
+            );
             return;
         }
         string? limit = null;
         if (capacity > MaxExactBytes)
             limit = $"at most 2^53 = {MaxExactBytes} bytes (8 PiB): past it a Pulumi number is not exact";
-        else if (format == VolumeFormat.Qcow2 && capacity > MaxQcow2Bytes) limit = $"at most {MaxQcow2Bytes} bytes (2 PiB), the most a qcow2 image holds";
-        else if (format == VolumeFormat.Raw && capacity > MaxExtFileBytes && PoolFileSystem(pool) is { } fileSystem && fileSystem.StartsWith("ext", StringComparison.Ordinal))
-            limit = $"at most {MaxExtFileBytes} bytes (16 TiB less 4 KiB) for a raw volume, a file that large, on pool '{pool}''s {fileSystem} filesystem";
-        if (limit is not null) Fail("capacity", $"'capacity' {capacity} must be {limit}. Give a smaller capacity (in bytes).");
+        else if (format == VolumeFormat.Qcow2 && capacity > MaxQcow2Bytes)
+            limit = $"at most {MaxQcow2Bytes} bytes (2 PiB), the most a qcow2 image holds";
+        else if (
+            format == VolumeFormat.Raw
+            && capacity > MaxExtFileBytes
+            && PoolFileSystem(pool) is { } fileSystem
+            && fileSystem.StartsWith("ext", StringComparison.Ordinal)
+        )
+            limit =
+                $"at most {MaxExtFileBytes} bytes (16 TiB less 4 KiB) for a raw volume, a file that large, on pool "
+                + $"'{pool}''s {fileSystem} filesystem";
+        if (limit is not null)
+            Fail("capacity", $"'capacity' {capacity} must be {limit}. Give a smaller capacity (in bytes).");
     }
 
-    /// <summary>The filesystem type of a local directory pool's folder (ext4, xfs…), or null when it cannot be known here.</summary>
+    /// <summary>
+    /// The filesystem type of a local directory pool's folder (ext4, xfs…), or null when it cannot be known here.
+    /// </summary>
     private string? PoolFileSystem(string pool)
     {
-        if (!Host.IsLocal) return null;
+        if (!Host.IsLocal)
+            return null;
         return Host.FindPool(pool)?.Path is { Length: > 0 } path ? Host.FileSystem(path) : null;
     }
 
@@ -82,15 +109,27 @@ internal sealed partial class VolumeCheck(PropertyMarks marks, LibvirtContext co
     private void Digest(VolumeArgs news)
     {
         if (news.Sha256 is not null && news.Sha256Url is not null)
-            Fail("sha256Url", "Give either 'sha256' (the digest itself) or 'sha256Url' (where the publisher lists it), not both.");
+            Fail(
+                "sha256Url",
+                "Give either 'sha256' (the digest itself) or 'sha256Url' (where the publisher lists it), not both."
+            );
         if (marks.IsKnown("sha256") && news.Sha256 is { } digest && !Sha256Hex().IsMatch(digest))
-            Fail("sha256", $"'sha256' \"{digest}\" is not a SHA-256 digest: 64 hexadecimal characters, as sha256sum prints them.");
+            Fail(
+                "sha256",
+                $"'sha256' \"{digest}\" is not a SHA-256 digest: 64 hexadecimal characters, as sha256sum prints them."
+            );
         if (marks.IsKnown("sha256Url") && news.Sha256Url is { } sums && WebUrlProblem(sums) is { } problem)
             Fail("sha256Url", $"'sha256Url' {problem}");
-        if (!marks.IsKnown("source") || news.Source is not null) return;
+        if (!marks.IsKnown("source") || news.Source is not null)
+            return;
         foreach (var (property, value) in new[] { ("sha256", news.Sha256), ("sha256Url", news.Sha256Url) })
         {
-            if (value is not null) Fail(property, $"'{property}' verifies a source image, and the volume has no 'source'. Add one, or remove '{property}'.");
+            if (value is not null)
+                Fail(
+                    property,
+                    $"'{property}' verifies a source image, and the volume has no 'source'. Add one, or remove "
+                        + $"'{property}'."
+                );
         }
     }
 
@@ -105,7 +144,9 @@ internal sealed partial class VolumeCheck(PropertyMarks marks, LibvirtContext co
             return $"{shown} is {url.Length} characters long; a URL may have at most {MaxUrlLength}.";
         if (url.Any(char.IsControl))
             return $"{shown} contains a control character (a newline, a tab…): remove it, or percent-encode it (%0A).";
-        return Uri.TryCreate(url, UriKind.Absolute, out var parsed) && parsed.Scheme is "http" or "https"
+        return
+            Uri.TryCreate(url, UriKind.Absolute, out var parsed)
+            && parsed.Scheme is "http" or "https"
             && parsed.Host.Length > 0
             ? null
             : $"{shown} is not an http:// or https:// URL.";
@@ -113,23 +154,38 @@ internal sealed partial class VolumeCheck(PropertyMarks marks, LibvirtContext co
 
     private async Task<Checked<VolumeArgs>> SourceAsync(VolumeArgs news)
     {
-        if (news.Source is not { } source) return Done(news); // unknown as a whole: nothing to check yet
+        if (news.Source is not { } source)
+            return Done(news); // unknown as a whole: nothing to check yet
         if (news.BackingStore is not null)
-            Fail("source", "A volume is either an overlay ('backingStore') or a copy of an image ('source'), not both. To put an overlay on an image, make one Volume with the source and another with it as backingStore.");
+            Fail(
+                "source",
+                "A volume is either an overlay ('backingStore') or a copy of an image ('source'), not both. To put "
+                    + "an overlay on an image, make one Volume with the source and another with it as backingStore."
+            );
         string[] kinds = ["file", "url", "hostPath"];
-        var given = kinds.Where(kind => Value(source, kind) is not null || marks.Unknown.Contains($"source.{kind}")).ToList();
+        var given = kinds
+            .Where(kind => Value(source, kind) is not null || marks.Unknown.Contains($"source.{kind}"))
+            .ToList();
         if (given.Count != 1)
         {
-            Fail("source", $"'source' needs exactly one of file, url and hostPath; it has {(given.Count == 0 ? "none" : string.Join(" and ", given))}.");
+            Fail(
+                "source",
+                "'source' needs exactly one of file, url and hostPath; it has "
+                    + $"{(given.Count == 0 ? "none" : string.Join(" and ", given))}."
+            );
             return Done(news);
         }
         var kind = given[0];
-        if (!marks.IsKnown($"source.{kind}")) return Done(news);
+        if (!marks.IsKnown($"source.{kind}"))
+            return Done(news);
         var location = Value(source, kind)!;
         if (kind == "hostPath" && (news.Sha256 ?? news.Sha256Url) is not null)
         {
-            Fail(news.Sha256 is null ? "sha256Url" : "sha256",
-                "A digest is verified while the image streams through the provider, and a hostPath copy stays on the libvirt host. Remove it, or use 'source.file' or 'source.url' to stream the image.");
+            Fail(
+                news.Sha256 is null ? "sha256Url" : "sha256",
+                "A digest is verified while the image streams through the provider, and a hostPath copy stays on the "
+                    + "libvirt host. Remove it, or use 'source.file' or 'source.url' to stream the image."
+            );
         }
         var image = kind switch
         {
@@ -137,21 +193,26 @@ internal sealed partial class VolumeCheck(PropertyMarks marks, LibvirtContext co
             "file" => FileImage(location),
             _ => HostImage(location),
         };
-        if (image is { } found) await FitsAsync(news, $"source.{kind}", found.Format, found.Size);
+        if (image is { } found)
+            await FitsAsync(news, $"source.{kind}", found.Format, found.Size);
         return Done(news);
     }
 
-    private static string? Value(VolumeSourceArgs source, string kind) => kind switch
-    {
-        "file" => source.File,
-        "url" => source.Url,
-        _ => source.HostPath,
-    };
+    private static string? Value(VolumeSourceArgs source, string kind) =>
+        kind switch
+        {
+            "file" => source.File,
+            "url" => source.Url,
+            _ => source.HostPath,
+        };
 
-    /// <summary>A URL is only checked for its form: its image's format and size are learned when it is fetched.</summary>
+    /// <summary>
+    /// A URL is only checked for its form: its image's format and size are learned when it is fetched.
+    /// </summary>
     private (string Format, ulong Size)? UrlImage(string url)
     {
-        if (WebUrlProblem(url) is { } problem) Fail("source.url", $"'source.url' {problem}");
+        if (WebUrlProblem(url) is { } problem)
+            Fail("source.url", $"'source.url' {problem}");
         return null;
     }
 
@@ -214,18 +275,29 @@ internal sealed partial class VolumeCheck(PropertyMarks marks, LibvirtContext co
             return null;
         }
         // libvirt finds no volume in a device or a folder; on this machine the provider can say which it is.
-        if (file is null && Host.IsLocal && LocalFiles.KindOf(hostPath) is var kind
-            && kind is not (LocalFileKind.Missing or LocalFileKind.Regular))
+        if (
+            file is null
+            && Host.IsLocal
+            && LocalFiles.KindOf(hostPath) is var kind
+            && kind is not (LocalFileKind.Missing or LocalFileKind.Regular)
+        )
         {
-            Fail("source.hostPath", $"'source.hostPath' \"{hostPath}\" is {HostFileCheck.Describe(kind)}, not a "
-                + "regular file: only an image file (qcow2 or raw) or a volume can be copied into a volume. Give the "
-                + "path of one.");
+            Fail(
+                "source.hostPath",
+                $"'source.hostPath' \"{hostPath}\" is {HostFileCheck.Describe(kind)}, not a "
+                    + "regular file: only an image file (qcow2 or raw) or a volume can be copied into a volume. Give "
+                    + "the "
+                    + "path of one."
+            );
             return null;
         }
         if (file is null)
         {
-            Fail("source.hostPath", $"'source.hostPath' \"{hostPath}\": no such file or volume on {Host.Uri}. " +
-                "Give an absolute path on the libvirt host, or a volume's key or path.");
+            Fail(
+                "source.hostPath",
+                $"'source.hostPath' \"{hostPath}\": no such file or volume on {Host.Uri}. "
+                    + "Give an absolute path on the libvirt host, or a volume's key or path."
+            );
             return null;
         }
         if (VolumeImage.HostFileProblem(file) is { } problem)
@@ -252,7 +324,8 @@ internal sealed partial class VolumeCheck(PropertyMarks marks, LibvirtContext co
 
     /// <summary>What a user must do when a volume is larger than what it starts from.</summary>
     public static string GrowthAdvice(long capacity, string start) =>
-        $"Volume capacity {capacity} is larger than {start}: the guest sees a larger disk, but its partition and filesystem must be grown inside the guest (growpart, resize2fs; cloud images do it at first boot).";
+        $"Volume capacity {capacity} is larger than {start}: the guest sees a larger disk, but its partition and "
+        + "filesystem must be grown inside the guest (growpart, resize2fs; cloud images do it at first boot).";
 
     /// <summary>The first file missing in the chain of backing files under <paramref name="base"/>, or null.</summary>
     private string? MissingBacking(VolumeDescription @base)
@@ -262,7 +335,8 @@ internal sealed partial class VolumeCheck(PropertyMarks marks, LibvirtContext co
         {
             var volume = Host.FindVolume(next);
             // A file in no pool: only a local host's can be looked at.
-            if (volume is null) return Host.IsLocal && !File.Exists(next) ? next : null;
+            if (volume is null)
+                return Host.IsLocal && !File.Exists(next) ? next : null;
             next = volume.BackingStore?.Path;
         }
         return null;
@@ -271,33 +345,54 @@ internal sealed partial class VolumeCheck(PropertyMarks marks, LibvirtContext co
     private async Task<Checked<VolumeArgs>> BackingStoreAsync(VolumeArgs news)
     {
         if (marks.IsKnown("format") && news.Format != VolumeFormat.Qcow2)
-            Fail("format", "A volume with a backing store must be 'qcow2': only qcow2 records a base image. Remove 'format' or set it to qcow2.");
-        if (!marks.IsKnown("backingStore.volume")) return Done(news);
+            Fail(
+                "format",
+                "A volume with a backing store must be 'qcow2': only qcow2 records a base image. Remove 'format' or "
+                    + "set it to qcow2."
+            );
+        if (!marks.IsKnown("backingStore.volume"))
+            return Done(news);
 
         var based = Host.FindVolume(news.BackingStore!.Volume);
         if (based is null)
         {
-            Fail("backingStore.volume",
-                $"No volume with key or path '{news.BackingStore.Volume}' exists on {Host.Uri}. Create the base " +
-                    "first (or declare it as a Volume and pass its key).");
+            Fail(
+                "backingStore.volume",
+                $"No volume with key or path '{news.BackingStore.Volume}' exists on {Host.Uri}. Create the base "
+                    + "first (or declare it as a Volume and pass its key)."
+            );
             return Done(news);
         }
         if (HostFileCheck.LinkedImageProblem(Host.IsLocal, based.Path) is { } linked)
-            Fail("backingStore.volume", $"'backingStore.volume': the base's file {linked}. A base must be a disk image.");
+            Fail(
+                "backingStore.volume",
+                $"'backingStore.volume': the base's file {linked}. A base must be a disk image."
+            );
         else if (MissingBacking(based) is { } missing)
-            Fail("backingStore.volume", $"'backingStore.volume': the base '{based.Path}' is an overlay on " +
-                $"'{missing}', which does not exist on {Host.Uri}: an overlay on it could not be read. Restore that " +
-                "file, or choose another base.");
+            Fail(
+                "backingStore.volume",
+                $"'backingStore.volume': the base '{based.Path}' is an overlay on "
+                    + $"'{missing}', which does not exist on {Host.Uri}: an overlay on it could not be read. Restore "
+                    + "that "
+                    + "file, or choose another base."
+            );
         if (news.BackingStore.Format is { } declared && LibvirtNames.Of(declared) != based.Format)
-            Fail("backingStore.format",
-                $"The base '{based.Path}' is {based.Format}, not {LibvirtNames.Of(declared)}. Remove 'backingStore.format' to use the detected format.");
+            Fail(
+                "backingStore.format",
+                $"The base '{based.Path}' is {based.Format}, not {LibvirtNames.Of(declared)}. Remove "
+                    + "'backingStore.format' to use the detected format."
+            );
 
-        if (!marks.IsKnown("capacity")) return Done(news);
+        if (!marks.IsKnown("capacity"))
+            return Done(news);
         var capacity = news.Capacity ?? (long)based.Capacity;
         if (capacity < (long)based.Capacity)
         {
-            Fail("capacity",
-                $"'capacity' {capacity} is smaller than the base's {based.Capacity} bytes: an overlay can never be smaller than its base. Leave it out to use the base's size.");
+            Fail(
+                "capacity",
+                $"'capacity' {capacity} is smaller than the base's {based.Capacity} bytes: an overlay can never be "
+                    + "smaller than its base. Leave it out to use the base's size."
+            );
         }
         else if (capacity > (long)based.Capacity)
         {

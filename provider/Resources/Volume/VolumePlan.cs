@@ -11,11 +11,20 @@ internal static class VolumePlan
     /// </summary>
     public static VolumeDefinition? Definition(VolumeArgs inputs, VolumeDescription? baseVolume)
     {
-        if (inputs.Source is not null) return null;
+        if (inputs.Source is not null)
+            return null;
         var backing = baseVolume is null
             ? null
-            : new BackingStore(baseVolume.Path, inputs.BackingStore?.Format is { } f ? LibvirtNames.Of(f) : baseVolume.Format);
-        return new VolumeDefinition(inputs.Name!, (ulong)(inputs.Capacity ?? 0), LibvirtNames.Of(inputs.Format ?? VolumeFormat.Qcow2), backing);
+            : new BackingStore(
+                baseVolume.Path,
+                inputs.BackingStore?.Format is { } f ? LibvirtNames.Of(f) : baseVolume.Format
+            );
+        return new VolumeDefinition(
+            inputs.Name!,
+            (ulong)(inputs.Capacity ?? 0),
+            LibvirtNames.Of(inputs.Format ?? VolumeFormat.Qcow2),
+            backing
+        );
     }
 
     /// <summary>The capacity an update grows the volume to (it never shrinks one: that replaces it), or null.</summary>

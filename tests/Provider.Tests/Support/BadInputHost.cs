@@ -24,8 +24,13 @@ public sealed record BadInputTemplate(string Name, string SystemDisk, string Dat
 /// </summary>
 public sealed class BadInputHost : IDisposable
 {
-    public BadInputHost(BadInputPool pool, string network, string bridgeMac, string inactiveNetwork,
-        BadInputTemplate template)
+    public BadInputHost(
+        BadInputPool pool,
+        string network,
+        string bridgeMac,
+        string inactiveNetwork,
+        BadInputTemplate template
+    )
     {
         Pool = pool;
         Network = new BadInputObject(network);

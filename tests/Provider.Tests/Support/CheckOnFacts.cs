@@ -12,15 +12,32 @@ namespace PulumiLibvirt.Tests.Support;
 public static class CheckOnFacts
 {
     public static async Task<(IReadOnlyList<CheckFailure> Failures, RecordingLog Log)> RunAsync(
-        FakeCheckHost host, string type, string name, ObjectValue news, ObjectValue? olds = null)
+        FakeCheckHost host,
+        string type,
+        string name,
+        ObjectValue news,
+        ObjectValue? olds = null
+    )
     {
         var urn = $"urn:pulumi:dev::check-on-facts::{type}::{name}";
         var log = new RecordingLog();
-        var context = new LibvirtContext(_ => throw new InvalidOperationException("Check opened a libvirt connection"),
-            new ProviderConfig(), log, urn, CancellationToken.None)
-        { CheckHost = host };
-        var request = new CheckRequest(urn, name, olds is null ? ObjectValue.Empty : WireCopy(olds), WireCopy(news),
-            RandomNumberGenerator.GetBytes(32));
+        var context = new LibvirtContext(
+            _ => throw new InvalidOperationException("Check opened a libvirt connection"),
+            new ProviderConfig(),
+            log,
+            urn,
+            CancellationToken.None
+        )
+        {
+            CheckHost = host,
+        };
+        var request = new CheckRequest(
+            urn,
+            name,
+            olds is null ? ObjectValue.Empty : WireCopy(olds),
+            WireCopy(news),
+            RandomNumberGenerator.GetBytes(32)
+        );
         var result = await new LibvirtProvider(log).Resource(type).CheckAsync(request, context);
         return (result.Failures, log);
     }

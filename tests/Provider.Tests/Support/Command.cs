@@ -2,7 +2,10 @@ using System.Diagnostics;
 
 namespace PulumiLibvirt.Tests.Support;
 
-/// <summary>Runs host commands (qemu-img, qemu-io, virsh…): <see cref="Run"/> returns stdout, and a non-zero exit fails the test.</summary>
+/// <summary>
+/// Runs host commands (qemu-img, qemu-io, virsh…): <see cref="Run"/> returns stdout, and a non-zero exit fails the
+/// test.
+/// </summary>
 public static class Command
 {
     public static string Run(string file, params string[] args)
@@ -17,11 +20,17 @@ public static class Command
     public static bool Succeeds(string file, params string[] args) => Try(file, null, args).ExitCode == 0;
 
     /// <summary>Runs a command to its end, with <paramref name="environment"/> added to this process's.</summary>
-    public static (int ExitCode, string Stdout, string Stderr) Try(string file, IReadOnlyDictionary<string, string>? environment, params string[] args)
+    public static (int ExitCode, string Stdout, string Stderr) Try(
+        string file,
+        IReadOnlyDictionary<string, string>? environment,
+        params string[] args
+    )
     {
         var start = new ProcessStartInfo(file) { RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var arg in args) start.ArgumentList.Add(arg);
-        foreach (var (name, value) in environment ?? new Dictionary<string, string>()) start.Environment[name] = value;
+        foreach (var arg in args)
+            start.ArgumentList.Add(arg);
+        foreach (var (name, value) in environment ?? new Dictionary<string, string>())
+            start.Environment[name] = value;
         using var process = Process.Start(start)!;
         var stdout = process.StandardOutput.ReadToEndAsync();
         var stderr = process.StandardError.ReadToEndAsync();
@@ -35,5 +44,6 @@ public static class Command
 
     /// <summary>True when the image holds the pattern at that place (qemu-io reports a mismatch otherwise).</summary>
     public static bool HasPattern(string path, string format, byte pattern, long offset, long length) =>
-        !Run("qemu-io", "-f", format, "-c", $"read -P 0x{pattern:x2} {offset} {length}", path).Contains("Pattern verification failed");
+        !Run("qemu-io", "-f", format, "-c", $"read -P 0x{pattern:x2} {offset} {length}", path)
+            .Contains("Pattern verification failed");
 }

@@ -20,12 +20,20 @@ public sealed class DebianGuest
         var env = File.ReadAllLines(Path.Combine(Folder, "guest.env"))
             .Select(line => line.Split('=', 2))
             .ToDictionary(pair => pair[0], pair => pair[1].Trim('\''));
-        TemplateHostKeys = [.. env["HOSTKEY_FINGERPRINTS"].Split(' ', StringSplitOptions.RemoveEmptyEntries).Order(StringComparer.Ordinal)];
+        TemplateHostKeys =
+        [
+            .. env["HOSTKEY_FINGERPRINTS"]
+                .Split(' ', StringSplitOptions.RemoveEmptyEntries)
+                .Order(StringComparer.Ordinal),
+        ];
     }
 
     // Instance members, reached through Shared: a path is handed out only once the guest is built.
     public string Image { get; } = Path.Combine(Folder, "debian.qcow2");
 
-    /// <summary>SHA256 fingerprints ("SHA256:…", sorted) of the host keys in the image; cloud-init replaces them at a new instance-id.</summary>
+    /// <summary>
+    /// SHA256 fingerprints ("SHA256:…", sorted) of the host keys in the image; cloud-init replaces them at a new
+    /// instance-id.
+    /// </summary>
     public IReadOnlyList<string> TemplateHostKeys { get; }
 }

@@ -66,8 +66,10 @@ public sealed class FakeCheckHost : ICheckHost
 
     public VolumeDescription? HostFile(string path)
     {
-        if (FindVolume(path) is { } volume) return volume;
-        if (!Path.IsPathRooted(path)) return null;
+        if (FindVolume(path) is { } volume)
+            return volume;
+        if (!Path.IsPathRooted(path))
+            return null;
         return FolderError is null ? OtherFiles.FirstOrDefault(f => f.Path == path) : throw FolderError;
     }
 
@@ -94,7 +96,9 @@ public sealed class FakeCheckHost : ICheckHost
 
     public static readonly DomainCapabilities SoftwareEmulation = new(
         new HashSet<string> { "maximum", "host-model", "custom" },
-        new Dictionary<string, bool> { ["qemu64"] = true, ["Skylake-Client"] = false }, SecureBootFirmware: true);
+        new Dictionary<string, bool> { ["qemu64"] = true, ["Skylake-Client"] = false },
+        SecureBootFirmware: true
+    );
 
     public DomainCapabilities DomainCapabilities(string type) => Capabilities[type];
 
@@ -144,24 +148,35 @@ public sealed class FakeCheckHost : ICheckHost
         fake.InterfaceMacs.Add(host.BridgeMac, "vbfake1");
         fake.NetworkList.Add(new NetworkDefinition { Name = host.InactiveNetwork, Bridge = "vbfake2" });
         fake.ActiveNetworks.Add(host.Network.Name);
-        fake.DomainList.Add(new DomainDefinition
-        {
-            Name = host.Template.Name,
-            Uuid = Guid.NewGuid().ToString(),
-            Type = "qemu",
-            MemoryKiB = 96 * 1024,
-            Vcpus = 1,
-            Disks =
-            [
-                new DomainDisk { Path = host.Template.SystemDisk, Format = "qcow2", Target = "vda" },
-                new DomainDisk { Path = host.Template.DataDisk, Target = "vdb" },
-                new DomainDisk
-                {
-                    Path = host.Template.Iso, Device = "cdrom", Bus = "sata", Target = "sda", ReadOnly = true,
-                },
-            ],
-            Interfaces = [new DomainInterface { Network = host.Network.Name, Mac = "52:54:00:fa:ce:01" }],
-        });
+        fake.DomainList.Add(
+            new DomainDefinition
+            {
+                Name = host.Template.Name,
+                Uuid = Guid.NewGuid().ToString(),
+                Type = "qemu",
+                MemoryKiB = 96 * 1024,
+                Vcpus = 1,
+                Disks =
+                [
+                    new DomainDisk
+                    {
+                        Path = host.Template.SystemDisk,
+                        Format = "qcow2",
+                        Target = "vda",
+                    },
+                    new DomainDisk { Path = host.Template.DataDisk, Target = "vdb" },
+                    new DomainDisk
+                    {
+                        Path = host.Template.Iso,
+                        Device = "cdrom",
+                        Bus = "sata",
+                        Target = "sda",
+                        ReadOnly = true,
+                    },
+                ],
+                Interfaces = [new DomainInterface { Network = host.Network.Name, Mac = "52:54:00:fa:ce:01" }],
+            }
+        );
         return fake;
     }
 }

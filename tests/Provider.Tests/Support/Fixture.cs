@@ -6,5 +6,6 @@ namespace PulumiLibvirt.Tests.Support;
 /// </summary>
 public static class Fixture
 {
-    public static string Text(string name) => File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "Fixtures", name));
+    public static string Text(string name) =>
+        File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "Fixtures", name));
 }

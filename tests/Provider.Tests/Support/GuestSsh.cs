@@ -31,24 +31,51 @@ public sealed class GuestSsh : IDisposable
         var deadline = DateTime.UtcNow + timeout;
         while (true)
         {
-            var (exitCode, stdout, stderr) = await Task.Run(() => Command.Try("ssh", null,
-                "-i", KeyFile, "-o", "StrictHostKeyChecking=no", "-o", "UserKnownHostsFile=/dev/null", "-o", "ConnectTimeout=5",
-                "-o", "BatchMode=yes", "-o", "LogLevel=ERROR", $"{user}@{ip}", command));
-            if (exitCode == 0) return stdout;
+            var (exitCode, stdout, stderr) = await Task.Run(() =>
+                Command.Try(
+                    "ssh",
+                    null,
+                    "-i",
+                    KeyFile,
+                    "-o",
+                    "StrictHostKeyChecking=no",
+                    "-o",
+                    "UserKnownHostsFile=/dev/null",
+                    "-o",
+                    "ConnectTimeout=5",
+                    "-o",
+                    "BatchMode=yes",
+                    "-o",
+                    "LogLevel=ERROR",
+                    $"{user}@{ip}",
+                    command
+                )
+            );
+            if (exitCode == 0)
+                return stdout;
             if (DateTime.UtcNow >= deadline)
-                throw new TimeoutException($"ssh {user}@{ip} '{command}' did not succeed within {timeout.TotalSeconds} s; last exit {exitCode}: {stderr.Trim()}");
+                throw new TimeoutException(
+                    $"ssh {user}@{ip} '{command}' did not succeed within {timeout.TotalSeconds} s; last exit "
+                        + $"{exitCode}: {stderr.Trim()}"
+                );
             await Task.Delay(RetryDelay);
         }
     }
 
-    /// <summary>The SHA256 fingerprints ("SHA256:…", as ssh-keygen -l prints them, sorted) of the host keys sshd at <paramref name="ip"/> offers.</summary>
+    /// <summary>
+    /// The SHA256 fingerprints ("SHA256:…", as ssh-keygen -l prints them, sorted) of the host keys sshd at
+    /// <paramref name="ip"/> offers.
+    /// </summary>
     public static async Task<IReadOnlyList<string>> HostKeysAsync(string ip)
     {
         var scan = await Task.Run(() => Command.Run("ssh-keyscan", "-T", "10", ip));
         // Each line: "<host> <key type> <base64 key blob>"; the fingerprint is the blob's SHA-256, unpadded base64.
         var keys = scan.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
             .Where(line => !line.StartsWith('#'))
-            .Select(line => "SHA256:" + Convert.ToBase64String(SHA256.HashData(Convert.FromBase64String(line.Split(' ')[2]))).TrimEnd('='))
+            .Select(line =>
+                "SHA256:"
+                + Convert.ToBase64String(SHA256.HashData(Convert.FromBase64String(line.Split(' ')[2]))).TrimEnd('=')
+            )
             .Order(StringComparer.Ordinal)
             .ToList();
         return keys.Count > 0 ? keys : throw new InvalidOperationException($"ssh-keyscan {ip} found no host keys");

@@ -28,8 +28,10 @@ public static class HungConnect
         var cancel = clock.Elapsed;
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => read.WaitAsync(TimeSpan.FromSeconds(1)));
 
-        Assert.True(preview < TimeSpan.FromSeconds(1),
-            $"a preview took {preview.TotalMilliseconds} ms during the connect");
+        Assert.True(
+            preview < TimeSpan.FromSeconds(1),
+            $"a preview took {preview.TotalMilliseconds} ms during the connect"
+        );
         Assert.True(cancel < TimeSpan.FromSeconds(1), $"Cancel took {cancel.TotalMilliseconds} ms during the connect");
         return (preview, cancel);
     }

@@ -12,8 +12,12 @@ public static class Libvirtd
     // A killed daemon stays a zombie until init reaps it, which can take seconds here: it counts as gone.
     private static int? Pid(string name) =>
         Command.Try("pgrep", null, "-x", name) is (0, var stdout, _)
-            ? stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(p => int.Parse(p, System.Globalization.CultureInfo.InvariantCulture))
-                .Where(p => !IsGone(p)).Cast<int?>().FirstOrDefault()
+            ? stdout
+                .Split('\n', StringSplitOptions.RemoveEmptyEntries)
+                .Select(p => int.Parse(p, System.Globalization.CultureInfo.InvariantCulture))
+                .Where(p => !IsGone(p))
+                .Cast<int?>()
+                .FirstOrDefault()
             : null;
 
     private static bool IsGone(int pid)
@@ -32,10 +36,12 @@ public static class Libvirtd
     /// <summary>Kills libvirtd (SIGKILL: no chance to tidy up) and waits until it is gone.</summary>
     public static void Kill()
     {
-        if (Pid("libvirtd") is not { } pid) return;
+        if (Pid("libvirtd") is not { } pid)
+            return;
         Command.Run("kill", "-KILL", pid.ToString(System.Globalization.CultureInfo.InvariantCulture));
         var deadline = Stopwatch.StartNew();
-        while (!IsGone(pid) && deadline.Elapsed < TimeSpan.FromSeconds(10)) Thread.Sleep(20);
+        while (!IsGone(pid) && deadline.Elapsed < TimeSpan.FromSeconds(10))
+            Thread.Sleep(20);
     }
 
     /// <summary>Starts libvirtd (and virtlogd, if gone) and waits until it answers.</summary>
@@ -44,9 +50,11 @@ public static class Libvirtd
         var waited = Stopwatch.StartNew();
         while (true)
         {
-            if (Pid("virtlogd") is null) Command.Try("/usr/sbin/virtlogd", null, "-d");
+            if (Pid("virtlogd") is null)
+                Command.Try("/usr/sbin/virtlogd", null, "-d");
             // A child the killed daemon had just forked may hold its pidfile's lock for a moment: starting is retried.
-            if (Pid("libvirtd") is null) Command.Try("/usr/sbin/libvirtd", null, "-d");
+            if (Pid("libvirtd") is null)
+                Command.Try("/usr/sbin/libvirtd", null, "-d");
             try
             {
                 using var _ = Connection.Open(TestPool.Uri);
@@ -64,7 +72,9 @@ public static class Libvirtd
 
     public static void Thaw() => Signal("CONT");
 
-    /// <summary>Brings libvirtd back, whatever state a test left it in: thawed, and started if it is not running.</summary>
+    /// <summary>
+    /// Brings libvirtd back, whatever state a test left it in: thawed, and started if it is not running.
+    /// </summary>
     public static void Restore()
     {
         Thaw();
@@ -73,6 +83,7 @@ public static class Libvirtd
 
     private static void Signal(string signal)
     {
-        if (Pid("libvirtd") is { } pid) Command.Run("kill", $"-{signal}", pid.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        if (Pid("libvirtd") is { } pid)
+            Command.Run("kill", $"-{signal}", pid.ToString(System.Globalization.CultureInfo.InvariantCulture));
     }
 }

@@ -10,7 +10,8 @@ namespace PulumiLibvirt.Tests.Support;
 public static class OutsideSnapshots
 {
     public static IReadOnlyList<string> Names(string domain) =>
-        Command.Run("virsh", "-c", TestPool.Uri, "snapshot-list", domain, "--name")
+        Command
+            .Run("virsh", "-c", TestPool.Uri, "snapshot-list", domain, "--name")
             .Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
 
     /// <summary>
@@ -18,8 +19,13 @@ public static class OutsideSnapshots
     /// and the input, with the machine and the snapshot still there; then that with 'deleteSnapshots' the delete
     /// removes the snapshot (saying so) and the machine. The snapshot is deleted when the test fails.
     /// </summary>
-    public static async Task DeleteIsRefusedUnlessAllowedAsync(ResourceHarness machines, Connection libvirt, string id,
-        ObjectValue outputs, string domain)
+    public static async Task DeleteIsRefusedUnlessAllowedAsync(
+        ResourceHarness machines,
+        Connection libvirt,
+        string id,
+        ObjectValue outputs,
+        string domain
+    )
     {
         var snapshot = TestPool.UniqueName("outside");
         Command.Run("virsh", "-c", TestPool.Uri, "snapshot-create-as", domain, snapshot);
@@ -28,7 +34,8 @@ public static class OutsideSnapshots
             var refused = await Assert.ThrowsAsync<ProviderException>(() => machines.DeleteAsync(id, outputs));
             Assert.Contains($"'{snapshot}'", refused.Message, StringComparison.Ordinal);
             Assert.Contains("'deleteSnapshots: true'", refused.Message, StringComparison.Ordinal);
-            using (var kept = libvirt.FindDomain(id)) Assert.NotNull(kept);
+            using (var kept = libvirt.FindDomain(id))
+                Assert.NotNull(kept);
             Assert.Equal([snapshot], Names(domain));
 
             await machines.DeleteAsync(id, Props.With(outputs, ("deleteSnapshots", true)));

@@ -37,12 +37,21 @@ public static class ProbeGuest
             var kernelVersion = File.ReadAllLines(Path.Combine(TestGuest.Folder, "guest.env"))
                 .Single(l => l.StartsWith("KVER=", StringComparison.Ordinal))["KVER=".Length..];
             Directory.CreateDirectory(Path.Combine(work.FullName, "lib/modules"));
-            File.Copy($"/lib/modules/{kernelVersion}/kernel/drivers/char/hw_random/virtio-rng.ko",
-                Path.Combine(work.FullName, "lib/modules/virtio-rng.ko"));
+            File.Copy(
+                $"/lib/modules/{kernelVersion}/kernel/drivers/char/hw_random/virtio-rng.ko",
+                Path.Combine(work.FullName, "lib/modules/virtio-rng.ko")
+            );
             var initrd = Path.Combine(folder, $"probe-{Guid.NewGuid():N}.img");
-            Command.Run("bash", "-c", "set -euo pipefail; cd \"$3\"; chmod 0755 init; cat \"$1\" >\"$2\"; "
-                + "find init lib | cpio --quiet -o -H newc -R 0:0 | gzip -9n >>\"$2\"; chmod 0644 \"$2\"",
-                "probe", guest.Initrd, initrd, work.FullName);
+            Command.Run(
+                "bash",
+                "-c",
+                "set -euo pipefail; cd \"$3\"; chmod 0755 init; cat \"$1\" >\"$2\"; "
+                    + "find init lib | cpio --quiet -o -H newc -R 0:0 | gzip -9n >>\"$2\"; chmod 0644 \"$2\"",
+                "probe",
+                guest.Initrd,
+                initrd,
+                work.FullName
+            );
             return initrd;
         }
         finally

@@ -14,17 +14,21 @@ public static class Props
 
     public static ArrayValue Array(params object[] items) => new(items.Select(Value).ToImmutableArray());
 
-    public static PropertyValue Value(object? value) => value switch
-    {
-        null => PropertyValue.Null,
-        PropertyValue v => v,
-        string s => new StringValue(s),
-        bool b => new BoolValue(b),
-        int or long or ulong or double => new NumberValue(Convert.ToDouble(value, CultureInfo.InvariantCulture)),
-        _ => throw new ArgumentException($"no property value for {value.GetType()}"),
-    };
+    public static PropertyValue Value(object? value) =>
+        value switch
+        {
+            null => PropertyValue.Null,
+            PropertyValue v => v,
+            string s => new StringValue(s),
+            bool b => new BoolValue(b),
+            int or long or ulong or double => new NumberValue(Convert.ToDouble(value, CultureInfo.InvariantCulture)),
+            _ => throw new ArgumentException($"no property value for {value.GetType()}"),
+        };
 
-    /// <summary><paramref name="values"/> with each of <paramref name="properties"/> added or replaced (null stays a null value).</summary>
+    /// <summary>
+    /// <paramref name="values"/> with each of <paramref name="properties"/> added or replaced (null stays a null
+    /// value).
+    /// </summary>
     public static ObjectValue With(ObjectValue values, params (string Key, object? Value)[] properties) =>
         properties.Aggregate(values, (result, property) => result.With(property.Key, Value(property.Value)));
 

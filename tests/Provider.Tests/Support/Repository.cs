@@ -11,7 +11,8 @@ public static class Repository
     {
         for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
         {
-            if (System.IO.File.Exists(Path.Combine(dir.FullName, "Provider.sln"))) return dir.FullName;
+            if (System.IO.File.Exists(Path.Combine(dir.FullName, "Provider.sln")))
+                return dir.FullName;
         }
         throw new InvalidOperationException("the tests must run inside the repository (no Provider.sln above them)");
     }

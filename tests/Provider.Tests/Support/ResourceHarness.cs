@@ -25,11 +25,28 @@ public sealed class ResourceHarness : IDisposable
 
     public string Urn(string name) => $"urn:pulumi:{_stack}::libvirt-tests::{Token}::{name}";
 
-    public Task<CheckResult> CheckAsync(ObjectValue news, ObjectValue? olds = null, string name = "res", byte[]? seed = null) =>
-        Resource.CheckAsync(new CheckRequest(Urn(name), name, olds, news, seed ?? System.Security.Cryptography.RandomNumberGenerator.GetBytes(16)), _provider.Context(Urn(name)));
+    public Task<CheckResult> CheckAsync(
+        ObjectValue news,
+        ObjectValue? olds = null,
+        string name = "res",
+        byte[]? seed = null
+    ) =>
+        Resource.CheckAsync(
+            new CheckRequest(
+                Urn(name),
+                name,
+                olds,
+                news,
+                seed ?? System.Security.Cryptography.RandomNumberGenerator.GetBytes(16)
+            ),
+            _provider.Context(Urn(name))
+        );
 
     /// <summary>Check then create, as `pulumi up` does; returns the checked inputs too.</summary>
-    public async Task<(string Id, ObjectValue Outputs, ObjectValue Inputs)> CreateAsync(ObjectValue news, string name = "res")
+    public async Task<(string Id, ObjectValue Outputs, ObjectValue Inputs)> CreateAsync(
+        ObjectValue news,
+        string name = "res"
+    )
     {
         var check = await CheckAsync(news, name: name);
         Assert.Empty(check.Failures);
@@ -47,8 +64,17 @@ public sealed class ResourceHarness : IDisposable
     public ResourceDiff Diff(string id, ObjectValue oldOutputs, ObjectValue oldInputs, ObjectValue news) =>
         Resource.Diff(new DiffRequest(id, Urn("res"), oldOutputs, oldInputs, news, []));
 
-    public Task<ObjectValue> UpdateAsync(string id, ObjectValue oldOutputs, ObjectValue oldInputs, ObjectValue news, bool preview = false) =>
-        Resource.UpdateAsync(new UpdateRequest(id, Urn("res"), oldOutputs, oldInputs, news, preview, []), _provider.Context(Urn("res")));
+    public Task<ObjectValue> UpdateAsync(
+        string id,
+        ObjectValue oldOutputs,
+        ObjectValue oldInputs,
+        ObjectValue news,
+        bool preview = false
+    ) =>
+        Resource.UpdateAsync(
+            new UpdateRequest(id, Urn("res"), oldOutputs, oldInputs, news, preview, []),
+            _provider.Context(Urn("res"))
+        );
 
     public Task<ReadResult?> ReadAsync(string id, ObjectValue? oldOutputs = null, ObjectValue? oldInputs = null) =>
         Resource.ReadAsync(new ReadRequest(id, Urn("res"), oldOutputs, oldInputs), _provider.Context(Urn("res")));

@@ -42,11 +42,16 @@ public sealed class SshHosts : IDisposable
         SecondPort = FreePort();
         _secondHost = StartSshd("second", SecondPort, SecondHostScript());
         PasswordPort = FreePort();
-        _passwordSshd = StartSshd("password", PasswordPort, namespaceScript: null, """
+        _passwordSshd = StartSshd(
+            "password",
+            PasswordPort,
+            namespaceScript: null,
+            """
             PermitRootLogin yes
             PasswordAuthentication yes
             KbdInteractiveAuthentication yes
-            """);
+            """
+        );
         try
         {
             WaitForLibvirt(SystemUri);
@@ -71,7 +76,9 @@ public sealed class SshHosts : IDisposable
     public int SystemPort { get; }
     public int SecondPort { get; }
 
-    /// <summary>An sshd before this machine's libvirtd that offers password logins (for root too), as many hosts do.</summary>
+    /// <summary>
+    /// An sshd before this machine's libvirtd that offers password logins (for root too), as many hosts do.
+    /// </summary>
     public int PasswordPort { get; }
 
     /// <summary>qemu:///system of this machine, through SSH.</summary>
@@ -90,8 +97,10 @@ public sealed class SshHosts : IDisposable
         $"qemu+ssh://root@127.0.0.1:{port}/system?keyfile={keyFile ?? KeyFile}&known_hosts={knownHosts ?? KnownHosts}";
 
     /// <summary>
-    /// An sshd on 127.0.0.1:<paramref name="port"/>, in a new mount namespace set up by <paramref name="namespaceScript"/>
-    /// when given; <paramref name="settings"/> come first, so they win over the defaults (sshd takes a keyword's first value).
+    /// An sshd on 127.0.0.1:<paramref name="port"/>, in a new mount namespace set up by
+    /// <paramref name="namespaceScript"/>
+    /// when given; <paramref name="settings"/> come first, so they win over the defaults (sshd takes a keyword's first
+    /// value).
     /// </summary>
     private Process StartSshd(string name, int port, string? namespaceScript, string settings = "")
     {
@@ -99,8 +108,11 @@ public sealed class SshHosts : IDisposable
         Command.Run("ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-C", name, "-f", hostKey);
         File.AppendAllText(KnownHosts, $"[127.0.0.1]:{port} {File.ReadAllText(hostKey + ".pub").Trim()}\n");
         var config = Path.Combine(_folder, $"{name}_sshd_config");
-        // Keys only, root allowed with a key, no PAM (no system accounts' policies), and the run's files wherever they are.
-        File.WriteAllText(config, $"""
+        // Keys only, root allowed with a key, no PAM (no system accounts' policies), and the run's files wherever they
+        // are.
+        File.WriteAllText(
+            config,
+            $"""
             {settings}
             ListenAddress 127.0.0.1
             Port {port}
@@ -114,17 +126,31 @@ public sealed class SshHosts : IDisposable
             PidFile none
             LogLevel VERBOSE
 
-            """);
+            """
+        );
         var sshd = $"exec /usr/sbin/sshd -D -e -f {config}";
         var start = namespaceScript is null
             ? new ProcessStartInfo("/bin/sh", ["-c", sshd])
-            : new ProcessStartInfo("unshare", ["--mount", "--propagation", "private", "--fork", "--", "/bin/sh", "-c", namespaceScript + "\n" + sshd]);
+            : new ProcessStartInfo(
+                "unshare",
+                ["--mount", "--propagation", "private", "--fork", "--", "/bin/sh", "-c", namespaceScript + "\n" + sshd]
+            );
         start.RedirectStandardError = true;
         start.RedirectStandardOutput = true;
         var process = Process.Start(start)!;
         var log = Path.Combine(_folder, $"{name}.log");
-        process.ErrorDataReceived += (_, e) => { if (e.Data is not null) lock (process) File.AppendAllText(log, e.Data + "\n"); };
-        process.OutputDataReceived += (_, e) => { if (e.Data is not null) lock (process) File.AppendAllText(log, e.Data + "\n"); };
+        process.ErrorDataReceived += (_, e) =>
+        {
+            if (e.Data is not null)
+                lock (process)
+                    File.AppendAllText(log, e.Data + "\n");
+        };
+        process.OutputDataReceived += (_, e) =>
+        {
+            if (e.Data is not null)
+                lock (process)
+                    File.AppendAllText(log, e.Data + "\n");
+        };
         process.BeginErrorReadLine();
         process.BeginOutputReadLine();
         return process;
@@ -143,7 +169,8 @@ public sealed class SshHosts : IDisposable
             R={SecondRoot}
             mkdir -p $R/etc $R/lib $R/cache $R/log $R/run
             cp -a /etc/libvirt/. $R/etc/
-            rm -rf $R/etc/qemu/*.xml $R/etc/qemu/autostart $R/etc/qemu/networks/*.xml $R/etc/qemu/networks/autostart $R/etc/storage
+            rm -rf $R/etc/qemu/*.xml $R/etc/qemu/autostart $R/etc/qemu/networks/*.xml \
+              $R/etc/qemu/networks/autostart $R/etc/storage
             mount --bind $R/etc /etc/libvirt
             mount --bind $R/lib /var/lib/libvirt
             mount --bind $R/cache /var/cache/libvirt
@@ -178,7 +205,11 @@ public sealed class SshHosts : IDisposable
             }
             catch (LibvirtException e)
             {
-                throw new InvalidOperationException($"{uri} did not answer: {e.Message}; logs: {string.Join(" | ", Directory.GetFiles(_folder, "*.log").Select(File.ReadAllText))}", e);
+                throw new InvalidOperationException(
+                    $"{uri} did not answer: {e.Message}; logs: "
+                        + $"{string.Join(" | ", Directory.GetFiles(_folder, "*.log").Select(File.ReadAllText))}",
+                    e
+                );
             }
         }
     }
@@ -189,11 +220,23 @@ public sealed class SshHosts : IDisposable
         {
             // Everything on the second daemon is the run's: stop its guests and networks (their qemu and dnsmasq
             // processes would outlive the daemon) before it goes.
-            foreach (var name in Command.Run("virsh", "-c", SecondVirshUri, "list", "--name").Split('\n', StringSplitOptions.RemoveEmptyEntries))
+            foreach (
+                var name in Command
+                    .Run("virsh", "-c", SecondVirshUri, "list", "--name")
+                    .Split('\n', StringSplitOptions.RemoveEmptyEntries)
+            )
                 Command.Try("virsh", null, "-c", SecondVirshUri, "destroy", name);
-            foreach (var name in Command.Run("virsh", "-c", SecondVirshUri, "net-list", "--name").Split('\n', StringSplitOptions.RemoveEmptyEntries))
+            foreach (
+                var name in Command
+                    .Run("virsh", "-c", SecondVirshUri, "net-list", "--name")
+                    .Split('\n', StringSplitOptions.RemoveEmptyEntries)
+            )
                 Command.Try("virsh", null, "-c", SecondVirshUri, "net-destroy", name);
-            foreach (var name in Command.Run("virsh", "-c", SecondVirshUri, "pool-list", "--name").Split('\n', StringSplitOptions.RemoveEmptyEntries))
+            foreach (
+                var name in Command
+                    .Run("virsh", "-c", SecondVirshUri, "pool-list", "--name")
+                    .Split('\n', StringSplitOptions.RemoveEmptyEntries)
+            )
                 Command.Try("virsh", null, "-c", SecondVirshUri, "pool-destroy", name);
         }
         catch (InvalidOperationException)
@@ -219,7 +262,8 @@ public sealed class SshHosts : IDisposable
         }
         foreach (var sshd in new[] { _systemSshd, _secondHost, _passwordSshd })
         {
-            if (!sshd.HasExited) sshd.Kill(entireProcessTree: true);
+            if (!sshd.HasExited)
+                sshd.Kill(entireProcessTree: true);
             sshd.WaitForExit();
             sshd.Dispose();
         }
@@ -227,7 +271,10 @@ public sealed class SshHosts : IDisposable
     }
 }
 
-/// <summary>The test classes that reach libvirt over SSH share one pair of hosts (their sshd and the second libvirtd start once).</summary>
+/// <summary>
+/// The test classes that reach libvirt over SSH share one pair of hosts (their sshd and the second libvirtd start
+/// once).
+/// </summary>
 [CollectionDefinition(Name)]
 public sealed class OverSsh : ICollectionFixture<SshHosts>
 {

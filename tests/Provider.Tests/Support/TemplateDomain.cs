@@ -13,7 +13,8 @@ public sealed class TemplateDomain
     public const byte SystemPattern = 0x5a;
     public const byte DataPattern = 0xc3;
 
-    public TemplateDomain(TestPool pool, TestNetwork network, TestDomains names) : this(pool, network.Name, names) { }
+    public TemplateDomain(TestPool pool, TestNetwork network, TestDomains names)
+        : this(pool, network.Name, names) { }
 
     /// <param name="network">The libvirt network its interface is on.</param>
     /// <param name="uefi">False for BIOS: no NVRAM, so libvirt can snapshot it and its clones.</param>
@@ -27,21 +28,26 @@ public sealed class TemplateDomain
         Command.WritePattern(SystemDisk, "qcow2", SystemPattern, 0, MiB);
         Command.WritePattern(DataDisk, "raw", DataPattern, MiB, MiB);
         Nvram = Path.Combine(pool.Path, $"{Name}_VARS.fd");
-        if (uefi) File.Copy("/usr/share/OVMF/OVMF_VARS_4M.fd", Nvram);
-        var firmware = uefi ? $"""
-            <loader readonly='yes' type='pflash'>/usr/share/OVMF/OVMF_CODE_4M.fd</loader>
-            <nvram template='/usr/share/OVMF/OVMF_VARS_4M.fd'>{Nvram}</nvram>
-            """ : "";
+        if (uefi)
+            File.Copy("/usr/share/OVMF/OVMF_VARS_4M.fd", Nvram);
+        var firmware = uefi
+            ? $"""
+                <loader readonly='yes' type='pflash'>/usr/share/OVMF/OVMF_CODE_4M.fd</loader>
+                <nvram template='/usr/share/OVMF/OVMF_VARS_4M.fd'>{Nvram}</nvram>
+                """
+            : "";
         SerialLog = Path.Combine(pool.Path, $"{Name}-serial.log");
         Mac = $"52:54:00:{Random.Shared.Next(256):x2}:{Random.Shared.Next(256):x2}:{Random.Shared.Next(256):x2}";
-        using var domain = pool.Libvirt.DefineDomain($"""
+        using var domain = pool.Libvirt.DefineDomain(
+            $"""
             <domain type='qemu'>
               <name>{Name}</name>
               <uuid>{Uuid}</uuid>
               <description>the template</description>
               <memory unit='MiB'>96</memory>
               <vcpu>1</vcpu>
-              <sysinfo type='smbios'><system><entry name='serial'>template-serial</entry><entry name='uuid'>{Uuid}</entry></system></sysinfo>
+              <sysinfo type='smbios'><system><entry name='serial'>template-serial</entry>
+                <entry name='uuid'>{Uuid}</entry></system></sysinfo>
               <os>
                 <type arch='x86_64' machine='q35'>hvm</type>
                 {firmware}
@@ -49,9 +55,12 @@ public sealed class TemplateDomain
               </os>
               <features><acpi/></features>
               <devices>
-                <disk type='file' device='disk'><driver name='qemu' type='qcow2'/><source file='{SystemDisk}'/><target dev='vda' bus='virtio'/></disk>
-                <disk type='file' device='disk'><driver name='qemu' type='raw'/><source file='{DataDisk}'/><target dev='vdb' bus='virtio'/></disk>
-                <disk type='file' device='cdrom'><driver name='qemu' type='raw'/><source file='{Iso}'/><target dev='sda' bus='sata'/><readonly/></disk>
+                <disk type='file' device='disk'><driver name='qemu' type='qcow2'/><source file='{SystemDisk}'/>
+                  <target dev='vda' bus='virtio'/></disk>
+                <disk type='file' device='disk'><driver name='qemu' type='raw'/><source file='{DataDisk}'/>
+                  <target dev='vdb' bus='virtio'/></disk>
+                <disk type='file' device='cdrom'><driver name='qemu' type='raw'/><source file='{Iso}'/>
+                  <target dev='sda' bus='sata'/><readonly/></disk>
                 <interface type='network'><mac address='{Mac}'/><source network='{network}'/><model type='virtio'/>
                 </interface>
                 <serial type='file'><source path='{SerialLog}'/><target port='0'/></serial>
@@ -59,7 +68,8 @@ public sealed class TemplateDomain
                 <graphics type='vnc' port='{5900 + Random.Shared.Next(100, 999)}' autoport='no' listen='127.0.0.1'/>
               </devices>
             </domain>
-            """);
+            """
+        );
     }
 
     public string Name { get; }

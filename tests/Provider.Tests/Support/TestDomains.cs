@@ -13,7 +13,8 @@ public sealed class TestDomains : IDisposable
     public string Name(string hint)
     {
         var name = TestPool.UniqueName(hint);
-        lock (_names) _names.Add(name);
+        lock (_names)
+            _names.Add(name);
         return name;
     }
 
@@ -23,8 +24,10 @@ public sealed class TestDomains : IDisposable
         foreach (var name in _names)
         {
             using var domain = libvirt.FindDomain(name);
-            if (domain is null) continue;
-            if (domain.IsActive) domain.Destroy();
+            if (domain is null)
+                continue;
+            if (domain.IsActive)
+                domain.Destroy();
             domain.Undefine();
         }
     }

@@ -26,7 +26,9 @@ public sealed class TestGuest
     public string RootImage { get; } = Path.Combine(Folder, "root.img");
     public string Cmdline { get; }
 
-    /// <summary>A copy of the guest's root disk in <paramref name="pool"/>, as a template's own disk (a volume of the pool).</summary>
+    /// <summary>
+    /// A copy of the guest's root disk in <paramref name="pool"/>, as a template's own disk (a volume of the pool).
+    /// </summary>
     public string CopyRootInto(TestPool pool, string templateName)
     {
         var path = Path.Combine(pool.Path, $"{templateName}-root.img");

@@ -12,8 +12,18 @@ namespace PulumiLibvirt.Tests.Support;
 /// </summary>
 public sealed class TestHttpServer : IDisposable
 {
-    /// <summary>How one path answers. <paramref name="CutAfter"/> closes the connection after that many body bytes; <paramref name="StallAfter"/> stops sending (the connection stays open) after that many.</summary>
-    public sealed record Route(byte[] Body, bool ContentLength = true, int Status = 200, string? RedirectTo = null, long? CutAfter = null, long? StallAfter = null);
+    /// <summary>
+    /// How one path answers. <paramref name="CutAfter"/> closes the connection after that many body bytes;
+    /// <paramref name="StallAfter"/> stops sending (the connection stays open) after that many.
+    /// </summary>
+    public sealed record Route(
+        byte[] Body,
+        bool ContentLength = true,
+        int Status = 200,
+        string? RedirectTo = null,
+        long? CutAfter = null,
+        long? StallAfter = null
+    );
 
     private readonly TcpListener _listener = new(IPAddress.Loopback, 0);
     private readonly CancellationTokenSource _stop = new();
@@ -29,7 +39,10 @@ public sealed class TestHttpServer : IDisposable
 
     public Uri Url(string path) => new($"http://127.0.0.1:{((IPEndPoint)_listener.LocalEndpoint).Port}{path}");
 
-    /// <summary>Answers <paramref name="path"/> (or, for the server as a proxy, an absolute URL) as <paramref name="route"/> says; returns its URL.</summary>
+    /// <summary>
+    /// Answers <paramref name="path"/> (or, for the server as a proxy, an absolute URL) as <paramref name="route"/>
+    /// says; returns its URL.
+    /// </summary>
     public Uri Serve(string path, Route route)
     {
         _routes[path] = route;
@@ -48,8 +61,14 @@ public sealed class TestHttpServer : IDisposable
         while (!_stop.IsCancellationRequested)
         {
             TcpClient client;
-            try { client = await _listener.AcceptTcpClientAsync(_stop.Token); }
-            catch (Exception e) when (e is OperationCanceledException or SocketException or ObjectDisposedException) { return; }
+            try
+            {
+                client = await _listener.AcceptTcpClientAsync(_stop.Token);
+            }
+            catch (Exception e) when (e is OperationCanceledException or SocketException or ObjectDisposedException)
+            {
+                return;
+            }
             _ = AnswerAsync(client);
         }
     }
@@ -75,10 +94,18 @@ public sealed class TestHttpServer : IDisposable
                 }
                 if (route.Status != 200)
                 {
-                    await WriteHeadAsync(stream, $"{route.Status} {(HttpStatusCode)route.Status}", ["Content-Length: 0"]);
+                    await WriteHeadAsync(
+                        stream,
+                        $"{route.Status} {(HttpStatusCode)route.Status}",
+                        ["Content-Length: 0"]
+                    );
                     return;
                 }
-                await WriteHeadAsync(stream, "200 OK", route.ContentLength ? [$"Content-Length: {route.Body.Length}"] : ["Transfer-Encoding: chunked"]);
+                await WriteHeadAsync(
+                    stream,
+                    "200 OK",
+                    route.ContentLength ? [$"Content-Length: {route.Body.Length}"] : ["Transfer-Encoding: chunked"]
+                );
                 var end = (int)Math.Min(route.Body.Length, route.CutAfter ?? route.StallAfter ?? long.MaxValue);
                 await WriteBodyAsync(stream, route.Body.AsMemory(0, end), route.ContentLength);
                 if (route.StallAfter is not null)
@@ -86,7 +113,8 @@ public sealed class TestHttpServer : IDisposable
                     _stalled[path].TrySetResult();
                     await Task.Delay(Timeout.Infinite, _stop.Token);
                 }
-                if (route.CutAfter is null && !route.ContentLength) await stream.WriteAsync("0\r\n\r\n"u8.ToArray(), _stop.Token);
+                if (route.CutAfter is null && !route.ContentLength)
+                    await stream.WriteAsync("0\r\n\r\n"u8.ToArray(), _stop.Token);
             }
             catch (Exception e) when (e is IOException or OperationCanceledException or SocketException)
             {
@@ -99,7 +127,8 @@ public sealed class TestHttpServer : IDisposable
     {
         var head = new StringBuilder();
         var buffer = new byte[1];
-        while (!head.ToString().EndsWith("\r\n\r\n", StringComparison.Ordinal) && await stream.ReadAsync(buffer) == 1) head.Append((char)buffer[0]);
+        while (!head.ToString().EndsWith("\r\n\r\n", StringComparison.Ordinal) && await stream.ReadAsync(buffer) == 1)
+            head.Append((char)buffer[0]);
         var requestLine = head.ToString().Split("\r\n")[0].Split(' ');
         return requestLine.Length > 1 ? requestLine[1] : "/";
     }
@@ -116,9 +145,11 @@ public sealed class TestHttpServer : IDisposable
         for (var offset = 0; offset < body.Length; offset += Piece)
         {
             var piece = body.Slice(offset, Math.Min(Piece, body.Length - offset));
-            if (!contentLength) await stream.WriteAsync(Encoding.ASCII.GetBytes($"{piece.Length:x}\r\n"), _stop.Token);
+            if (!contentLength)
+                await stream.WriteAsync(Encoding.ASCII.GetBytes($"{piece.Length:x}\r\n"), _stop.Token);
             await stream.WriteAsync(piece, _stop.Token);
-            if (!contentLength) await stream.WriteAsync("\r\n"u8.ToArray(), _stop.Token);
+            if (!contentLength)
+                await stream.WriteAsync("\r\n"u8.ToArray(), _stop.Token);
         }
         await stream.FlushAsync(_stop.Token);
     }

@@ -14,7 +14,8 @@ public sealed class TestNetworks : IDisposable
     public string Name(string hint)
     {
         var name = TestPool.UniqueName(hint);
-        lock (_names) _names.Add(name);
+        lock (_names)
+            _names.Add(name);
         return name;
     }
 
@@ -27,7 +28,10 @@ public sealed class TestNetworks : IDisposable
         while (true)
         {
             var prefix = $"10.{Random.Shared.Next(100, 250)}.{Random.Shared.Next(0, 255)}.";
-            if (!used.Any(a => a.StartsWith(prefix, StringComparison.Ordinal)) && !routes.Contains(prefix, StringComparison.Ordinal))
+            if (
+                !used.Any(a => a.StartsWith(prefix, StringComparison.Ordinal))
+                && !routes.Contains(prefix, StringComparison.Ordinal)
+            )
                 return $"{prefix}0/24";
         }
     }
@@ -38,8 +42,10 @@ public sealed class TestNetworks : IDisposable
         foreach (var name in _names)
         {
             using var network = libvirt.FindNetwork(name);
-            if (network is null) continue;
-            if (network.IsActive) network.Destroy();
+            if (network is null)
+                continue;
+            if (network.IsActive)
+                network.Destroy();
             network.Undefine();
         }
     }

@@ -32,7 +32,12 @@ public sealed class TestPool : IDisposable
     public static string UniqueName(string hint) => $"{RunPrefix}-{hint}-{Interlocked.Increment(ref _counter)}";
 
     /// <summary>A volume made directly through libvirt (a base image for the tests), with optional content.</summary>
-    public VolumeDescription CreateVolume(string hint, ulong capacity, string format = "qcow2", BackingStore? backingStore = null)
+    public VolumeDescription CreateVolume(
+        string hint,
+        ulong capacity,
+        string format = "qcow2",
+        BackingStore? backingStore = null
+    )
     {
         using var volume = Pool.CreateVolume(new VolumeDefinition(UniqueName(hint), capacity, format, backingStore));
         return volume.Describe();
@@ -51,20 +56,23 @@ public sealed class TestPool : IDisposable
         for (var pass = 0; pass < 10; pass++)
         {
             var volumes = Pool.ListVolumes();
-            if (volumes.Count == 0) break;
+            if (volumes.Count == 0)
+                break;
             var descriptions = volumes.Select(v => v.Describe()).ToList();
             var bases = descriptions.Select(d => d.BackingStore?.Path).OfType<string>().ToHashSet();
             foreach (var (volume, description) in volumes.Zip(descriptions))
             {
                 using (volume)
                 {
-                    if (!bases.Contains(description.Path)) volume.Delete();
+                    if (!bases.Contains(description.Path))
+                        volume.Delete();
                 }
             }
         }
         Pool.DestroyAndUndefine();
         Pool.Dispose();
-        if (Directory.Exists(Path)) Directory.Delete(Path, recursive: true);
+        if (Directory.Exists(Path))
+            Directory.Delete(Path, recursive: true);
         Libvirt.Dispose();
     }
 }
