@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Reports every C# line of provider/, tests/ and bench/ longer than .editorconfig's max_line_length (dotnet format
 # does not enforce it), and fails when there is one.
-#   scripts/line-length.sh [FILE...]    (default: every .cs file there, build output left out)
+#   scripts/line-length.sh [FILE...]    (default: every .cs file there, build output and node_modules left out)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -10,7 +10,7 @@ limit=$(sed -n 's/^max_line_length *= *\([0-9]*\).*/\1/p' .editorconfig | head -
 if [ $# -gt 0 ]; then
   files=("$@")
 else
-  mapfile -t files < <(find provider tests bench -name '*.cs' -not -path '*/bin/*' -not -path '*/obj/*' | sort)
+  mapfile -t files < <(find provider tests bench -name '*.cs' -not -path '*/bin/*' -not -path '*/obj/*' -not -path '*/node_modules/*' | sort)
 fi
 
 # Characters, not bytes: in a UTF-8 locale grep and ${#text} count an em dash as one.

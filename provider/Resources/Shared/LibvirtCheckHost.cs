@@ -22,14 +22,16 @@ public sealed class LibvirtCheckHost(Func<Connection> connection) : ICheckHost
         return pool is null ? null : new PoolFacts(pool.Name, pool.Path, pool.IsActive);
     }
 
+    // A pool another process deletes between the listing and the look at it is simply no longer there.
     public IReadOnlyList<PoolFacts> Pools() =>
         Libvirt
             .ListAllPools()
             .Select(pool =>
             {
                 using (pool)
-                    return new PoolFacts(pool.Name, pool.Path, pool.IsActive);
+                    return Connection.NullIfNotFound(() => new PoolFacts(pool.Name, pool.Path, pool.IsActive));
             })
+            .OfType<PoolFacts>()
             .ToList();
 
     public VolumeDescription? FindVolume(string keyOrPath)
