@@ -70,6 +70,7 @@ public sealed class Clone : LibvirtResource<CloneArgs, CloneState>
         var usableType = check.HypervisorType(template.Type, "source", template.Name) ? template.Type : null;
         check.Size(usableType, news.Memory ?? (int)(template.MemoryKiB / 1024), news.Vcpus ?? template.Vcpus);
         MachineCpu.Check(check, marks, host, news.Cpu, usableType);
+        CloneResetCheck.Check(check, marks, host, news, olds, template);
 
         var targets = new Dictionary<string, int>();
         for (var i = 0; i < news.Disks.Count; i++)
