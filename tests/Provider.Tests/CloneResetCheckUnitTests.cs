@@ -21,16 +21,27 @@ public sealed class CloneResetCheckUnitTests
         var host = new FakeCheckHost();
         host.PoolList.Add(new PoolFacts("default", "/var/lib/libvirt/images", Active: true));
         host.Volumes.Add(FakeCheckHost.Qcow2(BaseDisk));
-        host.DomainList.Add(new DomainDefinition
-        {
-            Name = "template",
-            Uuid = Guid.NewGuid().ToString(),
-            Type = "qemu",
-            MemoryKiB = 64 * 1024,
-            Vcpus = 1,
-            Disks = [new DomainDisk { Path = BaseDisk, Format = "qcow2", Target = "vda" }],
-        });
-        if (templateRuns) host.ActiveDomains.Add("template");
+        host.DomainList.Add(
+            new DomainDefinition
+            {
+                Name = "template",
+                Uuid = Guid.NewGuid().ToString(),
+                Type = "qemu",
+                MemoryKiB = 64 * 1024,
+                Vcpus = 1,
+                Disks =
+                [
+                    new DomainDisk
+                    {
+                        Path = BaseDisk,
+                        Format = "qcow2",
+                        Target = "vda",
+                    },
+                ],
+            }
+        );
+        if (templateRuns)
+            host.ActiveDomains.Add("template");
         return host;
     }
 
@@ -51,9 +62,11 @@ public sealed class CloneResetCheckUnitTests
     [Fact]
     public async Task A_change_of_resetOn_with_the_source_shut_off_or_the_same_resetOn_is_not_refused()
     {
-        Assert.Empty((await CheckOnFacts.RunAsync(Lab(templateRuns: false), Type, "c", Clone("2"), Clone("1")))
-            .Failures);
-        Assert.Empty((await CheckOnFacts.RunAsync(Lab(templateRuns: true), Type, "c", Clone("1"), Clone("1")))
-            .Failures);
+        Assert.Empty(
+            (await CheckOnFacts.RunAsync(Lab(templateRuns: false), Type, "c", Clone("2"), Clone("1"))).Failures
+        );
+        Assert.Empty(
+            (await CheckOnFacts.RunAsync(Lab(templateRuns: true), Type, "c", Clone("1"), Clone("1"))).Failures
+        );
     }
 }

@@ -10,15 +10,26 @@ namespace PulumiLibvirt.Resources;
 /// </summary>
 internal static class CloneResetCheck
 {
-    public static void Check(DomainCheck check, PropertyMarks marks, ICheckHost host, CloneArgs news, CloneArgs? olds,
-        DomainDefinition source)
+    public static void Check(
+        DomainCheck check,
+        PropertyMarks marks,
+        ICheckHost host,
+        CloneArgs news,
+        CloneArgs? olds,
+        DomainDefinition source
+    )
     {
-        if (olds is null || !marks.IsKnown("resetOn") || !CloneResetPlan.Wanted(olds, news)) return;
+        if (olds is null || !marks.IsKnown("resetOn") || !CloneResetPlan.Wanted(olds, news))
+            return;
         if (host.DomainIsActive(source.Name))
         {
-            check.Fail("resetOn", $"'resetOn' changed, but the source '{source.Name}' is running: the reset makes " +
-                "the clone's disks again from its disks, which must not change meanwhile. Shut it down first " +
-                $"(`virsh shutdown {source.Name}`, or running: false on its Domain), or leave 'resetOn' as it was.");
+            check.Fail(
+                "resetOn",
+                $"'resetOn' changed, but the source '{source.Name}' is running: the reset makes "
+                    + "the clone's disks again from its disks, which must not change meanwhile. Shut it down first "
+                    + $"(`virsh shutdown {source.Name}`, or running: false on its Domain), or leave 'resetOn' as it "
+                    + "was."
+            );
         }
     }
 }
