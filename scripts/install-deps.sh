@@ -14,9 +14,11 @@ dpkg -s busybox-static >/dev/null 2>&1 || need_apt+=(busybox-static)
 # at a network's dnsmasq (dig), NoCloud seeds read back (isoinfo) or made by hand (genisoimage). The remote tests: an
 # sshd of their own in front of libvirtd, and a second libvirtd in mount and network namespaces (unshare, ip).
 # make bench --scale: virt-clone, the floor of full clones.
+# Emulated TPMs: libvirt runs swtpm, and swtpm_setup (swtpm-tools) to make their state.
 for tool in cpio:cpio modprobe:kmod mkfs.ext4:e2fsprogs ssh-keygen:openssh-client debootstrap:debootstrap \
             sfdisk:fdisk extlinux:extlinux genisoimage:genisoimage isoinfo:genisoimage dig:dnsutils \
-            /usr/sbin/sshd:openssh-server unshare:util-linux ip:iproute2 virt-clone:virtinst; do
+            /usr/sbin/sshd:openssh-server unshare:util-linux ip:iproute2 virt-clone:virtinst \
+            swtpm:swtpm swtpm_setup:swtpm-tools; do
   command -v "${tool%%:*}" >/dev/null || need_apt+=("${tool##*:}")
 done
 # Shared folders over virtiofs: libvirt 9 runs the virtiofsd its vhost-user descriptor names, QEMU 7.2's own

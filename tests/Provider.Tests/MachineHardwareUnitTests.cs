@@ -210,6 +210,20 @@ public class MachineHardwareUnitTests
     }
 
     [Fact]
+    public async Task A_tpm_on_a_local_host_without_swtpm_is_refused_naming_the_packages()
+    {
+        var tpm = Machine("qemu", ("tpm", Props.Object()));
+        foreach (var left in new[] { "swtpm", "swtpm_setup" })
+        {
+            var refused = Assert.Single(await FailuresAsync(new FakeCheckHost { Programs = [left] }, tpm));
+            Assert.StartsWith("tpm: ", refused);
+            Assert.Contains("apt-get install swtpm swtpm-tools", refused);
+        }
+        // A remote host's programs are not this machine's: libvirt there says what it lacks at start.
+        Assert.Empty(await FailuresAsync(new FakeCheckHost { Programs = [], IsLocal = false }, tpm));
+    }
+
+    [Fact]
     public async Task Tpm_and_video_defaults_and_every_listed_value_pass()
     {
         var host = new FakeCheckHost();

@@ -29,20 +29,32 @@ public sealed class MachineTpmCpuTests(TestPool pool) : IClassFixture<TestPool>,
     public async Task A_clones_tpm_model_and_cpu_mode_change_in_place_keeping_its_uuid()
     {
         var name = _names.Name("hwsrc");
-        await _domains.CreateAsync(Props.Object(("name", name), ("type", "qemu"), ("memory", 64),
-            ("running", false), ("tpm", Props.Object()), ("cpu", Props.Object(("mode", "maximum")))));
+        await _domains.CreateAsync(
+            Props.Object(
+                ("name", name),
+                ("type", "qemu"),
+                ("memory", 64),
+                ("running", false),
+                ("tpm", Props.Object()),
+                ("cpu", Props.Object(("mode", "maximum")))
+            )
+        );
         var cloneName = _names.Name("hwclone");
-        var (id, outputs, inputs) = await _clones.CreateAsync(Props.Object(("source", name), ("name", cloneName),
-            ("running", false)));
+        var (id, outputs, inputs) = await _clones.CreateAsync(
+            Props.Object(("source", name), ("name", cloneName), ("running", false))
+        );
         string uuid;
         using (var clone = Live(id))
         {
             uuid = clone.Uuid;
-            Assert.Equal((new DomainCpu("maximum", null), new DomainTpm("tpm-crb", "2.0")),
-                (clone.Describe().Cpu, clone.Describe().Tpm));
+            Assert.Equal(
+                (new DomainCpu("maximum", null), new DomainTpm("tpm-crb", "2.0")),
+                (clone.Describe().Cpu, clone.Describe().Tpm)
+            );
         }
 
-        var changed = inputs.With("tpm", Props.Object(("model", "tpm-tis")))
+        var changed = inputs
+            .With("tpm", Props.Object(("model", "tpm-tis")))
             .With("cpu", Props.Object(("mode", "custom"), ("model", "qemu64")));
         var checkedInputs = (await _clones.CheckAsync(changed, inputs)).Inputs;
         var diff = _clones.Diff(id, outputs, inputs, checkedInputs);
@@ -66,14 +78,23 @@ public sealed class MachineTpmCpuTests(TestPool pool) : IClassFixture<TestPool>,
         var guest = TestGuest.Shared;
         var name = _names.Name("tpm12");
         var console = Path.Combine(pool.Path, $"{name}.log");
-        var (id, _, _) = await _domains.CreateAsync(Props.Object(("name", name), ("type", "qemu"),
-            ("memory", 256), ("kernel", guest.Kernel), ("initrd", ProbeGuest.Initrd(pool.Path)),
-            ("cmdline", guest.Cmdline), ("console", Props.Object(("type", "file"), ("path", console))),
-            ("tpm", Props.Object(("version", "1.2"), ("model", "tpm-tis")))));
+        var (id, _, _) = await _domains.CreateAsync(
+            Props.Object(
+                ("name", name),
+                ("type", "qemu"),
+                ("memory", 256),
+                ("kernel", guest.Kernel),
+                ("initrd", ProbeGuest.Initrd(pool.Path)),
+                ("cmdline", guest.Cmdline),
+                ("console", Props.Object(("type", "file"), ("path", console))),
+                ("tpm", Props.Object(("version", "1.2"), ("model", "tpm-tis")))
+            )
+        );
         using (var domain = Live(id))
         {
             var deadline = DateTime.UtcNow + BootLimit;
-            while (domain.IsActive && DateTime.UtcNow < deadline) await Task.Delay(500);
+            while (domain.IsActive && DateTime.UtcNow < deadline)
+                await Task.Delay(500);
             Assert.False(domain.IsActive, $"the guest of {name} did not power off within {BootLimit}");
             Assert.Equal(new DomainTpm("tpm-tis", "1.2"), domain.Describe().Tpm);
         }

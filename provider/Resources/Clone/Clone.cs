@@ -32,7 +32,7 @@ public sealed class Clone : LibvirtResource<CloneArgs, CloneState>
             check.Fail("pool", poolProblem);
         check.ShutdownTimeout(news.ShutdownTimeout);
         check.Description(news.Description);
-        MachineTpm.Check(check, marks, news.Tpm);
+        MachineTpm.Check(check, marks, host, news.Tpm);
         if (news.CloudInit is { } seed && marks.IsKnown("cloudInit"))
         {
             if (host.FindVolume(seed) is null)

@@ -9,7 +9,7 @@ internal static class DomainHardware
     /// <param name="type">The domain's hypervisor type when it is known and the host runs it; else null.</param>
     public static void Check(DomainCheck check, PropertyMarks marks, ICheckHost host, DomainArgs args, string? type)
     {
-        MachineTpm.Check(check, marks, args.Tpm);
+        MachineTpm.Check(check, marks, host, args.Tpm);
         DomainSecureBoot.Check(check, marks, host, args, type);
         MachineCpu.Check(check, marks, host, args.Cpu, type);
         DomainVideo.Check(check, marks, args.Video);

@@ -26,10 +26,21 @@ internal static class MachineTpm
     public static readonly IReadOnlyList<string> Versions = ["2.0", "1.2"];
     public static readonly IReadOnlyList<string> Models = ["tpm-crb", "tpm-tis"];
 
-    public static void Check(DomainCheck check, PropertyMarks marks, MachineTpmArgs? tpm)
+    /// <summary>What libvirt runs for an emulated TPM: swtpm, and swtpm_setup to make its state.</summary>
+    public static readonly IReadOnlyList<string> Programs = ["swtpm", "swtpm_setup"];
+
+    public static void Check(DomainCheck check, PropertyMarks marks, ICheckHost host, MachineTpmArgs? tpm)
     {
         if (tpm is null || !marks.IsKnown("tpm"))
             return;
+        if (host.IsLocal && Programs.FirstOrDefault(p => !host.HasProgram(p)) is { } missing)
+        {
+            check.Fail(
+                "tpm",
+                $"'tpm' needs swtpm on the host, and {missing} is not installed; install it "
+                    + "(`apt-get install swtpm swtpm-tools` on Debian, Ubuntu), or leave 'tpm' out."
+            );
+        }
         if (!Versions.Contains(tpm.Version))
         {
             check.Fail(

@@ -92,6 +92,9 @@ public interface ICheckHost
     /// </summary>
     string? FileSystem(string folder);
 
+    /// <summary>Whether a program of that name is on the host's PATH; asked only of a local host.</summary>
+    bool HasProgram(string name);
+
     /// <summary>
     /// libvirt's reason for refusing a domain definition, or null when it would take it; nothing stays defined.
     /// </summary>

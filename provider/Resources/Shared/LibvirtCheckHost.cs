@@ -16,6 +16,11 @@ public sealed class LibvirtCheckHost(Func<Connection> connection) : ICheckHost
 
     public bool IsLocal => Libvirt.IsLocal;
 
+    public bool HasProgram(string name) =>
+        (Environment.GetEnvironmentVariable("PATH") ?? "")
+            .Split(':', StringSplitOptions.RemoveEmptyEntries)
+            .Any(folder => File.Exists(Path.Combine(folder, name)));
+
     public PoolFacts? FindPool(string name)
     {
         using var pool = Libvirt.FindPool(name);

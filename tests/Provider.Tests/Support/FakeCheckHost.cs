@@ -15,6 +15,11 @@ public sealed class FakeCheckHost : ICheckHost
 
     public bool IsLocal { get; init; } = true;
 
+    /// <summary>The programs on the host's PATH (swtpm and its setup tool by default).</summary>
+    public HashSet<string> Programs { get; init; } = ["swtpm", "swtpm_setup"];
+
+    public bool HasProgram(string name) => Programs.Contains(name);
+
     public List<PoolFacts> PoolList { get; } = [];
 
     /// <summary>Volumes by key and by path, as libvirt finds them.</summary>
