@@ -29,10 +29,14 @@ internal static class ScaleBench
         {
             var floor = host.LinkedFloor(size);
             await using var plugin = await ScalePlugin.StartAsync();
+            ScalePlugin.MarkLibvirtLog($"create {size}");
             var (create, clones) = await CreateLabAsync(plugin, host, size, round: 1);
+            ScalePlugin.MarkLibvirtLog($"preview {size}");
             if (size == sizes[^1])
                 figures.AddRange(await PreviewAsync(plugin, clones));
+            ScalePlugin.MarkLibvirtLog($"delete {size}");
             var delete = await ScalePlugin.InParallelAsync(clones, plugin.DeleteAsync);
+            ScalePlugin.MarkLibvirtLog("other");
             figures.Add(Against($"create {size} linked clones", create, floor.Create, 2.0));
             figures.Add(Against($"delete {size} linked clones", delete, floor.Delete, 2.0));
             perMachine.Add((size, create.TotalMilliseconds / size, delete.TotalMilliseconds / size));

@@ -31,10 +31,35 @@ internal sealed class ScalePlugin : IAsyncDisposable
         _process = process;
     }
 
+    /// <summary>
+    /// With BENCH_LIBVIRT_LOG=PATH the plugin's libvirt client logs its API entries and each RPC sent and answered
+    /// there (bench/libvirt-calls.py counts and times them); the floor's virsh is left out, so it stays the floor.
+    /// </summary>
+    private static Dictionary<string, string>? LibvirtLogEnvironment()
+    {
+        var path = Environment.GetEnvironmentVariable("BENCH_LIBVIRT_LOG");
+        if (string.IsNullOrEmpty(path))
+            return null;
+        return new Dictionary<string, string>
+        {
+            ["LIBVIRT_LOG_OUTPUTS"] = $"1:file:{path}",
+            ["LIBVIRT_LOG_FILTERS"] = "1:rpc.netclient 1:libvirt.* 4:*",
+        };
+    }
+
+    /// <summary>Marks where a phase of the bench starts in the libvirt log, for bench/libvirt-calls.py.</summary>
+    public static void MarkLibvirtLog(string phase)
+    {
+        var path = Environment.GetEnvironmentVariable("BENCH_LIBVIRT_LOG");
+        // One short append (the log is opened O_APPEND by libvirt too, so lines do not interleave).
+        if (!string.IsNullOrEmpty(path))
+            File.AppendAllText(path, $"bench-phase: {phase}\n");
+    }
+
     public static async Task<ScalePlugin> StartAsync()
     {
         var engine = await FakeEngine.StartAsync();
-        var process = await ProviderProcess.StartAsync(engine.Address);
+        var process = await ProviderProcess.StartAsync(engine.Address, LibvirtLogEnvironment());
         var plugin = new ScalePlugin(engine, process);
         await process.Client.HandshakeAsync(new Rpc.ProviderHandshakeRequest { EngineAddress = engine.Address });
         await process.Client.ConfigureAsync(
