@@ -187,6 +187,7 @@ public static partial class BadInputCases
         NetworkCases();
         CloudInitCases();
         HostileCases();
+        TextBoundCases();
     }
 
     /// <summary>The same bad names for every resource that has one.</summary>

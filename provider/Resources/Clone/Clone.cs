@@ -52,7 +52,7 @@ public sealed class Clone : LibvirtResource<CloneArgs, CloneState>
             );
         if (news.Filesystems is { } filesystems)
             check.Failures.AddRange(MachineFilesystems.Problems(filesystems, host, marks));
-        if (news.Xslt is not null && marks.IsKnown("xslt") && DefinitionXslt.Problem(news.Xslt) is { } xsltProblem)
+        if (news.Xslt is not null && marks.IsKnown("xslt") && DefinitionXsltCheck.Problem(news.Xslt) is { } xsltProblem)
             check.Fail("xslt", $"'xslt': {xsltProblem}");
         if (!marks.IsKnown("source"))
             return new Checked<CloneArgs>(news, check.Failures);

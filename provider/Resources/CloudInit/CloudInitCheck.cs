@@ -73,21 +73,40 @@ internal sealed partial class CloudInitCheck(PropertyMarks marks, LibvirtContext
                 $"'hostname' \"{hostname}\" is not a host name: labels of letters, digits and '-' separated by '.', "
                     + "each at most 63 characters."
             );
-        if (marks.IsKnown("metaData") && news.MetaData is { } metaData)
+        // A text too long is not parsed: its size is the one failure it gets.
+        if (
+            marks.IsKnown("metaData")
+            && news.MetaData is { } metaData
+            && WithinBound("metaData", metaData, TextBound.SeedFileBytes)
+        )
             Yaml("metaData", metaData, mapping: true);
         if (
             marks.IsKnown("networkConfig")
             && !string.IsNullOrEmpty(news.NetworkConfig)
+            && WithinBound("networkConfig", news.NetworkConfig, TextBound.SeedFileBytes)
             && Yaml("networkConfig", news.NetworkConfig, mapping: true) is YamlMappingNode networkConfig
         )
             NetworkConfigVersion(networkConfig);
-        if (marks.IsKnown("userData") && news.UserData is { Length: > 0 } userData)
+        if (
+            marks.IsKnown("userData")
+            && news.UserData is { Length: > 0 } userData
+            && WithinBound("userData", userData, TextBound.UserDataBytes)
+        )
             await UserDataAsync(userData);
 
         var contentKnown = ContentProperties.All(marks.IsKnown);
         var named =
             news.Name is null && contentKnown ? news with { Name = CloudInit.DefaultName(resourceName, news) } : news;
         return new Checked<CloudInitArgs>(named, _failures);
+    }
+
+    private bool WithinBound(string property, string text, int maxBytes)
+    {
+        const string Fix = "Keep large files out of the seed: put them on a Volume, or fetch them from the guest.";
+        if (TextBound.Problem(property, text, maxBytes, Fix) is not { } problem)
+            return true;
+        Fail(property, problem);
+        return false;
     }
 
     private async Task UserDataAsync(string userData)

@@ -13,6 +13,11 @@ internal static class DefinitionXsltCheck
         + "provider models (memory, disks…) is read back as libvirt has it, so a stylesheet that changes those shows "
         + "a diff on every preview; keep it to what the provider does not model.";
 
+    /// <summary>Why the stylesheet cannot be used: too long, or it does not compile; null when it can.</summary>
+    public static string? Problem(string xslt) =>
+        TextBound.Problem("xslt", xslt, TextBound.XsltBytes, "Keep it to the devices the provider does not model.")
+        ?? DefinitionXslt.Problem(xslt);
+
     /// <summary>
     /// Why the Domain's <paramref name="inputs"/> (checked: disks with buses and targets) make, through their xslt,
     /// a definition libvirt refuses; null when it takes it, or when their disks are not there to describe. Without
@@ -20,7 +25,7 @@ internal static class DefinitionXsltCheck
     /// </summary>
     public static string? DomainProblem(DomainArgs inputs, ICheckHost host, string owner, bool validate)
     {
-        var problem = DefinitionXslt.Problem(inputs.Xslt!);
+        var problem = Problem(inputs.Xslt!);
         if (problem is not null || !validate)
             return problem;
         var files = new List<DiskFile>();

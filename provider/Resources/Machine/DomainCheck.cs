@@ -1,6 +1,5 @@
 using System.Net;
 using System.Net.Sockets;
-using System.Text;
 using PulumiLibvirt.Framework;
 using PulumiLibvirt.Libvirt;
 
@@ -323,23 +322,14 @@ internal sealed class DomainCheck(ICheckHost host, PropertyMarks marks, OwnDomai
             );
     }
 
-    /// <summary>
-    /// The description travels in the domain's XML, in one libvirt message; 64 KiB is far beyond any use.
-    /// </summary>
     public void Description(string? description)
     {
         if (description is null || !marks.IsKnown("description"))
             return;
-        var bytes = Encoding.UTF8.GetByteCount(description);
-        if (bytes > MaxDescriptionBytes)
-            Fail(
-                "description",
-                $"'description' is {bytes} bytes long; it may have at most {MaxDescriptionBytes}. Shorten it, and "
-                    + "keep long documents elsewhere."
-            );
+        const string Fix = "Shorten it, and keep long documents elsewhere.";
+        if (TextBound.Problem("description", description, TextBound.DescriptionBytes, Fix) is { } problem)
+            Fail("description", problem);
     }
-
-    public const int MaxDescriptionBytes = 65536;
 
     /// <summary>
     /// The NIC models QEMU emulates on x86 and ARM machines; libvirt passes any word on, and qemu would fail at start.
